@@ -1,0 +1,105 @@
+// Command cloudassistant-emulator serves the emulated ECS Cloud Assistant API on a local port;
+// it only turns flags into emulator.Options, and prints the endpoint and credentials to use.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
+)
+
+// Environment variables that supply the credentials when the flags are absent. They are the
+// emulator's own, not the SDK's, so real credentials in the shell are never echoed.
+const (
+	envAccessKeyID     = "CLOUDASSISTANT_EMULATOR_ACCESS_KEY_ID"
+	envAccessKeySecret = "CLOUDASSISTANT_EMULATOR_ACCESS_KEY_SECRET"
+)
+
+func main() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	if err := run(os.Args[1:], os.Stdout, os.Stderr, sig); err != nil {
+		fmt.Fprintln(os.Stderr, "cloudassistant-emulator:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until stop delivers a signal.
+func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) error {
+	opts, verbose, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if verbose {
+		opts.Log = stderr
+	}
+	srv, err := emulator.New(opts)
+	if err != nil {
+		return err
+	}
+	// The endpoint comes first: scripts read the first line to find the port.
+	fmt.Fprintf(stdout, "endpoint: %s\n", srv.URL())
+	fmt.Fprintf(stdout, "region: %s\n", srv.Region())
+	fmt.Fprintf(stdout, "access-key-id: %s\n", srv.AccessKeyID())
+	fmt.Fprintf(stdout, "access-key-secret: %s\n", srv.AccessKeySecret())
+	fmt.Fprintf(stdout, "instances: %s\n", strings.Join(srv.InstanceIDs(), ","))
+
+	s := <-stop
+	fmt.Fprintf(stderr, "cloudassistant-emulator: %v: shutting down\n", s)
+	return srv.Close()
+}
+
+func parseFlags(args []string, stderr io.Writer) (emulator.Options, bool, error) {
+	var o emulator.Options
+	var instancesFile string
+	var verbose bool
+	fs := flag.NewFlagSet("cloudassistant-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.Listen, "listen", emulator.DefaultListen, "address to listen on (loopback only unless --allow-remote)")
+	fs.BoolVar(&o.AllowRemote, "allow-remote", false, "allow a non-loopback --listen address: anyone with the credentials can run scripts on this machine")
+	fs.StringVar(&o.Region, "region", emulator.DefaultRegion, "region the emulator serves")
+	fs.StringVar(&o.AccessKeyID, "access-key-id", envOr(envAccessKeyID, emulator.DefaultAccessKeyID), "accepted AccessKeyId (env "+envAccessKeyID+")")
+	fs.StringVar(&o.AccessKeySecret, "access-key-secret", envOr(envAccessKeySecret, emulator.DefaultAccessKeySecret), "its secret (env "+envAccessKeySecret+")")
+	fs.IntVar(&o.InstanceCount, "instances", emulator.DefaultInstanceCount, "number of Linux instances i-emu… to emulate")
+	fs.StringVar(&instancesFile, "instances-file", "", "JSON array of instances {id, name, osType, status, agentInstalled, tags}; overrides --instances")
+	fs.StringVar(&o.DataDir, "data-dir", "", "directory that keeps state across restarts (in memory when empty)")
+	fs.StringVar(&o.SandboxDir, "sandbox-dir", "", "directory of the instances' sandboxes (default <data-dir>/sandbox, or a temporary directory)")
+	fs.Float64Var(&o.Faults.ThrottleRate, "throttle-rate", 0, "fraction of calls answered Throttling (400)")
+	fs.Float64Var(&o.Faults.ServerErrorRate, "server-error-rate", 0, "fraction of calls answered InternalError (500) or ServiceUnavailable (503)")
+	fs.DurationVar(&o.Faults.Latency, "latency", 0, "latency added to every call")
+	fs.Float64Var(&o.Faults.DropRate, "drop-rate", 0, "fraction of calls applied and then answered by closing the connection")
+	fs.DurationVar(&o.MinScheduleInterval, "min-schedule-interval", 0, "FOR TESTS ONLY: lower the 10 s minimum between scheduled runs")
+	fs.BoolVar(&verbose, "verbose", false, "log every request on stderr")
+	if err := fs.Parse(args); err != nil {
+		return o, false, err
+	}
+	if fs.NArg() > 0 {
+		return o, false, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	for name, rate := range map[string]float64{"throttle-rate": o.Faults.ThrottleRate, "server-error-rate": o.Faults.ServerErrorRate, "drop-rate": o.Faults.DropRate} {
+		if rate < 0 || rate > 1 {
+			return o, false, fmt.Errorf("--%s must be between 0 and 1", name)
+		}
+	}
+	if instancesFile != "" {
+		list, err := emulator.LoadInstancesFile(instancesFile)
+		if err != nil {
+			return o, false, err
+		}
+		o.Instances = list
+	}
+	return o, verbose, nil
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

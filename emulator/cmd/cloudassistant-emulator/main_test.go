@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
+)
+
+func TestParseFlags(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "instances.json")
+	require.NoError(t, os.WriteFile(file, []byte(`[{"id":"i-x","osType":"windows","status":"Stopped","agentInstalled":false,"tags":{"a":"b"}}]`), 0o600))
+	t.Setenv(envAccessKeySecret, "from-env")
+	o, verbose, err := parseFlags([]string{"--listen", "127.0.0.1:0", "--instances-file", file, "--throttle-rate", "0.5",
+		"--latency", "10ms", "--min-schedule-interval", "1s", "--verbose"}, io.Discard)
+	require.NoError(t, err)
+	assert.True(t, verbose)
+	assert.Equal(t, "127.0.0.1:0", o.Listen)
+	assert.Equal(t, emulator.DefaultAccessKeyID, o.AccessKeyID)
+	assert.Equal(t, "from-env", o.AccessKeySecret)
+	assert.Equal(t, 0.5, o.Faults.ThrottleRate)
+	require.Len(t, o.Instances, 1)
+	assert.Equal(t, "windows", o.Instances[0].OSType)
+	require.NotNil(t, o.Instances[0].AgentInstalled)
+	assert.False(t, *o.Instances[0].AgentInstalled)
+
+	_, _, err = parseFlags([]string{"--drop-rate", "2"}, io.Discard)
+	assert.Error(t, err)
+	_, _, err = parseFlags([]string{"extra"}, io.Discard)
+	assert.Error(t, err)
+}
+
+func TestRunPrintsEndpointFirstAndStops(t *testing.T) {
+	pr, pw := io.Pipe()
+	stop := make(chan os.Signal, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run([]string{"--listen", "127.0.0.1:0", "--instances", "2"}, pw, io.Discard, stop)
+		_ = pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	require.True(t, lines.Scan())
+	endpoint, ok := strings.CutPrefix(lines.Text(), "endpoint: ")
+	require.True(t, ok, lines.Text())
+	var rest []string
+	for range 4 {
+		require.True(t, lines.Scan())
+		rest = append(rest, lines.Text())
+	}
+	assert.Equal(t, "region: cn-hangzhou", rest[0])
+	assert.Equal(t, "access-key-id: "+emulator.DefaultAccessKeyID, rest[1])
+	assert.Contains(t, rest[3], "i-emu00000000000002")
+
+	resp, err := http.Get(endpoint + "/_emulator/stats")
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+
+	stop <- syscall.SIGTERM
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	require.NoError(t, <-done)
+
+	err = run([]string{"--listen", "0.0.0.0:0"}, io.Discard, io.Discard, stop)
+	assert.ErrorContains(t, err, "refusing")
+}

@@ -1,0 +1,9 @@
+// Package emulator is a local emulator of the ECS Cloud Assistant RPC API that the unmodified
+// Alibaba Cloud SDKs can talk to and that really runs the scripts, each instance a sandbox dir.
+//
+// Start one in-process with New(Options{Listen: "127.0.0.1:0"}), point the SDK's
+// client.Domain at strings.TrimPrefix(srv.URL(), "http://") with scheme HTTP, and Close it
+// when done. The layers are apart: internal/protocol (wire format and signatures), this
+// package (one handler file per resource, answer shapes in response.go), internal/model (what
+// a call does to the world), internal/runner (processes) and internal/store (memory or bbolt).
+package emulator

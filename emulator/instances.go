@@ -1,0 +1,140 @@
+package emulator
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/model"
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/protocol"
+)
+
+// agentVersion is what DescribeCloudAssistantStatus reports for an installed client.
+const agentVersion = "2.2.3.0"
+
+func describeInstances(s *Server, r *protocol.Request) (any, error) {
+	p, err := parsePage(r, 10, 100)
+	if err != nil {
+		return nil, err
+	}
+	var ids map[string]bool
+	if raw := r.Get("InstanceIds"); raw != "" {
+		var list []string
+		if err := json.Unmarshal([]byte(raw), &list); err != nil {
+			return nil, protocol.NewError(http.StatusBadRequest, "InvalidInstanceIds.Malformed", "InstanceIds must be a JSON array of instance IDs.")
+		}
+		ids = map[string]bool{}
+		for _, id := range list {
+			ids[id] = true
+		}
+	}
+	want := tags(r)
+	var list []model.Instance
+	for _, in := range s.cloud.Instances() {
+		if (ids != nil && !ids[in.ID]) || (r.Get("Status") != "" && in.Status != r.Get("Status")) ||
+			(r.Get("InstanceName") != "" && !matchWildcard(in.Name, r.Get("InstanceName"))) || !hasAllTags(in.Tags, want) {
+			continue
+		}
+		list = append(list, in)
+	}
+	start, end, next := p.window(len(list))
+	out := describeInstancesJSON{paging: p.answer(len(list), next)}
+	out.Instances.Instance = make([]instanceJSON, 0, end-start)
+	for _, in := range list[start:end] {
+		out.Instances.Instance = append(out.Instances.Instance, instanceOf(in, s.opts.Region))
+	}
+	return out, nil
+}
+
+func matchWildcard(name, pattern string) bool {
+	if p, ok := strings.CutSuffix(pattern, "*"); ok {
+		return strings.HasPrefix(name, p)
+	}
+	return name == pattern
+}
+
+func hasAllTags(have, want []model.Tag) bool {
+	for _, w := range want {
+		ok := false
+		for _, h := range have {
+			if h.Key == w.Key && (w.Value == "" || h.Value == w.Value) {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func describeCloudAssistantStatus(s *Server, r *protocol.Request) (any, error) {
+	p, err := parsePage(r, 10, 50)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	for _, id := range r.List("InstanceId") {
+		ids[id] = true
+	}
+	if len(ids) > 50 {
+		return nil, protocol.NewError(http.StatusForbidden, "InstanceIds.ExceedLimit", "At most 50 instance IDs may be given.")
+	}
+	osType := strings.ToLower(r.Get("OSType"))
+	var rows []cloudAssistantStatusJSON
+	for _, in := range s.cloud.Instances() {
+		if (len(ids) > 0 && !ids[in.ID]) || (osType != "" && in.OSType != osType) {
+			continue
+		}
+		total, active := s.cloud.InstanceActivity(in.ID)
+		row := cloudAssistantStatusJSON{
+			InstanceId: in.ID, CloudAssistantStatus: "false", OSType: "Linux",
+			InvocationCount: int64(total), ActiveTaskCount: int64(active),
+		}
+		if in.OSType == model.OSWindows {
+			row.OSType = "Windows"
+		}
+		if in.AgentInstalled {
+			row.CloudAssistantVersion = agentVersion
+			if in.Status == model.InstanceRunning {
+				row.CloudAssistantStatus = "true"
+				row.LastHeartbeatTime = ts(s.cloud.Now())
+			}
+		}
+		rows = append(rows, row)
+	}
+	start, end, next := p.window(len(rows))
+	out := describeCloudAssistantStatusJSON{paging: p.answer(len(rows), next)}
+	out.InstanceCloudAssistantStatusSet.InstanceCloudAssistantStatus = append(make([]cloudAssistantStatusJSON, 0, end-start), rows[start:end]...)
+	return out, nil
+}
+
+func instanceAction(do func(string) error) handler {
+	return func(s *Server, r *protocol.Request) (any, error) {
+		id, err := required(r, "InstanceId")
+		if err != nil {
+			return nil, err
+		}
+		if dry, err := boolParam(r, "DryRun"); err != nil {
+			return nil, err
+		} else if dry {
+			return nil, protocol.NewError(http.StatusBadRequest, "DryRunOperation", "Request validation has been passed with DryRun flag set.")
+		}
+		if err := do(id); err != nil {
+			return nil, err
+		}
+		return empty{}, nil
+	}
+}
+
+func startInstance(s *Server, r *protocol.Request) (any, error) {
+	return instanceAction(s.cloud.StartInstance)(s, r)
+}
+
+func stopInstance(s *Server, r *protocol.Request) (any, error) {
+	return instanceAction(s.cloud.StopInstance)(s, r)
+}
+
+func rebootInstance(s *Server, r *protocol.Request) (any, error) {
+	return instanceAction(s.cloud.RebootInstance)(s, r)
+}

@@ -1,0 +1,275 @@
+package model
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/store"
+)
+
+// Store buckets.
+const (
+	bucketInstances   = "instances"
+	bucketCommands    = "commands"
+	bucketInvocations = "invocations"
+)
+
+// Config configures a Cloud.
+type Config struct {
+	Region    string
+	AccountID string
+	// SandboxDir holds one directory per instance; it must exist.
+	SandboxDir string
+	Store      store.Store
+	// Instances are created when the store does not know them yet.
+	Instances []Instance
+	// MinScheduleInterval is the smallest gap allowed between two scheduled runs.
+	MinScheduleInterval time.Duration
+	// OutputLimit is the number of output bytes kept per run (24 KB); OutputHead of them
+	// come from the start of the output and the rest from its end, the middle being dropped,
+	// as the open-source Cloud Assistant agent does (6,000 bytes of head).
+	OutputLimit int
+	OutputHead  int
+	// MaxHistory is the number of runs kept per instance of a repeating invocation.
+	MaxHistory int
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Cloud is the emulated region. All methods are safe for concurrent use.
+type Cloud struct {
+	cfg   Config
+	shell string
+
+	mu          sync.Mutex
+	instances   map[string]*Instance
+	commands    map[string]*Command
+	invocations map[string]*Invocation
+	invOrder    []string          // creation order
+	tokens      map[string]string // idempotency key → invoke id
+	running     map[string]*activeRun
+	timers      map[string]*time.Timer
+	closing     bool
+	wg          sync.WaitGroup
+
+	executions atomic.Int64
+}
+
+type activeRun struct {
+	cancel context.CancelFunc
+	reason string // why it was cancelled: stop, reboot, shutdown
+}
+
+// New loads the state from cfg.Store and resumes schedules.
+func New(cfg Config) (*Cloud, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.OutputLimit == 0 {
+		cfg.OutputLimit = 24 * 1024
+	}
+	if cfg.OutputHead == 0 {
+		cfg.OutputHead = 6000
+	}
+	if cfg.MaxHistory == 0 {
+		cfg.MaxHistory = 100
+	}
+	c := &Cloud{
+		cfg:         cfg,
+		shell:       "/bin/sh",
+		instances:   map[string]*Instance{},
+		commands:    map[string]*Command{},
+		invocations: map[string]*Invocation{},
+		tokens:      map[string]string{},
+		running:     map[string]*activeRun{},
+		timers:      map[string]*time.Timer{},
+	}
+	if p, err := exec.LookPath("bash"); err == nil {
+		c.shell = p
+	}
+	if err := c.load(); err != nil {
+		return nil, err
+	}
+	now := c.cfg.Now()
+	for i := range cfg.Instances {
+		in := cfg.Instances[i]
+		if _, ok := c.instances[in.ID]; ok {
+			continue
+		}
+		if in.Created.IsZero() {
+			in.Created = now
+		}
+		in.LastBoot = now
+		c.instances[in.ID] = &in
+		if err := c.save(bucketInstances, in.ID, &in); err != nil {
+			return nil, err
+		}
+	}
+	for id := range c.instances {
+		if err := c.ensureSandbox(id); err != nil {
+			return nil, err
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range c.invOrder {
+		inv := c.invocations[id]
+		c.recoverInterrupted(inv)
+		if inv.RepeatMode == RepeatPeriod && !inv.Stopped && !inv.ScheduleDone {
+			c.armSchedule(inv, now)
+		}
+	}
+	return c, nil
+}
+
+func (c *Cloud) load() error {
+	if err := c.cfg.Store.ForEach(bucketInstances, func(_ string, v []byte) error {
+		var in Instance
+		if err := json.Unmarshal(v, &in); err != nil {
+			return err
+		}
+		c.instances[in.ID] = &in
+		return nil
+	}); err != nil {
+		return fmt.Errorf("loading instances: %w", err)
+	}
+	if err := c.cfg.Store.ForEach(bucketCommands, func(_ string, v []byte) error {
+		var cmd Command
+		if err := json.Unmarshal(v, &cmd); err != nil {
+			return err
+		}
+		c.commands[cmd.ID] = &cmd
+		return nil
+	}); err != nil {
+		return fmt.Errorf("loading commands: %w", err)
+	}
+	var invs []*Invocation
+	if err := c.cfg.Store.ForEach(bucketInvocations, func(_ string, v []byte) error {
+		var inv Invocation
+		if err := json.Unmarshal(v, &inv); err != nil {
+			return err
+		}
+		invs = append(invs, &inv)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("loading invocations: %w", err)
+	}
+	sort.SliceStable(invs, func(i, j int) bool { return invs[i].Created.Before(invs[j].Created) })
+	for _, inv := range invs {
+		c.invocations[inv.ID] = inv
+		c.invOrder = append(c.invOrder, inv.ID)
+		if inv.ClientToken != "" {
+			c.tokens[inv.ClientToken] = inv.ID
+		}
+	}
+	return nil
+}
+
+// recoverInterrupted records runs that were in flight when the previous process ended.
+func (c *Cloud) recoverInterrupted(inv *Invocation) {
+	changed := false
+	now := c.cfg.Now()
+	for _, t := range inv.Targets {
+		r := t.LastRun()
+		if r != nil && (r.Status == StatusRunning || r.Status == StatusPending || r.Status == StatusStopping) {
+			r.Status, r.ErrorCode = StatusError, "ExecutionInterrupted"
+			r.ErrorInfo = "the emulator stopped while the script was running"
+			r.ExitCode = -1
+			r.Finish = now
+			changed = true
+		}
+		if t.Status == StatusRunning || t.Status == StatusPending || t.Status == StatusStopping {
+			c.settle(inv, t)
+			changed = true
+		}
+	}
+	if changed {
+		c.saveInvocation(inv)
+	}
+}
+
+// Close cancels running scripts (recorded as interrupted), stops schedules and waits.
+func (c *Cloud) Close() {
+	c.mu.Lock()
+	c.closing = true
+	for _, t := range c.timers {
+		t.Stop()
+	}
+	for _, r := range c.running {
+		r.reason = "shutdown"
+		r.cancel()
+	}
+	c.mu.Unlock()
+	c.wg.Wait()
+}
+
+// Counts are the numbers the stats endpoint reports.
+type Counts struct {
+	Executions        int64
+	Commands          int
+	Invocations       int
+	ActiveInvocations int
+}
+
+// Counts reports the current numbers.
+func (c *Cloud) Counts() Counts {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := Counts{Executions: c.executions.Load(), Invocations: len(c.invocations)}
+	for _, cmd := range c.commands {
+		if !cmd.Hidden {
+			n.Commands++
+		}
+	}
+	for _, inv := range c.invocations {
+		if inv.Active() {
+			n.ActiveInvocations++
+		}
+	}
+	return n
+}
+
+func (c *Cloud) save(bucket, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return c.cfg.Store.Put(bucket, key, b)
+}
+
+// saveInvocation persists inv; a failing disk must not stop the emulated world, so the error
+// is reported on stderr only.
+func (c *Cloud) saveInvocation(inv *Invocation) {
+	if err := c.save(bucketInvocations, inv.ID, inv); err != nil {
+		fmt.Fprintf(os.Stderr, "emulator: saving invocation %s: %v\n", inv.ID, err)
+	}
+}
+
+func (c *Cloud) sandbox(instanceID string) string {
+	return filepath.Join(c.cfg.SandboxDir, instanceID)
+}
+
+func (c *Cloud) ensureSandbox(instanceID string) error {
+	for _, d := range []string{"root", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(c.sandbox(instanceID), d), 0o755); err != nil {
+			return fmt.Errorf("creating sandbox of %s: %w", instanceID, err)
+		}
+	}
+	return nil
+}
+
+func newID(prefix string, n int) string {
+	b := make([]byte, n/2)
+	_, _ = rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}

@@ -1,0 +1,234 @@
+package model
+
+import (
+	"encoding/base64"
+	"sort"
+	"strings"
+)
+
+// Limits of a command.
+const (
+	maxNameLen        = 128
+	maxDescriptionLen = 512
+	maxWorkingDirLen  = 200
+	// maxContentBase64 is the current API's limit of the content after Base64.
+	maxContentBase64 = 18 * 1024
+	// maxInvokeBase64 limits content plus parameters at invoke time.
+	maxInvokeBase64 = 16 * 1024
+	defaultTimeout  = 60
+	maxTimeout      = 86400
+)
+
+// CommandInput is what CreateCommand and RunCommand take for the command.
+type CommandInput struct {
+	Name            string
+	Description     string
+	Type            string
+	Content         string // plain text
+	WorkingDir      string
+	Timeout         int64 // 0: the default
+	EnableParameter bool
+	Launcher        string
+	ResourceGroupID string
+	Tags            []Tag
+}
+
+func validType(t string) bool { return t == TypeShell || t == TypeBat || t == TypePowerShell }
+
+// buildCommand validates in and returns the command it describes (not yet stored).
+func (c *Cloud) buildCommand(in CommandInput) (*Command, error) {
+	if !validType(in.Type) {
+		return nil, notFound("InvalidCmdType.NotFound", "The command type %q does not exist; use RunShellScript, RunBatScript or RunPowerShellScript.", in.Type)
+	}
+	if err := checkCommandFields(&in.Name, &in.Description, &in.Content, &in.WorkingDir, &in.Timeout); err != nil {
+		return nil, err
+	}
+	var names []string
+	if in.EnableParameter {
+		var err error
+		if names, err = parseParameterNames(in.Content); err != nil {
+			return nil, err
+		}
+	}
+	timeout := in.Timeout
+	if timeout == 0 {
+		timeout = defaultTimeout
+	}
+	return &Command{
+		ID: newID("c-", 32), Name: in.Name, Description: in.Description, Type: in.Type,
+		Content: in.Content, WorkingDir: in.WorkingDir, Timeout: timeout,
+		EnableParameter: in.EnableParameter, ParameterNames: names, Launcher: in.Launcher,
+		ResourceGroupID: in.ResourceGroupID, Tags: in.Tags, Created: c.cfg.Now().UTC(),
+	}, nil
+}
+
+// checkCommandFields validates the fields CreateCommand and ModifyCommand share; nil skips one.
+func checkCommandFields(name, desc, content, workingDir *string, timeout *int64) error {
+	if name != nil && len([]rune(*name)) > maxNameLen {
+		return forbidden("CmdName.ExceedLimit", "The command name has %d characters; at most %d are allowed.", len([]rune(*name)), maxNameLen)
+	}
+	if desc != nil && len([]rune(*desc)) > maxDescriptionLen {
+		return forbidden("CmdDesc.ExceedLimit", "The description has %d characters; at most %d are allowed.", len([]rune(*desc)), maxDescriptionLen)
+	}
+	if content != nil {
+		if n := base64.StdEncoding.EncodedLen(len(*content)); n > maxContentBase64 {
+			return forbidden("CmdContent.ExceedLimit", "The command content is %d bytes after Base64; at most %d are allowed.", n, maxContentBase64)
+		}
+	}
+	if workingDir != nil && len(*workingDir) > maxWorkingDirLen {
+		return badRequest("InvalidParameter.WorkingDir", "The working directory has %d characters; at most %d are allowed.", len(*workingDir), maxWorkingDirLen)
+	}
+	if timeout != nil && (*timeout < 0 || *timeout > maxTimeout) {
+		return badRequest("InvalidParameter.Timeout", "Timeout must be between 1 and %d seconds.", maxTimeout)
+	}
+	return nil
+}
+
+// CreateCommand stores a new command.
+func (c *Cloud) CreateCommand(in CommandInput) (*Command, error) {
+	cmd, err := c.buildCommand(in)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.commands[cmd.ID] = cmd
+	if err := c.save(bucketCommands, cmd.ID, cmd); err != nil {
+		delete(c.commands, cmd.ID)
+		return nil, err
+	}
+	cp := *cmd
+	return &cp, nil
+}
+
+// CommandPatch lists the fields ModifyCommand changes; nil leaves a field alone.
+type CommandPatch struct {
+	ID          string
+	Name        *string
+	Description *string
+	Content     *string
+	WorkingDir  *string
+	Timeout     *int64
+	Launcher    *string
+}
+
+// ModifyCommand changes a command; invocations already made keep what they ran.
+func (c *Cloud) ModifyCommand(p CommandPatch) error {
+	if err := checkCommandFields(p.Name, p.Description, p.Content, p.WorkingDir, p.Timeout); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cmd, ok := c.commands[p.ID]
+	if !ok || cmd.Hidden {
+		return notFound("InvalidCmdId.NotFound", "The command %s does not exist.", p.ID)
+	}
+	next := *cmd
+	if p.Name != nil && *p.Name != "" {
+		next.Name = *p.Name
+	}
+	if p.Description != nil {
+		next.Description = *p.Description
+	}
+	if p.Content != nil && *p.Content != "" {
+		next.Content = *p.Content
+		if next.EnableParameter {
+			names, err := parseParameterNames(next.Content)
+			if err != nil {
+				return err
+			}
+			next.ParameterNames = names
+		}
+	}
+	if p.WorkingDir != nil {
+		next.WorkingDir = *p.WorkingDir
+	}
+	if p.Timeout != nil && *p.Timeout > 0 {
+		next.Timeout = *p.Timeout
+	}
+	if p.Launcher != nil {
+		next.Launcher = *p.Launcher
+	}
+	if err := c.save(bucketCommands, next.ID, &next); err != nil {
+		return err
+	}
+	*cmd = next
+	return nil
+}
+
+// DeleteCommand removes a command; the records of its invocations stay.
+func (c *Cloud) DeleteCommand(id string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cmd, ok := c.commands[id]
+	if !ok || cmd.Hidden {
+		return notFound("InvalidCmdId.NotFound", "The command %s does not exist.", id)
+	}
+	if err := c.cfg.Store.Delete(bucketCommands, id); err != nil {
+		return err
+	}
+	delete(c.commands, id)
+	return nil
+}
+
+// CommandFilter selects commands; empty fields match everything.
+type CommandFilter struct {
+	ID, Name, Type, Description string
+	Tags                        []Tag
+}
+
+// Commands lists the visible commands that match f, newest first.
+func (c *Cloud) Commands(f CommandFilter) []Command {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Command
+	for _, cmd := range c.commands {
+		if cmd.Hidden || (f.ID != "" && cmd.ID != f.ID) || (f.Type != "" && cmd.Type != f.Type) ||
+			(f.Description != "" && cmd.Description != f.Description) || !matchName(cmd.Name, f.Name) ||
+			!hasTags(cmd.Tags, f.Tags) {
+			continue
+		}
+		out = append(out, *cmd)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Created.Equal(out[j].Created) {
+			return out[i].Created.After(out[j].Created)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// matchName compares names, with a trailing * as a prefix match as the real API allows.
+func matchName(name, pattern string) bool {
+	if pattern == "" {
+		return true
+	}
+	if p, ok := strings.CutSuffix(pattern, "*"); ok {
+		return strings.HasPrefix(name, p)
+	}
+	return name == pattern
+}
+
+func hasTags(have, want []Tag) bool {
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if h.Key == w.Key && (w.Value == "" || h.Value == w.Value) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// ParameterNamesOf lists a command's parameter names sorted, for answers.
+func ParameterNamesOf(cmd Command) []string {
+	out := append([]string(nil), cmd.ParameterNames...)
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,193 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/runner"
+)
+
+// Why a running script was cancelled.
+const (
+	reasonStop     = "stop"
+	reasonReboot   = "reboot"
+	reasonShutdown = "shutdown"
+	reasonPowerOff = "poweroff"
+)
+
+const defaultLinuxWorkingDir = "/root"
+
+func runKey(invokeID, instanceID string) string { return invokeID + "/" + instanceID }
+
+// startRun starts one run of inv on t, or records why it could not start. Callers hold c.mu.
+func (c *Cloud) startRun(inv *Invocation, t *Target) {
+	key := runKey(inv.ID, t.InstanceID)
+	if _, busy := c.running[key]; busy || c.closing {
+		return // the previous run is still going: this firing is skipped, as the agent does
+	}
+	now := c.cfg.Now().UTC()
+	t.Repeats++
+	run := &Run{Repeat: t.Repeats, Status: StatusPending, Start: now}
+	t.Runs = append(t.Runs, run)
+	if len(t.Runs) > c.cfg.MaxHistory {
+		t.Runs = t.Runs[len(t.Runs)-c.cfg.MaxHistory:]
+	}
+	t.Updated = now
+
+	spec, status, code, info := c.prepare(inv, c.instances[t.InstanceID])
+	if status != "" {
+		run.Status, run.ErrorCode, run.ErrorInfo, run.Finish = status, code, info, now
+		c.settle(inv, t)
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ar := &activeRun{cancel: cancel}
+	c.running[key] = ar
+	run.Status = StatusRunning
+	t.Status = StatusRunning
+	c.executions.Add(1)
+	c.wg.Add(1)
+	go c.execute(ctx, inv.ID, t.InstanceID, run, ar, spec)
+}
+
+// prepare checks that inst can run inv and builds the process spec; on failure it returns the
+// per-instance status, ErrorCode and ErrorInfo the real service reports.
+func (c *Cloud) prepare(inv *Invocation, inst *Instance) (spec runner.Spec, status, code, info string) {
+	switch {
+	case inst == nil:
+		return spec, StatusError, "InstanceNotExists", "the instance does not exist"
+	case inst.Status != InstanceRunning:
+		return spec, StatusAborted, "InstanceNotRunning", "the instance is not running"
+	case !inst.AgentInstalled:
+		return spec, StatusAborted, "ClientNotRunning", "the Cloud Assistant client is not installed or not running"
+	case inv.CommandType != TypeShell && inst.OSType != OSWindows:
+		return spec, StatusInvalid, "CommandNotApplicable", fmt.Sprintf("the command type %s is not applicable to a Linux instance", inv.CommandType)
+	case inst.OSType == OSWindows:
+		return spec, StatusError, "ExecutionException", "the emulator cannot run Windows scripts"
+	}
+	if inv.Username != "" {
+		// A known user runs as the emulator's own user: the sandbox has no other accounts.
+		if _, err := user.Lookup(inv.Username); err != nil {
+			return spec, StatusFailed, "AccountNotExists", fmt.Sprintf("the user %q does not exist on the instance", inv.Username)
+		}
+	}
+	home := filepath.Join(c.sandbox(inst.ID), "root")
+	wd := inv.WorkingDir
+	if wd == "" {
+		wd = defaultLinuxWorkingDir
+	}
+	dir := filepath.Join(c.sandbox(inst.ID), filepath.Clean("/"+wd))
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return spec, StatusFailed, "DirectoryNotExists", fmt.Sprintf("the working directory %s does not exist on the instance", wd)
+	}
+	script := inv.CommandContent
+	if inv.EnableParameter {
+		script = substitute(script, inv.Parameters, map[string]string{
+			"acs::regionid": c.cfg.Region, "acs::accountid": c.cfg.AccountID,
+			"acs::instanceid": inst.ID, "acs::instancename": inst.Name,
+			"acs::invokeid": inv.ID, "acs::commandid": inv.CommandID,
+		})
+	}
+	return runner.Spec{
+		Argv: []string{c.shell, "-c", script},
+		Dir:  dir,
+		// Nothing of the emulator's environment, its credentials above all, reaches a script.
+		Env:         []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=" + home},
+		Timeout:     time.Duration(inv.Timeout) * time.Second,
+		OutputLimit: c.cfg.OutputLimit,
+		OutputHead:  c.cfg.OutputHead,
+	}, "", "", ""
+}
+
+// execute runs the process and records its outcome.
+func (c *Cloud) execute(ctx context.Context, invokeID, instanceID string, run *Run, ar *activeRun, spec runner.Spec) {
+	defer c.wg.Done()
+	res := runner.Run(ctx, spec)
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := runKey(invokeID, instanceID)
+	if c.running[key] == ar {
+		delete(c.running, key)
+	}
+	ar.cancel()
+	run.ExitCode, run.Output, run.Dropped = int64(res.ExitCode), res.Output, res.Dropped
+	run.Finish = res.End.UTC()
+	switch {
+	case res.StartErr != nil:
+		run.Status, run.ErrorCode, run.ErrorInfo = StatusError, "ExecutionException", res.StartErr.Error()
+	case res.TimedOut:
+		run.Status, run.ErrorCode = StatusTimeout, "ExecutionTimeout"
+		run.ErrorInfo = fmt.Sprintf("the script did not finish within %s", spec.Timeout)
+		run.Finish = run.Start.Add(spec.Timeout)
+	case res.Stopped && ar.reason == reasonStop:
+		run.Status, run.ErrorInfo = StatusTerminated, "the script was stopped by StopInvocation"
+		if run.Stop.IsZero() {
+			run.Stop = run.Finish
+		}
+	case res.Stopped:
+		run.Status, run.ErrorCode = StatusError, "ExecutionInterrupted"
+		run.ErrorInfo = map[string]string{
+			reasonReboot:   "the instance was rebooted while the script was running",
+			reasonPowerOff: "the instance was stopped while the script was running",
+			reasonShutdown: "the emulator stopped while the script was running",
+		}[ar.reason]
+	case res.ExitCode == 0:
+		run.Status = StatusSuccess
+	default:
+		run.Status, run.ErrorCode = StatusFailed, "ExitCodeNonzero"
+		run.ErrorInfo = fmt.Sprintf("the script exited with code %d", res.ExitCode)
+	}
+	inv, ok := c.invocations[invokeID]
+	if !ok {
+		return
+	}
+	if t := inv.target(instanceID); t != nil {
+		t.Updated = run.Finish
+		c.settle(inv, t)
+	}
+	c.saveInvocation(inv)
+}
+
+// settle derives the status of t once no run of it is in flight. Callers hold c.mu.
+func (c *Cloud) settle(inv *Invocation, t *Target) {
+	if _, busy := c.running[runKey(inv.ID, t.InstanceID)]; busy {
+		return
+	}
+	last := t.LastRun()
+	switch {
+	case t.Stopped:
+		if last != nil && last.Status == StatusTerminated {
+			t.Status = StatusTerminated
+		} else {
+			t.Status = StatusCancelled
+		}
+	case inv.Periodic() && !inv.ScheduleDone:
+		t.Status = StatusScheduled
+	case last == nil && inv.RepeatMode == RepeatNextRebootOnly:
+		t.Status = StatusScheduled
+	case last == nil:
+		t.Status = StatusCancelled
+	default:
+		t.Status = last.Status
+	}
+	if last != nil {
+		t.ErrorCode, t.ErrorInfo = last.ErrorCode, last.ErrorInfo
+	}
+}
+
+// interrupt cancels the runs on an instance, for a reboot or a stop. Callers hold c.mu.
+func (c *Cloud) interrupt(instanceID, reason string) {
+	for key, ar := range c.running {
+		if strings.HasSuffix(key, "/"+instanceID) {
+			ar.reason = reason
+			ar.cancel()
+			delete(c.running, key) // a run started after the reboot may take the key
+		}
+	}
+}

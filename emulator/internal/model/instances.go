@@ -1,0 +1,110 @@
+package model
+
+import (
+	"sort"
+	"time"
+)
+
+// Instances lists the instances, sorted by ID.
+func (c *Cloud) Instances() []Instance {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]Instance, 0, len(c.instances))
+	for _, in := range c.instances {
+		out = append(out, *in)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// InstanceActivity counts the invocations that target an instance, and the active ones.
+func (c *Cloud) InstanceActivity(instanceID string) (total, active int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, inv := range c.invocations {
+		if t := inv.target(instanceID); t != nil {
+			total++
+			if isActive(t.Status) {
+				active++
+			}
+		}
+	}
+	return total, active
+}
+
+func (c *Cloud) instance(id string) (*Instance, error) {
+	in, ok := c.instances[id]
+	if !ok {
+		return nil, notFound("InvalidInstanceId.NotFound", "The instance %s does not exist.", id)
+	}
+	return in, nil
+}
+
+func (c *Cloud) setStatus(in *Instance, status string) error {
+	prev := *in
+	in.Status = status
+	if status == InstanceRunning {
+		in.LastBoot = c.cfg.Now().UTC()
+	}
+	if err := c.save(bucketInstances, in.ID, in); err != nil {
+		*in = prev
+		return err
+	}
+	return nil
+}
+
+// StartInstance starts a stopped instance; reboot-mode invocations run, as on any boot.
+func (c *Cloud) StartInstance(id string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	in, err := c.instance(id)
+	if err != nil {
+		return err
+	}
+	if in.Status != InstanceStopped {
+		return forbidden("IncorrectInstanceStatus", "The instance %s is %s; it must be Stopped.", id, in.Status)
+	}
+	if err := c.setStatus(in, InstanceRunning); err != nil {
+		return err
+	}
+	c.boot(id)
+	return nil
+}
+
+// StopInstance stops a running instance; its running scripts are interrupted.
+func (c *Cloud) StopInstance(id string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	in, err := c.instance(id)
+	if err != nil {
+		return err
+	}
+	if in.Status != InstanceRunning {
+		return forbidden("IncorrectInstanceStatus", "The instance %s is %s; it must be Running.", id, in.Status)
+	}
+	c.interrupt(id, reasonPowerOff)
+	return c.setStatus(in, InstanceStopped)
+}
+
+// RebootInstance restarts a running instance: running scripts are interrupted, then the
+// NextRebootOnly and EveryReboot invocations run.
+func (c *Cloud) RebootInstance(id string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	in, err := c.instance(id)
+	if err != nil {
+		return err
+	}
+	if in.Status != InstanceRunning {
+		return forbidden("IncorrectInstanceStatus", "The instance %s is %s; it must be Running.", id, in.Status)
+	}
+	c.interrupt(id, reasonReboot)
+	if err := c.setStatus(in, InstanceRunning); err != nil {
+		return err
+	}
+	c.boot(id)
+	return nil
+}
+
+// Now is the model's clock.
+func (c *Cloud) Now() time.Time { return c.cfg.Now() }

@@ -1,0 +1,36 @@
+package store
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestStores(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	b, err := OpenBolt(dir)
+	require.NoError(t, err)
+	for name, s := range map[string]Store{"memory": NewMemory(), "bolt": b} {
+		t.Run(name, func(t *testing.T) {
+			require.NoError(t, s.Put("b", "k2", []byte("v2")))
+			require.NoError(t, s.Put("b", "k1", []byte("v1")))
+			require.NoError(t, s.Delete("b", "k2"))
+			require.NoError(t, s.Delete("nobucket", "k"))
+			var got []string
+			require.NoError(t, s.ForEach("b", func(k string, v []byte) error {
+				got = append(got, k+"="+string(v))
+				return nil
+			}))
+			assert.Equal(t, []string{"k1=v1"}, got)
+		})
+	}
+	require.NoError(t, b.Close())
+	b, err = OpenBolt(dir)
+	require.NoError(t, err)
+	n := 0
+	require.NoError(t, b.ForEach("b", func(string, []byte) error { n++; return nil }))
+	assert.Equal(t, 1, n)
+	require.NoError(t, b.Close())
+}

@@ -1,0 +1,129 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// Defaults of Options; the binary's flags default to the same values.
+const (
+	DefaultListen          = "127.0.0.1:9100"
+	DefaultRegion          = "cn-hangzhou"
+	DefaultAccessKeyID     = "EMULATORACCESSKEYID"
+	DefaultAccessKeySecret = "emulator-secret"
+	DefaultAccountID       = "1234567890123456"
+	DefaultInstanceCount   = 3
+)
+
+// Options configures a Server. The zero value is usable: it listens on DefaultListen with
+// DefaultInstanceCount Linux instances, in memory.
+type Options struct {
+	// Listen is the address to listen on; "127.0.0.1:0" picks a free port.
+	Listen string
+	// AllowRemote permits a non-loopback Listen address. The emulator runs scripts on this
+	// machine for anyone holding the (well-known default) credentials, so it is off by default.
+	AllowRemote bool
+
+	Region          string
+	AccessKeyID     string
+	AccessKeySecret string
+	// AccountID is what {{ACS::AccountId}} expands to.
+	AccountID string
+
+	// Instances are the emulated instances; when empty, InstanceCount Linux instances
+	// i-emu00000000000001… are made (DefaultInstanceCount when zero).
+	Instances     []Instance
+	InstanceCount int
+
+	// DataDir keeps commands, invocations and results across restarts (a bbolt file); the
+	// state is in memory when empty.
+	DataDir string
+	// SandboxDir holds one directory per instance (<SandboxDir>/<instance-id>/root is /root).
+	// When empty it is <DataDir>/sandbox, or a temporary directory removed by Close.
+	SandboxDir string
+
+	// MinScheduleInterval overrides the documented 10 s minimum between two scheduled runs
+	// (and the one-minute minimum of rate(…)). FOR TESTS ONLY: the real service rejects
+	// shorter intervals, so a schedule that works here with it set may fail in the cloud.
+	MinScheduleInterval time.Duration
+
+	// Faults are injected into answers; SetFaults changes them at runtime.
+	Faults Faults
+
+	// Log, when set, receives one line per request.
+	Log io.Writer
+}
+
+// Faults make the emulator misbehave the way a real cloud API sometimes does.
+type Faults struct {
+	// ThrottleRate is the fraction (0–1) of calls answered Throttling (HTTP 400).
+	ThrottleRate float64
+	// ServerErrorRate is the fraction of calls answered InternalError (500) or
+	// ServiceUnavailable (503), alternately.
+	ServerErrorRate float64
+	// Latency is added before every call is processed.
+	Latency time.Duration
+	// DropRate is the fraction of calls that are applied and then answered by closing the
+	// connection without a response, as when a network path fails after the server commits.
+	DropRate float64
+}
+
+// Instance describes an emulated instance (also the format of an instances file, a JSON
+// array of these objects).
+type Instance struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	// OSType is "linux" (default) or "windows".
+	OSType string `json:"osType,omitempty"`
+	// Status is "Running" (default) or "Stopped".
+	Status string `json:"status,omitempty"`
+	// AgentInstalled says whether the Cloud Assistant client is installed; nil means yes.
+	AgentInstalled *bool             `json:"agentInstalled,omitempty"`
+	Tags           map[string]string `json:"tags,omitempty"`
+}
+
+// LoadInstancesFile reads a JSON array of Instance from path.
+func LoadInstancesFile(path string) ([]Instance, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading instances file: %w", err)
+	}
+	var out []Instance
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("parsing instances file %s: %w", path, err)
+	}
+	return out, nil
+}
+
+func (o *Options) setDefaults() {
+	if o.Listen == "" {
+		o.Listen = DefaultListen
+	}
+	if o.Region == "" {
+		o.Region = DefaultRegion
+	}
+	if o.AccessKeyID == "" {
+		o.AccessKeyID = DefaultAccessKeyID
+	}
+	if o.AccessKeySecret == "" {
+		o.AccessKeySecret = DefaultAccessKeySecret
+	}
+	if o.AccountID == "" {
+		o.AccountID = DefaultAccountID
+	}
+	if len(o.Instances) == 0 {
+		n := o.InstanceCount
+		if n <= 0 {
+			n = DefaultInstanceCount
+		}
+		for i := 1; i <= n; i++ {
+			o.Instances = append(o.Instances, Instance{
+				ID:   fmt.Sprintf("i-emu%014d", i),
+				Name: fmt.Sprintf("emulated-%d", i),
+			})
+		}
+	}
+}
