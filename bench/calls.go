@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
+	"github.com/cloudassistant/pulumi-cloudassistant/tests/reliability/rig"
+)
+
+// statusActions are the calls that only read an invocation's progress.
+var statusActions = []string{"DescribeInvocationResults", "DescribeInvocations"}
+
+// callsRow counts the API calls of one Invocation lifecycle (Create, then Delete) of a
+// script, from the emulator's per-action counters.
+type callsRow struct {
+	Script script
+	// Create and Delete hold the calls of each phase, worst run (most calls) first.
+	Create, Delete map[string]int64
+	// Status is the largest number of status reads one Create made over the runs.
+	Status int64
+}
+
+func (r callsRow) format(m map[string]int64) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// countCalls runs the lifecycle runs times on one instance and keeps the run with the most
+// status reads: the target is a ceiling, so the worst run is the one to report.
+func countCalls(emu *emulator.Server, prov *rig.Provider, sc script, runs int) (callsRow, error) {
+	row := callsRow{Script: sc, Status: -1}
+	cmd, err := prov.Create(rig.CommandToken, "calls-cmd", rig.CommandInputs(sc.Text), 0)
+	if err != nil {
+		return row, err
+	}
+	defer func() { _ = prov.Delete(rig.CommandToken, "calls-cmd", cmd) }()
+	commandID := rig.String(cmd.Outputs, "commandId")
+	instances := emu.InstanceIDs()[:1]
+	for i := range runs {
+		name := fmt.Sprintf("calls-%d", i)
+		checked, err := prov.CheckInputs(rig.InvocationToken, name, rig.InvocationInputs(commandID, instances))
+		if err != nil {
+			return row, err
+		}
+		before := emu.Stats().Actions
+		res, err := prov.CreateChecked(rig.InvocationToken, name, checked, 0)
+		if err != nil {
+			return row, err
+		}
+		mid := emu.Stats().Actions
+		if err := prov.Delete(rig.InvocationToken, name, res); err != nil {
+			return row, err
+		}
+		after := emu.Stats().Actions
+		create, del := diff(before, mid), diff(mid, after)
+		var status int64
+		for _, a := range statusActions {
+			status += create[a]
+		}
+		if status > row.Status {
+			row.Create, row.Delete, row.Status = create, del, status
+		}
+	}
+	return row, nil
+}
+
+func diff(before, after map[string]int64) map[string]int64 {
+	out := map[string]int64{}
+	for k, v := range after {
+		if d := v - before[k]; d > 0 {
+			out[k] = d
+		}
+	}
+	return out
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
+	"github.com/cloudassistant/pulumi-cloudassistant/tests/harness"
+	"github.com/cloudassistant/pulumi-cloudassistant/tests/reliability/rig"
+)
+
+// engineSizes are the stack sizes of the up/preview figures (Invocations of `true`, one
+// instance each, plus one Command).
+var engineSizes = []int{1, 10, 100}
+
+// engineRow holds the figures of one stack size.
+type engineRow struct {
+	N        int
+	Preview  samples // preview of the empty stack (every resource a create)
+	Up       samples // up of the empty stack
+	Noop     samples // preview of the deployed stack (no changes)
+	Baseline samples // the baseline loop doing the same N runs with the engine's parallelism
+	InProc   samples // the same N Creates through the in-process provider, same parallelism
+	PeakRSS  int64   // bytes, the largest over the ups
+}
+
+type engineFigures struct {
+	Parallel int
+	Schema   samples
+	Rows     []engineRow
+}
+
+// engine measures through the real engine: the CLI from .tools/, the provider built from
+// this tree, an in-process emulator, inline Go programs.
+func engine(ctx context.Context, r *report, runs int) error {
+	root := repoRoot()
+	tmp, err := os.MkdirTemp("", "cloudassistant-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	log.Printf("engine: building the provider")
+	binary, err := rig.BuildProvider(root, filepath.Join(tmp, "real"))
+	if err != nil {
+		return err
+	}
+	pidFile := filepath.Join(tmp, "provider.pids")
+	wrapperDir, err := rssWrapper(tmp, binary, pidFile)
+	if err != nil {
+		return err
+	}
+	if err := rig.UseToolchain(root, wrapperDir); err != nil {
+		return err
+	}
+
+	// The engine runs at most 4×GOMAXPROCS steps at once by default; set it explicitly so
+	// the baseline can use the same parallelism.
+	e := &engineFigures{Parallel: 4 * runtime.NumCPU()}
+	r.Engine = e
+	for range runs {
+		d, err := timeSchema(ctx, binary)
+		if err != nil {
+			return err
+		}
+		e.Schema = append(e.Schema, d)
+	}
+
+	emu, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0", InstanceCount: 10})
+	if err != nil {
+		return err
+	}
+	defer emu.Close()
+	direct, err := directClient(emu)
+	if err != nil {
+		return err
+	}
+	baseCmd, err := createCommand(direct, "true")
+	if err != nil {
+		return err
+	}
+	// The provider alone, without the engine, attributes the engine figures.
+	prov, err := rig.NewProvider(ctx, emu)
+	if err != nil {
+		return err
+	}
+	provCmd, err := prov.Create(rig.CommandToken, "engine-cmd", rig.CommandInputs("true"), 0)
+	if err != nil {
+		return err
+	}
+	for _, n := range engineSizes {
+		row := engineRow{N: n}
+		for i := range runs {
+			log.Printf("engine: %d invocations, run %d/%d", n, i+1, runs)
+			if err := engineRun(ctx, tmp, pidFile, emu, e.Parallel, &row, i); err != nil {
+				return fmt.Errorf("engine run of %d invocations: %w", n, err)
+			}
+			d, err := parallelBaseline(ctx, direct, baseCmd, emu.InstanceIDs(), n, e.Parallel)
+			if err != nil {
+				return err
+			}
+			row.Baseline = append(row.Baseline, d)
+			d, err = parallelCreates(prov, rig.String(provCmd.Outputs, "commandId"), emu.InstanceIDs(), n, e.Parallel)
+			if err != nil {
+				return err
+			}
+			row.InProc = append(row.InProc, d)
+		}
+		e.Rows = append(e.Rows, row)
+	}
+	return nil
+}
+
+// engineRun previews and ups a fresh stack of row.N invocations, then destroys it (untimed).
+func engineRun(ctx context.Context, tmp, pidFile string, emu *emulator.Server, parallel int, row *engineRow, i int) error {
+	stack, err := harness.NewStack(ctx, harness.StackOptions{
+		Project: "bench", Stack: fmt.Sprintf("n%d-%d", row.N, i),
+		StateDir: filepath.Join(tmp, fmt.Sprintf("state-%d-%d", row.N, i)), Emulator: rig.HarnessEmulator(emu),
+	}, rig.Program(rig.Spec{Script: "true", Invocations: row.N, Instances: emu.InstanceIDs(), PerInvocation: 1}))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		_, _ = stack.Destroy(context.WithoutCancel(ctx), optdestroy.Parallel(parallel))
+		_ = stack.Workspace().RemoveStack(context.WithoutCancel(ctx), stack.Name())
+	}()
+
+	start := time.Now()
+	if _, err := stack.Preview(ctx, optpreview.Parallel(parallel)); err != nil {
+		return fmt.Errorf("preview: %w", err)
+	}
+	row.Preview = append(row.Preview, time.Since(start))
+
+	if err := os.WriteFile(pidFile, nil, 0o644); err != nil {
+		return err
+	}
+	peak := watchRSS(pidFile)
+	start = time.Now()
+	res, err := stack.Up(ctx, optup.Parallel(parallel), optup.ProgressStreams(io.Discard))
+	took := time.Since(start)
+	rss := peak()
+	if err != nil {
+		return fmt.Errorf("up: %w", err)
+	}
+	if got := len(outputMap(res.Outputs, "invokeIds")); got != row.N {
+		return fmt.Errorf("up recorded %d invocations, want %d", got, row.N)
+	}
+	row.Up = append(row.Up, took)
+	row.PeakRSS = max(row.PeakRSS, rss)
+
+	start = time.Now()
+	if _, err := stack.Preview(ctx, optpreview.Parallel(parallel), optpreview.ExpectNoChanges()); err != nil {
+		return fmt.Errorf("preview after up: %w", err)
+	}
+	row.Noop = append(row.Noop, time.Since(start))
+	return nil
+}
+
+func outputMap(outs auto.OutputMap, name string) map[string]any {
+	m, _ := outs[name].Value.(map[string]any)
+	return m
+}
+
+// parallelBaseline does n baseline runs of `true`, one instance each round-robin, at most
+// parallel at once: what the engine does for n Invocations, without the engine.
+func parallelBaseline(ctx context.Context, c *ecs.Client, commandID string, instances []string, n, parallel int) (time.Duration, error) {
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	start := time.Now()
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if _, err := baselineRun(ctx, c, commandID, []string{instances[i%len(instances)]}); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	d := time.Since(start)
+	close(errs)
+	if err := <-errs; err != nil {
+		return 0, err
+	}
+	return d, nil
+}
+
+// parallelCreates times n Invocation Creates through the in-process provider, at most
+// parallel at once, then deletes them (untimed).
+func parallelCreates(prov *rig.Provider, commandID string, instances []string, n, parallel int) (time.Duration, error) {
+	res := make([]rig.Resource, n)
+	errs := make([]error, n)
+	names := make([]string, n)
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range n {
+		names[i] = fmt.Sprintf("par-%d-%d", time.Now().UnixNano(), i)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			res[i], errs[i] = prov.Create(rig.InvocationToken, names[i],
+				rig.InvocationInputs(commandID, []string{instances[i%len(instances)]}), 0)
+		}()
+	}
+	wg.Wait()
+	d := time.Since(start)
+	for i := range n {
+		if errs[i] != nil {
+			return 0, errs[i]
+		}
+		_ = prov.Delete(rig.InvocationToken, names[i], res[i])
+	}
+	return d, nil
+}

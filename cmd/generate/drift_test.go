@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestGeneratedCodeIsCurrent regenerates everything into a temporary directory and compares it
+// byte for byte with the committed schema.json and sdk/: a provider change without
+// `make generate` fails here, naming each file that would change.
+func TestGeneratedCodeIsCurrent(t *testing.T) {
+	repoRoot, err := filepath.Abs(filepath.Join("..", ".."))
+	require.NoError(t, err)
+	fresh := t.TempDir()
+	require.NoError(t, Generate(context.Background(), fresh))
+
+	want, err := existingFiles(fresh)
+	require.NoError(t, err)
+	have, err := existingFiles(repoRoot)
+	require.NoError(t, err)
+
+	var drift []string
+	for rel := range want {
+		if !have[rel] {
+			drift = append(drift, rel+" (missing)")
+			continue
+		}
+		a, err := os.ReadFile(filepath.Join(fresh, rel))
+		require.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join(repoRoot, rel))
+		require.NoError(t, err)
+		if !bytes.Equal(a, b) {
+			drift = append(drift, rel+" (differs)")
+		}
+	}
+	for rel := range have {
+		if !want[rel] {
+			drift = append(drift, rel+" (stale: no longer generated)")
+		}
+	}
+	sort.Strings(drift)
+	if len(drift) > 0 {
+		t.Fatalf("generated code is out of date; run `make generate` and commit. Files:\n  %s",
+			strings.Join(drift, "\n  "))
+	}
+}
+
+// TestReadmeReferenceIsCurrent checks the README's generated tables against the schema.
+func TestReadmeReferenceIsCurrent(t *testing.T) {
+	spec, err := Schema(context.Background())
+	require.NoError(t, err)
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	want, ok := replaceSection(string(readme), referenceMarkdown(spec))
+	require.True(t, ok, "README.md lacks the generated reference markers")
+	require.True(t, want == string(readme), "README.md's reference tables are out of date; run `make generate`")
+}
+
+// TestGenerateIsDeterministic guards the drift test itself: two runs must agree exactly.
+func TestGenerateIsDeterministic(t *testing.T) {
+	spec, err := Schema(context.Background())
+	require.NoError(t, err)
+	a, err := Files(spec)
+	require.NoError(t, err)
+	spec, err = Schema(context.Background())
+	require.NoError(t, err)
+	b, err := Files(spec)
+	require.NoError(t, err)
+	require.Equal(t, len(a), len(b))
+	for name, data := range a {
+		require.Truef(t, bytes.Equal(data, b[name]), "%s differs between two runs", name)
+	}
+}

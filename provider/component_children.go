@@ -1,0 +1,124 @@
+package provider
+
+// What RunScript and ScheduledScript need to register their children (this provider's own
+// Command and Invocation) from inside Construct, without depending on the generated SDK.
+
+import (
+	"context"
+	"reflect"
+	"regexp"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// The tokens of the children; they must match the resources' inferred tokens.
+const (
+	commandToken    = Name + ":index:Command"
+	invocationToken = Name + ":index:Invocation"
+)
+
+// commandChild receives a Command's outputs.
+type commandChild struct {
+	pulumi.CustomResourceState
+	CommandID      pulumi.StringOutput      `pulumi:"commandId"`
+	ParameterNames pulumi.StringArrayOutput `pulumi:"parameterNames"`
+}
+
+// invocationChild receives an Invocation's outputs.
+type invocationChild struct {
+	pulumi.CustomResourceState
+	InvokeID pulumi.StringOutput         `pulumi:"invokeId"`
+	Status   pulumi.StringOutput         `pulumi:"status"`
+	Results  InvocationResultArrayOutput `pulumi:"results"`
+}
+
+// InvocationResultArrayOutput is an Output of per-instance results: it gives the
+// components' `results` output its typed schema and carries the child's values.
+type InvocationResultArrayOutput struct{ *pulumi.OutputState }
+
+// ElementType implements pulumi.Output.
+func (InvocationResultArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeFor[[]InvocationResult]()
+}
+
+// ToInvocationResultArrayOutput returns the output itself.
+func (o InvocationResultArrayOutput) ToInvocationResultArrayOutput() InvocationResultArrayOutput {
+	return o
+}
+
+// ToInvocationResultArrayOutputWithContext returns the output itself.
+func (o InvocationResultArrayOutput) ToInvocationResultArrayOutputWithContext(context.Context) InvocationResultArrayOutput {
+	return o
+}
+
+func init() {
+	pulumi.RegisterOutputType(InvocationResultArrayOutput{})
+}
+
+// outputsByInstance maps each instance to the output of its result.
+func outputsByInstance(results InvocationResultArrayOutput) pulumi.StringMapOutput {
+	return results.ApplyT(func(rs []InvocationResult) map[string]string {
+		return latestOutputs(rs)
+	}).(pulumi.StringMapOutput)
+}
+
+// childOptions are the options of every child: parented to the component, and served by a
+// provider of this very version unless the program gave the component a provider explicitly
+// (children inherit that through the parent). Without a version the engine may pick its
+// unversioned default provider on one run and the SDK's versioned one on the next, and a
+// changed provider replaces every child.
+func childOptions(comp pulumi.Resource, extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append([]pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Version(Version)}, extra...)
+}
+
+// optional adds v to m under key when the program gave it; an absent optional input is a nil
+// interface, which must not reach the child as an explicit null.
+func optional(m pulumi.Map, key string, v pulumi.Input) {
+	if v == nil || reflect.ValueOf(v).Kind() == reflect.Pointer && reflect.ValueOf(v).IsNil() {
+		return
+	}
+	m[key] = v
+}
+
+// scriptCommandArgs are the Command inputs both components share.
+type scriptCommandArgs struct {
+	Script     pulumi.StringInput
+	Type       pulumi.StringPtrInput
+	Parameters pulumi.StringMapInput
+	WorkingDir pulumi.StringPtrInput
+	Timeout    pulumi.IntPtrInput
+}
+
+// builtinParam finds `{{ACS::…}}`, which needs parameters enabled even without custom ones.
+var builtinParam = regexp.MustCompile(`\{\{\s*ACS::`)
+
+// registerScriptCommand registers the child Command. Parameters are enabled only when the
+// program gives some or the script uses a built-in one: enabling them for any `{{` would
+// reject scripts such as `docker inspect -f '{{.State}}'`.
+func registerScriptCommand(ctx *pulumi.Context, comp pulumi.Resource, name string, a scriptCommandArgs) (*commandChild, error) {
+	typ := pulumi.String(string(CommandTypeShell)).ToStringOutput()
+	if a.Type != nil {
+		typ = a.Type.ToStringPtrOutput().ApplyT(func(t *string) string {
+			if t == nil || *t == "" {
+				return string(CommandTypeShell)
+			}
+			return *t
+		}).(pulumi.StringOutput)
+	}
+	hasParams := a.Parameters != nil
+	enable := a.Script.ToStringOutput().ApplyT(func(s string) bool {
+		return hasParams || builtinParam.MatchString(s)
+	}).(pulumi.BoolOutput)
+	m := pulumi.Map{
+		"type":            typ,
+		"commandContent":  a.Script,
+		"enableParameter": enable,
+	}
+	optional(m, "workingDir", a.WorkingDir)
+	optional(m, "timeout", a.Timeout)
+	cmd := &commandChild{}
+	if err := ctx.RegisterResource(commandToken, name, m, cmd, childOptions(comp)...); err != nil {
+		return nil, err
+	}
+	return cmd, nil
+}

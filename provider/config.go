@@ -1,0 +1,98 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/pulumi/pulumi-go-provider/infer"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
+)
+
+// Config is the provider configuration (`cloudassistant:region`, …). Every value falls back
+// to the environment variables the Alibaba Cloud CLI and Terraform users already export.
+type Config struct {
+	Region          *string `pulumi:"region,optional"`
+	AccessKeyID     *string `pulumi:"accessKeyId,optional"`
+	AccessKeySecret *string `pulumi:"accessKeySecret,optional" provider:"secret"`
+	SecurityToken   *string `pulumi:"securityToken,optional" provider:"secret"`
+	Profile         *string `pulumi:"profile,optional"`
+	Endpoint        *string `pulumi:"endpoint,optional"`
+
+	// client is built once in Configure and shared by every resource and function.
+	client *ecsclient.Client
+}
+
+// Environment variables read when a config value is absent, first match wins.
+var (
+	envRegion    = []string{"ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION"}
+	envKeyID     = []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY"}
+	envKeySecret = []string{"ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY"}
+	envToken     = []string{"ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN"}
+	envProfile   = []string{"ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE"}
+	envEndpoint  = []string{"ALIBABA_CLOUD_ECS_ENDPOINT", "ALICLOUD_ECS_ENDPOINT"}
+)
+
+// Annotate documents the configuration; these texts become the SDKs' docs.
+func (c *Config) Annotate(a infer.Annotator) {
+	a.Describe(&c.Region, "The region to manage Cloud Assistant resources in, such as `cn-hangzhou`. "+
+		"Defaults to `ALIBABA_CLOUD_REGION_ID`, then `ALICLOUD_REGION`.")
+	a.Describe(&c.AccessKeyID, "The AccessKey ID. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_ID`, then "+
+		"`ALICLOUD_ACCESS_KEY`; without any, the SDK's default credential chain applies "+
+		"(environment, CLI profile, OIDC, ECS instance RAM role).")
+	a.Describe(&c.AccessKeySecret, "The AccessKey secret. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, "+
+		"then `ALICLOUD_SECRET_KEY`. Stored as a secret.")
+	a.Describe(&c.SecurityToken, "An STS security token, for temporary credentials. Defaults to "+
+		"`ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`. Stored as a secret.")
+	a.Describe(&c.Profile, "A profile of the Alibaba Cloud CLI configuration (`~/.aliyun/config.json`) "+
+		"to take credentials from when no access key is set. Defaults to `ALIBABA_CLOUD_PROFILE`, then `ALICLOUD_PROFILE`.")
+	a.Describe(&c.Endpoint, "A custom ECS API endpoint, such as a VPC endpoint host name or "+
+		"`http://127.0.0.1:9100` for the local emulator. HTTPS is used unless the value starts "+
+		"with `http://`. Defaults to `ALIBABA_CLOUD_ECS_ENDPOINT`, then `ALICLOUD_ECS_ENDPOINT`.")
+}
+
+// Configure builds the ECS client once per provider process.
+func (c *Config) Configure(_ context.Context) error {
+	opts := ecsclient.Options{
+		Region:          pick(c.Region, envRegion),
+		AccessKeyID:     pick(c.AccessKeyID, envKeyID),
+		AccessKeySecret: pick(c.AccessKeySecret, envKeySecret),
+		SecurityToken:   pick(c.SecurityToken, envToken),
+		Profile:         pick(c.Profile, envProfile),
+		Endpoint:        pick(c.Endpoint, envEndpoint),
+		UserAgent:       fmt.Sprintf("pulumi-%s/%s", Name, Version),
+	}
+	if opts.Region == "" {
+		return errors.New("cloudassistant: no region configured: run `pulumi config set cloudassistant:region cn-hangzhou` " +
+			"or export ALIBABA_CLOUD_REGION_ID")
+	}
+	client, err := ecsclient.New(opts)
+	if err != nil {
+		return fmt.Errorf("cloudassistant: %w", err)
+	}
+	c.client = client
+	return nil
+}
+
+// getClient is how resources and functions reach ECS: the client Configure built.
+func getClient(ctx context.Context) (*ecsclient.Client, error) {
+	cfg := infer.GetConfig[Config](ctx)
+	if cfg.client == nil {
+		return nil, errors.New("cloudassistant: the provider is not configured")
+	}
+	return cfg.client, nil
+}
+
+func pick(v *string, env []string) string {
+	if v != nil && *v != "" {
+		return *v
+	}
+	for _, name := range env {
+		if s := os.Getenv(name); s != "" {
+			return s
+		}
+	}
+	return ""
+}

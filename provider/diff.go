@@ -1,0 +1,78 @@
+package provider
+
+import (
+	"maps"
+	"reflect"
+
+	p "github.com/pulumi/pulumi-go-provider"
+)
+
+// replaceDiff collects per-property replacements for a custom Diff. Every input of these
+// resources is immutable in the service, so every change it records is a replace.
+type replaceDiff map[string]p.PropertyDiff
+
+// ptr records a change of an optional value: added, removed or updated.
+func diffPtr[T comparable](d replaceDiff, key string, old, new *T) {
+	switch {
+	case old == nil && new == nil:
+	case old == nil:
+		d[key] = p.PropertyDiff{Kind: p.AddReplace, InputDiff: true}
+	case new == nil:
+		d[key] = p.PropertyDiff{Kind: p.DeleteReplace, InputDiff: true}
+	case *old != *new:
+		d[key] = p.PropertyDiff{Kind: p.UpdateReplace, InputDiff: true}
+	}
+}
+
+// diffServerDefault is diffPtr for values the service fills in when they are absent (a
+// command's timeout, working directory, …): dropping the input keeps the resource, like an
+// optional+computed attribute in Terraform, so imported resources show no diff.
+func diffServerDefault[T comparable](d replaceDiff, key string, old, new *T) {
+	if new == nil {
+		return
+	}
+	diffPtr(d, key, old, new)
+}
+
+func diffValue[T comparable](d replaceDiff, key string, old, new T) {
+	if old != new {
+		d[key] = p.PropertyDiff{Kind: p.UpdateReplace, InputDiff: true}
+	}
+}
+
+func diffMap(d replaceDiff, key string, old, new map[string]string) {
+	if len(old) == 0 && len(new) == 0 {
+		return
+	}
+	switch {
+	case len(old) == 0:
+		d[key] = p.PropertyDiff{Kind: p.AddReplace, InputDiff: true}
+	case len(new) == 0:
+		d[key] = p.PropertyDiff{Kind: p.DeleteReplace, InputDiff: true}
+	case !maps.Equal(old, new):
+		d[key] = p.PropertyDiff{Kind: p.UpdateReplace, InputDiff: true}
+	}
+}
+
+func diffDeep(d replaceDiff, key string, old, new any, oldEmpty, newEmpty bool) {
+	switch {
+	case oldEmpty && newEmpty:
+	case oldEmpty:
+		d[key] = p.PropertyDiff{Kind: p.AddReplace, InputDiff: true}
+	case newEmpty:
+		d[key] = p.PropertyDiff{Kind: p.DeleteReplace, InputDiff: true}
+	case !reflect.DeepEqual(old, new):
+		d[key] = p.PropertyDiff{Kind: p.UpdateReplace, InputDiff: true}
+	}
+}
+
+func (d replaceDiff) response(deleteBeforeReplace bool) p.DiffResponse {
+	if len(d) == 0 {
+		return p.DiffResponse{}
+	}
+	return p.DiffResponse{
+		HasChanges:          true,
+		DetailedDiff:        d,
+		DeleteBeforeReplace: deleteBeforeReplace,
+	}
+}

@@ -1,0 +1,175 @@
+// Package ecsclient is the one wrapper around the SDK's *ecs.Client that the provider uses.
+// It owns the retry/backoff policy, ctx deadlines, ClientTokens and readable, credential-free errors.
+package ecsclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+)
+
+// Options say how to reach ECS. Empty credentials fall back to the SDK's default chain
+// (environment, ~/.aliyun/config.json, OIDC, ECS instance role).
+type Options struct {
+	Region          string
+	AccessKeyID     string
+	AccessKeySecret string
+	SecurityToken   string
+	// Profile names a profile of the Alibaba Cloud CLI configuration (~/.aliyun/config.json).
+	Profile string
+	// Endpoint overrides the ECS endpoint: "ecs.example.com" or "https://…" use HTTPS; only an
+	// explicit "http://…" uses plain HTTP (meant for the emulator).
+	Endpoint string
+	// UserAgent is appended to the SDK's user agent, e.g. "pulumi-cloudassistant/0.1.0".
+	UserAgent string
+	// Retry is the retry policy; the zero value means DefaultRetry.
+	Retry RetryPolicy
+}
+
+// Client calls ECS Cloud Assistant APIs with the provider's retry and error policy.
+// It is safe for concurrent use.
+type Client struct {
+	api    *ecs.Client
+	region string
+	retry  RetryPolicy
+	// secrets are scrubbed from every error text, whatever the server echoes back.
+	secrets []string
+}
+
+// perCallTimeout bounds one HTTP exchange; the ctx deadline shortens it further.
+const perCallTimeout = 30 * time.Second
+
+// New builds a client. It resolves no credentials yet: the chain is consulted on the first call.
+func New(opts Options) (*Client, error) {
+	if opts.Region == "" {
+		return nil, errors.New("no region: set cloudassistant:region or ALIBABA_CLOUD_REGION_ID")
+	}
+	cred, err := credentialsProvider(opts)
+	if err != nil {
+		return nil, err
+	}
+	cfg := sdk.NewConfig()
+	// Our own retry loop handles transport errors, 5xx and throttling with backoff; the SDK's
+	// would retry without backoff and without honouring the ctx deadline.
+	cfg.AutoRetry = false
+	cfg.MaxRetryTime = 0
+	cfg.Scheme = "HTTPS"
+	if opts.UserAgent != "" {
+		cfg.UserAgent = opts.UserAgent
+	}
+	host, scheme, err := parseEndpoint(opts.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if scheme != "" {
+		cfg.Scheme = scheme
+	}
+	api, err := ecs.NewClientWithOptions(opts.Region, cfg, cred)
+	if err != nil {
+		return nil, fmt.Errorf("building the ECS client: %w", err)
+	}
+	if host != "" {
+		api.Domain = host
+	}
+	retry := opts.Retry
+	if retry == (RetryPolicy{}) {
+		retry = DefaultRetry
+	}
+	var secrets []string
+	for _, s := range []string{opts.AccessKeySecret, opts.SecurityToken} {
+		if len(s) >= 4 {
+			// As sent, and as the V1 string to sign percent-encodes it (once in the query,
+			// twice inside the string to sign that SignatureDoesNotMatch echoes).
+			secrets = append(secrets, s, url.QueryEscape(s), percentEncode(s), percentEncode(percentEncode(s)))
+		}
+	}
+	return &Client{api: api, region: opts.Region, retry: retry, secrets: secrets}, nil
+}
+
+// Region is the region every call targets.
+func (c *Client) Region() string { return c.region }
+
+func credentialsProvider(opts Options) (credentials.CredentialsProvider, error) {
+	switch {
+	case opts.AccessKeyID != "" && opts.AccessKeySecret != "" && opts.SecurityToken != "":
+		return credentials.NewStaticSTSCredentialsProvider(opts.AccessKeyID, opts.AccessKeySecret, opts.SecurityToken), nil
+	case opts.AccessKeyID != "" && opts.AccessKeySecret != "":
+		return credentials.NewStaticAKCredentialsProvider(opts.AccessKeyID, opts.AccessKeySecret), nil
+	case opts.AccessKeyID != "" || opts.AccessKeySecret != "":
+		return nil, errors.New("incomplete credentials: set both accessKeyId and accessKeySecret, or neither")
+	case opts.Profile != "":
+		return credentials.NewCLIProfileCredentialsProviderBuilder().WithProfileName(opts.Profile).Build(), nil
+	}
+	return credentials.NewDefaultCredentialsProvider(), nil
+}
+
+// parseEndpoint splits an endpoint override into host and scheme; scheme is "" when the
+// endpoint names none (HTTPS then applies).
+func parseEndpoint(endpoint string) (host, scheme string, err error) {
+	e := strings.TrimSpace(endpoint)
+	if e == "" {
+		return "", "", nil
+	}
+	if !strings.Contains(e, "://") {
+		return strings.TrimRight(e, "/"), "", nil
+	}
+	u, err := url.Parse(e)
+	if err != nil || u.Host == "" {
+		return "", "", fmt.Errorf("endpoint %q is not a host or an http(s) URL", endpoint)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http":
+		return u.Host, "HTTP", nil
+	case "https":
+		return u.Host, "HTTPS", nil
+	}
+	return "", "", fmt.Errorf("endpoint %q: scheme %q is neither http nor https", endpoint, u.Scheme)
+}
+
+// Do sends one API request with the retry policy. op says what is being done, for errors
+// ("creating command \"x\""). Use it for actions without a typed method below.
+func (c *Client) Do(ctx context.Context, op string, req requests.AcsRequest, resp responses.AcsResponse) error {
+	return c.withRetry(ctx, op, func(ctx context.Context) error { return c.send(ctx, req, resp) })
+}
+
+// send runs one exchange, returning early when ctx ends. The SDK takes no ctx, so the
+// request's own timeouts are cut to the ctx deadline and the call runs in a goroutine.
+func (c *Client) send(ctx context.Context, req requests.AcsRequest, resp responses.AcsResponse) error {
+	timeout := perCallTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		if left := time.Until(dl); left < timeout {
+			timeout = left
+		}
+	}
+	if timeout <= 0 {
+		return ctx.Err()
+	}
+	req.SetReadTimeout(timeout)
+	req.SetConnectTimeout(min(timeout, 10*time.Second))
+	done := make(chan error, 1)
+	go func() { done <- c.api.DoAction(req, resp) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// ErrNotFound is returned (wrapped) when a command or invocation does not exist.
+var ErrNotFound = errors.New("not found")
+
+// percentEncode is the signature's encoding: QueryEscape with %20, %2A and ~.
+func percentEncode(s string) string {
+	r := strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~")
+	return r.Replace(url.QueryEscape(s))
+}

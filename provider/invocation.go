@@ -1,0 +1,184 @@
+package provider
+
+import (
+	_ "embed"
+
+	"github.com/pulumi/pulumi-go-provider/infer"
+)
+
+//go:embed invocation.md
+var invocationDoc string
+
+// Invocation runs a Command on instances and, by default, waits for every instance to finish.
+type Invocation struct{}
+
+// RepeatMode says when an invocation runs.
+type RepeatMode string
+
+// The repeat modes.
+const (
+	RepeatOnce           RepeatMode = "Once"
+	RepeatPeriod         RepeatMode = "Period"
+	RepeatNextRebootOnly RepeatMode = "NextRebootOnly"
+	RepeatEveryReboot    RepeatMode = "EveryReboot"
+)
+
+// Values lists the enum for the schema.
+func (RepeatMode) Values() []infer.EnumValue[RepeatMode] {
+	return []infer.EnumValue[RepeatMode]{
+		{Name: "Once", Value: RepeatOnce, Description: "Run once, now (the default)."},
+		{Name: "Period", Value: RepeatPeriod, Description: "Run on the schedule given by `frequency`."},
+		{Name: "NextRebootOnly", Value: RepeatNextRebootOnly, Description: "Run once, at the next boot of each instance."},
+		{Name: "EveryReboot", Value: RepeatEveryReboot, Description: "Run at every boot of each instance."},
+	}
+}
+
+// TerminationMode says what a stop or a timeout kills.
+type TerminationMode string
+
+// The termination modes.
+const (
+	TerminateProcess     TerminationMode = "Process"
+	TerminateProcessTree TerminationMode = "ProcessTree"
+)
+
+// Values lists the enum for the schema.
+func (TerminationMode) Values() []infer.EnumValue[TerminationMode] {
+	return []infer.EnumValue[TerminationMode]{
+		{Name: "Process", Value: TerminateProcess, Description: "Stop only the script's own process (the service default)."},
+		{Name: "ProcessTree", Value: TerminateProcessTree, Description: "Stop the script's process and every process it started."},
+	}
+}
+
+// FailurePolicy says when a finished invocation fails the deployment.
+type FailurePolicy string
+
+// The failure policies.
+const (
+	FailIfAny FailurePolicy = "FailIfAny"
+	FailIfAll FailurePolicy = "FailIfAll"
+	NeverFail FailurePolicy = "Never"
+)
+
+// Values lists the enum for the schema.
+func (FailurePolicy) Values() []infer.EnumValue[FailurePolicy] {
+	return []infer.EnumValue[FailurePolicy]{
+		{Name: "FailIfAny", Value: FailIfAny, Description: "Fail if any instance does not succeed (the default)."},
+		{Name: "FailIfAll", Value: FailIfAll, Description: "Fail only if no instance succeeds."},
+		{Name: "Never", Value: NeverFail, Description: "Never fail; read each instance's outcome from `results`."},
+	}
+}
+
+// InvocationArgs are the inputs of an Invocation.
+type InvocationArgs struct {
+	CommandID           string            `pulumi:"commandId"`
+	InstanceIDs         []string          `pulumi:"instanceIds"`
+	RepeatMode          *RepeatMode       `pulumi:"repeatMode,optional"`
+	Timed               *bool             `pulumi:"timed,optional"`
+	Frequency           *string           `pulumi:"frequency,optional"`
+	Parameters          map[string]string `pulumi:"parameters,optional" provider:"secret"`
+	Username            *string           `pulumi:"username,optional"`
+	WindowsPasswordName *string           `pulumi:"windowsPasswordName,optional"`
+	Timeout             *int              `pulumi:"timeout,optional"`
+	ContainerID         *string           `pulumi:"containerId,optional"`
+	ContainerName       *string           `pulumi:"containerName,optional"`
+	TerminationMode     *TerminationMode  `pulumi:"terminationMode,optional"`
+	Launcher            *string           `pulumi:"launcher,optional"`
+	Tags                map[string]string `pulumi:"tags,optional"`
+	ResourceGroupID     *string           `pulumi:"resourceGroupId,optional"`
+	Triggers            []any             `pulumi:"triggers,optional"`
+	WaitForCompletion   *bool             `pulumi:"waitForCompletion,optional"`
+	FailurePolicy       *FailurePolicy    `pulumi:"failurePolicy,optional"`
+	SecretResults       *bool             `pulumi:"secretResults,optional"`
+}
+
+// InvocationState is the recorded state: the inputs (a custom Diff gets no old inputs) and
+// what the service reported.
+type InvocationState struct {
+	InvocationArgs
+	InvokeID      string             `pulumi:"invokeId"`
+	Status        string             `pulumi:"status"`
+	Results       []InvocationResult `pulumi:"results"`
+	RerunRequired bool               `pulumi:"rerunRequired"`
+}
+
+// InvocationResult is one instance's outcome.
+type InvocationResult struct {
+	InstanceID   string `pulumi:"instanceId"`
+	Status       string `pulumi:"status"`
+	ExitCode     int    `pulumi:"exitCode"`
+	Output       string `pulumi:"output"`
+	Dropped      int    `pulumi:"dropped"`
+	ErrorCode    string `pulumi:"errorCode"`
+	ErrorInfo    string `pulumi:"errorInfo"`
+	StartTime    string `pulumi:"startTime"`
+	FinishedTime string `pulumi:"finishedTime"`
+	Repeats      int    `pulumi:"repeats"`
+}
+
+// Annotate documents the resource.
+func (i *Invocation) Annotate(a infer.Annotator) {
+	a.Describe(i, invocationDoc)
+}
+
+// Annotate documents the inputs; the texts become the SDKs' docs.
+func (a *InvocationArgs) Annotate(an infer.Annotator) {
+	an.Describe(&a.CommandID, "The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.")
+	an.Describe(&a.InstanceIDs, "The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, "+
+		"with the Cloud Assistant client installed.")
+	an.Describe(&a.RepeatMode, "When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` "+
+		"or `EveryReboot`.")
+	an.Describe(&a.Timed, "Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.")
+	an.Deprecate(&a.Timed, "Deprecated by the service: use `repeatMode: Period` with `frequency`.")
+	an.Describe(&a.Frequency, "The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, "+
+		"or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone "+
+		"(`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.")
+	an.Describe(&a.Parameters, "Values for the command's `{{name}}` parameters (the command needs "+
+		"`enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.")
+	an.Describe(&a.Username, "The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.")
+	an.Describe(&a.WindowsPasswordName, "The name of the password of `username` in the Cloud Assistant parameter "+
+		"store, for a Windows user other than System. Requires `username`.")
+	an.Describe(&a.Timeout, "The timeout of this run in seconds (10 to 86400), overriding the command's.")
+	an.Describe(&a.ContainerID, "Run inside this container of the instance (Linux only).")
+	an.Describe(&a.ContainerName, "Run inside the container with this name (Linux only).")
+	an.Describe(&a.TerminationMode, "What a stop or timeout kills: `Process` or `ProcessTree`.")
+	an.Describe(&a.Launcher, "A launcher for the script, overriding the command's.")
+	an.Describe(&a.Tags, "Tags for the invocation (at most 20).")
+	an.Describe(&a.ResourceGroupID, "The resource group the invocation belongs to.")
+	an.Describe(&a.Triggers, "Any values: when one changes, the invocation is replaced and so runs again.")
+	an.Describe(&a.WaitForCompletion, "Whether `pulumi up` waits for every instance to finish (for `Period`, "+
+		"to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's "+
+		"`customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the "+
+		"update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.")
+	an.Describe(&a.FailurePolicy, "When a finished invocation fails the deployment: `FailIfAny` (the default), "+
+		"`FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, "+
+		"running it again.")
+	an.Describe(&a.SecretResults, "Whether `results` (and so every instance's output) is stored and shown as a "+
+		"secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.")
+}
+
+// Annotate documents the outputs.
+func (s *InvocationState) Annotate(a infer.Annotator) {
+	a.Describe(&s.InvokeID, "The invocation ID (`t-…`), also the resource ID.")
+	a.Describe(&s.Status, "The overall status: `Pending`, `Scheduled`, `Running`, `Success`, `Failed`, "+
+		"`PartialFailed` or `Stopped`.")
+	a.Describe(&s.Results, "One entry per instance, as last read: status, exit code and output.")
+	a.Describe(&s.RerunRequired, "True when the run failed by `failurePolicy`: the next `pulumi up` replaces "+
+		"the invocation, running the command again (like a tainted resource).")
+}
+
+// Annotate documents one instance's result.
+func (r *InvocationResult) Annotate(a infer.Annotator) {
+	a.Describe(&r.InstanceID, "The instance ID.")
+	a.Describe(&r.Status, "The status on this instance: `Pending`, `Scheduled`, `Running`, `Success`, `Failed` "+
+		"(non-zero exit code), `Timeout`, `Error`, `Invalid`, `Aborted`, `Cancelled`, `Stopping` or `Terminated`.")
+	a.Describe(&r.ExitCode, "The script's exit code.")
+	a.Describe(&r.Output, "The script's output (stdout and stderr), decoded; the service keeps the last 24 KB.")
+	a.Describe(&r.Dropped, "How many bytes of output the service dropped.")
+	a.Describe(&r.ErrorCode, "Why the run failed, when it did: `ExitCodeNonzero`, `ExecutionTimeout`, "+
+		"`InstanceNotRunning`, `ClientNotRunning`, `DeliveryTimeout`, ….")
+	a.Describe(&r.ErrorInfo, "The service's explanation of `errorCode`.")
+	a.Describe(&r.StartTime, "When the run started (UTC, ISO 8601).")
+	a.Describe(&r.FinishedTime, "When the run finished (UTC, ISO 8601).")
+	a.Describe(&r.Repeats, "How many times the command ran on this instance (periodic and reboot modes).")
+}

@@ -1,0 +1,192 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi-go-provider/infer"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
+)
+
+var (
+	_ = (infer.CustomCheck[InvocationArgs])((*Invocation)(nil))
+	_ = (infer.CustomDiff[InvocationArgs, InvocationState])((*Invocation)(nil))
+	_ = (infer.CustomRead[InvocationArgs, InvocationState])((*Invocation)(nil))
+	_ = (infer.CustomUpdate[InvocationArgs, InvocationState])((*Invocation)(nil))
+	_ = (infer.CustomDelete[InvocationState])((*Invocation)(nil))
+	_ = (infer.ExplicitDependencies[InvocationArgs, InvocationState])((*Invocation)(nil))
+	_ = (infer.Annotated)((*Invocation)(nil))
+)
+
+// Create invokes the command and, unless told not to, waits for every instance. A failure
+// by the policy, a timeout or a cancel still returns the state, so the invocation is
+// recorded: a failed run is replaced by the next up, an unfinished one waited for again.
+func (*Invocation) Create(ctx context.Context, req infer.CreateRequest[InvocationArgs]) (
+	infer.CreateResponse[InvocationState], error,
+) {
+	in := req.Inputs
+	state := InvocationState{InvocationArgs: in, Results: []InvocationResult{}}
+	if req.DryRun {
+		return infer.CreateResponse[InvocationState]{Output: state}, nil
+	}
+	client, err := getClient(ctx)
+	if err != nil {
+		return infer.CreateResponse[InvocationState]{}, err
+	}
+	// One ClientToken per Create: every retry of the call below reuses it, so a retried
+	// request never starts the script twice, while a later Create runs it again.
+	r := invokeRequest(in, ecsclient.NewClientToken())
+	started := time.Now()
+	id, err := client.InvokeCommand(ctx, r)
+	if err != nil {
+		return infer.CreateResponse[InvocationState]{}, err
+	}
+	state.InvokeID = id
+	state.Status = "Pending"
+	mode := deref(in.RepeatMode)
+	if !deref(in.WaitForCompletion) || mode == RepeatNextRebootOnly || mode == RepeatEveryReboot {
+		return infer.CreateResponse[InvocationState]{ID: id, Output: state}, nil
+	}
+	err = waitAndJudge(ctx, client, &state, started)
+	return infer.CreateResponse[InvocationState]{ID: id, Output: state}, err
+}
+
+// Diff replaces the invocation on any input change (triggers included): an invocation is a
+// run, and a changed run is a new run. A run that failed by the policy is replaced even
+// without a change, like a tainted resource. Schedules are stopped before their replacement
+// starts, so two never run at once.
+func (*Invocation) Diff(_ context.Context, req infer.DiffRequest[InvocationArgs, InvocationState]) (infer.DiffResponse, error) {
+	old, new := req.State.InvocationArgs, req.Inputs
+	d := replaceDiff{}
+	diffValue(d, "commandId", old.CommandID, new.CommandID)
+	// The order of instances means nothing to the service (nor does the API return it).
+	diffDeep(d, "instanceIds", sortedCopy(old.InstanceIDs), sortedCopy(new.InstanceIDs),
+		len(old.InstanceIDs) == 0, len(new.InstanceIDs) == 0)
+	diffValue(d, "repeatMode", effectiveMode(old), effectiveMode(new))
+	diffPtr(d, "frequency", emptyNil(old.Frequency), emptyNil(new.Frequency))
+	diffMap(d, "parameters", old.Parameters, new.Parameters)
+	diffServerDefault(d, "username", emptyNil(old.Username), emptyNil(new.Username))
+	diffPtr(d, "windowsPasswordName", emptyNil(old.WindowsPasswordName), emptyNil(new.WindowsPasswordName))
+	diffServerDefault(d, "timeout", old.Timeout, new.Timeout)
+	diffServerDefault(d, "containerId", emptyNil(old.ContainerID), emptyNil(new.ContainerID))
+	diffServerDefault(d, "containerName", emptyNil(old.ContainerName), emptyNil(new.ContainerName))
+	diffServerDefault(d, "terminationMode", old.TerminationMode, new.TerminationMode)
+	diffServerDefault(d, "launcher", emptyNil(old.Launcher), emptyNil(new.Launcher))
+	diffMap(d, "tags", old.Tags, new.Tags)
+	diffServerDefault(d, "resourceGroupId", emptyNil(old.ResourceGroupID), emptyNil(new.ResourceGroupID))
+	diffDeep(d, "triggers", old.Triggers, new.Triggers, len(old.Triggers) == 0, len(new.Triggers) == 0)
+	// Provider-side settings: waiting, judging and secrecy. They change what a run records,
+	// so they too re-run it; defaults are filled in by Check, so an import's absent values
+	// count as the defaults.
+	diffValue(d, "waitForCompletion", boolOr(old.WaitForCompletion, true), boolOr(new.WaitForCompletion, true))
+	diffValue(d, "failurePolicy", policyOr(old.FailurePolicy), policyOr(new.FailurePolicy))
+	diffValue(d, "secretResults", resultsSecret(old), resultsSecret(new))
+	if req.State.RerunRequired {
+		d["rerunRequired"] = p.PropertyDiff{Kind: p.UpdateReplace}
+	}
+	return d.response(active(old) || active(new)), nil
+}
+
+// Update only runs for an invocation recorded with init errors that Diff does not replace:
+// one whose outcome was unknown when the last up ended (a timeout or a cancel). It waits for
+// that same run and judges it, so a failure is reported (and re-run by the next up) and
+// never accepted silently.
+func (*Invocation) Update(ctx context.Context, req infer.UpdateRequest[InvocationArgs, InvocationState]) (
+	infer.UpdateResponse[InvocationState], error,
+) {
+	state := req.State
+	state.InvocationArgs = req.Inputs
+	if req.DryRun {
+		return infer.UpdateResponse[InvocationState]{Output: state}, nil
+	}
+	client, err := getClient(ctx)
+	if err != nil {
+		return infer.UpdateResponse[InvocationState]{}, err
+	}
+	mode := deref(state.RepeatMode)
+	if !deref(state.WaitForCompletion) || mode == RepeatNextRebootOnly || mode == RepeatEveryReboot {
+		err := refreshResults(ctx, client, &state)
+		return infer.UpdateResponse[InvocationState]{Output: state}, err
+	}
+	err = waitAndJudge(ctx, client, &state, time.Now())
+	return infer.UpdateResponse[InvocationState]{Output: state}, err
+}
+
+// Read refreshes status and results, or on import (a bare ID) rebuilds the inputs.
+func (*Invocation) Read(ctx context.Context, req infer.ReadRequest[InvocationArgs, InvocationState]) (
+	infer.ReadResponse[InvocationArgs, InvocationState], error,
+) {
+	client, err := getClient(ctx)
+	if err != nil {
+		return infer.ReadResponse[InvocationArgs, InvocationState]{}, err
+	}
+	importing := req.State.InvokeID == "" && req.State.CommandID == ""
+	inv, err := client.DescribeInvocation(ctx, req.ID)
+	switch {
+	case errors.Is(err, ecsclient.ErrNotFound) && importing:
+		return infer.ReadResponse[InvocationArgs, InvocationState]{}, fmt.Errorf(
+			"cannot import invocation %s: no such invocation in region %s (records are kept for about four weeks)",
+			req.ID, client.Region())
+	case errors.Is(err, ecsclient.ErrNotFound) && deref(req.State.RepeatMode) == RepeatOnce && terminalOverall(req.State.Status):
+		// A finished one-shot run whose record expired: forgetting it would run it again.
+		p.GetLogger(ctx).Warningf("invocation %s is no longer known to the service (records are kept for about "+
+			"four weeks); keeping its last recorded results", req.ID)
+		return infer.ReadResponse[InvocationArgs, InvocationState]{ID: req.ID, Inputs: req.State.InvocationArgs, State: req.State}, nil
+	case errors.Is(err, ecsclient.ErrNotFound):
+		return infer.ReadResponse[InvocationArgs, InvocationState]{}, nil
+	case err != nil:
+		return infer.ReadResponse[InvocationArgs, InvocationState]{}, err
+	}
+	state := req.State
+	if importing {
+		state = InvocationState{InvocationArgs: invocationArgsFrom(inv)}
+	}
+	state.InvokeID = inv.InvokeId
+	wasRunning := !importing && !terminalOverall(req.State.Status)
+	if err := refreshResults(ctx, client, &state); err != nil {
+		return infer.ReadResponse[InvocationArgs, InvocationState]{}, err
+	}
+	// A run the last up stopped waiting for may have failed since: refresh then marks it
+	// for a re-run, as the wait would have.
+	mode := deref(state.RepeatMode)
+	if wasRunning && deref(state.WaitForCompletion) && terminalOverall(state.Status) &&
+		violates(deref(state.FailurePolicy), state.Results, mode, len(state.InstanceIDs)) {
+		state.RerunRequired = true
+	}
+	return infer.ReadResponse[InvocationArgs, InvocationState]{ID: inv.InvokeId, Inputs: state.InvocationArgs, State: state}, nil
+}
+
+// Delete stops the invocation while it can still run (a schedule, a boot hook, or a run in
+// progress). A finished or unknown invocation needs nothing: its record stays with the service.
+func (*Invocation) Delete(ctx context.Context, req infer.DeleteRequest[InvocationState]) (infer.DeleteResponse, error) {
+	client, err := getClient(ctx)
+	if err != nil {
+		return infer.DeleteResponse{}, err
+	}
+	if !active(req.State.InvocationArgs) {
+		inv, err := client.DescribeInvocation(ctx, req.ID)
+		if errors.Is(err, ecsclient.ErrNotFound) {
+			return infer.DeleteResponse{}, nil
+		}
+		if err != nil {
+			return infer.DeleteResponse{}, err
+		}
+		if terminalOverall(invocationStatus(inv)) {
+			return infer.DeleteResponse{}, nil
+		}
+	}
+	return infer.DeleteResponse{}, client.StopInvocation(ctx, req.ID)
+}
+
+// WireDependencies keeps results secret when asked, or by default when parameters (which
+// scripts often echo) are given.
+func (*Invocation) WireDependencies(f infer.FieldSelector, args *InvocationArgs, state *InvocationState) {
+	if resultsSecret(*args) {
+		f.OutputField(&state.Results).AlwaysSecret()
+	}
+	f.OutputField(&state.Parameters).AlwaysSecret()
+}

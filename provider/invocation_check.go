@@ -1,0 +1,131 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pulumi/pulumi-go-provider/infer"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/frequency"
+)
+
+// Check validates an Invocation's inputs against every rule known before the call and fills
+// in the defaults, so state, refresh and import agree with the program.
+func (*Invocation) Check(ctx context.Context, req infer.CheckRequest) (infer.CheckResponse[InvocationArgs], error) {
+	args, fails, err := infer.DefaultCheck[InvocationArgs](ctx, req.NewInputs)
+	if err != nil || len(fails) > 0 {
+		return infer.CheckResponse[InvocationArgs]{Inputs: args, Failures: fails}, err
+	}
+	var f failures
+	in := req.NewInputs
+
+	if known(in, "commandId") && strings.TrimSpace(args.CommandID) == "" {
+		f.add("commandId", "must not be empty")
+	}
+	if known(in, "instanceIds") {
+		checkInstanceIDs(&f, args.InstanceIDs)
+	}
+	if known(in, "repeatMode") && args.RepeatMode != nil && !validEnum(*args.RepeatMode, RepeatMode("").Values()) {
+		f.add("repeatMode", "is %q; it must be one of Once, Period, NextRebootOnly, EveryReboot", *args.RepeatMode)
+	}
+	if known(in, "terminationMode") && args.TerminationMode != nil &&
+		!validEnum(*args.TerminationMode, TerminationMode("").Values()) {
+		f.add("terminationMode", "is %q; it must be Process or ProcessTree", *args.TerminationMode)
+	}
+	if known(in, "failurePolicy") && args.FailurePolicy != nil &&
+		!validEnum(*args.FailurePolicy, FailurePolicy("").Values()) {
+		f.add("failurePolicy", "is %q; it must be one of FailIfAny, FailIfAll, Never", *args.FailurePolicy)
+	}
+	if known(in, "repeatMode") && known(in, "timed") && known(in, "frequency") {
+		checkSchedule(&f, &args)
+	}
+	if known(in, "parameters") {
+		checkParameters(&f, args.Parameters)
+	}
+	f.maxLen("username", args.Username, maxUsernameLen)
+	if args.WindowsPasswordName != nil && *args.WindowsPasswordName != "" && known(in, "username") &&
+		(args.Username == nil || *args.Username == "") {
+		f.add("windowsPasswordName", "is set without username; set username to the Windows user whose password it names")
+	}
+	f.timeout("timeout", args.Timeout)
+	f.tags("tags", args.Tags)
+
+	if args.WaitForCompletion == nil {
+		t := true
+		args.WaitForCompletion = &t
+	}
+	if args.FailurePolicy == nil {
+		fp := FailIfAny
+		args.FailurePolicy = &fp
+	}
+	return infer.CheckResponse[InvocationArgs]{Inputs: args, Failures: f}, nil
+}
+
+func checkInstanceIDs(f *failures, ids []string) {
+	if len(ids) < minInstances || len(ids) > maxInstances {
+		f.add("instanceIds", "has %d instance IDs; it must have %d to %d", len(ids), minInstances, maxInstances)
+	}
+	seen := map[string]int{}
+	for i, id := range ids {
+		path := fmt.Sprintf("instanceIds[%d]", i)
+		if strings.TrimSpace(id) == "" {
+			f.add(path, "must not be empty")
+			continue
+		}
+		if j, dup := seen[id]; dup {
+			f.add(path, "repeats %q (also at instanceIds[%d]); instance IDs must be unique", id, j)
+		}
+		seen[id] = i
+	}
+}
+
+// checkSchedule applies the repeat-mode rules and settles the effective mode, so the
+// state records what the service will do: Timed with a frequency means Period.
+func checkSchedule(f *failures, args *InvocationArgs) {
+	freq := strings.TrimSpace(deref(args.Frequency))
+	mode := RepeatOnce
+	if args.RepeatMode != nil {
+		mode = *args.RepeatMode
+	}
+	if deref(args.Timed) && freq != "" {
+		mode = RepeatPeriod // what the service does, whatever repeatMode says
+	}
+	switch {
+	case mode == RepeatPeriod && freq == "":
+		f.add("frequency", "is required when repeatMode is Period")
+	case deref(args.Timed) && freq == "":
+		f.add("frequency", "is required when timed is true")
+	case freq != "" && (mode == RepeatPeriod || deref(args.Timed)):
+		checkFrequency(f, freq)
+	case freq != "":
+		f.add("frequency", "is only used when repeatMode is Period; repeatMode is %s", mode)
+	}
+	args.RepeatMode = &mode
+}
+
+// scheduleRules are the documented frequency limits (rate within 1 minute to 7 days, runs
+// at least 10 s apart). Tests lower them to match an emulator that fires fast.
+var scheduleRules = frequency.DefaultRules()
+
+func checkFrequency(f *failures, freq string) {
+	if _, err := scheduleRules.Parse(freq); err != nil {
+		f.add("frequency", "%v", err)
+	}
+}
+
+func checkParameters(f *failures, params map[string]string) {
+	if len(params) > maxParameterKeys {
+		f.addQuiet("parameters", "has %d keys; the limit is %d", len(params), maxParameterKeys)
+	}
+	for _, k := range sortedKeys(params) {
+		switch {
+		case strings.TrimSpace(k) == "":
+			f.addQuiet("parameters", "has an empty key")
+		case utf8.RuneCountInString(k) > maxParameterKeyLen:
+			// The key is a name, not the secret value, so it may appear in the message.
+			f.add("parameters."+k, "key is %d characters; the limit is %d", utf8.RuneCountInString(k), maxParameterKeyLen)
+		}
+	}
+}

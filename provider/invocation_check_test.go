@@ -1,0 +1,80 @@
+package provider_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestInvocationCheckRules(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	many := make([]string, 101)
+	for i := range many {
+		many[i] = fmt.Sprintf("i-%03d", i)
+	}
+	manyParams := map[string]string{}
+	for i := 0; i < 21; i++ {
+		manyParams[fmt.Sprintf("p%d", i)] = "v"
+	}
+	cases := []struct {
+		name   string
+		set    []any
+		path   string
+		reason string
+	}{
+		{"no instances", []any{"instanceIds", strs()}, "instanceIds", "has 0 instance IDs; it must have 1 to 100"},
+		{"too many instances", []any{"instanceIds", strs(many...)}, "instanceIds", "has 101 instance IDs; it must have 1 to 100"},
+		{"duplicate instance", []any{"instanceIds", strs("i-a", "i-b", "i-a")}, "instanceIds[2]", "instance IDs must be unique"},
+		{"empty instance", []any{"instanceIds", strs("i-a", "")}, "instanceIds[1]", "must not be empty"},
+		{"empty command", []any{"commandId", str("")}, "commandId", "must not be empty"},
+		{"repeat mode", []any{"repeatMode", str("Daily")}, "repeatMode", "must be one of Once, Period"},
+		{"period without frequency", []any{"repeatMode", str("Period")}, "frequency", "is required when repeatMode is Period"},
+		{"timed without frequency", []any{"timed", boolean(true)}, "frequency", "is required when timed is true"},
+		{"frequency syntax", []any{"repeatMode", str("Period"), "frequency", str("every day")}, "frequency", "cron"},
+		{"frequency interval", []any{"repeatMode", str("Period"), "frequency", str("*/5 * * * * ?")}, "frequency", "at least 10s"},
+		{"rate too short", []any{"repeatMode", str("Period"), "frequency", str("rate(30s)")}, "frequency", "shorter than the minimum 1m0s"},
+		{"frequency without period", []any{"frequency", str("rate(5m)")}, "frequency", "only used when repeatMode is Period"},
+		{"parameter count", []any{"parameters", strMap(manyParams)}, "parameters", "has 21 keys; the limit is 20"},
+		{"parameter key length", []any{"parameters", strMap(map[string]string{strings.Repeat("k", 65): "v"})}, "parameters." + strings.Repeat("k", 65), "key is 65 characters; the limit is 64"},
+		{"empty parameter key", []any{"parameters", strMap(map[string]string{"": "v"})}, "parameters", "has an empty key"},
+		{"windows password without user", []any{"windowsPasswordName", str("axtSecretPassword")}, "windowsPasswordName", "without username"},
+		{"username length", []any{"username", str(strings.Repeat("u", 256))}, "username", "the limit is 255"},
+		{"timeout", []any{"timeout", num(5)}, "timeout", "between 10 and 86400"},
+		{"termination mode", []any{"terminationMode", str("Kill")}, "terminationMode", "Process or ProcessTree"},
+		{"failure policy", []any{"failurePolicy", str("Sometimes")}, "failurePolicy", "FailIfAny"},
+		{"tag count", []any{"tags", strMap(manyParams)}, "tags", "has 21 tags; the limit is 20"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := props("commandId", str("c-123"), "instanceIds", strs("i-a"))
+			for i := 0; i < len(c.set); i += 2 {
+				in = in.Set(c.set[i].(string), c.set[i+1].(property.Value))
+			}
+			resp, err := h.s.Check(p.CheckRequest{Urn: urn(invocationToken, "i"), Inputs: in})
+			require.NoError(t, err)
+			require.NotEmpty(t, resp.Failures, "expected a failure")
+			assert.Equal(t, c.path, failurePath(resp.Failures[0]), "%v", resp.Failures)
+			assert.Contains(t, resp.Failures[0].Reason, c.reason)
+		})
+	}
+	t.Run("valid schedule and defaults", func(t *testing.T) {
+		in := props("commandId", str("c-123"), "instanceIds", strs("i-a"), "timed", boolean(true),
+			"frequency", str("0 */20 * * * ? Asia/Shanghai"))
+		out := h.check(invocationToken, "i", property.Map{}, in)
+		assert.Equal(t, "Period", out.Get("repeatMode").AsString(), "timed with a frequency is Period")
+		assert.True(t, out.Get("waitForCompletion").AsBool())
+		assert.Equal(t, "FailIfAny", out.Get("failurePolicy").AsString())
+	})
+	t.Run("unknown values pass", func(t *testing.T) {
+		in := props("commandId", property.New(property.Computed), "instanceIds", property.New(property.Computed))
+		resp, err := h.s.Check(p.CheckRequest{Urn: urn(invocationToken, "i"), Inputs: in})
+		require.NoError(t, err)
+		assert.Empty(t, resp.Failures)
+	})
+}

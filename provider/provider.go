@@ -1,0 +1,66 @@
+// Package provider is the native Pulumi provider for Alibaba Cloud ECS Cloud Assistant.
+// New returns the provider; its schema is inferred from the typed Go structs of this package.
+package provider
+
+import (
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi-go-provider/infer"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+)
+
+// Name is the package name: tokens read `cloudassistant:index:<Type>`.
+const Name = "cloudassistant"
+
+// Version is stamped at build time with
+// -ldflags "-X github.com/cloudassistant/pulumi-cloudassistant/provider.Version=1.2.3".
+var Version = "0.1.0-dev"
+
+// New builds the provider: the whole product surface is this one list.
+func New() p.Provider {
+	prov, err := infer.NewProviderBuilder().
+		WithDisplayName("Alibaba Cloud Cloud Assistant").
+		WithDescription("Run scripts on Alibaba Cloud ECS instances through Cloud Assistant: "+
+			"commands, invocations that wait for every instance and report exit codes and output.").
+		WithKeywords("pulumi", "alibaba", "alicloud", "aliyun", "ecs", "cloud-assistant", "category/cloud", "kind/native").
+		WithHomepage("https://github.com/cloudassistant/pulumi-cloudassistant").
+		WithRepository("https://github.com/cloudassistant/pulumi-cloudassistant").
+		WithPublisher("cloudassistant").
+		WithLicense("Apache-2.0").
+		WithLanguageMap(map[string]any{
+			"go": map[string]any{
+				"importBasePath":                 "github.com/cloudassistant/pulumi-cloudassistant/sdk/go/cloudassistant",
+				"generateResourceContainerTypes": true,
+				"respectSchemaVersion":           true,
+			},
+			"nodejs": map[string]any{
+				"packageName":          "@cloudassistant/pulumi",
+				"respectSchemaVersion": true,
+			},
+			"python": map[string]any{
+				"packageName":          "pulumi_cloudassistant",
+				"respectSchemaVersion": true,
+				"pyproject":            map[string]any{"enabled": true},
+			},
+		}).
+		WithConfig(infer.Config(&Config{})).
+		WithResources(
+			infer.Resource(&Command{}),
+			infer.Resource(&Invocation{}),
+		).
+		WithComponents(
+			infer.ComponentF(NewRunScript),
+			infer.ComponentF(NewScheduledScript),
+		).
+		WithFunctions(
+			infer.Function(&GetCommand{}),
+			infer.Function(&GetInvocation{}),
+			infer.Function(&GetAgentStatus{}),
+		).
+		WithModuleMap(map[tokens.ModuleName]tokens.ModuleName{"provider": "index"}).
+		Build()
+	if err != nil {
+		// Build only fails when the list above is empty: a programming error.
+		panic(err)
+	}
+	return keepSecretsOnRead(prov)
+}

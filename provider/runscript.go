@@ -1,0 +1,123 @@
+package provider
+
+import (
+	_ "embed"
+	"errors"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi-go-provider/infer"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+//go:embed runscript.md
+var runScriptDoc string
+
+// RunScriptArgs are the inputs of a RunScript: a script, where to run it, and how.
+type RunScriptArgs struct {
+	Script        pulumi.StringInput      `pulumi:"script"`
+	Type          pulumi.StringPtrInput   `pulumi:"type,optional"`
+	InstanceIDs   pulumi.StringArrayInput `pulumi:"instanceIds"`
+	Parameters    pulumi.StringMapInput   `pulumi:"parameters,optional" provider:"secret"`
+	WorkingDir    pulumi.StringPtrInput   `pulumi:"workingDir,optional"`
+	Timeout       pulumi.IntPtrInput      `pulumi:"timeout,optional"`
+	Username      pulumi.StringPtrInput   `pulumi:"username,optional"`
+	Triggers      pulumi.ArrayInput       `pulumi:"triggers,optional"`
+	FailurePolicy pulumi.StringPtrInput   `pulumi:"failurePolicy,optional"`
+	WaitForAgent  pulumi.BoolPtrInput     `pulumi:"waitForAgent,optional"`
+	AgentTimeout  pulumi.IntPtrInput      `pulumi:"agentTimeout,optional"`
+}
+
+// RunScript runs a script once on instances, as a Command and an Invocation under one
+// component, and reports each instance's result and output.
+type RunScript struct {
+	pulumi.ResourceState
+
+	CommandID pulumi.StringOutput         `pulumi:"commandId"`
+	InvokeID  pulumi.StringOutput         `pulumi:"invokeId"`
+	Status    pulumi.StringOutput         `pulumi:"status"`
+	Results   InvocationResultArrayOutput `pulumi:"results"`
+	Outputs   pulumi.StringMapOutput      `pulumi:"outputs"`
+}
+
+// Annotate documents the component.
+func (r *RunScript) Annotate(a infer.Annotator) {
+	a.Describe(r, runScriptDoc)
+	a.Describe(&r.CommandID, "The ID of the command the component created (`c-…`).")
+	a.Describe(&r.InvokeID, "The ID of the invocation that ran it (`t-…`).")
+	a.Describe(&r.Status, "The invocation's overall status: `Success`, `Failed`, `PartialFailed`, ….")
+	a.Describe(&r.Results, "One entry per instance: status, exit code, output and timing. Secret when "+
+		"`parameters` are given.")
+	a.Describe(&r.Outputs, "Each instance's output text, by instance ID. Secret when `parameters` are given.")
+}
+
+// Annotate documents the inputs; the texts become the SDKs' docs.
+func (a *RunScriptArgs) Annotate(an infer.Annotator) {
+	an.Describe(&a.Script, "The script, as plain text. With `parameters`, `{{name}}` marks a parameter; "+
+		"built-in parameters such as `{{ACS::InstanceId}}` work too.")
+	an.Describe(&a.Type, "The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or "+
+		"`RunPowerShellScript` (Windows).")
+	an.Describe(&a.InstanceIDs, "The instances to run on: 1 to 100 unique IDs.")
+	an.Describe(&a.Parameters, "Values for the script's `{{name}}` parameters. Always secret; when given, "+
+		"`results` and `outputs` are secret too, since scripts often print them.")
+	an.Describe(&a.WorkingDir, "The directory the script runs in. The service defaults to `/root` on Linux.")
+	an.Describe(&a.Timeout, "The time in seconds after which a run is stopped and reported as `Timeout`: "+
+		"10 to 86400. The service defaults to 60.")
+	an.Describe(&a.Username, "The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.")
+	an.Describe(&a.Triggers, "Any values: when one changes, the script runs again. A change of the script "+
+		"or of any other input also runs it again.")
+	an.Describe(&a.FailurePolicy, "When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` "+
+		"or `Never`.")
+	an.Describe(&a.WaitForAgent, "Whether to wait, before running, until the Cloud Assistant agent of every "+
+		"instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances "+
+		"whose agent never came online.")
+	an.Describe(&a.AgentTimeout, "How long to wait for the agents, in seconds. Defaults to 300.")
+}
+
+// NewRunScript constructs a RunScript: a Command with the script, then an Invocation of it on
+// the instances once their agents are online.
+func NewRunScript(ctx *pulumi.Context, name string, args RunScriptArgs, opts ...pulumi.ResourceOption) (*RunScript, error) {
+	if args.Script == nil || args.InstanceIDs == nil {
+		return nil, errors.New("RunScript: script and instanceIds are required")
+	}
+	comp := &RunScript{}
+	if err := ctx.RegisterComponentResource(p.GetTypeToken(ctx), name, comp, opts...); err != nil {
+		return nil, err
+	}
+	cmd, err := registerScriptCommand(ctx, comp, name, scriptCommandArgs{
+		Script: args.Script, Type: args.Type, Parameters: args.Parameters,
+		WorkingDir: args.WorkingDir, Timeout: args.Timeout,
+	})
+	if err != nil {
+		return nil, err
+	}
+	inv := pulumi.Map{
+		"commandId":         cmd.CommandID,
+		"instanceIds":       agentReadyIDs(ctx, comp, args.InstanceIDs, args.WaitForAgent, args.AgentTimeout),
+		"waitForCompletion": pulumi.Bool(true),
+	}
+	optional(inv, "parameters", args.Parameters)
+	optional(inv, "timeout", args.Timeout)
+	optional(inv, "username", args.Username)
+	optional(inv, "triggers", args.Triggers)
+	optional(inv, "failurePolicy", args.FailurePolicy)
+	child := &invocationChild{}
+	if err := ctx.RegisterResource(invocationToken, name, inv, child, childOptions(comp)...); err != nil {
+		return nil, err
+	}
+	comp.CommandID = cmd.CommandID
+	comp.InvokeID = child.InvokeID
+	comp.Status = child.Status
+	comp.Results = secretWith(child.Results, args.Parameters)
+	comp.Outputs = outputsByInstance(comp.Results)
+	return comp, nil
+}
+
+// secretWith makes results secret whenever parameters are given, so output that echoes
+// them never lands in state or on screen in plain text. The child Invocation keeps its own
+// copy secret too (its secretResults defaults to true with parameters).
+func secretWith(results InvocationResultArrayOutput, params pulumi.StringMapInput) InvocationResultArrayOutput {
+	if params == nil {
+		return results
+	}
+	return pulumi.ToSecret(results).(InvocationResultArrayOutput)
+}

@@ -1,0 +1,47 @@
+package provider_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Every property of Command, Invocation and the config carries a description: the schema's
+// descriptions are the SDKs' documentation.
+func TestSchemaDocumentsEveryProperty(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	resp, err := h.s.GetSchema(p.GetSchemaRequest{})
+	require.NoError(t, err)
+	var spec schema.PackageSpec
+	require.NoError(t, json.Unmarshal([]byte(resp.Schema), &spec))
+
+	undocumented := func(where string, props map[string]schema.PropertySpec) {
+		for name, prop := range props {
+			assert.NotEmpty(t, prop.Description, "%s.%s has no description", where, name)
+		}
+	}
+	for _, tok := range []string{string(commandToken), string(invocationToken)} {
+		r, ok := spec.Resources[tok]
+		require.True(t, ok, tok)
+		assert.NotEmpty(t, r.Description, tok)
+		undocumented(tok+" input", r.InputProperties)
+		undocumented(tok, r.Properties)
+	}
+	undocumented("config", spec.Config.Variables)
+	undocumented("InvocationResult", spec.Types["cloudassistant:index:InvocationResult"].Properties)
+	for _, enum := range []string{"CommandType", "ContentEncoding", "RepeatMode", "TerminationMode", "FailurePolicy"} {
+		e, ok := spec.Types["cloudassistant:index:"+enum]
+		require.True(t, ok, enum)
+		for _, v := range e.Enum {
+			assert.NotEmpty(t, v.Description, "%s value %v", enum, v.Value)
+		}
+	}
+	assert.True(t, spec.Resources[string(invocationToken)].InputProperties["parameters"].Secret)
+	assert.True(t, spec.Config.Variables["accessKeySecret"].Secret)
+	assert.True(t, spec.Config.Variables["securityToken"].Secret)
+}

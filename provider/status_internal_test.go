@@ -1,0 +1,78 @@
+package provider
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestOverallStatus(t *testing.T) {
+	t.Parallel()
+	rs := func(statuses ...string) []InvocationResult {
+		out := make([]InvocationResult, len(statuses))
+		for i, s := range statuses {
+			out[i] = InvocationResult{Status: s}
+		}
+		return out
+	}
+	cases := []struct {
+		mode     RepeatMode
+		statuses []string
+		want     string
+	}{
+		{RepeatOnce, nil, "Pending"},
+		{RepeatOnce, []string{"Success", "Running"}, "Running"},
+		{RepeatOnce, []string{"Success", "Pending"}, "Pending"},
+		{RepeatOnce, []string{"Success", "Success"}, "Success"},
+		{RepeatOnce, []string{"Success", "Cancelled"}, "Success"},
+		{RepeatOnce, []string{"Cancelled", "Terminated"}, "Stopped"},
+		{RepeatOnce, []string{"Failed", "Timeout"}, "Failed"},
+		{RepeatOnce, []string{"Failed", "Cancelled"}, "Failed"},
+		{RepeatOnce, []string{"Success", "Aborted"}, "PartialFailed"},
+		{RepeatPeriod, []string{"Scheduled", "Scheduled"}, "Scheduled"},
+		{RepeatPeriod, []string{"Scheduled", "Invalid"}, "PartialFailed"},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, overallStatus(rs(c.statuses...), c.mode), "%s %v", c.mode, c.statuses)
+	}
+}
+
+func TestPolicy(t *testing.T) {
+	t.Parallel()
+	partial := []InvocationResult{{Status: "Success"}, {Status: "Failed"}}
+	all := []InvocationResult{{Status: "Failed"}, {Status: "Error"}}
+	assert.True(t, violates(FailIfAny, partial, RepeatOnce, 2))
+	assert.False(t, violates(FailIfAll, partial, RepeatOnce, 2))
+	assert.True(t, violates(FailIfAll, all, RepeatOnce, 2))
+	assert.False(t, violates(NeverFail, all, RepeatOnce, 2))
+	assert.False(t, violates(FailIfAny, []InvocationResult{{Status: "Scheduled"}}, RepeatPeriod, 1))
+}
+
+// The read schedule: at most four reads for a run under a second, capped afterwards.
+func TestPollSchedule(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, 50*time.Millisecond, cumulativeDelay(0))
+	assert.Greater(t, cumulativeDelay(3), time.Second)
+	for n := 0; n < 50; n++ {
+		assert.LessOrEqual(t, pollDelay(n), maxPollInterval)
+	}
+	assert.Equal(t, maxPollInterval, pollDelay(40))
+}
+
+func TestFailureMessageMasksParametersAndHidesSecretOutput(t *testing.T) {
+	t.Parallel()
+	policy := FailIfAny
+	st := &InvocationState{InvocationArgs: InvocationArgs{CommandID: "c-1", InstanceIDs: []string{"i-1", "i-2"},
+		Parameters: map[string]string{"pw": "swordfish"}, FailurePolicy: &policy}, InvokeID: "t-1"}
+	failed := []InvocationResult{{InstanceID: "i-1", Status: "Failed", ExitCode: 2, ErrorCode: "ExitCodeNonzero",
+		Output: "1\n2\n3\nlogin with swordfish failed\n"}}
+	msg := failureMessage(st, failed, false)
+	assert.Contains(t, msg, "invocation t-1 of command c-1 failed on 1 of 2 instances (failurePolicy FailIfAny)")
+	assert.Contains(t, msg, "i-1: Failed, exit code 2, error ExitCodeNonzero")
+	assert.Contains(t, msg, "login with [secret] failed")
+	assert.NotContains(t, msg, "swordfish")
+	hidden := failureMessage(st, failed, true)
+	assert.Contains(t, hidden, "output hidden")
+	assert.NotContains(t, hidden, "login")
+}

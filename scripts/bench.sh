@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make bench`: the issue-6 figures, side by side with the direct-SDK baseline, written to
+# bench/results.md (committed) with the machine and date; then the packages' own Go
+# micro-benchmarks, printed only. Nothing here fails on timing; about 6-8 minutes on 2 cores.
+# Extra arguments go to the bench program (e.g. -runs 3, -skip-engine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Never prompt, never phone home; the engine finds the provider on PATH.
+export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+
+# The CLI for the engine figures (a no-op once built); the program builds the provider itself.
+make --no-print-directory tools
+
+go run ./bench -out bench/results.md "$@"
+
+echo
+echo "=== Go micro-benchmarks (emulator and provider packages)"
+go test -run '^$' -bench . -benchtime 2s ./emulator/... ./provider/...

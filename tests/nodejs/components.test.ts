@@ -1,0 +1,55 @@
+// End-to-end test of the component library from TypeScript: the components example's program
+// (a RunScript, a ScheduledScript and the three functions), inline through the Automation API
+// and the real engine, with the provider binary on PATH, against a fresh emulator binary.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { test } from "node:test";
+import { program, script } from "../../examples/components/typescript/program";
+import { Emulator, newStack, useLocalToolchain } from "./harness";
+
+const instanceIds = ["i-e2ecompnode0001", "i-e2ecompnode0002"];
+const onOutput = process.env.E2E_VERBOSE ? (s: string) => process.stdout.write(s) : undefined;
+
+test("TypeScript components: RunScript outputs and function results", { timeout: 10 * 60_000 }, async () => {
+    useLocalToolchain();
+    const emu = await Emulator.start(instanceIds);
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "cloudassistant-e2e-node-components-"));
+    try {
+        const stack = await newStack("cloudassistant-e2e-nodejs-components", stateDir, emu, program);
+        try {
+            await stack.setConfig("name", { value: "node" });
+            const up = await stack.up({ onOutput });
+            const out = up.outputs;
+            assert.equal(out.status.value, "Success");
+            assert.ok(out.outputs.secret, "outputs echo a secret parameter, so they are secret");
+            const outputs = out.outputs.value as Record<string, string>;
+            assert.deepEqual(Object.keys(outputs).sort(), [...instanceIds].sort());
+            for (const id of instanceIds) {
+                assert.equal(outputs[id], `hello node from ${id}\n`, `RunScript output of ${id}`);
+            }
+            // The functions, read in the same program, agree with the component.
+            assert.equal(out.invocationStatus.value, "Success", "getInvocation");
+            assert.equal(out.script.value, script, "getCommand decodes the script");
+            assert.deepEqual(out.parameterNames.value, ["name"], "getCommand");
+            assert.equal(out.agentsOnline.value, true, "getAgentStatus");
+            const nextRuns = out.nextRuns.value as string[];
+            assert.equal(nextRuns.length, 5);
+            for (const r of nextRuns) {
+                assert.match(r, /T03:00:00\+08:00$/);
+            }
+            assert.equal((await emu.stats()).executions, instanceIds.length);
+
+            await stack.destroy({ onOutput });
+            const stats = await emu.stats();
+            assert.equal(stats.commands, 0, "destroy removes the commands");
+            assert.equal(stats.activeInvocations, 0, "destroy stops the schedule");
+        } finally {
+            await stack.destroy().catch(() => undefined);
+        }
+    } finally {
+        await emu.stop();
+        fs.rmSync(stateDir, { recursive: true, force: true });
+    }
+});

@@ -1,0 +1,93 @@
+"""End-to-end test of the Python example: its program, inline through the Automation API and the
+real engine, with the provider binary on PATH, against a fresh emulator binary. The tests run in
+file order and share one stack: each step builds on the one before."""
+
+import os
+import shutil
+import sys
+import tempfile
+
+import pytest
+from pulumi.automation import ConfigValue, OpType
+
+import harness
+from program import DEFAULT_GREETING, DEFAULT_SCRIPT, program
+
+CHANGED_LINE = 'echo "second revision"'
+INSTANCE_IDS = ["i-e2epy000000001", "i-e2epy000000002"]
+# The engine's progress goes to the log only when asked for: it is long.
+ON_OUTPUT = sys.stdout.write if os.environ.get("E2E_VERBOSE") else None
+
+
+@pytest.fixture(scope="module")
+def env():
+    harness.use_local_toolchain()
+    emu = harness.Emulator(INSTANCE_IDS)
+    state_dir = tempfile.mkdtemp(prefix="cloudassistant-e2e-py-")
+    stack = None
+    try:
+        stack = harness.new_stack("cloudassistant-e2e-python", state_dir, emu, program)
+        yield emu, stack
+    finally:
+        if stack is not None:
+            try:
+                stack.destroy()  # a failed step must not leave resources behind
+            except Exception:  # noqa: BLE001 - best effort cleanup
+                pass
+        emu.stop()
+        shutil.rmtree(state_dir, ignore_errors=True)
+
+
+def test_up_runs_the_script_on_every_instance(env):
+    emu, stack = env
+    up = stack.up(on_output=ON_OUTPUT)
+    exit_codes = up.outputs["exitCodes"].value
+    outputs = up.outputs["outputs"].value
+    assert sorted(exit_codes) == sorted(INSTANCE_IDS)
+    for instance_id in INSTANCE_IDS:
+        assert exit_codes[instance_id] == 0, instance_id
+        assert DEFAULT_GREETING in outputs[instance_id], instance_id
+    assert emu.stats()["executions"] == len(INSTANCE_IDS)
+
+
+def test_preview_of_a_changed_script_shows_replacements_and_the_new_line(env):
+    _, stack = env
+    stack.set_config("script", ConfigValue(value=DEFAULT_SCRIPT + CHANGED_LINE + "\n"))
+    chunks = []
+
+    def collect(out: str) -> None:
+        chunks.append(out)
+        if ON_OUTPUT:
+            ON_OUTPUT(out)
+
+    preview = stack.preview(diff=True, on_output=collect)
+    diff = "".join(chunks)
+    assert preview.change_summary.get(OpType.REPLACE) == 2, preview.change_summary
+    assert "cloudassistant:index:Command" in diff
+    assert "cloudassistant:index:Invocation" in diff
+    assert "+-" in diff, "the diff marks replacements"
+    assert CHANGED_LINE in diff, "the changed script line appears in plain text"
+
+
+def test_up_again_runs_the_new_script(env):
+    emu, stack = env
+    before = emu.stats()
+    up = stack.up(on_output=ON_OUTPUT)
+    for instance_id in INSTANCE_IDS:
+        assert "second revision" in up.outputs["outputs"].value[instance_id], instance_id
+    after = emu.stats()
+    assert after["executions"] == before["executions"] + len(INSTANCE_IDS)
+    assert after["actions"]["InvokeCommand"] == 2, "one InvokeCommand per up"
+
+
+def test_refresh_finds_nothing_changed(env):
+    _, stack = env
+    stack.refresh(expect_no_changes=True, on_output=ON_OUTPUT)
+
+
+def test_destroy_leaves_no_commands_and_no_active_invocations(env):
+    emu, stack = env
+    stack.destroy(on_output=ON_OUTPUT)
+    stats = emu.stats()
+    assert stats["commands"] == 0, "commands left in the emulator"
+    assert stats["activeInvocations"] == 0, "active invocations left in the emulator"

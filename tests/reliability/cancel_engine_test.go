@@ -1,0 +1,112 @@
+package reliability
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
+	"github.com/cloudassistant/pulumi-cloudassistant/tests/reliability/rig"
+)
+
+// TestEngineCancelMidWait: cancelling `pulumi up` (SIGINT to the CLI, as the Automation API
+// does when the ctx of Up ends) while the provider waits for running scripts leaves every
+// invocation in the state, and the next `up`, once the scripts have finished, runs none again.
+func TestEngineCancelMidWait(t *testing.T) { cancelScenario(t, true) }
+
+// TestEngineCancelThenUpAtOnce: the same, with the next `up` started while the scripts still
+// run: it waits for the recorded runs instead of starting new ones.
+func TestEngineCancelThenUpAtOnce(t *testing.T) { cancelScenario(t, false) }
+
+// cancelScenario runs scripts that wait on a gate file, so they are surely running when the
+// up is cancelled, and finish when the test says: before the next up, or during it.
+func cancelScenario(t *testing.T, finishBeforeNextUp bool) {
+	useEngine(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	emu := startEmulator(t, emulator.Options{InstanceCount: 2})
+	gate := filepath.Join(t.TempDir(), "gate")
+	openGate := func() { require.NoError(t, os.WriteFile(gate, nil, 0o644)) }
+	const invocations, runs = 3, 6 // on 2 instances each
+	stack, _ := newStack(ctx, t, emu, rig.Spec{
+		Script:      "while [ ! -e " + gate + " ]; do sleep 0.05; done; echo done",
+		Invocations: invocations, Instances: emu.InstanceIDs(), PerInvocation: 2,
+	})
+
+	upCtx, cancelUp := context.WithCancel(ctx)
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		_, err := stack.Up(upCtx, optup.ProgressStreams(&out), optup.ErrorProgressStreams(&out))
+		done <- err
+	}()
+	require.Eventually(t, func() bool { return emu.Stats().Executions == runs }, time.Minute, 20*time.Millisecond,
+		"the scripts did not all start:\n%s", out.String())
+	cancelUp()
+	select {
+	case err := <-done:
+		require.Error(t, err, "up was cancelled, it cannot have succeeded")
+	case <-time.After(time.Minute):
+		t.Fatalf("up did not end within a minute of the cancel:\n%s", out.String())
+	}
+	recorded := invocationIDs(ctx, t, stack)
+	assert.Len(t, recorded, invocations, "invocations in the state after the cancel:\n%s", out.String())
+	require.Equal(t, invocations, emu.Stats().ActiveInvocations, "the cancel stopped the scripts")
+
+	if finishBeforeNextUp {
+		openGate()
+		require.Eventually(t, func() bool { return emu.Stats().ActiveInvocations == 0 }, time.Minute, 20*time.Millisecond)
+	} else {
+		// Open the gate once the next up is reading the recorded invocations' status.
+		reads := emu.Stats().Actions["DescribeInvocationResults"]
+		go func() {
+			for emu.Stats().Actions["DescribeInvocationResults"] == reads && ctx.Err() == nil {
+				time.Sleep(20 * time.Millisecond)
+			}
+			_ = os.WriteFile(gate, nil, 0o644)
+		}()
+	}
+	out = syncBuffer{}
+	res, err := stack.Up(ctx, optup.ProgressStreams(&out), optup.ErrorProgressStreams(&out))
+	require.NoError(t, err, "the up after the cancel:\n%s", out.String())
+	st := emu.Stats()
+	assert.EqualValues(t, runs, st.Executions, "the up after the cancel ran scripts again")
+	assert.Equal(t, invocations, st.Invocations, "the up after the cancel invoked again")
+	for name, id := range stringMap(t, res.Outputs, "invokeIds") {
+		assert.Contains(t, recorded, id, "%s has a new invocation", name)
+	}
+	for name, status := range stringMap(t, res.Outputs, "statuses") {
+		assert.Equal(t, "Success", status, name)
+	}
+}
+
+// invocationIDs reads the IDs of the Invocations in the stack's state.
+func invocationIDs(ctx context.Context, t *testing.T, stack auto.Stack) []string {
+	t.Helper()
+	dep, err := stack.Export(ctx)
+	require.NoError(t, err)
+	var state struct {
+		Resources []struct {
+			Type string `json:"type"`
+			ID   string `json:"id"`
+		} `json:"resources"`
+		Pending []json.RawMessage `json:"pending_operations"`
+	}
+	require.NoError(t, json.Unmarshal(dep.Deployment, &state))
+	assert.Empty(t, state.Pending, "operations left pending in the state")
+	var ids []string
+	for _, r := range state.Resources {
+		if r.Type == rig.InvocationToken && r.ID != "" {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}
