@@ -57,6 +57,8 @@ test:
 ## test-unit: emulator, provider, internal packages and the generated-code drift check
 test-unit:
 	$(GO) test -count=1 $(GOTESTFLAGS) ./emulator/... ./provider/... ./internal/... ./cmd/...
+	# The ECS client is shared by every operation the engine runs at once: prove it race-free.
+	$(GO) test -count=1 -race -run 'Concurrent|Retries|ClientToken' ./provider/internal/ecsclient/
 
 ## sdk-go: the Go SDK builds and vets as its own module
 sdk-go:

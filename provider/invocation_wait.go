@@ -30,15 +30,14 @@ const (
 	defaultCommandTimeout = 60
 )
 
-func pollDelay(n int) time.Duration {
+// pollDelay is the wait before read n, given the time d already waited since the invoke.
+// After the fixed start, the next read comes a tenth of the elapsed time later (capped),
+// so a script is seen at most about 10% after it ends, at a logarithmic number of reads.
+func pollDelay(n int, d time.Duration) time.Duration {
 	if n < len(pollSchedule) {
 		return pollSchedule[n]
 	}
-	d := pollSchedule[len(pollSchedule)-1] << (n - len(pollSchedule) + 1)
-	if d > maxPollInterval || d <= 0 {
-		return maxPollInterval
-	}
-	return d
+	return min(max(d/10, pollSchedule[0]), maxPollInterval)
 }
 
 // Per-instance statuses.
@@ -108,7 +107,7 @@ func (w *waiter) wait(ctx context.Context, started time.Time) (results []Invocat
 func cumulativeDelay(n int) time.Duration {
 	var d time.Duration
 	for i := 0; i <= n; i++ {
-		d += pollDelay(i)
+		d += pollDelay(i, d)
 	}
 	return d
 }

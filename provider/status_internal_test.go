@@ -54,10 +54,15 @@ func TestPollSchedule(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, 50*time.Millisecond, cumulativeDelay(0))
 	assert.Greater(t, cumulativeDelay(3), time.Second)
-	for n := 0; n < 50; n++ {
-		assert.LessOrEqual(t, pollDelay(n), maxPollInterval)
+	for n := 0; n < 200; n++ {
+		gap := cumulativeDelay(n+1) - cumulativeDelay(n)
+		assert.LessOrEqual(t, gap, maxPollInterval)
+		if n >= 4 {
+			// A script is seen at most a tenth of its run time late (until the cap).
+			assert.LessOrEqual(t, gap, max(cumulativeDelay(n)/10, 50*time.Millisecond)+time.Millisecond)
+		}
 	}
-	assert.Equal(t, maxPollInterval, pollDelay(40))
+	assert.Equal(t, maxPollInterval, cumulativeDelay(200)-cumulativeDelay(199))
 }
 
 func TestFailureMessageMasksParametersAndHidesSecretOutput(t *testing.T) {

@@ -36,9 +36,10 @@ type Options struct {
 }
 
 // Client calls ECS Cloud Assistant APIs with the provider's retry and error policy.
-// It is safe for concurrent use.
+// It is safe for concurrent use: the SDK's *ecs.Client is not (every call rewrites its HTTP
+// timeout and dialer), so each exchange borrows an SDK client of its own from a small pool.
 type Client struct {
-	api    *ecs.Client
+	apis   *apiPool
 	region string
 	retry  RetryPolicy
 	// secrets are scrubbed from every error text, whatever the server echoes back.
@@ -73,13 +74,22 @@ func New(opts Options) (*Client, error) {
 	if scheme != "" {
 		cfg.Scheme = scheme
 	}
-	api, err := ecs.NewClientWithOptions(opts.Region, cfg, cred)
+	apis := newAPIPool(func() (*ecs.Client, error) {
+		api, err := newSDKClient(opts.Region, cfg, cred)
+		if err != nil {
+			return nil, fmt.Errorf("building the ECS client: %w", err)
+		}
+		if host != "" {
+			api.Domain = host
+		}
+		return api, nil
+	})
+	// Build one now so that a bad configuration fails here, not on the first call.
+	first, err := apis.get()
 	if err != nil {
-		return nil, fmt.Errorf("building the ECS client: %w", err)
+		return nil, err
 	}
-	if host != "" {
-		api.Domain = host
-	}
+	apis.put(first)
 	retry := opts.Retry
 	if retry == (RetryPolicy{}) {
 		retry = DefaultRetry
@@ -92,7 +102,7 @@ func New(opts Options) (*Client, error) {
 			secrets = append(secrets, s, url.QueryEscape(s), percentEncode(s), percentEncode(percentEncode(s)))
 		}
 	}
-	return &Client{api: api, region: opts.Region, retry: retry, secrets: secrets}, nil
+	return &Client{apis: apis, region: opts.Region, retry: retry, secrets: secrets}, nil
 }
 
 // Region is the region every call targets.
@@ -155,8 +165,18 @@ func (c *Client) send(ctx context.Context, req requests.AcsRequest, resp respons
 	}
 	req.SetReadTimeout(timeout)
 	req.SetConnectTimeout(min(timeout, 10*time.Second))
+	api, err := c.apis.get()
+	if err != nil {
+		return err
+	}
 	done := make(chan error, 1)
-	go func() { done <- c.api.DoAction(req, resp) }()
+	go func() {
+		// The SDK client goes back to the pool only when its exchange is over, even when
+		// ctx ended first: it must not serve two exchanges at once.
+		err := api.DoAction(req, resp)
+		c.apis.put(api)
+		done <- err
+	}()
 	select {
 	case err := <-done:
 		return err
