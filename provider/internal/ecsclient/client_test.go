@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net"
+	"sync"
 	"testing"
 	"time"
 
@@ -141,4 +142,39 @@ func TestEndpointScheme(t *testing.T) {
 	assert.ErrorContains(t, err, "incomplete credentials")
 	_, err = ecsclient.New(ecsclient.Options{})
 	assert.ErrorContains(t, err, "no region")
+}
+
+// The engine runs many operations at once through one Client: a call with a short deadline
+// must not shorten the timeout of the calls running beside it. Run under -race (make test
+// does): the SDK's own client rewrites its timeout on every call, which -race reports.
+func TestConcurrentCallsKeepTheirOwnTimeouts(t *testing.T) {
+	t.Parallel()
+	srv, c := start(t, emulator.Faults{Latency: 300 * time.Millisecond})
+	cmd := newCommand(t, c, "true")
+	srv.SetFaults(emulator.Faults{Latency: 300 * time.Millisecond})
+	var long, short sync.WaitGroup
+	longErrs := make(chan error, 8)
+	for range 8 {
+		long.Add(1)
+		go func() {
+			defer long.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_, err := c.DescribeCommand(ctx, cmd)
+			longErrs <- err
+		}()
+		short.Add(1)
+		go func() {
+			defer short.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			_, _ = c.DescribeCommand(ctx, cmd)
+		}()
+	}
+	long.Wait()
+	short.Wait()
+	close(longErrs)
+	for err := range longErrs {
+		assert.NoError(t, err)
+	}
 }
