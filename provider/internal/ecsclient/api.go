@@ -18,15 +18,7 @@ func NewClientToken() string {
 	return hex.EncodeToString(b[:])
 }
 
-// CreateCommand creates a command and returns its ID.
-func (c *Client) CreateCommand(ctx context.Context, req *ecs.CreateCommandRequest) (string, error) {
-	req.RegionId = c.region
-	resp := ecs.CreateCreateCommandResponse()
-	if err := c.Do(ctx, fmt.Sprintf("creating command %q", req.Name), req, resp); err != nil {
-		return "", err
-	}
-	return resp.CommandId, nil
-}
+// CreateCommand is in create_command.go: its retries need care.
 
 // DescribeCommand reads one command; the error wraps ErrNotFound when it does not exist.
 func (c *Client) DescribeCommand(ctx context.Context, commandID string) (*ecs.Command, error) {

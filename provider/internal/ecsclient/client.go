@@ -44,6 +44,8 @@ type Client struct {
 	retry  RetryPolicy
 	// secrets are scrubbed from every error text, whatever the server echoes back.
 	secrets []string
+	// created keeps CreateCommand's retries from adopting a command returned already.
+	created createdIDs
 }
 
 // perCallTimeout bounds one HTTP exchange; the ctx deadline shortens it further.

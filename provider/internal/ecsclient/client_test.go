@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -71,6 +73,54 @@ func TestClientTokenMakesRetriedInvokeRunOnce(t *testing.T) {
 	st := srv.Stats()
 	assert.Equal(t, 8, st.Invocations)
 	assert.Greater(t, st.Actions["InvokeCommand"], int64(8), "some answers were dropped and retried")
+}
+
+// CreateCommand takes no ClientToken: when its answer is lost after the service created the
+// command, the retry must adopt that command, not create a second one nothing deletes.
+func TestRetriedCreateCommandLeavesNoOrphans(t *testing.T) {
+	t.Parallel()
+	srv, c := start(t, emulator.Faults{DropRate: 0.5, ServerErrorRate: 0.1})
+	const n, parallel = 20, 4
+	ids := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r := ecs.CreateCreateCommandRequest()
+				r.Name, r.Type = fmt.Sprintf("orphan-check-%d", i), "RunShellScript"
+				r.CommandContent = b64(fmt.Sprintf("echo %d", i))
+				r.WorkingDir, r.Description = "/tmp", "no orphans"
+				r.Timeout = requests.NewInteger(120)
+				ids[i], errs[i] = c.CreateCommand(context.Background(), r)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	srv.SetFaults(emulator.Faults{})
+
+	st := srv.Stats()
+	// The faults must have bitten, or this test proves nothing: an adopted command is not
+	// created again, so the sign is the look-ups (DescribeCommands) made before retrying.
+	assert.Positive(t, st.Actions["DescribeCommands"], "no lost CreateCommand answer was looked up")
+	assert.Equal(t, n, st.Commands, "commands the service holds: one per create")
+	seen := map[string]bool{}
+	for i := range n {
+		require.NoError(t, errs[i], "create %d", i)
+		assert.False(t, seen[ids[i]], "create %d returned %s twice", i, ids[i])
+		seen[ids[i]] = true
+		cmd, err := c.DescribeCommand(context.Background(), ids[i])
+		if assert.NoError(t, err, "create %d", i) {
+			assert.Equal(t, fmt.Sprintf("orphan-check-%d", i), cmd.Name)
+		}
+	}
 }
 
 func TestOtherErrorsSurfaceAtOnceWithContext(t *testing.T) {
