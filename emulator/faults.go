@@ -9,9 +9,10 @@ import (
 
 // faultState holds the current Faults; it changes at runtime through SetFaults.
 type faultState struct {
-	mu     sync.Mutex
-	f      Faults
-	server int // alternates 500 and 503
+	mu       sync.Mutex
+	f        Faults
+	throttle int // alternates Throttling and Throttling.User
+	server   int // rotates InternalError, InternalError.Dispatch and ServiceUnavailable
 }
 
 func (fs *faultState) set(f Faults) {
@@ -26,9 +27,17 @@ func (fs *faultState) get() Faults {
 	return fs.f
 }
 
-// errorFor draws the fault of one call: a Throttling or server error, or none.
+// errorFor draws the fault of one call: a throttling or server error, or none. The variants
+// of each kind take turns, so a few faulted calls show them all.
 func (fs *faultState) errorFor(f Faults) *protocol.APIError {
 	if f.ThrottleRate > 0 && rand.Float64() < f.ThrottleRate {
+		fs.mu.Lock()
+		fs.throttle++
+		n := fs.throttle
+		fs.mu.Unlock()
+		if n%2 == 0 {
+			return protocol.ErrThrottlingUser()
+		}
 		return protocol.ErrThrottling()
 	}
 	if f.ServerErrorRate > 0 && rand.Float64() < f.ServerErrorRate {
@@ -36,10 +45,14 @@ func (fs *faultState) errorFor(f Faults) *protocol.APIError {
 		fs.server++
 		n := fs.server
 		fs.mu.Unlock()
-		if n%2 == 0 {
+		switch n % 3 {
+		case 1:
+			return protocol.ErrInternal("")
+		case 2:
+			return protocol.ErrInternalDispatch()
+		default:
 			return protocol.ErrServiceUnavailable()
 		}
-		return protocol.ErrInternal("")
 	}
 	return nil
 }

@@ -15,24 +15,29 @@ func TestFaults(t *testing.T) {
 		t.Parallel()
 		srv := start(t, Options{Faults: Faults{ThrottleRate: 1}})
 		c := client(t, srv)
-		_, err := c.DescribeInstances(ecs.CreateDescribeInstancesRequest())
-		requireCode(t, err, "Throttling", 400)
+		seen := map[string]int{}
+		for range 2 {
+			_, err := c.DescribeInstances(ecs.CreateDescribeInstancesRequest())
+			se := serverError(t, err)
+			seen[se.ErrorCode()] = se.HttpStatus()
+		}
+		assert.Equal(t, map[string]int{"Throttling": 400, "Throttling.User": 400}, seen)
 		srv.SetFaults(Faults{})
-		_, err = c.DescribeInstances(ecs.CreateDescribeInstancesRequest())
+		_, err := c.DescribeInstances(ecs.CreateDescribeInstancesRequest())
 		require.NoError(t, err)
-		assert.EqualValues(t, 2, srv.Stats().Actions["DescribeInstances"], "faulted calls are counted")
+		assert.EqualValues(t, 3, srv.Stats().Actions["DescribeInstances"], "faulted calls are counted")
 	})
 	t.Run("server errors", func(t *testing.T) {
 		t.Parallel()
 		srv := start(t, Options{Faults: Faults{ServerErrorRate: 1}})
 		c := client(t, srv)
-		seen := map[int]string{}
-		for range 2 {
+		seen := map[string]int{}
+		for range 3 {
 			_, err := c.DescribeInstances(ecs.CreateDescribeInstancesRequest())
 			se := serverError(t, err)
-			seen[se.HttpStatus()] = se.ErrorCode()
+			seen[se.ErrorCode()] = se.HttpStatus()
 		}
-		assert.Equal(t, map[int]string{500: "InternalError", 503: "ServiceUnavailable"}, seen)
+		assert.Equal(t, map[string]int{"InternalError": 500, "InternalError.Dispatch": 500, "ServiceUnavailable": 503}, seen)
 		assert.Equal(t, 0, srv.Stats().Commands)
 	})
 	t.Run("latency", func(t *testing.T) {

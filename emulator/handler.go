@@ -21,10 +21,14 @@ var idempotentActions = map[string]bool{"InvokeCommand": true, "RunCommand": tru
 // handler performs one Action and returns the answer body (a JSON object).
 type handler func(s *Server, r *protocol.Request) (any, error)
 
-// ServeHTTP serves the RPC API and /_emulator/stats.
+// ServeHTTP serves the RPC API, GET /_emulator/stats and POST /_emulator/release.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/_emulator/stats" {
+	switch r.URL.Path {
+	case "/_emulator/stats":
 		s.serveStats(w)
+		return
+	case "/_emulator/release":
+		s.serveRelease(w, r)
 		return
 	}
 	requestID := protocol.NewRequestID()

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/model"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/protocol"
@@ -96,9 +97,13 @@ func describeCloudAssistantStatus(s *Server, r *protocol.Request) (any, error) {
 		}
 		if in.AgentInstalled {
 			row.CloudAssistantVersion = agentVersion
-			if in.Status == model.InstanceRunning {
+			switch {
+			case in.Status == model.InstanceRunning && !in.AgentOffline:
 				row.CloudAssistantStatus = "true"
 				row.LastHeartbeatTime = ts(s.cloud.Now())
+			case in.Status == model.InstanceRunning:
+				// An offline client went silent: its last heartbeat is an hour before the boot.
+				row.LastHeartbeatTime = ts(in.LastBoot.Add(-time.Hour))
 			}
 		}
 		rows = append(rows, row)

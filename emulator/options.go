@@ -50,6 +50,11 @@ type Options struct {
 	// shorter intervals, so a schedule that works here with it set may fail in the cloud.
 	MinScheduleInterval time.Duration
 
+	// DeliveryTimeout overrides the documented one-minute window in which a run must reach an
+	// instance whose client is installed but offline (Instance.AgentOnline false) before it
+	// ends Aborted with DeliveryTimeout; zero means one minute. FOR TESTS ONLY.
+	DeliveryTimeout time.Duration
+
 	// Faults are injected into answers; SetFaults changes them at runtime.
 	Faults Faults
 
@@ -59,10 +64,11 @@ type Options struct {
 
 // Faults make the emulator misbehave the way a real cloud API sometimes does.
 type Faults struct {
-	// ThrottleRate is the fraction (0–1) of calls answered Throttling (HTTP 400).
+	// ThrottleRate is the fraction (0–1) of calls answered Throttling or Throttling.User
+	// (HTTP 400), alternately.
 	ThrottleRate float64
-	// ServerErrorRate is the fraction of calls answered InternalError (500) or
-	// ServiceUnavailable (503), alternately.
+	// ServerErrorRate is the fraction of calls answered InternalError (500),
+	// InternalError.Dispatch (500) or ServiceUnavailable (503), in turn.
 	ServerErrorRate float64
 	// Latency is added before every call is processed.
 	Latency time.Duration
@@ -81,8 +87,13 @@ type Instance struct {
 	// Status is "Running" (default) or "Stopped".
 	Status string `json:"status,omitempty"`
 	// AgentInstalled says whether the Cloud Assistant client is installed; nil means yes.
-	AgentInstalled *bool             `json:"agentInstalled,omitempty"`
-	Tags           map[string]string `json:"tags,omitempty"`
+	AgentInstalled *bool `json:"agentInstalled,omitempty"`
+	// AgentOnline says whether an installed client answers; nil means yes. When false,
+	// DescribeCloudAssistantStatus reports it offline with a heartbeat an hour old, and runs
+	// stay Pending for the delivery window (Options.DeliveryTimeout, one minute), then end
+	// Aborted with ErrorCode DeliveryTimeout.
+	AgentOnline *bool             `json:"agentOnline,omitempty"`
+	Tags        map[string]string `json:"tags,omitempty"`
 }
 
 // LoadInstancesFile reads a JSON array of Instance from path.

@@ -121,6 +121,7 @@ func (s *Server) open() error {
 	s.cloud, err = model.New(model.Config{
 		Region: s.opts.Region, AccountID: s.opts.AccountID, SandboxDir: sandbox, Store: s.store,
 		Instances: instances, MinScheduleInterval: s.opts.MinScheduleInterval,
+		DeliveryTimeout: s.opts.DeliveryTimeout,
 	})
 	return err
 }
@@ -136,7 +137,8 @@ func toModelInstances(in []Instance) ([]model.Instance, error) {
 			return nil, fmt.Errorf("instance id %s is given twice", i.ID)
 		}
 		seen[i.ID] = true
-		m := model.Instance{ID: i.ID, Name: i.Name, OSType: strings.ToLower(i.OSType), Status: i.Status, AgentInstalled: i.AgentInstalled == nil || *i.AgentInstalled}
+		m := model.Instance{ID: i.ID, Name: i.Name, OSType: strings.ToLower(i.OSType), Status: i.Status, AgentInstalled: i.AgentInstalled == nil || *i.AgentInstalled,
+			AgentOffline: i.AgentOnline != nil && !*i.AgentOnline}
 		if m.Name == "" {
 			m.Name = i.ID
 		}
@@ -200,6 +202,41 @@ func (s *Server) InstanceIDs() []string {
 		out = append(out, in.ID)
 	}
 	return out
+}
+
+// ReleaseInstance deletes an emulated instance, as releasing it in the console would: its
+// running scripts are killed and its pending runs end, all recorded Invalid with ErrorCode
+// InstanceNotExists, and InvokeCommand naming it answers InvalidInstance.NotFound. The
+// release survives a restart with the same DataDir. POST /_emulator/release?InstanceId=<id>
+// does the same over HTTP.
+func (s *Server) ReleaseInstance(id string) error {
+	return s.cloud.ReleaseInstance(id)
+}
+
+// serveRelease serves POST /_emulator/release?InstanceId=<id>: 204 when released, 404 for an
+// unknown instance.
+func (s *Server) serveRelease(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "use POST", http.StatusMethodNotAllowed)
+		return
+	}
+	id := r.URL.Query().Get("InstanceId")
+	if id == "" {
+		http.Error(w, "InstanceId is required", http.StatusBadRequest)
+		return
+	}
+	if err := s.ReleaseInstance(id); err != nil {
+		status := http.StatusInternalServerError
+		var me *model.Error
+		if errors.As(err, &me) {
+			status = me.HTTPStatus
+		}
+		http.Error(w, err.Error(), status)
+		return
+	}
+	s.logf("released instance %s", id)
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // SetFaults replaces the injected faults, e.g. to switch them off in the middle of a test.

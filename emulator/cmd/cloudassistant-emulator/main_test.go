@@ -18,7 +18,7 @@ import (
 
 func TestParseFlags(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "instances.json")
-	require.NoError(t, os.WriteFile(file, []byte(`[{"id":"i-x","osType":"windows","status":"Stopped","agentInstalled":false,"tags":{"a":"b"}}]`), 0o600))
+	require.NoError(t, os.WriteFile(file, []byte(`[{"id":"i-x","osType":"windows","status":"Stopped","agentInstalled":false,"tags":{"a":"b"}},{"id":"i-y","agentOnline":false}]`), 0o600))
 	t.Setenv(envAccessKeySecret, "from-env")
 	o, verbose, err := parseFlags([]string{"--listen", "127.0.0.1:0", "--instances-file", file, "--throttle-rate", "0.5",
 		"--latency", "10ms", "--min-schedule-interval", "1s", "--verbose"}, io.Discard)
@@ -28,10 +28,13 @@ func TestParseFlags(t *testing.T) {
 	assert.Equal(t, emulator.DefaultAccessKeyID, o.AccessKeyID)
 	assert.Equal(t, "from-env", o.AccessKeySecret)
 	assert.Equal(t, 0.5, o.Faults.ThrottleRate)
-	require.Len(t, o.Instances, 1)
+	require.Len(t, o.Instances, 2)
 	assert.Equal(t, "windows", o.Instances[0].OSType)
 	require.NotNil(t, o.Instances[0].AgentInstalled)
 	assert.False(t, *o.Instances[0].AgentInstalled)
+	assert.Nil(t, o.Instances[0].AgentOnline, "online unless said otherwise")
+	require.NotNil(t, o.Instances[1].AgentOnline)
+	assert.False(t, *o.Instances[1].AgentOnline)
 
 	_, _, err = parseFlags([]string{"--drop-rate", "2"}, io.Discard)
 	assert.Error(t, err)

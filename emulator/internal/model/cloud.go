@@ -40,6 +40,9 @@ type Config struct {
 	// as the open-source Cloud Assistant agent does (6,000 bytes of head).
 	OutputLimit int
 	OutputHead  int
+	// DeliveryTimeout is how long a run waits for an offline client before it ends Aborted
+	// with DeliveryTimeout; one minute when zero.
+	DeliveryTimeout time.Duration
 	// MaxHistory is the number of runs kept per instance of a repeating invocation.
 	MaxHistory int
 	// Now is the clock; time.Now when nil.
@@ -53,6 +56,7 @@ type Cloud struct {
 
 	mu          sync.Mutex
 	instances   map[string]*Instance
+	released    map[string]bool
 	commands    map[string]*Command
 	invocations map[string]*Invocation
 	invOrder    []string          // creation order
@@ -81,6 +85,9 @@ func New(cfg Config) (*Cloud, error) {
 	if cfg.OutputHead == 0 {
 		cfg.OutputHead = 6000
 	}
+	if cfg.DeliveryTimeout <= 0 {
+		cfg.DeliveryTimeout = time.Minute
+	}
 	if cfg.MaxHistory == 0 {
 		cfg.MaxHistory = 100
 	}
@@ -88,6 +95,7 @@ func New(cfg Config) (*Cloud, error) {
 		cfg:         cfg,
 		shell:       "/bin/sh",
 		instances:   map[string]*Instance{},
+		released:    map[string]bool{},
 		commands:    map[string]*Command{},
 		invocations: map[string]*Invocation{},
 		tokens:      map[string]string{},
@@ -103,7 +111,7 @@ func New(cfg Config) (*Cloud, error) {
 	now := c.cfg.Now()
 	for i := range cfg.Instances {
 		in := cfg.Instances[i]
-		if _, ok := c.instances[in.ID]; ok {
+		if _, ok := c.instances[in.ID]; ok || c.released[in.ID] {
 			continue
 		}
 		if in.Created.IsZero() {
@@ -137,6 +145,10 @@ func (c *Cloud) load() error {
 		var in Instance
 		if err := json.Unmarshal(v, &in); err != nil {
 			return err
+		}
+		if in.Released {
+			c.released[in.ID] = true
+			return nil
 		}
 		c.instances[in.ID] = &in
 		return nil

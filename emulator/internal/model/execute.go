@@ -18,6 +18,13 @@ const (
 	reasonReboot   = "reboot"
 	reasonShutdown = "shutdown"
 	reasonPowerOff = "poweroff"
+	reasonRelease  = "release"
+)
+
+// The ErrorCode and ErrorInfo of a run on an instance that is gone (released).
+const (
+	codeInstanceNotExists = "InstanceNotExists"
+	infoInstanceNotExists = "the instance does not exist or was released"
 )
 
 const defaultLinuxWorkingDir = "/root"
@@ -40,6 +47,10 @@ func (c *Cloud) startRun(inv *Invocation, t *Target) {
 	t.Updated = now
 
 	spec, status, code, info := c.prepare(inv, c.instances[t.InstanceID])
+	if status == StatusPending {
+		c.awaitDelivery(inv, t, run)
+		return
+	}
 	if status != "" {
 		run.Status, run.ErrorCode, run.ErrorInfo, run.Finish = status, code, info, now
 		c.settle(inv, t)
@@ -60,11 +71,13 @@ func (c *Cloud) startRun(inv *Invocation, t *Target) {
 func (c *Cloud) prepare(inv *Invocation, inst *Instance) (spec runner.Spec, status, code, info string) {
 	switch {
 	case inst == nil:
-		return spec, StatusError, "InstanceNotExists", "the instance does not exist"
+		return spec, StatusInvalid, codeInstanceNotExists, infoInstanceNotExists
 	case inst.Status != InstanceRunning:
 		return spec, StatusAborted, "InstanceNotRunning", "the instance is not running"
 	case !inst.AgentInstalled:
 		return spec, StatusAborted, "ClientNotRunning", "the Cloud Assistant client is not installed or not running"
+	case inst.AgentOffline:
+		return spec, StatusPending, "", "" // the run waits for the client; see awaitDelivery
 	case inv.CommandType != TypeShell && inst.OSType != OSWindows:
 		return spec, StatusInvalid, "CommandNotApplicable", fmt.Sprintf("the command type %s is not applicable to a Linux instance", inv.CommandType)
 	case inst.OSType == OSWindows:
@@ -125,6 +138,8 @@ func (c *Cloud) execute(ctx context.Context, invokeID, instanceID string, run *R
 		run.Status, run.ErrorCode = StatusTimeout, "ExecutionTimeout"
 		run.ErrorInfo = fmt.Sprintf("the script did not finish within %s", spec.Timeout)
 		run.Finish = run.Start.Add(spec.Timeout)
+	case res.Stopped && ar.reason == reasonRelease:
+		run.Status, run.ErrorCode, run.ErrorInfo = StatusInvalid, codeInstanceNotExists, infoInstanceNotExists
 	case res.Stopped && ar.reason == reasonStop:
 		run.Status, run.ErrorInfo = StatusTerminated, "the script was stopped by StopInvocation"
 		if run.Stop.IsZero() {
@@ -152,6 +167,41 @@ func (c *Cloud) execute(ctx context.Context, invokeID, instanceID string, run *R
 		c.settle(inv, t)
 	}
 	c.saveInvocation(inv)
+}
+
+// awaitDelivery leaves run Pending on an instance whose client does not answer; when the
+// delivery window passes and the run is still Pending (not stopped, nor ended by a release),
+// it ends Aborted with DeliveryTimeout. Callers hold c.mu.
+func (c *Cloud) awaitDelivery(inv *Invocation, t *Target, run *Run) {
+	c.settle(inv, t)
+	key := fmt.Sprintf("delivery/%s/%d", runKey(inv.ID, t.InstanceID), run.Repeat)
+	invokeID, instanceID := inv.ID, t.InstanceID
+	c.timers[key] = time.AfterFunc(c.cfg.DeliveryTimeout, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		delete(c.timers, key)
+		inv, ok := c.invocations[invokeID]
+		if !ok || c.closing || run.Status != StatusPending {
+			return
+		}
+		now := c.cfg.Now().UTC()
+		run.Status, run.ErrorCode, run.Finish = StatusAborted, "DeliveryTimeout", now
+		run.ErrorInfo = fmt.Sprintf("the task was not delivered to the Cloud Assistant client within %s", c.cfg.DeliveryTimeout)
+		if t := inv.target(instanceID); t != nil {
+			t.Updated = now
+			c.settle(inv, t)
+		}
+		c.saveInvocation(inv)
+	})
+}
+
+// endWithoutRun records on t a run that never reached the instance, with its final status,
+// ErrorCode and ErrorInfo, and settles t. It does not count as a repeat. Callers hold c.mu.
+func (c *Cloud) endWithoutRun(inv *Invocation, t *Target, status, code, info string) {
+	now := c.cfg.Now().UTC()
+	t.Runs = append(t.Runs, &Run{Repeat: t.Repeats, Status: status, ErrorCode: code, ErrorInfo: info, Start: now, Finish: now})
+	t.Updated = now
+	c.settle(inv, t)
 }
 
 // settle derives the status of t once no run of it is in flight. Callers hold c.mu.

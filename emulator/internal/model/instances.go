@@ -106,5 +106,38 @@ func (c *Cloud) RebootInstance(id string) error {
 	return nil
 }
 
+// ReleaseInstance deletes an instance. Its running scripts are killed and its pending runs
+// end; both are recorded Invalid with ErrorCode InstanceNotExists, as are later firings of
+// its schedules. New invocations naming it get InvalidInstance.NotFound. The release is
+// persisted: a restart does not create the instance again from the configuration.
+func (c *Cloud) ReleaseInstance(id string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, err := c.instance(id); err != nil {
+		return err
+	}
+	if err := c.save(bucketInstances, id, &Instance{ID: id, Released: true}); err != nil {
+		return err
+	}
+	delete(c.instances, id)
+	c.released[id] = true
+	c.interrupt(id, reasonRelease)
+	now := c.cfg.Now().UTC()
+	for _, iid := range c.invOrder {
+		inv := c.invocations[iid]
+		t := inv.target(id)
+		if t == nil {
+			continue
+		}
+		if r := t.LastRun(); r != nil && r.Status == StatusPending {
+			r.Status, r.ErrorCode, r.ErrorInfo, r.Finish = StatusInvalid, codeInstanceNotExists, infoInstanceNotExists, now
+			t.Updated = now
+			c.settle(inv, t)
+			c.saveInvocation(inv)
+		}
+	}
+	return nil
+}
+
 // Now is the model's clock.
 func (c *Cloud) Now() time.Time { return c.cfg.Now() }

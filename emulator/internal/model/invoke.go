@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/internal/frequency"
@@ -179,7 +180,10 @@ func (c *Cloud) newInvocation(cmd *Command, in InvokeInput, fp string) (*Invocat
 		if err != nil {
 			return nil, badRequest("InvalidParam.Frequency", "The Frequency %q is invalid: %v", in.Frequency, err)
 		}
-		if sch.Next(c.cfg.Now()).IsZero() {
+		// A cron expression that can never fire again (its years are over) is accepted, and
+		// each instance ends Invalid with BadCronExpression (see begin); an at(…) in the past
+		// is refused.
+		if sch.Next(c.cfg.Now()).IsZero() && sch.Kind() != frequency.Cron {
 			return nil, badRequest("InvalidParam.Frequency", "The Frequency %q has no run in the future.", in.Frequency)
 		}
 	}
@@ -248,6 +252,14 @@ func (c *Cloud) begin(inv *Invocation) {
 			c.startRun(inv, t)
 		}
 	case RepeatPeriod:
+		if sch, err := frequency.Parse(inv.Frequency); err == nil && sch.Kind() == frequency.Cron && sch.Next(inv.Created).IsZero() {
+			inv.ScheduleDone = true
+			for _, t := range inv.Targets {
+				c.endWithoutRun(inv, t, StatusInvalid, "BadCronExpression",
+					fmt.Sprintf("the cron expression %q never fires again", inv.Frequency))
+			}
+			break
+		}
 		c.armSchedule(inv, inv.Created)
 	}
 	c.saveInvocation(inv)

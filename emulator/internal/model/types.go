@@ -44,14 +44,20 @@ type Tag struct {
 
 // Instance is an emulated ECS instance; its disk is a sandbox directory.
 type Instance struct {
-	ID             string    `json:"id"`
-	Name           string    `json:"name"`
-	OSType         string    `json:"osType"`
-	Status         string    `json:"status"`
-	AgentInstalled bool      `json:"agentInstalled"`
-	Tags           []Tag     `json:"tags,omitempty"`
-	Created        time.Time `json:"created"`
-	LastBoot       time.Time `json:"lastBoot"`
+	ID             string `json:"id"`
+	Name           string `json:"name"`
+	OSType         string `json:"osType"`
+	Status         string `json:"status"`
+	AgentInstalled bool   `json:"agentInstalled"`
+	// AgentOffline marks an installed client that does not answer: runs stay Pending until
+	// the delivery window passes, then end Aborted with DeliveryTimeout.
+	AgentOffline bool `json:"agentOffline,omitempty"`
+	// Released marks a released instance; it is kept in the store only so that a restart
+	// does not create it again from the configured instances.
+	Released bool      `json:"released,omitempty"`
+	Tags     []Tag     `json:"tags,omitempty"`
+	Created  time.Time `json:"created"`
+	LastBoot time.Time `json:"lastBoot"`
 }
 
 // Command is a saved script.

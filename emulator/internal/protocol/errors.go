@@ -104,6 +104,19 @@ func ErrThrottling() *APIError {
 		"Retry later with exponential backoff."}
 }
 
+// ErrThrottlingUser reports a per-user rate limit; clients retry it with backoff.
+func ErrThrottlingUser() *APIError {
+	return &APIError{http.StatusBadRequest, "Throttling.User", "Request was denied due to user flow control.",
+		"Retry later with exponential backoff."}
+}
+
+// ErrInternalDispatch reports a failure to dispatch the request to the service behind the
+// gateway; it is transient.
+func ErrInternalDispatch() *APIError {
+	return &APIError{http.StatusInternalServerError, "InternalError.Dispatch",
+		"An error occurred when dispatching the request.", "Retry later."}
+}
+
 // ErrServiceUnavailable reports a transient outage; the SDK retries 5xx itself.
 func ErrServiceUnavailable() *APIError {
 	return &APIError{http.StatusServiceUnavailable, "ServiceUnavailable",
