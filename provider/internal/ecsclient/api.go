@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 )
 
@@ -89,29 +88,10 @@ func (c *Client) DescribeInvocation(ctx context.Context, invokeID string) (*ecs.
 	return nil, fmt.Errorf("%s: %w", op, ErrNotFound)
 }
 
-// resultsPageSize is the largest page DescribeInvocationResults serves.
-const resultsPageSize = 50
-
 // DescribeInvocationResults returns the latest result of every instance of an invocation,
 // all pages. Output stays as the service sends it (Base64); see DecodeOutput.
 func (c *Client) DescribeInvocationResults(ctx context.Context, invokeID string) ([]ecs.InvocationResult, error) {
-	var all []ecs.InvocationResult
-	for page := 1; ; page++ {
-		req := ecs.CreateDescribeInvocationResultsRequest()
-		req.RegionId = c.region
-		req.InvokeId = invokeID
-		req.PageNumber = requests.NewInteger(page)
-		req.PageSize = requests.NewInteger(resultsPageSize)
-		resp := ecs.CreateDescribeInvocationResultsResponse()
-		if err := c.Do(ctx, "reading results of invocation "+invokeID, req, resp); err != nil {
-			return nil, err
-		}
-		got := resp.Invocation.InvocationResults.InvocationResult
-		all = append(all, got...)
-		if len(got) < resultsPageSize || int64(len(all)) >= resp.Invocation.TotalCount {
-			return all, nil
-		}
-	}
+	return c.DescribeInvocationResultsWithHistory(ctx, invokeID, false)
 }
 
 // StopInvocation stops an invocation on all its instances (or the ones given): pending runs
