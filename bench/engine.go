@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
@@ -176,22 +175,13 @@ func outputMap(outs auto.OutputMap, name string) map[string]any {
 // parallelBaseline does n baseline runs of `true`, one instance each round-robin, at most
 // parallel at once: what the engine does for n Invocations, without the engine.
 func parallelBaseline(ctx context.Context, c *ecs.Client, commandID string, instances []string, n, parallel int) (time.Duration, error) {
-	sem := make(chan struct{}, parallel)
-	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	start := time.Now()
-	for i := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if _, err := baselineRun(ctx, c, commandID, []string{instances[i%len(instances)]}); err != nil {
-				errs <- err
-			}
-		}()
-	}
-	wg.Wait()
+	rig.Each(n, parallel, func(i int) {
+		if _, err := baselineRun(ctx, c, commandID, []string{instances[i%len(instances)]}); err != nil {
+			errs <- err
+		}
+	})
 	d := time.Since(start)
 	close(errs)
 	if err := <-errs; err != nil {
@@ -206,21 +196,14 @@ func parallelCreates(prov *rig.Provider, commandID string, instances []string, n
 	res := make([]rig.Resource, n)
 	errs := make([]error, n)
 	names := make([]string, n)
-	sem := make(chan struct{}, parallel)
-	var wg sync.WaitGroup
-	start := time.Now()
 	for i := range n {
 		names[i] = fmt.Sprintf("par-%d-%d", time.Now().UnixNano(), i)
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			res[i], errs[i] = prov.Create(rig.InvocationToken, names[i],
-				rig.InvocationInputs(commandID, []string{instances[i%len(instances)]}), 0)
-		}()
 	}
-	wg.Wait()
+	start := time.Now()
+	rig.Each(n, parallel, func(i int) {
+		res[i], errs[i] = prov.Create(rig.InvocationToken, names[i],
+			rig.InvocationInputs(commandID, []string{instances[i%len(instances)]}), 0)
+	})
 	d := time.Since(start)
 	for i := range n {
 		if errs[i] != nil {

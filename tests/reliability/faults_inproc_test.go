@@ -7,7 +7,6 @@ package reliability
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -56,7 +55,7 @@ func TestFaultsInProcess(t *testing.T) {
 	const n, parallel = 50, 8
 	res := make([]rig.Resource, n)
 	errs := make([]error, n)
-	each(n, parallel, func(i int) {
+	rig.Each(n, parallel, func(i int) {
 		res[i], errs[i] = prov.Create(rig.InvocationToken, fmt.Sprintf("inv-%d", i),
 			rig.InvocationInputs(commandID, emu.InstanceIDs()), 120)
 	})
@@ -74,7 +73,7 @@ func TestFaultsInProcess(t *testing.T) {
 	// The faults must have bitten, or this test proves nothing.
 	assert.Greater(t, st.Actions["InvokeCommand"], int64(n), "InvokeCommand was never retried")
 
-	each(n, parallel, func(i int) {
+	rig.Each(n, parallel, func(i int) {
 		if res[i].ID != "" {
 			errs[i] = prov.Delete(rig.InvocationToken, fmt.Sprintf("inv-%d", i), res[i])
 		}
@@ -112,20 +111,4 @@ func TestDroppedInvokeRunsOnce(t *testing.T) {
 	assert.Equal(t, 1, st.Invocations, "one invocation despite %d InvokeCommand calls", st.Actions["InvokeCommand"])
 	assert.EqualValues(t, 2, st.Executions, "the script ran once per instance")
 	assert.Equal(t, "Success", rig.String(inv.Outputs, "status"))
-}
-
-// each runs f(0..n-1) with at most parallel at once, as the engine schedules steps.
-func each(n, parallel int, f func(i int)) {
-	sem := make(chan struct{}, parallel)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			f(i)
-		}()
-	}
-	wg.Wait()
 }
