@@ -62,5 +62,6 @@ func New() p.Provider {
 		// Build only fails when the list above is empty: a programming error.
 		panic(err)
 	}
+	prov.DiffConfig = diffConfig
 	return keepSecretsOnRead(prov)
 }
