@@ -80,8 +80,7 @@ func TestCommandReplaceOnEachInput(t *testing.T) {
 		t.Run(c.key, func(t *testing.T) {
 			news := props(base...).Set(c.key, c.with)
 			checked := h.check(commandToken, "base", state, news)
-			d, err := h.s.Diff(p.DiffRequest{ID: id, Urn: urn(commandToken, "base"), State: state, Inputs: checked})
-			require.NoError(t, err)
+			d := h.diff(t, commandToken, "base", id, state, checked)
 			assert.True(t, d.HasChanges)
 			require.Contains(t, d.DetailedDiff, c.key)
 			assert.Equal(t, c.kind, d.DetailedDiff[c.key].Kind)
@@ -90,8 +89,7 @@ func TestCommandReplaceOnEachInput(t *testing.T) {
 	}
 	t.Run("no change", func(t *testing.T) {
 		checked := h.check(commandToken, "base", state, props(base...))
-		d, err := h.s.Diff(p.DiffRequest{ID: id, Urn: urn(commandToken, "base"), State: state, Inputs: checked})
-		require.NoError(t, err)
+		d := h.diff(t, commandToken, "base", id, state, checked)
 		assert.False(t, d.HasChanges, "%v", d.DetailedDiff)
 	})
 	t.Run("same script as Base64 is no change", func(t *testing.T) {
@@ -99,8 +97,7 @@ func TestCommandReplaceOnEachInput(t *testing.T) {
 			Set("contentEncoding", str("Base64"))
 		checked := h.check(commandToken, "base", state, news)
 		assert.Equal(t, "echo base", checked.Get("commandContent").AsString(), "stored as text")
-		d, err := h.s.Diff(p.DiffRequest{ID: id, Urn: urn(commandToken, "base"), State: state, Inputs: checked})
-		require.NoError(t, err)
+		d := h.diff(t, commandToken, "base", id, state, checked)
 		assert.False(t, d.HasChanges, "%v", d.DetailedDiff)
 	})
 }
@@ -117,15 +114,13 @@ func TestCommandImportAndRefresh(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, id, read.ID)
 	checked := h.check(commandToken, "imported", read.Inputs, program)
-	d, err := h.s.Diff(p.DiffRequest{ID: id, Urn: urn(commandToken, "imported"), State: read.Properties, Inputs: checked})
-	require.NoError(t, err)
+	d := h.diff(t, commandToken, "imported", id, read.Properties, checked)
 	assert.False(t, d.HasChanges, "import must leave nothing to change: %v", d.DetailedDiff)
 
 	// Refresh of an unchanged command: no diff either.
 	refreshed, err := h.s.Read(p.ReadRequest{ID: id, Urn: urn(commandToken, "imported"), Properties: created, Inputs: checked})
 	require.NoError(t, err)
-	d, err = h.s.Diff(p.DiffRequest{ID: id, Urn: urn(commandToken, "imported"), State: refreshed.Properties, Inputs: checked})
-	require.NoError(t, err)
+	d = h.diff(t, commandToken, "imported", id, refreshed.Properties, checked)
 	assert.False(t, d.HasChanges, "%v", d.DetailedDiff)
 
 	// Deleted out of band: refresh says gone; import of an unknown ID fails clearly.

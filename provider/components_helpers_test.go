@@ -108,12 +108,7 @@ func newComponentHarness(t *testing.T, opts emulator.Options) (*harness, *childr
 	s, err = integration.NewServer(context.Background(), provider.Name, semver.MustParse("0.1.0"),
 		integration.WithProvider(provider.New()), integration.WithMocks(mocks))
 	require.NoError(t, err)
-	require.NoError(t, s.Configure(p.ConfigureRequest{Args: property.NewMap(map[string]property.Value{
-		"region":          property.New(srv.Region()),
-		"accessKeyId":     property.New(srv.AccessKeyID()),
-		"accessKeySecret": property.New(srv.AccessKeySecret()).WithSecret(true),
-		"endpoint":        property.New(srv.URL()),
-	})}))
+	require.NoError(t, s.Configure(p.ConfigureRequest{Args: emulatorConfig(srv)}))
 	return &harness{t: t, srv: srv, s: s}, kids
 }
 

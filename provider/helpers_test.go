@@ -38,13 +38,18 @@ func newHarness(t *testing.T) *harness {
 	s, err := integration.NewServer(context.Background(), provider.Name, semver.MustParse("0.1.0"),
 		integration.WithProvider(provider.New()))
 	require.NoError(t, err)
-	require.NoError(t, s.Configure(p.ConfigureRequest{Args: property.NewMap(map[string]property.Value{
+	require.NoError(t, s.Configure(p.ConfigureRequest{Args: emulatorConfig(srv)}))
+	return &harness{t: t, srv: srv, s: s}
+}
+
+// emulatorConfig is the provider configuration that points it at srv.
+func emulatorConfig(srv *emulator.Server) property.Map {
+	return property.NewMap(map[string]property.Value{
 		"region":          property.New(srv.Region()),
 		"accessKeyId":     property.New(srv.AccessKeyID()),
 		"accessKeySecret": property.New(srv.AccessKeySecret()).WithSecret(true),
 		"endpoint":        property.New(srv.URL()),
-	})}))
-	return &harness{t: t, srv: srv, s: s}
+	})
 }
 
 func urn(tok tokens.Type, name string) resource.URN {
@@ -82,6 +87,14 @@ func props(kv ...any) property.Map {
 }
 
 // check runs Check and fails the test on failures.
+// diff asks the provider for the diff of inputs against a resource's state.
+func (h *harness) diff(t *testing.T, tok tokens.Type, name, id string, state, inputs property.Map) p.DiffResponse {
+	t.Helper()
+	d, err := h.s.Diff(p.DiffRequest{ID: id, Urn: urn(tok, name), State: state, Inputs: inputs})
+	require.NoError(t, err)
+	return d
+}
+
 func (h *harness) check(tok tokens.Type, name string, olds, news property.Map) property.Map {
 	h.t.Helper()
 	resp, err := h.s.Check(p.CheckRequest{Urn: urn(tok, name), State: olds, Inputs: news})

@@ -102,8 +102,7 @@ func TestInvocationReplaceOnEachInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {
 			checked := h.check(invocationToken, "inv", state, base.Set(c.key, c.with))
-			d, err := h.s.Diff(p.DiffRequest{ID: id, Urn: urn(invocationToken, "inv"), State: state, Inputs: checked})
-			require.NoError(t, err)
+			d := h.diff(t, invocationToken, "inv", id, state, checked)
 			require.True(t, d.HasChanges)
 			require.Contains(t, d.DetailedDiff, c.key)
 			assert.Contains(t, []p.DiffKind{p.UpdateReplace, p.AddReplace}, d.DetailedDiff[c.key].Kind)
@@ -113,8 +112,7 @@ func TestInvocationReplaceOnEachInput(t *testing.T) {
 	}
 	t.Run("no change", func(t *testing.T) {
 		checked := h.check(invocationToken, "inv", state, base)
-		d, err := h.s.Diff(p.DiffRequest{ID: id, Urn: urn(invocationToken, "inv"), State: state, Inputs: checked})
-		require.NoError(t, err)
+		d := h.diff(t, invocationToken, "inv", id, state, checked)
 		assert.False(t, d.HasChanges, "%v", d.DetailedDiff)
 	})
 }
@@ -131,15 +129,13 @@ func TestInvocationImportAndRefresh(t *testing.T) {
 	require.Equal(t, id, read.ID)
 	assert.Len(t, results(t, read.Properties), 3)
 	checked := h.check(invocationToken, "inv", read.Inputs, program)
-	d, err := h.s.Diff(p.DiffRequest{ID: id, Urn: urn(invocationToken, "inv"), State: read.Properties, Inputs: checked})
-	require.NoError(t, err)
+	d := h.diff(t, invocationToken, "inv", id, read.Properties, checked)
 	assert.False(t, d.HasChanges, "import must leave nothing to change: %v", d.DetailedDiff)
 
 	refreshed, err := h.s.Read(p.ReadRequest{ID: id, Urn: urn(invocationToken, "inv"), Properties: created, Inputs: checked})
 	require.NoError(t, err)
 	assert.Equal(t, id, refreshed.ID)
-	d, err = h.s.Diff(p.DiffRequest{ID: id, Urn: urn(invocationToken, "inv"), State: refreshed.Properties, Inputs: checked})
-	require.NoError(t, err)
+	d = h.diff(t, invocationToken, "inv", id, refreshed.Properties, checked)
 	assert.False(t, d.HasChanges, "%v", d.DetailedDiff)
 
 	_, err = h.s.Read(p.ReadRequest{ID: "t-doesnotexist", Urn: urn(invocationToken, "inv")})
@@ -164,8 +160,7 @@ func TestPreviewMakesNoMutatingCalls(t *testing.T) {
 	invID, invState := h.create(invocationToken, "i2", h.invokeInputs(cmdID))
 	before := h.mutatingCalls()
 	changed := h.check(commandToken, "c2", cmdState, props("type", str("RunShellScript"), "commandContent", str("false")))
-	d, err := h.s.Diff(p.DiffRequest{ID: cmdID, Urn: urn(commandToken, "c2"), State: cmdState, Inputs: changed})
-	require.NoError(t, err)
+	d := h.diff(t, commandToken, "c2", cmdID, cmdState, changed)
 	assert.True(t, d.HasChanges)
 	_, err = h.s.Create(p.CreateRequest{Urn: urn(commandToken, "c2"), Properties: changed, DryRun: true})
 	require.NoError(t, err)
@@ -208,7 +203,6 @@ func TestInvocationInstanceOrderIsNoChange(t *testing.T) {
 	id, state := h.create(invocationToken, "inv", h.invokeInputs(cmdID))
 	reordered := h.invokeInputs(cmdID, "instanceIds", strs(ids[2], ids[0], ids[1]))
 	checked := h.check(invocationToken, "inv", state, reordered)
-	d, err := h.s.Diff(p.DiffRequest{ID: id, Urn: urn(invocationToken, "inv"), State: state, Inputs: checked})
-	require.NoError(t, err)
+	d := h.diff(t, invocationToken, "inv", id, state, checked)
 	assert.False(t, d.HasChanges, "%v", d.DetailedDiff)
 }

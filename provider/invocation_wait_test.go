@@ -34,8 +34,7 @@ func TestWaitNonZeroExitReportsOutput(t *testing.T) {
 
 	// The next up replaces the failed run even though nothing changed.
 	checked := h.check(invocationToken, "inv", resp.Properties, in)
-	d, err := h.s.Diff(p.DiffRequest{ID: resp.ID, Urn: urn(invocationToken, "inv"), State: resp.Properties, Inputs: checked})
-	require.NoError(t, err)
+	d := h.diff(t, invocationToken, "inv", resp.ID, resp.Properties, checked)
 	assert.True(t, d.HasChanges)
 	assert.Equal(t, p.UpdateReplace, d.DetailedDiff["rerunRequired"].Kind)
 	// And should the engine call Update on the partial resource, it fails again, not silently.
@@ -63,8 +62,7 @@ func TestWaitTimeoutFromCustomTimeouts(t *testing.T) {
 	// the partial resource, which waits for the same run (here, again too briefly).
 	in := h.invokeInputs(cmdID)
 	checked := h.check(invocationToken, "inv", resp.Properties, in)
-	d, err := h.s.Diff(p.DiffRequest{ID: resp.ID, Urn: urn(invocationToken, "inv"), State: resp.Properties, Inputs: checked})
-	require.NoError(t, err)
+	d := h.diff(t, invocationToken, "inv", resp.ID, resp.Properties, checked)
 	assert.False(t, d.HasChanges, "%v", d.DetailedDiff)
 	upd, err := h.s.Update(p.UpdateRequest{ID: resp.ID, Urn: urn(invocationToken, "inv"), State: resp.Properties,
 		Inputs: checked, Timeout: 1})
@@ -176,8 +174,7 @@ func TestPeriodicInvocationStopsOnDelete(t *testing.T) { //nolint:paralleltest /
 
 	// Replacing a schedule deletes the old one first.
 	checked := h.check(invocationToken, "tick", state, in.Set("frequency", str("rate(2s)")))
-	d, err := h.s.Diff(p.DiffRequest{ID: id, Urn: urn(invocationToken, "tick"), State: state, Inputs: checked})
-	require.NoError(t, err)
+	d := h.diff(t, invocationToken, "tick", id, state, checked)
 	assert.True(t, d.DeleteBeforeReplace)
 
 	require.NoError(t, h.s.Delete(p.DeleteRequest{ID: id, Urn: urn(invocationToken, "tick"), Properties: state}))
@@ -292,8 +289,7 @@ func TestNextUpResumesAnUnfinishedRun(t *testing.T) {
 		require.NotNil(t, upd.PartialState)
 		assert.Contains(t, strings.Join(upd.PartialState.Reasons, "\n"), "exit code 9")
 		assert.True(t, upd.Properties.Get("rerunRequired").AsBool())
-		d, err := h.s.Diff(p.DiffRequest{ID: resp.ID, Urn: urn(invocationToken, "inv"), State: upd.Properties, Inputs: checked})
-		require.NoError(t, err)
+		d := h.diff(t, invocationToken, "inv", resp.ID, upd.Properties, checked)
 		assert.True(t, d.HasChanges, "a failed run is replaced by the up after")
 	}
 }
