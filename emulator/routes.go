@@ -16,4 +16,8 @@ var handlers = map[string]handler{
 	"StartInstance":                startInstance,
 	"StopInstance":                 stopInstance,
 	"RebootInstance":               rebootInstance,
+	"TagResources":                 tagResources,
+	"UntagResources":               untagResources,
+	"ListTagResources":             listTagResources,
+	"JoinResourceGroup":            joinResourceGroup,
 }
