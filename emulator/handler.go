@@ -25,7 +25,7 @@ type handler func(s *Server, r *protocol.Request) (any, error)
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/_emulator/stats":
-		s.serveStats(w)
+		s.serveStats(w, r)
 		return
 	case "/_emulator/release":
 		s.serveRelease(w, r)
