@@ -96,9 +96,9 @@ func TestFleetStatsPerInstanceAndPeak(t *testing.T) {
 	cmd2 := mkCommand(t, c, "true", nil)
 	inv2 := mkInvoke(t, c, cmd2, ids[:10], nil)
 	waitStatus(t, c, inv2, 60e9, "Success")
-	resp, err := http.Get(srv.URL() + "/_emulator/stats?perInstance=true")
-	require.NoError(t, err)
+	resp := control(t, srv, http.MethodGet, "/_emulator/stats?perInstance=true")
 	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
 	var overHTTP Stats
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&overHTTP))
 	assert.LessOrEqual(t, overHTTP.PeakRunning, 10)
