@@ -63,6 +63,9 @@ type Cloud struct {
 	tokens      map[string]string // idempotency key → invoke id
 	running     map[string]*activeRun
 	timers      map[string]*time.Timer
+	files       map[string]*FileTask // SendFile tasks
+	fileOrder   []string             // creation order
+	fileTokens  map[string]string    // ClientToken → file task id
 	closing     bool
 	wg          sync.WaitGroup
 
@@ -102,11 +105,16 @@ func New(cfg Config) (*Cloud, error) {
 		tokens:      map[string]string{},
 		running:     map[string]*activeRun{},
 		timers:      map[string]*time.Timer{},
+		files:       map[string]*FileTask{},
+		fileTokens:  map[string]string{},
 	}
 	if p, err := exec.LookPath("bash"); err == nil {
 		c.shell = p
 	}
 	if err := c.load(); err != nil {
+		return nil, err
+	}
+	if err := c.loadFileTasks(); err != nil {
 		return nil, err
 	}
 	now := c.cfg.Now()
