@@ -20,4 +20,6 @@ var handlers = map[string]handler{
 	"UntagResources":               untagResources,
 	"ListTagResources":             listTagResources,
 	"JoinResourceGroup":            joinResourceGroup,
+	"SendFile":                     sendFile,
+	"DescribeSendFileResults":      describeSendFileResults,
 }
