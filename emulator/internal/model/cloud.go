@@ -70,6 +70,7 @@ type Cloud struct {
 	wg          sync.WaitGroup
 
 	executions atomic.Int64
+	fleet      fleetCounters // per-instance executions and peak concurrency (fleet_stats.go)
 }
 
 type activeRun struct {
@@ -117,24 +118,8 @@ func New(cfg Config) (*Cloud, error) {
 		return nil, err
 	}
 	now := c.cfg.Now()
-	for i := range cfg.Instances {
-		in := cfg.Instances[i]
-		if _, ok := c.instances[in.ID]; ok || c.released[in.ID] {
-			continue
-		}
-		if in.Created.IsZero() {
-			in.Created = now
-		}
-		in.LastBoot = now
-		c.instances[in.ID] = &in
-		if err := c.save(bucketInstances, in.ID, &in); err != nil {
-			return nil, err
-		}
-	}
-	for id := range c.instances {
-		if err := c.ensureSandbox(id); err != nil {
-			return nil, err
-		}
+	if err := c.seedInstances(cfg.Instances, now); err != nil {
+		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -239,13 +224,17 @@ type Counts struct {
 	Commands          int
 	Invocations       int
 	ActiveInvocations int
+	// Running is the number of scripts running now; PeakRunning the most ever at once.
+	Running     int
+	PeakRunning int
 }
 
 // Counts reports the current numbers.
 func (c *Cloud) Counts() Counts {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n := Counts{Executions: c.executions.Load(), Invocations: len(c.invocations)}
+	n := Counts{Executions: c.executions.Load(), Invocations: len(c.invocations),
+		Running: len(c.running), PeakRunning: c.fleet.peak}
 	for _, cmd := range c.commands {
 		if !cmd.Hidden {
 			n.Commands++
