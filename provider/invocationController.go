@@ -85,16 +85,19 @@ func (*Invocation) Diff(_ context.Context, req infer.DiffRequest[InvocationArgs,
 	diffValue(d, "waitForCompletion", boolOr(old.WaitForCompletion, true), boolOr(new.WaitForCompletion, true))
 	diffValue(d, "failurePolicy", policyOr(old.FailurePolicy), policyOr(new.FailurePolicy))
 	diffValue(d, "secretResults", resultsSecret(old), resultsSecret(new))
-	if req.State.RerunRequired {
+	// A run that failed by its policy runs again, unless the new policy accepts it.
+	if req.State.RerunRequired && violates(policyOr(new.FailurePolicy), req.State.Results, deref(old.RepeatMode), len(old.InstanceIDs)) {
 		d["rerunRequired"] = p.PropertyDiff{Kind: p.UpdateReplace}
 	}
-	return d.response(active(old) || active(new)), nil
+	return d.classify(invocationToken).response(active(old) || active(new)), nil
 }
 
-// Update only runs for an invocation recorded with init errors that Diff does not replace:
-// one whose outcome was unknown when the last up ended (a timeout or a cancel). It waits for
-// that same run and judges it, so a failure is reported (and re-run by the next up) and
-// never accepted silently.
+// Update changes what can change without running the command again (see inPlaceInputs):
+// tags through the API; resource group, waiting, failure policy and secrecy in the record.
+// It also runs for an invocation recorded with init errors that Diff does not replace: one
+// whose outcome was unknown when the last up ended (a timeout or a cancel). It then waits for
+// that same run and judges it, so a failure is reported (and re-run by the next up) and never
+// accepted silently. A changed failure policy judges the recorded run again.
 func (*Invocation) Update(ctx context.Context, req infer.UpdateRequest[InvocationArgs, InvocationState]) (
 	infer.UpdateResponse[InvocationState], error,
 ) {
@@ -107,13 +110,41 @@ func (*Invocation) Update(ctx context.Context, req infer.UpdateRequest[Invocatio
 	if err != nil {
 		return infer.UpdateResponse[InvocationState]{}, err
 	}
+	old := req.State.InvocationArgs
+	if err := updateTags(ctx, client, ecsclient.ResourceTypeInvocation, req.ID, old.Tags, state.Tags); err != nil {
+		return infer.UpdateResponse[InvocationState]{Output: req.State}, infer.ResourceInitFailedError{Reasons: []string{
+			"updating invocation " + req.ID + ": " + err.Error()}}
+	}
+	if g := deref(state.ResourceGroupID); g != "" && g != deref(old.ResourceGroupID) {
+		p.GetLogger(ctx).Warningf("invocation %s: resourceGroupId is now recorded as %s, but the service cannot move an "+
+			"existing invocation: its record stays in its original group; the next run made by a replacement joins %s", req.ID, g, g)
+	}
 	mode := deref(state.RepeatMode)
-	if !deref(state.WaitForCompletion) || mode == RepeatNextRebootOnly || mode == RepeatEveryReboot {
+	switch {
+	case !deref(state.WaitForCompletion) || mode == RepeatNextRebootOnly || mode == RepeatEveryReboot:
 		err := refreshResults(ctx, client, &state)
 		return infer.UpdateResponse[InvocationState]{Output: state}, err
+	case !runSettled(state.Status, mode):
+		err = waitAndJudge(ctx, client, &state, time.Now())
+		return infer.UpdateResponse[InvocationState]{Output: state}, err
 	}
-	err = waitAndJudge(ctx, client, &state, time.Now())
-	return infer.UpdateResponse[InvocationState]{Output: state}, err
+	// The recorded run, judged by the (possibly new) policy: a failure is reported again, so
+	// it is never accepted silently, and the next up replaces it.
+	failed := failedInstances(state.Results, mode)
+	state.RerunRequired = violates(policyOr(state.FailurePolicy), state.Results, mode, len(state.InstanceIDs))
+	if state.RerunRequired {
+		return infer.UpdateResponse[InvocationState]{Output: state}, infer.ResourceInitFailedError{Reasons: []string{
+			failureMessage(&state, failed, resultsSecret(state.InvocationArgs))}}
+	}
+	if len(failed) > 0 && policyOr(old.FailurePolicy) != policyOr(state.FailurePolicy) {
+		p.GetLogger(ctx).Warning(toleratedMessage(&state, failed))
+	}
+	return infer.UpdateResponse[InvocationState]{Output: state}, nil
+}
+
+// runSettled reports whether the recorded run's outcome is known: finished, or scheduled.
+func runSettled(status string, mode RepeatMode) bool {
+	return terminalOverall(status) || (mode == RepeatPeriod && status == "Scheduled")
 }
 
 // Read refreshes status and results, or on import (a bare ID) rebuilds the inputs.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
@@ -58,6 +59,9 @@ func waitAndJudge(ctx context.Context, client *ecsclient.Client, state *Invocati
 		state.RerunRequired = true
 		msg := failureMessage(state, failedInstances(results, mode), resultsSecret(state.InvocationArgs))
 		return infer.ResourceInitFailedError{Reasons: []string{msg}}
+	}
+	if failed := failedInstances(results, mode); len(failed) > 0 {
+		p.GetLogger(ctx).Warning(toleratedMessage(state, failed))
 	}
 	return nil
 }

@@ -98,16 +98,17 @@ func (w *waiter) wait(ctx context.Context, started time.Time) (results []Invocat
 				finished++
 			}
 		}
-		if len(results) >= w.total && finished == len(results) {
-			return results, true, nil
-		}
 		verb := "finished"
 		if w.mode == RepeatPeriod {
 			verb = "scheduled"
 		}
+		// The line follows every change of the count and ends with the final one.
 		if line := fmt.Sprintf("%d/%d instances %s", finished, w.total, verb); line != w.lastStatus {
 			log.InfoStatus(line)
 			w.lastStatus = line
+		}
+		if len(results) >= w.total && finished == len(results) {
+			return results, true, nil
 		}
 	}
 }
@@ -268,6 +269,22 @@ func failureMessage(st *InvocationState, failed []InvocationResult, hideOutput b
 		}
 	}
 	b.WriteString("\nThe invocation is recorded; the next `pulumi up` replaces it and runs the command again.")
+	return b.String()
+}
+
+// toleratedMessage is the warning for failures the policy accepts: the deployment goes on,
+// but the user should know which instances did not succeed.
+func toleratedMessage(st *InvocationState, failed []InvocationResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "invocation %s of command %s did not succeed on %d of %d instance%s; failurePolicy %s accepts that:",
+		st.InvokeID, st.CommandID, len(failed), len(st.InstanceIDs), pluralS(len(st.InstanceIDs)), policyOr(st.FailurePolicy))
+	for _, r := range failed {
+		fmt.Fprintf(&b, " %s (%s, exit code %d", r.InstanceID, r.Status, r.ExitCode)
+		if r.ErrorCode != "" {
+			fmt.Fprintf(&b, ", %s", r.ErrorCode)
+		}
+		b.WriteString(")")
+	}
 	return b.String()
 }
 
