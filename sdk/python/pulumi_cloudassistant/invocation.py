@@ -47,12 +47,12 @@ class InvocationArgs:
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
         :param pulumi.Input[_builtins.str] container_id: Run inside this container of the instance (Linux only).
         :param pulumi.Input[_builtins.str] container_name: Run inside the container with this name (Linux only).
-        :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+        :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
         :param pulumi.Input[_builtins.str] frequency: The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
         :param pulumi.Input[_builtins.str] launcher: A launcher for the script, overriding the command's.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] parameters: Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
         :param pulumi.Input['RepeatMode'] repeat_mode: When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
-        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to.
+        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
         :param pulumi.Input[_builtins.bool] secret_results: Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the invocation (at most 20).
         :param pulumi.Input['TerminationMode'] termination_mode: What a stop or timeout kills: `Process` or `ProcessTree`.
@@ -155,7 +155,7 @@ class InvocationArgs:
     @pulumi.getter(name="failurePolicy")
     def failure_policy(self) -> pulumi.Input[Optional['FailurePolicy']]:
         """
-        When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+        When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
         """
         return pulumi.get(self, "failure_policy")
 
@@ -215,7 +215,7 @@ class InvocationArgs:
     @pulumi.getter(name="resourceGroupId")
     def resource_group_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The resource group the invocation belongs to.
+        The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
         """
         return pulumi.get(self, "resource_group_id")
 
@@ -386,13 +386,13 @@ class Invocation(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] command_id: The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.
         :param pulumi.Input[_builtins.str] container_id: Run inside this container of the instance (Linux only).
         :param pulumi.Input[_builtins.str] container_name: Run inside the container with this name (Linux only).
-        :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+        :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
         :param pulumi.Input[_builtins.str] frequency: The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
         :param pulumi.Input[_builtins.str] launcher: A launcher for the script, overriding the command's.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] parameters: Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
         :param pulumi.Input['RepeatMode'] repeat_mode: When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
-        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to.
+        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
         :param pulumi.Input[_builtins.bool] secret_results: Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the invocation (at most 20).
         :param pulumi.Input['TerminationMode'] termination_mode: What a stop or timeout kills: `Process` or `ProcessTree`.
@@ -578,7 +578,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="failurePolicy")
     def failure_policy(self) -> pulumi.Output[Optional['FailurePolicy']]:
         """
-        When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+        When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
         """
         return pulumi.get(self, "failure_policy")
 
@@ -642,7 +642,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="resourceGroupId")
     def resource_group_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The resource group the invocation belongs to.
+        The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
         """
         return pulumi.get(self, "resource_group_id")
 
