@@ -18,26 +18,14 @@ func describeInstances(s *Server, r *protocol.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ids map[string]bool
+	f := model.InstanceFilter{Status: r.Get("Status"), Name: r.Get("InstanceName"), Tags: tags(r)}
 	if raw := r.Get("InstanceIds"); raw != "" {
-		var list []string
-		if err := json.Unmarshal([]byte(raw), &list); err != nil {
+		f.IDs = []string{}
+		if err := json.Unmarshal([]byte(raw), &f.IDs); err != nil {
 			return nil, protocol.NewError(http.StatusBadRequest, "InvalidInstanceIds.Malformed", "InstanceIds must be a JSON array of instance IDs.")
 		}
-		ids = map[string]bool{}
-		for _, id := range list {
-			ids[id] = true
-		}
 	}
-	want := tags(r)
-	var list []model.Instance
-	for _, in := range s.cloud.Instances() {
-		if (ids != nil && !ids[in.ID]) || (r.Get("Status") != "" && in.Status != r.Get("Status")) ||
-			(r.Get("InstanceName") != "" && !matchWildcard(in.Name, r.Get("InstanceName"))) || !hasAllTags(in.Tags, want) {
-			continue
-		}
-		list = append(list, in)
-	}
+	list := s.cloud.FindInstances(f)
 	start, end, next := p.window(len(list))
 	out := describeInstancesJSON{paging: p.answer(len(list), next)}
 	out.Instances.Instance = make([]instanceJSON, 0, end-start)
@@ -45,28 +33,6 @@ func describeInstances(s *Server, r *protocol.Request) (any, error) {
 		out.Instances.Instance = append(out.Instances.Instance, instanceOf(in, s.opts.Region))
 	}
 	return out, nil
-}
-
-func matchWildcard(name, pattern string) bool {
-	if p, ok := strings.CutSuffix(pattern, "*"); ok {
-		return strings.HasPrefix(name, p)
-	}
-	return name == pattern
-}
-
-func hasAllTags(have, want []model.Tag) bool {
-	for _, w := range want {
-		ok := false
-		for _, h := range have {
-			if h.Key == w.Key && (w.Value == "" || h.Value == w.Value) {
-				ok = true
-			}
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
 }
 
 func describeCloudAssistantStatus(s *Server, r *protocol.Request) (any, error) {

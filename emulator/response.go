@@ -142,12 +142,9 @@ func invocationOf(inv *model.Invocation, includeOutput, plain bool) invocationJS
 	out.InvokeInstances.InvokeInstance = make([]invokeInstanceJSON, 0, len(inv.Targets))
 	for _, t := range inv.Targets {
 		ii := invokeInstanceJSON{
-			InstanceId: t.InstanceID, InvocationStatus: t.Status, InstanceInvokeStatus: model.LegacyStatus(t.Status),
+			InstanceId: t.InstanceID, InvocationStatus: t.Status, InstanceInvokeStatus: inv.LegacyTargetStatus(t, t.Status),
 			Repeats: t.Repeats, ErrorCode: t.ErrorCode, ErrorInfo: t.ErrorInfo,
 			CreationTime: ts(t.Created), UpdateTime: ts(t.Updated), StopTime: ts(t.StopTime), Timed: inv.Timed,
-		}
-		if inv.Periodic() && isLive(inv, t) {
-			ii.InstanceInvokeStatus = "Running" // periodic tasks stay Running in the legacy field
 		}
 		if r := t.LastRun(); r != nil {
 			ii.ExitCode, ii.Dropped = r.ExitCode, r.Dropped
@@ -159,10 +156,6 @@ func invocationOf(inv *model.Invocation, includeOutput, plain bool) invocationJS
 		out.InvokeInstances.InvokeInstance = append(out.InvokeInstances.InvokeInstance, ii)
 	}
 	return out
-}
-
-func isLive(inv *model.Invocation, t *model.Target) bool {
-	return !inv.Stopped && !inv.ScheduleDone && !t.Stopped
 }
 
 func parametersJSON(p map[string]string) string {

@@ -218,7 +218,7 @@ func (c *Cloud) Close() {
 		t.Stop()
 	}
 	for _, r := range c.running {
-		r.reason = "shutdown"
+		r.reason = reasonShutdown
 		r.cancel()
 	}
 	c.mu.Unlock()

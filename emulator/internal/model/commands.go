@@ -3,7 +3,6 @@ package model
 import (
 	"encoding/base64"
 	"sort"
-	"strings"
 )
 
 // Limits of a command.
@@ -197,33 +196,6 @@ func (c *Cloud) Commands(f CommandFilter) []Command {
 		return out[i].ID < out[j].ID
 	})
 	return out
-}
-
-// matchName compares names, with a trailing * as a prefix match as the real API allows.
-func matchName(name, pattern string) bool {
-	if pattern == "" {
-		return true
-	}
-	if p, ok := strings.CutSuffix(pattern, "*"); ok {
-		return strings.HasPrefix(name, p)
-	}
-	return name == pattern
-}
-
-func hasTags(have, want []Tag) bool {
-	for _, w := range want {
-		found := false
-		for _, h := range have {
-			if h.Key == w.Key && (w.Value == "" || h.Value == w.Value) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
 }
 
 // ParameterNamesOf lists a command's parameter names sorted, for answers.

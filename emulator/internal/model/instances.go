@@ -17,6 +17,48 @@ func (c *Cloud) Instances() []Instance {
 	return out
 }
 
+// InstanceFilter selects instances; empty fields match everything.
+type InstanceFilter struct {
+	// IDs, when not nil, lists the instances wanted.
+	IDs []string
+	// Status is the exact instance status (Running, Stopped).
+	Status string
+	// Name matches the instance name exactly, or by prefix with a trailing *.
+	Name string
+	// Tags must all be on the instance; a tag with an empty value matches any value.
+	Tags []Tag
+}
+
+func (f InstanceFilter) matches(in *Instance) bool {
+	if f.IDs != nil && !contains(f.IDs, in.ID) {
+		return false
+	}
+	return (f.Status == "" || in.Status == f.Status) && matchName(in.Name, f.Name) && hasTags(in.Tags, f.Tags)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// FindInstances lists the instances that match f, sorted by ID.
+func (c *Cloud) FindInstances(f InstanceFilter) []Instance {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Instance
+	for _, in := range c.instances {
+		if f.matches(in) {
+			out = append(out, *in)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
 // InstanceActivity counts the invocations that target an instance, and the active ones.
 func (c *Cloud) InstanceActivity(instanceID string) (total, active int) {
 	c.mu.Lock()

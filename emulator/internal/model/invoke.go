@@ -301,7 +301,7 @@ func (c *Cloud) StopInvocation(id string, instanceIDs []string) error {
 		t.Stopped = true
 		t.StopTime, t.Updated = now, now
 		if run, ok := c.running[runKey(inv.ID, t.InstanceID)]; ok {
-			run.reason = "stop"
+			run.reason = reasonStop
 			run.cancel()
 			t.Status = StatusStopping
 			if r := t.LastRun(); r != nil {

@@ -104,13 +104,10 @@ func (c *Cloud) Results(f ResultFilter) []Result {
 func resultOf(inv *Invocation, t *Target, r *Run, status string) Result {
 	res := Result{
 		InvokeID: inv.ID, CommandID: inv.CommandID, InstanceID: t.InstanceID, Username: inv.Username,
-		Status: status, RecordStatus: LegacyStatus(status), Repeats: t.Repeats,
+		Status: status, RecordStatus: inv.LegacyTargetStatus(t, status), Repeats: t.Repeats,
 		ErrorCode: t.ErrorCode, ErrorInfo: t.ErrorInfo, Stop: t.StopTime,
 		Launcher: inv.Launcher, ContainerID: inv.ContainerID, ContainerName: inv.ContainerName,
 		TerminationMode: inv.TerminationMode, Tags: inv.Tags,
-	}
-	if inv.Periodic() && !inv.Stopped && !inv.ScheduleDone && !t.Stopped {
-		res.RecordStatus = "Running" // periodic tasks stay Running in the legacy field
 	}
 	if r != nil {
 		res.Repeats = r.Repeat

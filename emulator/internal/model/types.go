@@ -36,6 +36,22 @@ const (
 	StatusTerminated = "Terminated"
 )
 
+// Overall invocation statuses that are not also per-instance ones.
+const (
+	OverallStopped       = "Stopped"
+	OverallPartialFailed = "PartialFailed"
+)
+
+// Legacy statuses (InvokeStatus, InstanceInvokeStatus, InvokeRecordStatus).
+const (
+	LegacyRunning       = "Running"
+	LegacyStopping      = "Stopping"
+	LegacyFinished      = "Finished"
+	LegacyFailed        = "Failed"
+	LegacyStopped       = "Stopped"
+	LegacyPartialFailed = "PartialFailed"
+)
+
 // Tag is a resource tag.
 type Tag struct {
 	Key   string `json:"key"`

@@ -103,7 +103,12 @@ func StartEmulator(root string, instanceIDs []string) (*Emulator, error) {
 // Stats reads the emulator's counters.
 func (e *Emulator) Stats() (Stats, error) {
 	var s Stats
-	resp, err := http.Get(e.URL + "/_emulator/stats")
+	req, err := http.NewRequest(http.MethodGet, e.URL+"/_emulator/stats", nil)
+	if err != nil {
+		return s, err
+	}
+	emulator.SignControl(req, e.AccessKeySecret)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return s, fmt.Errorf("reading emulator stats: %w", err)
 	}
