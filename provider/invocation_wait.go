@@ -47,7 +47,11 @@ func waitAndJudge(ctx context.Context, client *ecsclient.Client, state *Invocati
 		if _, ok := ctx.Deadline(); !ok && budget > 0 {
 			waited = budget
 		}
-		return infer.ResourceInitFailedError{Reasons: []string{timeoutMessage(state, state.Results, waited) + resume}}
+		msg := timeoutMessage(state, state.Results, waited)
+		if w.lastErr != nil {
+			msg += " The API was still failing when the wait ended: " + w.lastErr.Error() + "."
+		}
+		return infer.ResourceInitFailedError{Reasons: []string{msg + resume}}
 	}
 	if violates(deref(state.FailurePolicy), results, mode, len(state.InstanceIDs)) {
 		state.RerunRequired = true
@@ -114,19 +118,28 @@ type waiter struct {
 	total    int
 	// lastStatus is the progress line last shown, so it is only repeated on change.
 	lastStatus string
+	// lastErr is the status read that was still failing when the wait's deadline came.
+	lastErr error
 }
 
 // wait returns the latest results; done is false when ctx ended first.
 func (w *waiter) wait(ctx context.Context, started time.Time) (results []InvocationResult, done bool, err error) {
 	log := p.GetLogger(ctx)
+	// Status reads ride out API outages until the wait's deadline, saying so on the status
+	// line; the progress line is shown again once the API answers.
+	reads := ecsclient.Patient(ctx, func(line string) {
+		log.InfoStatus(line)
+		w.lastStatus = ""
+	})
 	for n := 0; ; n++ {
 		next := started.Add(cumulativeDelay(n))
 		if !sleepUntil(ctx, next) {
 			return results, false, nil
 		}
-		raw, err := w.client.DescribeInvocationResults(ctx, w.invokeID)
+		raw, err := w.client.DescribeInvocationResults(reads, w.invokeID)
 		if err != nil {
 			if ctx.Err() != nil {
+				w.lastErr = err
 				return results, false, nil
 			}
 			return results, false, err
