@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/store"
 )
 
@@ -45,7 +46,9 @@ type Config struct {
 	DeliveryTimeout time.Duration
 	// MaxHistory is the number of runs kept per instance of a repeating invocation.
 	MaxHistory int
-	// Now is the clock; time.Now when nil.
+	// Clock drives the timers and tells the time; the real clock when nil.
+	Clock clock.Clock
+	// Now is Clock.Now, set by New.
 	Now func() time.Time
 }
 
@@ -62,7 +65,7 @@ type Cloud struct {
 	invOrder    []string          // creation order
 	tokens      map[string]string // idempotency key → invoke id
 	running     map[string]*activeRun
-	timers      map[string]*time.Timer
+	timers      map[string]clock.Timer
 	closing     bool
 	wg          sync.WaitGroup
 
@@ -76,9 +79,10 @@ type activeRun struct {
 
 // New loads the state from cfg.Store and resumes schedules.
 func New(cfg Config) (*Cloud, error) {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real()
 	}
+	cfg.Now = cfg.Clock.Now
 	if cfg.OutputLimit == 0 {
 		cfg.OutputLimit = 24 * 1024
 	}
@@ -100,7 +104,7 @@ func New(cfg Config) (*Cloud, error) {
 		invocations: map[string]*Invocation{},
 		tokens:      map[string]string{},
 		running:     map[string]*activeRun{},
-		timers:      map[string]*time.Timer{},
+		timers:      map[string]clock.Timer{},
 	}
 	if p, err := exec.LookPath("bash"); err == nil {
 		c.shell = p
@@ -184,7 +188,7 @@ func (c *Cloud) load() error {
 			c.tokens[inv.ClientToken] = inv.ID
 		}
 	}
-	return nil
+	return c.loadRuns()
 }
 
 // recoverInterrupted records runs that were in flight when the previous process ended.
@@ -259,10 +263,14 @@ func (c *Cloud) save(bucket, key string, v any) error {
 	return c.cfg.Store.Put(bucket, key, b)
 }
 
-// saveInvocation persists inv; a failing disk must not stop the emulated world, so the error
-// is reported on stderr only.
+// saveInvocation persists inv and the records of its runs that changed (history.go); a failing
+// disk must not stop the emulated world, so the error is reported on stderr only.
 func (c *Cloud) saveInvocation(inv *Invocation) {
-	if err := c.save(bucketInvocations, inv.ID, inv); err != nil {
+	err := c.save(bucketInvocations, inv.ID, inv)
+	if err == nil {
+		err = c.saveRuns(inv)
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "emulator: saving invocation %s: %v\n", inv.ID, err)
 	}
 }
