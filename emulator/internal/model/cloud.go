@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/runner"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/store"
 )
 
@@ -70,6 +71,7 @@ type Cloud struct {
 	wg          sync.WaitGroup
 
 	executions atomic.Int64
+	owner      string // marks this store's script processes (processes.go)
 }
 
 type activeRun struct {
@@ -110,6 +112,12 @@ func New(cfg Config) (*Cloud, error) {
 		c.shell = p
 	}
 	if err := c.load(); err != nil {
+		return nil, err
+	}
+	if err := c.loadOwner(); err != nil {
+		return nil, err
+	}
+	if err := c.killLeftovers(); err != nil {
 		return nil, err
 	}
 	now := c.cfg.Now()
@@ -227,6 +235,15 @@ func (c *Cloud) Close() {
 	}
 	c.mu.Unlock()
 	c.wg.Wait()
+	// What the runs left behind: children that left the process group, double forks.
+	runner.KillMarked(c.owner+"/", nil)
+}
+
+// RunningCount is the number of scripts running now.
+func (c *Cloud) RunningCount() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.running)
 }
 
 // Counts are the numbers the stats endpoint reports.

@@ -53,6 +53,8 @@ func (c *Cloud) startRun(inv *Invocation, t *Target) {
 		c.settle(inv, t)
 		return
 	}
+	spec.Marker = c.marker(inv, t, run)
+	spec.KillTree = inv.TerminationMode == killsProcessTree
 	ctx, cancel := context.WithCancel(context.Background())
 	ar := &activeRun{cancel: cancel}
 	c.running[key] = ar
@@ -117,7 +119,13 @@ func (c *Cloud) prepare(inv *Invocation, inst *Instance) (spec runner.Spec, stat
 // execute runs the process and records its outcome.
 func (c *Cloud) execute(ctx context.Context, invokeID, instanceID string, run *Run, ar *activeRun, spec runner.Spec) {
 	defer c.wg.Done()
+	pid := 0
+	spec.Started = func(p int) {
+		pid = p
+		c.recordProcess(p, spec.Marker)
+	}
 	res := runner.Run(ctx, spec)
+	c.forgetProcess(pid)
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
