@@ -77,7 +77,11 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, requestID 
 	switch r.URL.Path {
 	case "/_emulator/stats":
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(s.Stats())
+		st := s.Stats()
+		if r.URL.Query().Get("perInstance") == "true" {
+			st = s.StatsPerInstance()
+		}
+		_ = json.NewEncoder(w).Encode(st)
 	case "/_emulator/release":
 		s.serveRelease(w, r)
 	default:

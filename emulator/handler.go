@@ -23,7 +23,7 @@ const controlPrefix = "/_emulator/"
 const maxBody = 1 << 20
 
 // idempotentActions take a ClientToken.
-var idempotentActions = map[string]bool{"InvokeCommand": true, "RunCommand": true}
+var idempotentActions = map[string]bool{"InvokeCommand": true, "RunCommand": true, "SendFile": true}
 
 // handler performs one Action and returns the answer body (a JSON object).
 type handler func(s *Server, r *protocol.Request) (any, error)

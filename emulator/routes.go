@@ -16,4 +16,6 @@ var handlers = map[string]handler{
 	"StartInstance":                startInstance,
 	"StopInstance":                 stopInstance,
 	"RebootInstance":               rebootInstance,
+	"SendFile":                     sendFile,
+	"DescribeSendFileResults":      describeSendFileResults,
 }

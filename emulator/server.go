@@ -60,6 +60,13 @@ type Stats struct {
 	Invocations int `json:"invocations"`
 	// ActiveInvocations counts invocations with a schedule or a run still pending or running.
 	ActiveInvocations int `json:"activeInvocations"`
+	// Running counts the scripts running now; PeakRunning the most that ever ran at once
+	// (since the start or the last ResetPeakRunning).
+	Running     int `json:"running"`
+	PeakRunning int `json:"peakRunning"`
+	// ExecutionsByInstance counts the script processes started per instance; only filled by
+	// StatsPerInstance (GET /_emulator/stats?perInstance=true), since fleets are large.
+	ExecutionsByInstance map[string]int64 `json:"executionsByInstance,omitempty"`
 }
 
 // New starts an emulator listening on opts.Listen.
@@ -241,6 +248,7 @@ func (s *Server) Stats() Stats {
 	s.statsMu.Unlock()
 	n := s.cloud.Counts()
 	st.Executions, st.Commands, st.Invocations, st.ActiveInvocations = n.Executions, n.Commands, n.Invocations, n.ActiveInvocations
+	st.Running, st.PeakRunning = n.Running, n.PeakRunning
 	return st
 }
 

@@ -101,9 +101,14 @@ func StartEmulator(root string, instanceIDs []string) (*Emulator, error) {
 }
 
 // Stats reads the emulator's counters.
-func (e *Emulator) Stats() (Stats, error) {
+func (e *Emulator) Stats() (Stats, error) { return e.readStats("") }
+
+// StatsPerInstance reads the counters with the executions of every instance.
+func (e *Emulator) StatsPerInstance() (Stats, error) { return e.readStats("?perInstance=true") }
+
+func (e *Emulator) readStats(query string) (Stats, error) {
 	var s Stats
-	req, err := http.NewRequest(http.MethodGet, e.URL+"/_emulator/stats", nil)
+	req, err := http.NewRequest(http.MethodGet, e.URL+"/_emulator/stats"+query, nil)
 	if err != nil {
 		return s, err
 	}

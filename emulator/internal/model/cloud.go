@@ -67,11 +67,15 @@ type Cloud struct {
 	tokens      map[string]string // idempotency key → invoke id
 	running     map[string]*activeRun
 	timers      map[string]clock.Timer
+	files       map[string]*FileTask // SendFile tasks
+	fileOrder   []string             // creation order
+	fileTokens  map[string]string    // ClientToken → file task id
 	closing     bool
 	wg          sync.WaitGroup
 
 	executions atomic.Int64
-	owner      string // marks this store's script processes (processes.go)
+	owner      string        // marks this store's script processes (processes.go)
+	fleet      fleetCounters // per-instance executions and peak concurrency (fleet_stats.go)
 }
 
 type activeRun struct {
@@ -107,11 +111,16 @@ func New(cfg Config) (*Cloud, error) {
 		tokens:      map[string]string{},
 		running:     map[string]*activeRun{},
 		timers:      map[string]clock.Timer{},
+		files:       map[string]*FileTask{},
+		fileTokens:  map[string]string{},
 	}
 	if p, err := exec.LookPath("bash"); err == nil {
 		c.shell = p
 	}
 	if err := c.load(); err != nil {
+		return nil, err
+	}
+	if err := c.loadFileTasks(); err != nil {
 		return nil, err
 	}
 	if err := c.loadOwner(); err != nil {
@@ -121,24 +130,8 @@ func New(cfg Config) (*Cloud, error) {
 		return nil, err
 	}
 	now := c.cfg.Now()
-	for i := range cfg.Instances {
-		in := cfg.Instances[i]
-		if _, ok := c.instances[in.ID]; ok || c.released[in.ID] {
-			continue
-		}
-		if in.Created.IsZero() {
-			in.Created = now
-		}
-		in.LastBoot = now
-		c.instances[in.ID] = &in
-		if err := c.save(bucketInstances, in.ID, &in); err != nil {
-			return nil, err
-		}
-	}
-	for id := range c.instances {
-		if err := c.ensureSandbox(id); err != nil {
-			return nil, err
-		}
+	if err := c.seedInstances(cfg.Instances, now); err != nil {
+		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -252,13 +245,17 @@ type Counts struct {
 	Commands          int
 	Invocations       int
 	ActiveInvocations int
+	// Running is the number of scripts running now; PeakRunning the most ever at once.
+	Running     int
+	PeakRunning int
 }
 
 // Counts reports the current numbers.
 func (c *Cloud) Counts() Counts {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n := Counts{Executions: c.executions.Load(), Invocations: len(c.invocations)}
+	n := Counts{Executions: c.executions.Load(), Invocations: len(c.invocations),
+		Running: len(c.running), PeakRunning: c.fleet.peak}
 	for _, cmd := range c.commands {
 		if !cmd.Hidden {
 			n.Commands++
