@@ -121,7 +121,8 @@ func (s *Server) open() error {
 	s.cloud, err = model.New(model.Config{
 		Region: s.opts.Region, AccountID: s.opts.AccountID, SandboxDir: sandbox, Store: s.store,
 		Instances: instances, MinScheduleInterval: s.opts.MinScheduleInterval,
-		DeliveryTimeout: s.opts.DeliveryTimeout,
+		DeliveryTimeout: s.opts.DeliveryTimeout, AgentInstallDelay: s.opts.AgentInstallDelay,
+		DailyInvokeQuota: s.opts.DailyInvokeQuota,
 	})
 	return err
 }

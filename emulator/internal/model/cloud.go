@@ -45,6 +45,11 @@ type Config struct {
 	DeliveryTimeout time.Duration
 	// MaxHistory is the number of runs kept per instance of a repeating invocation.
 	MaxHistory int
+	// AgentInstallDelay is how long after InstallCloudAssistant the client comes online.
+	AgentInstallDelay time.Duration
+	// DailyInvokeQuota is the number of InvokeCommand and RunCommand calls the region accepts
+	// per UTC day (DefaultDailyInvokeQuota when zero); then Invocation.ExceedQuota.
+	DailyInvokeQuota int
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -61,10 +66,13 @@ type Cloud struct {
 	invocations map[string]*Invocation
 	invOrder    []string          // creation order
 	tokens      map[string]string // idempotency key → invoke id
+	cmdTokens   map[string]string // CreateCommand ClientToken → command id
 	running     map[string]*activeRun
 	timers      map[string]*time.Timer
 	closing     bool
 	wg          sync.WaitGroup
+	quotaDay    string // the UTC day quotaUsed counts
+	quotaUsed   int
 
 	executions atomic.Int64
 }
@@ -88,6 +96,9 @@ func New(cfg Config) (*Cloud, error) {
 	if cfg.DeliveryTimeout <= 0 {
 		cfg.DeliveryTimeout = time.Minute
 	}
+	if cfg.DailyInvokeQuota <= 0 {
+		cfg.DailyInvokeQuota = DefaultDailyInvokeQuota
+	}
 	if cfg.MaxHistory == 0 {
 		cfg.MaxHistory = 100
 	}
@@ -99,6 +110,7 @@ func New(cfg Config) (*Cloud, error) {
 		commands:    map[string]*Command{},
 		invocations: map[string]*Invocation{},
 		tokens:      map[string]string{},
+		cmdTokens:   map[string]string{},
 		running:     map[string]*activeRun{},
 		timers:      map[string]*time.Timer{},
 	}
@@ -130,6 +142,11 @@ func New(cfg Config) (*Cloud, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	for _, in := range c.instances {
+		if !in.AgentInstallAt.IsZero() {
+			c.armAgentInstall(in) // an installation the previous process had begun
+		}
+	}
 	for _, id := range c.invOrder {
 		inv := c.invocations[id]
 		c.recoverInterrupted(inv)
@@ -161,6 +178,9 @@ func (c *Cloud) load() error {
 			return err
 		}
 		c.commands[cmd.ID] = &cmd
+		if cmd.ClientToken != "" {
+			c.cmdTokens[cmd.ClientToken] = cmd.ID
+		}
 		return nil
 	}); err != nil {
 		return fmt.Errorf("loading commands: %w", err)
