@@ -18,4 +18,6 @@ var handlers = map[string]handler{
 	"StartInstance":                startInstance,
 	"StopInstance":                 stopInstance,
 	"RebootInstance":               rebootInstance,
+	"SendFile":                     sendFile,
+	"DescribeSendFileResults":      describeSendFileResults,
 }

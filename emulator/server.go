@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -17,6 +16,16 @@ import (
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/model"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/protocol"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/store"
+)
+
+// Timeouts of the HTTP server, so a client that stalls (or never sends its request) cannot
+// hold a connection and its goroutine forever. The write timeout leaves room for the latency
+// fault; a call the emulator answers slower than that is cut, as a real gateway would.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 2 * time.Minute
+	idleTimeout       = 2 * time.Minute
 )
 
 // Server is a running emulator.
@@ -51,6 +60,13 @@ type Stats struct {
 	Invocations int `json:"invocations"`
 	// ActiveInvocations counts invocations with a schedule or a run still pending or running.
 	ActiveInvocations int `json:"activeInvocations"`
+	// Running counts the scripts running now; PeakRunning the most that ever ran at once
+	// (since the start or the last ResetPeakRunning).
+	Running     int `json:"running"`
+	PeakRunning int `json:"peakRunning"`
+	// ExecutionsByInstance counts the script processes started per instance; only filled by
+	// StatsPerInstance (GET /_emulator/stats?perInstance=true), since fleets are large.
+	ExecutionsByInstance map[string]int64 `json:"executionsByInstance,omitempty"`
 }
 
 // New starts an emulator listening on opts.Listen.
@@ -82,7 +98,8 @@ func New(opts Options) (*Server, error) {
 			return "", false
 		},
 	}
-	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout}
 	go func() { _ = s.http.Serve(ln) }()
 	return s, nil
 }
@@ -214,32 +231,6 @@ func (s *Server) ReleaseInstance(id string) error {
 	return s.cloud.ReleaseInstance(id)
 }
 
-// serveRelease serves POST /_emulator/release?InstanceId=<id>: 204 when released, 404 for an
-// unknown instance.
-func (s *Server) serveRelease(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "use POST", http.StatusMethodNotAllowed)
-		return
-	}
-	id := r.URL.Query().Get("InstanceId")
-	if id == "" {
-		http.Error(w, "InstanceId is required", http.StatusBadRequest)
-		return
-	}
-	if err := s.ReleaseInstance(id); err != nil {
-		status := http.StatusInternalServerError
-		var me *model.Error
-		if errors.As(err, &me) {
-			status = me.HTTPStatus
-		}
-		http.Error(w, err.Error(), status)
-		return
-	}
-	s.logf("released instance %s", id)
-	w.WriteHeader(http.StatusNoContent)
-}
-
 // SetFaults replaces the injected faults, e.g. to switch them off in the middle of a test.
 func (s *Server) SetFaults(f Faults) { s.faults.set(f) }
 
@@ -253,6 +244,7 @@ func (s *Server) Stats() Stats {
 	s.statsMu.Unlock()
 	n := s.cloud.Counts()
 	st.Executions, st.Commands, st.Invocations, st.ActiveInvocations = n.Executions, n.Commands, n.Invocations, n.ActiveInvocations
+	st.Running, st.PeakRunning = n.Running, n.PeakRunning
 	return st
 }
 
@@ -289,9 +281,4 @@ func (s *Server) count(action string) {
 	s.statsMu.Lock()
 	s.actions[action]++
 	s.statsMu.Unlock()
-}
-
-func (s *Server) serveStats(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(s.Stats())
 }

@@ -69,12 +69,16 @@ type Cloud struct {
 	cmdTokens   map[string]string // CreateCommand ClientToken → command id
 	running     map[string]*activeRun
 	timers      map[string]*time.Timer
+	files       map[string]*FileTask // SendFile tasks
+	fileOrder   []string             // creation order
+	fileTokens  map[string]string    // ClientToken → file task id
 	closing     bool
 	wg          sync.WaitGroup
 	quotaDay    string // the UTC day quotaUsed counts
 	quotaUsed   int
 
 	executions atomic.Int64
+	fleet      fleetCounters // per-instance executions and peak concurrency (fleet_stats.go)
 }
 
 type activeRun struct {
@@ -113,6 +117,8 @@ func New(cfg Config) (*Cloud, error) {
 		cmdTokens:   map[string]string{},
 		running:     map[string]*activeRun{},
 		timers:      map[string]*time.Timer{},
+		files:       map[string]*FileTask{},
+		fileTokens:  map[string]string{},
 	}
 	if p, err := exec.LookPath("bash"); err == nil {
 		c.shell = p
@@ -120,25 +126,12 @@ func New(cfg Config) (*Cloud, error) {
 	if err := c.load(); err != nil {
 		return nil, err
 	}
-	now := c.cfg.Now()
-	for i := range cfg.Instances {
-		in := cfg.Instances[i]
-		if _, ok := c.instances[in.ID]; ok || c.released[in.ID] {
-			continue
-		}
-		if in.Created.IsZero() {
-			in.Created = now
-		}
-		in.LastBoot = now
-		c.instances[in.ID] = &in
-		if err := c.save(bucketInstances, in.ID, &in); err != nil {
-			return nil, err
-		}
+	if err := c.loadFileTasks(); err != nil {
+		return nil, err
 	}
-	for id := range c.instances {
-		if err := c.ensureSandbox(id); err != nil {
-			return nil, err
-		}
+	now := c.cfg.Now()
+	if err := c.seedInstances(cfg.Instances, now); err != nil {
+		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -251,13 +244,17 @@ type Counts struct {
 	Commands          int
 	Invocations       int
 	ActiveInvocations int
+	// Running is the number of scripts running now; PeakRunning the most ever at once.
+	Running     int
+	PeakRunning int
 }
 
 // Counts reports the current numbers.
 func (c *Cloud) Counts() Counts {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n := Counts{Executions: c.executions.Load(), Invocations: len(c.invocations)}
+	n := Counts{Executions: c.executions.Load(), Invocations: len(c.invocations),
+		Running: len(c.running), PeakRunning: c.fleet.peak}
 	for _, cmd := range c.commands {
 		if !cmd.Hidden {
 			n.Commands++

@@ -62,6 +62,7 @@ func (c *Cloud) startRun(inv *Invocation, t *Target) {
 	run.Status = StatusRunning
 	t.Status = StatusRunning
 	c.executions.Add(1)
+	c.fleet.started(t.InstanceID, len(c.running))
 	c.wg.Add(1)
 	go c.execute(ctx, inv.ID, t.InstanceID, run, ar, spec)
 }
@@ -88,6 +89,9 @@ func (c *Cloud) prepare(inv *Invocation, inst *Instance) (spec runner.Spec, stat
 		if _, err := user.Lookup(inv.Username); err != nil {
 			return spec, StatusFailed, "AccountNotExists", fmt.Sprintf("the user %q does not exist on the instance", inv.Username)
 		}
+	}
+	if err := c.ensureSandbox(inst.ID); err != nil {
+		return spec, StatusError, "ExecutionException", err.Error()
 	}
 	home := filepath.Join(c.sandbox(inst.ID), "root")
 	wd := inv.WorkingDir
