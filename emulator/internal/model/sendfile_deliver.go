@@ -50,6 +50,10 @@ func (c *Cloud) startDelivery(task *FileTask, t *FileTarget) {
 		c.endDelivery(task, t, fileOutcome{StatusError, "FileCreateFail", "the emulator does not write files on Windows instances"})
 		return
 	}
+	if err := c.ensureSandbox(t.InstanceID); err != nil { // sandboxes are made on first use
+		c.endDelivery(task, t, fileOutcome{StatusError, "FileCreateFail", err.Error()})
+		return
+	}
 	t.Status, t.Start, t.Updated = StatusRunning, c.cfg.Now().UTC(), c.cfg.Now().UTC()
 	c.wg.Add(1)
 	go func(taskID, instanceID, sandbox string) {
