@@ -43,11 +43,12 @@ func describeCloudAssistantStatus(s *Server, r *protocol.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	list := r.List("InstanceId")
 	ids := map[string]bool{}
-	for _, id := range r.List("InstanceId") {
+	for _, id := range list {
 		ids[id] = true
 	}
-	if len(ids) > maxStatusInstances {
+	if len(list) > maxStatusInstances { // InstanceId.N: N is 1 to 100, repeats counted
 		return nil, protocol.NewError(http.StatusForbidden, "InstanceIds.ExceedLimit", "At most 100 instance IDs may be given.")
 	}
 	osType := strings.ToLower(r.Get("OSType"))
