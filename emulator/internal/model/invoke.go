@@ -14,12 +14,12 @@ import (
 
 // Limits of an invocation.
 const (
-	maxInstances    = 100
-	maxUsernameLen  = 255
-	maxTokenLen     = 64
-	maxResourceTags = 10
-	maxTagKeyLen    = 64
-	maxTagValueLen  = 128
+	maxInstances           = 100
+	maxUsernameLen         = 255
+	maxTokenLen            = 64
+	maxResourceTags        = 10
+	maxResourceTagKeyLen   = 64
+	maxResourceTagValueLen = 128
 	// DefaultDailyInvokeQuota is the documented number of commands a region runs per day.
 	DefaultDailyInvokeQuota = 5000
 )
@@ -264,10 +264,10 @@ func checkResourceTags(tags []Tag) error {
 		switch {
 		case t.Key == "":
 			return badRequest("MissingParameter.ResourceTagKey", "You must specify ResourceTag.N.Key.")
-		case len(t.Key) > maxTagKeyLen || strings.HasPrefix(lower, "acs:") || strings.HasPrefix(lower, "aliyun") || hasURL(t.Key):
-			return badRequest("InvalidResourceTagKey.Malformed", "The ResourceTag key %q is not valid: at most %d characters, not starting with acs: or aliyun, without http:// or https://.", t.Key, maxTagKeyLen)
-		case len(t.Value) > maxTagValueLen || hasURL(t.Value):
-			return badRequest("InvalidResourceTagValue.Malformed", "The ResourceTag value of %q is not valid: at most %d characters, without http:// or https://.", t.Key, maxTagValueLen)
+		case len(t.Key) > maxResourceTagKeyLen || strings.HasPrefix(lower, "acs:") || strings.HasPrefix(lower, "aliyun") || hasURL(t.Key):
+			return badRequest("InvalidResourceTagKey.Malformed", "The ResourceTag key %q is not valid: at most %d characters, not starting with acs: or aliyun, without http:// or https://.", t.Key, maxResourceTagKeyLen)
+		case len(t.Value) > maxResourceTagValueLen || hasURL(t.Value):
+			return badRequest("InvalidResourceTagValue.Malformed", "The ResourceTag value of %q is not valid: at most %d characters, without http:// or https://.", t.Key, maxResourceTagValueLen)
 		case seen[t.Key]:
 			return badRequest("Duplicate.ResourceTagKey", "The ResourceTag key %q is given more than once.", t.Key)
 		}
