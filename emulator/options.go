@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
 )
 
 // Defaults of Options; the binary's flags default to the same values.
@@ -65,6 +67,11 @@ type Options struct {
 	// UTC day before answering Invocation.ExceedQuota (403); zero means the documented 5,000.
 	// Tests lower it to reach the limit.
 	DailyInvokeQuota int
+
+	// Clock drives the schedules, the delivery window, the latency fault and the times the
+	// model records; the real clock when nil. FOR TESTS: a clock.Fake lets a test advance
+	// time instead of sleeping. Signature timestamps and script timeouts keep real time.
+	Clock clock.Clock
 
 	// Faults are injected into answers; SetFaults changes them at runtime.
 	Faults Faults
@@ -132,6 +139,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.AccessKeySecret == "" {
 		o.AccessKeySecret = DefaultAccessKeySecret
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real()
 	}
 	if o.AccountID == "" {
 		o.AccountID = DefaultAccountID

@@ -43,7 +43,7 @@ func (c *Cloud) InstallCloudAssistant(ids []string) error {
 func (c *Cloud) armAgentInstall(in *Instance) {
 	id := in.ID
 	key := "install/" + id
-	c.timers[key] = time.AfterFunc(in.AgentInstallAt.Sub(c.cfg.Now()), func() {
+	c.timers[key] = c.cfg.Clock.AfterFunc(in.AgentInstallAt.Sub(c.cfg.Now()), func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		delete(c.timers, key)

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/runner"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/store"
 )
 
@@ -50,7 +52,9 @@ type Config struct {
 	// DailyInvokeQuota is the number of InvokeCommand and RunCommand calls the region accepts
 	// per UTC day (DefaultDailyInvokeQuota when zero); then Invocation.ExceedQuota.
 	DailyInvokeQuota int
-	// Now is the clock; time.Now when nil.
+	// Clock drives the timers and tells the time; the real clock when nil.
+	Clock clock.Clock
+	// Now is Clock.Now, set by New.
 	Now func() time.Time
 }
 
@@ -68,7 +72,7 @@ type Cloud struct {
 	tokens      map[string]string // idempotency key → invoke id
 	cmdTokens   map[string]string // CreateCommand ClientToken → command id
 	running     map[string]*activeRun
-	timers      map[string]*time.Timer
+	timers      map[string]clock.Timer
 	files       map[string]*FileTask // SendFile tasks
 	fileOrder   []string             // creation order
 	fileTokens  map[string]string    // ClientToken → file task id
@@ -78,6 +82,7 @@ type Cloud struct {
 	quotaUsed   int
 
 	executions atomic.Int64
+	owner      string        // marks this store's script processes (processes.go)
 	fleet      fleetCounters // per-instance executions and peak concurrency (fleet_stats.go)
 }
 
@@ -88,9 +93,10 @@ type activeRun struct {
 
 // New loads the state from cfg.Store and resumes schedules.
 func New(cfg Config) (*Cloud, error) {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real()
 	}
+	cfg.Now = cfg.Clock.Now
 	if cfg.OutputLimit == 0 {
 		cfg.OutputLimit = 24 * 1024
 	}
@@ -116,7 +122,7 @@ func New(cfg Config) (*Cloud, error) {
 		tokens:      map[string]string{},
 		cmdTokens:   map[string]string{},
 		running:     map[string]*activeRun{},
-		timers:      map[string]*time.Timer{},
+		timers:      map[string]clock.Timer{},
 		files:       map[string]*FileTask{},
 		fileTokens:  map[string]string{},
 	}
@@ -127,6 +133,12 @@ func New(cfg Config) (*Cloud, error) {
 		return nil, err
 	}
 	if err := c.loadFileTasks(); err != nil {
+		return nil, err
+	}
+	if err := c.loadOwner(); err != nil {
+		return nil, err
+	}
+	if err := c.killLeftovers(); err != nil {
 		return nil, err
 	}
 	now := c.cfg.Now()
@@ -197,7 +209,7 @@ func (c *Cloud) load() error {
 			c.tokens[inv.ClientToken] = inv.ID
 		}
 	}
-	return nil
+	return c.loadRuns()
 }
 
 // recoverInterrupted records runs that were in flight when the previous process ended.
@@ -236,6 +248,15 @@ func (c *Cloud) Close() {
 	}
 	c.mu.Unlock()
 	c.wg.Wait()
+	// What the runs left behind: children that left the process group, double forks.
+	runner.KillMarked(c.owner+"/", nil)
+}
+
+// RunningCount is the number of scripts running now.
+func (c *Cloud) RunningCount() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.running)
 }
 
 // Counts are the numbers the stats endpoint reports.
@@ -276,10 +297,14 @@ func (c *Cloud) save(bucket, key string, v any) error {
 	return c.cfg.Store.Put(bucket, key, b)
 }
 
-// saveInvocation persists inv; a failing disk must not stop the emulated world, so the error
-// is reported on stderr only.
+// saveInvocation persists inv and the records of its runs that changed (history.go); a failing
+// disk must not stop the emulated world, so the error is reported on stderr only.
 func (c *Cloud) saveInvocation(inv *Invocation) {
-	if err := c.save(bucketInvocations, inv.ID, inv); err != nil {
+	err := c.save(bucketInvocations, inv.ID, inv)
+	if err == nil {
+		err = c.saveRuns(inv)
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "emulator: saving invocation %s: %v\n", inv.ID, err)
 	}
 }
