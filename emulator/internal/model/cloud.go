@@ -75,7 +75,7 @@ type Cloud struct {
 
 	executions atomic.Int64
 	owner      string        // marks this store's script processes (processes.go)
-	w          *writer       // persists invocations, runs and processes (writer.go)
+	w          *store.Writer // persists invocations, runs and processes off the lock
 	fleet      fleetCounters // per-instance executions and peak concurrency (fleet_stats.go)
 }
 
@@ -118,11 +118,11 @@ func New(cfg Config) (*Cloud, error) {
 	if p, err := exec.LookPath("bash"); err == nil {
 		c.shell = p
 	}
-	c.w = newWriter(cfg.Store)
+	c.w = store.NewWriter(cfg.Store)
 	ok := false
 	defer func() {
 		if !ok {
-			c.w.close()
+			c.w.Close()
 		}
 	}()
 	if err := c.load(); err != nil {
@@ -239,7 +239,7 @@ func (c *Cloud) Close() {
 	c.wg.Wait()
 	// What the runs left behind: children that left the process group, double forks.
 	runner.KillMarked(c.owner+"/", nil)
-	c.w.close()
+	c.w.Close()
 }
 
 // RunningCount is the number of scripts running now.
@@ -305,7 +305,7 @@ func (c *Cloud) saveLater(bucket, key string, v any) error {
 	if err != nil {
 		return err
 	}
-	c.w.put(bucket, key, b)
+	c.w.Put(bucket, key, b)
 	return nil
 }
 

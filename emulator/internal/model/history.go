@@ -47,7 +47,7 @@ func (c *Cloud) appendRun(inv *Invocation, t *Target, run *Run) {
 		drop++
 	}
 	for _, old := range t.Runs[:drop] {
-		c.w.del(bucketRuns, runRecordKey(inv.ID, t.InstanceID, old.Seq))
+		c.w.Delete(bucketRuns, runRecordKey(inv.ID, t.InstanceID, old.Seq))
 	}
 	if drop > 0 {
 		t.Runs = append(t.Runs[:0:0], t.Runs[drop:]...) // a new array, so the dropped runs are freed
@@ -131,7 +131,7 @@ func (c *Cloud) storedOutput(invokeID, instanceID string, r *Run) []byte {
 	if r == nil || r.Output != nil || !r.saved {
 		return r.outputOrNil()
 	}
-	v, ok, err := c.w.get(bucketRuns, runRecordKey(invokeID, instanceID, r.Seq))
+	v, ok, err := c.w.Get(bucketRuns, runRecordKey(invokeID, instanceID, r.Seq))
 	if err != nil || !ok {
 		return nil // dropped from the history meanwhile
 	}

@@ -80,11 +80,11 @@ func (c *Cloud) marker(inv *Invocation, t *Target, run *Run) string {
 // recordProcess notes a script process while it runs.
 func (c *Cloud) recordProcess(pid int, run string) {
 	b, _ := json.Marshal(processRecord{Start: runner.StartTime(pid), Run: run})
-	c.w.put(bucketProcesses, strconv.Itoa(pid), b)
+	c.w.Put(bucketProcesses, strconv.Itoa(pid), b)
 }
 
 func (c *Cloud) forgetProcess(pid int) {
 	if pid > 0 {
-		c.w.del(bucketProcesses, strconv.Itoa(pid))
+		c.w.Delete(bucketProcesses, strconv.Itoa(pid))
 	}
 }
