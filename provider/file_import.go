@@ -1,0 +1,43 @@
+package provider
+
+import (
+	"strconv"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+)
+
+// fileArgsFrom rebuilds the inputs of imported file tasks in the shape Check gives: the first
+// task says what was sent, every task says where. The service does not report the timeout.
+func fileArgsFrom(tasks []*ecs.Invocation) FileArgs {
+	first := tasks[0]
+	overwrite, _ := strconv.ParseBool(first.Overwrite)
+	policy := FailIfAny
+	args := FileArgs{
+		TargetDir:     first.TargetDir,
+		Name:          first.Name,
+		FileMode:      nilIfEmpty(first.FileMode),
+		FileOwner:     nilIfEmpty(first.FileOwner),
+		FileGroup:     nilIfEmpty(first.FileGroup),
+		Overwrite:     &overwrite,
+		Description:   nilIfEmpty(first.Description),
+		FailurePolicy: &policy,
+	}
+	content := first.Content
+	if first.ContentType == "Base64" {
+		args.ContentBase64 = &content
+	} else {
+		args.Content = &content
+	}
+	for _, task := range tasks {
+		for _, i := range task.InvokeInstances.InvokeInstance {
+			args.InstanceIDs = append(args.InstanceIDs, i.InstanceId)
+		}
+	}
+	if len(first.Tags.Tag) > 0 {
+		args.Tags = map[string]string{}
+		for _, t := range first.Tags.Tag {
+			args.Tags[t.TagKey] = t.TagValue
+		}
+	}
+	return args
+}
