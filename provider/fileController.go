@@ -70,15 +70,15 @@ func (*File) Diff(_ context.Context, req infer.DiffRequest[FileArgs, FileState])
 	diffValue(d, "name", old.Name, new.Name)
 	diffPtr(d, "content", old.Content, new.Content)
 	diffPtr(d, "contentBase64", old.ContentBase64, new.ContentBase64)
-	diffServerDefault(d, "fileMode", emptyNil(old.FileMode), emptyNil(new.FileMode))
-	diffServerDefault(d, "fileOwner", emptyNil(old.FileOwner), emptyNil(new.FileOwner))
-	diffServerDefault(d, "fileGroup", emptyNil(old.FileGroup), emptyNil(new.FileGroup))
-	diffServerDefault(d, "resourceGroupId", emptyNil(old.ResourceGroupID), emptyNil(new.ResourceGroupID))
+	diffServerDefault(d, "fileMode", nilIfEmpty(deref(old.FileMode)), nilIfEmpty(deref(new.FileMode)))
+	diffServerDefault(d, "fileOwner", nilIfEmpty(deref(old.FileOwner)), nilIfEmpty(deref(new.FileOwner)))
+	diffServerDefault(d, "fileGroup", nilIfEmpty(deref(old.FileGroup)), nilIfEmpty(deref(new.FileGroup)))
+	diffServerDefault(d, "resourceGroupId", nilIfEmpty(deref(old.ResourceGroupID)), nilIfEmpty(deref(new.ResourceGroupID)))
 	if req.State.ResendRequired {
 		d["resendRequired"] = p.PropertyDiff{Kind: p.UpdateReplace}
 	}
 	u := replaceDiff{}
-	diffPtr(u, "description", emptyNil(old.Description), emptyNil(new.Description))
+	diffPtr(u, "description", nilIfEmpty(deref(old.Description)), nilIfEmpty(deref(new.Description)))
 	diffMap(u, "tags", old.Tags, new.Tags)
 	diffServerDefault(u, "timeout", old.Timeout, new.Timeout)
 	diffValue(u, "overwrite", boolOr(old.Overwrite, true), boolOr(new.Overwrite, true))

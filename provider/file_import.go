@@ -4,6 +4,8 @@ import (
 	"strconv"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
 )
 
 // fileArgsFrom rebuilds the inputs of imported file tasks in the shape Check gives: the first
@@ -40,4 +42,18 @@ func fileArgsFrom(tasks []*ecs.Invocation) FileArgs {
 		}
 	}
 	return args
+}
+
+var fileType = tokens.Type(Name + ":index:File")
+
+// markImportedFileContent makes an imported file's content secret: the program may hold it
+// as a secret (a key, a certificate), and import cannot know, so it errs on the safe side.
+// A refresh keeps whatever secretness the state had.
+func markImportedFileContent(m property.Map) property.Map {
+	for _, key := range []string{"content", "contentBase64"} {
+		if v, ok := m.GetOk(key); ok && !v.IsNull() {
+			m = m.Set(key, v.WithSecret(true))
+		}
+	}
+	return m
 }

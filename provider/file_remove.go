@@ -21,7 +21,9 @@ const removeFileTimeout = 30
 // have nothing to remove.
 func removeFile(ctx context.Context, client *ecsclient.Client, a FileArgs) error {
 	path := filePath(a)
-	script := "rm -f -- " + shellQuote(path)
+	// The path is given relative to the working directory /: the same file on an instance,
+	// and inside an emulated instance's disk, where / is the instance's own root.
+	script := "rm -f -- " + shellQuote("."+path)
 	token := ecsclient.NewClientToken()
 	var failed []string
 	for i, batch := range batches(a.InstanceIDs, fileBatchSize) {
@@ -65,6 +67,7 @@ func runRemove(ctx context.Context, client *ecsclient.Client, script string, ins
 	r.Type = string(CommandTypeShell)
 	r.CommandContent = script
 	r.ContentEncoding = "PlainText"
+	r.WorkingDir = "/"
 	ids := append([]string{}, instanceIDs...)
 	r.InstanceId = &ids
 	r.Timeout = requests.NewInteger(removeFileTimeout)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"time"
 
-	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
@@ -62,12 +61,8 @@ func waitAndJudge(ctx context.Context, client *ecsclient.Client, state *Invocati
 func waitContext(ctx context.Context, client *ecsclient.Client, state *InvocationState, started time.Time) (
 	context.Context, context.CancelFunc, time.Duration,
 ) {
-	if _, ok := ctx.Deadline(); ok {
-		c, cancel := context.WithCancel(ctx)
-		return c, cancel, 0
-	}
 	timeout := deref(state.Timeout)
-	if timeout == 0 {
+	if _, ok := ctx.Deadline(); !ok && timeout == 0 {
 		// The command's own timeout applies; reading it costs one call, made while the
 		// script starts anyway.
 		timeout = defaultCommandTimeout
@@ -75,9 +70,7 @@ func waitContext(ctx context.Context, client *ecsclient.Client, state *Invocatio
 			timeout = int(cmd.Timeout)
 		}
 	}
-	budget := time.Duration(timeout)*time.Second + deliveryAllowance
-	c, cancel := context.WithDeadline(ctx, started.Add(budget))
-	return c, cancel, budget
+	return boundedWait(ctx, started, timeout, defaultCommandTimeout)
 }
 
 // pollSchedule is the wait before each status read: fast at first, because most scripts
@@ -112,24 +105,18 @@ type waiter struct {
 	invokeID string
 	mode     RepeatMode
 	total    int
-	// lastStatus is the progress line last shown, so it is only repeated on change.
-	lastStatus string
 }
 
 // wait returns the latest results; done is false when ctx ended first.
 func (w *waiter) wait(ctx context.Context, started time.Time) (results []InvocationResult, done bool, err error) {
-	log := p.GetLogger(ctx)
-	for n := 0; ; n++ {
-		next := started.Add(cumulativeDelay(n))
-		if !sleepUntil(ctx, next) {
-			return results, false, nil
-		}
+	verb := "finished"
+	if w.mode == RepeatPeriod {
+		verb = "scheduled"
+	}
+	done, err = poll(ctx, started, func(ctx context.Context) (bool, string, error) {
 		raw, err := w.client.DescribeInvocationResults(ctx, w.invokeID)
 		if err != nil {
-			if ctx.Err() != nil {
-				return results, false, nil
-			}
-			return results, false, err
+			return false, "", err
 		}
 		results = convertResults(raw)
 		finished := 0
@@ -138,18 +125,10 @@ func (w *waiter) wait(ctx context.Context, started time.Time) (results []Invocat
 				finished++
 			}
 		}
-		if len(results) >= w.total && finished == len(results) {
-			return results, true, nil
-		}
-		verb := "finished"
-		if w.mode == RepeatPeriod {
-			verb = "scheduled"
-		}
-		if line := fmt.Sprintf("%d/%d instances %s", finished, w.total, verb); line != w.lastStatus {
-			log.InfoStatus(line)
-			w.lastStatus = line
-		}
-	}
+		return len(results) >= w.total && finished == len(results),
+			fmt.Sprintf("%d/%d instances %s", finished, w.total, verb), nil
+	})
+	return results, done, err
 }
 
 func cumulativeDelay(n int) time.Duration {
