@@ -86,7 +86,7 @@ func waitRemove(ctx context.Context, client *ecsclient.Client, invokeID string, 
 	waitCtx, cancel, _ := boundedWait(ctx, started, removeFileTimeout, removeFileTimeout)
 	defer cancel()
 	var results []InvocationResult
-	done, err := poll(waitCtx, started, func(ctx context.Context) (bool, string, error) {
+	done, _, err := poll(waitCtx, started, func(ctx context.Context) (bool, string, error) {
 		raw, err := client.DescribeInvocationResults(ctx, invokeID)
 		if err != nil {
 			return false, "", err

@@ -24,7 +24,7 @@ func waitAndJudgeFile(ctx context.Context, client *ecsclient.Client, state *File
 	waitCtx, cancel, budget := boundedWait(ctx, started, deref(state.Timeout), defaultFileTimeout)
 	defer cancel()
 	total := len(state.InstanceIDs)
-	done, err := poll(waitCtx, started, func(ctx context.Context) (bool, string, error) {
+	done, lastErr, err := poll(waitCtx, started, func(ctx context.Context) (bool, string, error) {
 		tasks, err := readFileTasks(ctx, client, state.InvokeIDs)
 		if err != nil {
 			return false, "", err
@@ -59,7 +59,11 @@ func waitAndJudgeFile(ctx context.Context, client *ecsclient.Client, state *File
 		if _, ok := ctx.Deadline(); !ok && budget > 0 {
 			waited = budget
 		}
-		return infer.ResourceInitFailedError{Reasons: []string{fileTimeoutMessage(state, waited) + resume}}
+		msg := fileTimeoutMessage(state, waited)
+		if lastErr != nil {
+			msg += " The API was still failing when the wait ended: " + lastErr.Error() + "."
+		}
+		return infer.ResourceInitFailedError{Reasons: []string{msg + resume}}
 	}
 	results := asInvocationResults(state.Results)
 	if violates(deref(state.FailurePolicy), results, RepeatOnce, total) {

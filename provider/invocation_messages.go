@@ -25,6 +25,9 @@ func failureMessage(st *InvocationState, failed []InvocationResult, hideOutput b
 		if r.ErrorInfo != "" {
 			fmt.Fprintf(&b, " (%s)", maskParams(r.ErrorInfo, st.Parameters))
 		}
+		if r.Dropped > 0 {
+			fmt.Fprintf(&b, "; the service dropped %d bytes of its output (it keeps 24 KB)", r.Dropped)
+		}
 		switch {
 		case hideOutput:
 			b.WriteString("\n    (output hidden: results are secret)")

@@ -5,7 +5,7 @@ package provider
 import (
 	"context"
 	"encoding/base64"
-	"unicode/utf8"
+	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
@@ -45,17 +45,19 @@ func convertResults(raw []ecs.InvocationResult) []InvocationResult {
 	return out
 }
 
-// decodeOutput turns the service's Base64 output into text; anything that is not Base64
-// text is kept as sent.
+// decodeOutput turns the service's Base64 output into text. Output is always text: bytes
+// that are not UTF-8 (a Latin-1 byte, a character cut where the service dropped the middle
+// of a long output) become U+FFFD, never a Base64 blob. A value that is not Base64 is
+// already text (a service that answered in PlainText).
 func decodeOutput(s string) string {
 	if s == "" {
 		return ""
 	}
 	raw, err := base64.StdEncoding.DecodeString(s)
-	if err != nil || !utf8.Valid(raw) {
-		return s
+	if err != nil {
+		raw = []byte(s)
 	}
-	return string(raw)
+	return strings.ToValidUTF8(string(raw), "\uFFFD")
 }
 
 func invocationStatus(inv *ecs.Invocation) string {

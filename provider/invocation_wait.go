@@ -46,7 +46,11 @@ func waitAndJudge(ctx context.Context, client *ecsclient.Client, state *Invocati
 		if _, ok := ctx.Deadline(); !ok && budget > 0 {
 			waited = budget
 		}
-		return infer.ResourceInitFailedError{Reasons: []string{timeoutMessage(state, state.Results, waited) + resume}}
+		msg := timeoutMessage(state, state.Results, waited)
+		if w.lastErr != nil {
+			msg += " The API was still failing when the wait ended: " + w.lastErr.Error() + "."
+		}
+		return infer.ResourceInitFailedError{Reasons: []string{msg + resume}}
 	}
 	if violates(deref(state.FailurePolicy), results, mode, len(state.InstanceIDs)) {
 		state.RerunRequired = true
@@ -105,6 +109,8 @@ type waiter struct {
 	invokeID string
 	mode     RepeatMode
 	total    int
+	// lastErr is the status read that was still failing when the wait's deadline came.
+	lastErr error
 }
 
 // wait returns the latest results; done is false when ctx ended first.
@@ -113,7 +119,7 @@ func (w *waiter) wait(ctx context.Context, started time.Time) (results []Invocat
 	if w.mode == RepeatPeriod {
 		verb = "scheduled"
 	}
-	done, err = poll(ctx, started, func(ctx context.Context) (bool, string, error) {
+	done, w.lastErr, err = poll(ctx, started, func(ctx context.Context) (bool, string, error) {
 		raw, err := w.client.DescribeInvocationResults(ctx, w.invokeID)
 		if err != nil {
 			return false, "", err

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
 )
 
 // pollStep reads the service once: done when everything waited for has settled, progress a
@@ -12,23 +14,28 @@ import (
 type pollStep func(ctx context.Context) (done bool, progress string, err error)
 
 // poll calls step on the schedule of pollDelay, counted from started, until it reports done
-// (true), ctx ends (false, nil) or a read fails (an error; one made by ctx ending counts as
-// ctx ending). Invocations and file deliveries wait through it.
-func poll(ctx context.Context, started time.Time, step pollStep) (bool, error) {
+// (true), ctx ends (false) or a read fails for good (err). Reads ride out API outages until
+// ctx ends, saying so on the status line (ecsclient.Patient); lastErr is the read that was
+// still failing when ctx ended. Invocations, file deliveries and removals wait through it.
+func poll(ctx context.Context, started time.Time, step pollStep) (done bool, lastErr, err error) {
 	log := p.GetLogger(ctx)
 	last := ""
+	reads := ecsclient.Patient(ctx, func(line string) {
+		log.InfoStatus(line)
+		last = "" // show the progress line again once the API answers
+	})
 	for n := 0; ; n++ {
 		if !sleepUntil(ctx, started.Add(cumulativeDelay(n))) {
-			return false, nil
+			return false, nil, nil
 		}
-		done, progress, err := step(ctx)
+		done, progress, err := step(reads)
 		switch {
 		case err != nil && ctx.Err() != nil:
-			return false, nil
+			return false, err, nil
 		case err != nil:
-			return false, err
+			return false, nil, err
 		case done:
-			return true, nil
+			return true, nil, nil
 		}
 		if progress != last && progress != "" {
 			log.InfoStatus(progress)
