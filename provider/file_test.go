@@ -153,6 +153,14 @@ func TestFileContentChangeReplacesAndResends(t *testing.T) {
 		assert.Contains(t, []p.DiffKind{p.UpdateReplace, p.AddReplace}, d.DetailedDiff[key].Kind, key)
 	}
 
+	// With removeOnDelete, the old file is removed before the new one is sent, not after.
+	withRemove := h.check(fileToken, "conf", resp.Properties, h.fileInputs("v1\n", "removeOnDelete", boolean(true)))
+	up2, err := h.s.Update(p.UpdateRequest{ID: resp.ID, Urn: urn(fileToken, "conf"), State: up.Properties, Inputs: withRemove})
+	require.NoError(t, err)
+	changed := h.check(fileToken, "conf", up2.Properties, h.fileInputs("v2\n", "removeOnDelete", boolean(true)))
+	d = h.diff(t, fileToken, "conf", resp.ID, up2.Properties, changed)
+	assert.True(t, d.DeleteBeforeReplace)
+
 	// The replacement sends the new content.
 	resp2, err := h.tryFile("conf", h.fileInputs("v2\n"))
 	require.NoError(t, err)
