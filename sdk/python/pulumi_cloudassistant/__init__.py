@@ -10,6 +10,7 @@ from ._enums import *
 from .command import *
 from .get_agent_status import *
 from .get_command import *
+from .get_instances import *
 from .get_invocation import *
 from .invocation import *
 from .provider import *
