@@ -82,7 +82,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.Latency > 0 {
 		select {
-		case <-time.After(f.Latency):
+		case <-s.opts.Clock.After(f.Latency):
 		case <-r.Context().Done():
 			return
 		}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
 )
 
 // Defaults of Options; the binary's flags default to the same values.
@@ -54,6 +56,11 @@ type Options struct {
 	// instance whose client is installed but offline (Instance.AgentOnline false) before it
 	// ends Aborted with DeliveryTimeout; zero means one minute. FOR TESTS ONLY.
 	DeliveryTimeout time.Duration
+
+	// Clock drives the schedules, the delivery window, the latency fault and the times the
+	// model records; the real clock when nil. FOR TESTS: a clock.Fake lets a test advance
+	// time instead of sleeping. Signature timestamps and script timeouts keep real time.
+	Clock clock.Clock
 
 	// Faults are injected into answers; SetFaults changes them at runtime.
 	Faults Faults
@@ -121,6 +128,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.AccessKeySecret == "" {
 		o.AccessKeySecret = DefaultAccessKeySecret
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real()
 	}
 	if o.AccountID == "" {
 		o.AccountID = DefaultAccountID

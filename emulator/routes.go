@@ -16,6 +16,10 @@ var handlers = map[string]handler{
 	"StartInstance":                startInstance,
 	"StopInstance":                 stopInstance,
 	"RebootInstance":               rebootInstance,
+	"TagResources":                 tagResources,
+	"UntagResources":               untagResources,
+	"ListTagResources":             listTagResources,
+	"JoinResourceGroup":            joinResourceGroup,
 	"SendFile":                     sendFile,
 	"DescribeSendFileResults":      describeSendFileResults,
 }

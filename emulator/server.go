@@ -112,7 +112,15 @@ func (s *Server) open() error {
 			return err
 		}
 	} else {
-		s.store = store.NewMemory()
+		// Without a data directory the state dies with the server, but it still goes to a
+		// file in a temporary directory: run outputs (24 KB each, thousands for a periodic
+		// task) must not live on the heap.
+		if s.tempDir, err = os.MkdirTemp("", "cloudassistant-emulator-"); err != nil {
+			return fmt.Errorf("creating the temporary directory: %w", err)
+		}
+		if s.store, err = store.OpenScratch(s.tempDir); err != nil {
+			return err
+		}
 	}
 	sandbox := s.opts.SandboxDir
 	switch {
@@ -120,10 +128,7 @@ func (s *Server) open() error {
 	case s.opts.DataDir != "":
 		sandbox = filepath.Join(s.opts.DataDir, "sandbox")
 	default:
-		if s.tempDir, err = os.MkdirTemp("", "cloudassistant-emulator-"); err != nil {
-			return fmt.Errorf("creating the sandbox directory: %w", err)
-		}
-		sandbox = s.tempDir
+		sandbox = filepath.Join(s.tempDir, "sandbox")
 	}
 	if err := os.MkdirAll(sandbox, 0o755); err != nil {
 		return fmt.Errorf("creating the sandbox directory: %w", err)
@@ -138,7 +143,7 @@ func (s *Server) open() error {
 	s.cloud, err = model.New(model.Config{
 		Region: s.opts.Region, AccountID: s.opts.AccountID, SandboxDir: sandbox, Store: s.store,
 		Instances: instances, MinScheduleInterval: s.opts.MinScheduleInterval,
-		DeliveryTimeout: s.opts.DeliveryTimeout,
+		DeliveryTimeout: s.opts.DeliveryTimeout, Clock: s.opts.Clock,
 	})
 	return err
 }

@@ -48,7 +48,11 @@ func waitAndJudge(ctx context.Context, client *ecsclient.Client, state *Invocati
 		if _, ok := ctx.Deadline(); !ok && budget > 0 {
 			waited = budget
 		}
-		return infer.ResourceInitFailedError{Reasons: []string{timeoutMessage(state, state.Results, waited) + resume}}
+		msg := timeoutMessage(state, state.Results, waited)
+		if w.lastErr != nil {
+			msg += " The API was still failing when the wait ended: " + w.lastErr.Error() + "."
+		}
+		return infer.ResourceInitFailedError{Reasons: []string{msg + resume}}
 	}
 	if violates(deref(state.FailurePolicy), results, mode, len(state.InstanceIDs)) {
 		state.RerunRequired = true

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	p "github.com/pulumi/pulumi-go-provider"
@@ -66,19 +65,28 @@ type waiter struct {
 	total    int
 	// lastStatus is the progress line last shown, so it is only repeated on change.
 	lastStatus string
+	// lastErr is the status read that was still failing when the wait's deadline came.
+	lastErr error
 }
 
 // wait returns the latest results; done is false when ctx ended first.
 func (w *waiter) wait(ctx context.Context, started time.Time) (results []InvocationResult, done bool, err error) {
 	log := p.GetLogger(ctx)
+	// Status reads ride out API outages until the wait's deadline, saying so on the status
+	// line; the progress line is shown again once the API answers.
+	reads := ecsclient.Patient(ctx, func(line string) {
+		log.InfoStatus(line)
+		w.lastStatus = ""
+	})
 	for n := 0; ; n++ {
 		next := started.Add(cumulativeDelay(n))
 		if !sleepUntil(ctx, next) {
 			return results, false, nil
 		}
-		raw, err := w.client.DescribeInvocationResults(ctx, w.invokeID)
+		raw, err := w.client.DescribeInvocationResults(reads, w.invokeID)
 		if err != nil {
 			if ctx.Err() != nil {
+				w.lastErr = err
 				return results, false, nil
 			}
 			return results, false, err
@@ -151,17 +159,19 @@ func convertResults(raw []ecs.InvocationResult) []InvocationResult {
 	return out
 }
 
-// decodeOutput turns the service's Base64 output into text; anything that is not Base64
-// text is kept as sent.
+// decodeOutput turns the service's Base64 output into text. Output is always text: bytes
+// that are not UTF-8 (a Latin-1 byte, a character cut where the service dropped the middle
+// of a long output) become U+FFFD, never a Base64 blob. A value that is not Base64 is
+// already text (a service that answered in PlainText).
 func decodeOutput(s string) string {
 	if s == "" {
 		return ""
 	}
 	raw, err := base64.StdEncoding.DecodeString(s)
-	if err != nil || !utf8.Valid(raw) {
-		return s
+	if err != nil {
+		raw = []byte(s)
 	}
-	return string(raw)
+	return strings.ToValidUTF8(string(raw), "\uFFFD")
 }
 
 // overallStatus summarizes per-instance statuses the way the service does: in progress while
@@ -243,6 +253,9 @@ func failureMessage(st *InvocationState, failed []InvocationResult, hideOutput b
 		}
 		if r.ErrorInfo != "" {
 			fmt.Fprintf(&b, " (%s)", maskParams(r.ErrorInfo, st.Parameters))
+		}
+		if r.Dropped > 0 {
+			fmt.Fprintf(&b, "; the service dropped %d bytes of its output (it keeps 24 KB)", r.Dropped)
 		}
 		switch {
 		case hideOutput:

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/runner"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/store"
 )
 
@@ -45,7 +47,9 @@ type Config struct {
 	DeliveryTimeout time.Duration
 	// MaxHistory is the number of runs kept per instance of a repeating invocation.
 	MaxHistory int
-	// Now is the clock; time.Now when nil.
+	// Clock drives the timers and tells the time; the real clock when nil.
+	Clock clock.Clock
+	// Now is Clock.Now, set by New.
 	Now func() time.Time
 }
 
@@ -62,7 +66,7 @@ type Cloud struct {
 	invOrder    []string          // creation order
 	tokens      map[string]string // idempotency key → invoke id
 	running     map[string]*activeRun
-	timers      map[string]*time.Timer
+	timers      map[string]clock.Timer
 	files       map[string]*FileTask // SendFile tasks
 	fileOrder   []string             // creation order
 	fileTokens  map[string]string    // ClientToken → file task id
@@ -70,6 +74,7 @@ type Cloud struct {
 	wg          sync.WaitGroup
 
 	executions atomic.Int64
+	owner      string        // marks this store's script processes (processes.go)
 	fleet      fleetCounters // per-instance executions and peak concurrency (fleet_stats.go)
 }
 
@@ -80,9 +85,10 @@ type activeRun struct {
 
 // New loads the state from cfg.Store and resumes schedules.
 func New(cfg Config) (*Cloud, error) {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real()
 	}
+	cfg.Now = cfg.Clock.Now
 	if cfg.OutputLimit == 0 {
 		cfg.OutputLimit = 24 * 1024
 	}
@@ -104,7 +110,7 @@ func New(cfg Config) (*Cloud, error) {
 		invocations: map[string]*Invocation{},
 		tokens:      map[string]string{},
 		running:     map[string]*activeRun{},
-		timers:      map[string]*time.Timer{},
+		timers:      map[string]clock.Timer{},
 		files:       map[string]*FileTask{},
 		fileTokens:  map[string]string{},
 	}
@@ -115,6 +121,12 @@ func New(cfg Config) (*Cloud, error) {
 		return nil, err
 	}
 	if err := c.loadFileTasks(); err != nil {
+		return nil, err
+	}
+	if err := c.loadOwner(); err != nil {
+		return nil, err
+	}
+	if err := c.killLeftovers(); err != nil {
 		return nil, err
 	}
 	now := c.cfg.Now()
@@ -177,7 +189,7 @@ func (c *Cloud) load() error {
 			c.tokens[inv.ClientToken] = inv.ID
 		}
 	}
-	return nil
+	return c.loadRuns()
 }
 
 // recoverInterrupted records runs that were in flight when the previous process ended.
@@ -216,6 +228,15 @@ func (c *Cloud) Close() {
 	}
 	c.mu.Unlock()
 	c.wg.Wait()
+	// What the runs left behind: children that left the process group, double forks.
+	runner.KillMarked(c.owner+"/", nil)
+}
+
+// RunningCount is the number of scripts running now.
+func (c *Cloud) RunningCount() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.running)
 }
 
 // Counts are the numbers the stats endpoint reports.
@@ -256,10 +277,14 @@ func (c *Cloud) save(bucket, key string, v any) error {
 	return c.cfg.Store.Put(bucket, key, b)
 }
 
-// saveInvocation persists inv; a failing disk must not stop the emulated world, so the error
-// is reported on stderr only.
+// saveInvocation persists inv and the records of its runs that changed (history.go); a failing
+// disk must not stop the emulated world, so the error is reported on stderr only.
 func (c *Cloud) saveInvocation(inv *Invocation) {
-	if err := c.save(bucketInvocations, inv.ID, inv); err != nil {
+	err := c.save(bucketInvocations, inv.ID, inv)
+	if err == nil {
+		err = c.saveRuns(inv)
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "emulator: saving invocation %s: %v\n", inv.ID, err)
 	}
 }

@@ -86,7 +86,9 @@ func (c *Cloud) Results(f ResultFilter) []Result {
 			var rows []Result
 			if f.IncludeHistory && len(t.Runs) > 0 {
 				for i := len(t.Runs) - 1; i >= 0; i-- {
-					rows = append(rows, resultOf(inv, t, t.Runs[i], t.Runs[i].Status))
+					row := resultOf(inv, t, t.Runs[i], t.Runs[i].Status)
+					row.Output = c.storedOutput(inv.ID, t.InstanceID, t.Runs[i])
+					rows = append(rows, row)
 				}
 			} else {
 				rows = append(rows, resultOf(inv, t, t.LastRun(), t.Status))

@@ -75,7 +75,7 @@ func (c *Cloud) awaitFileDelivery(task *FileTask, t *FileTarget) {
 	key := "file/" + task.ID + "/" + t.InstanceID
 	window := min(c.cfg.DeliveryTimeout, time.Duration(task.Timeout)*time.Second)
 	taskID, instanceID := task.ID, t.InstanceID
-	c.timers[key] = time.AfterFunc(window, func() {
+	c.timers[key] = c.cfg.Clock.AfterFunc(window, func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		delete(c.timers, key)

@@ -139,12 +139,21 @@ type Target struct {
 	// Stopped is set when StopInvocation named this instance.
 	Stopped bool `json:"stopped,omitempty"`
 	// Repeats counts the runs ever made; Runs may keep fewer (the oldest are dropped).
-	Repeats int    `json:"repeats"`
-	Runs    []*Run `json:"runs,omitempty"`
+	Repeats int `json:"repeats"`
+	// Records counts the run records ever made (Run.Seq); a run that never reached the
+	// instance is a record but not a repeat.
+	Records int `json:"records"`
+	// Runs is the history, oldest first. Each run is its own store record (history.go), so
+	// a periodic run writes one record, not the whole invocation.
+	Runs []*Run `json:"-"`
+	// LegacyRuns reads the history of a state file written before runs had records.
+	LegacyRuns []*Run `json:"runs,omitempty"`
 }
 
 // Run is one execution of the script on one instance.
 type Run struct {
+	// Seq numbers the records of a target, from 1; it keys the run's store record.
+	Seq       int       `json:"seq"`
 	Repeat    int       `json:"repeat"`
 	Status    string    `json:"status"`
 	ExitCode  int64     `json:"exitCode"`
@@ -155,6 +164,10 @@ type Run struct {
 	Start     time.Time `json:"start,omitempty"`
 	Finish    time.Time `json:"finish,omitempty"`
 	Stop      time.Time `json:"stop,omitempty"`
+
+	// saved is set once the run's final state is in the store; from then on its record never
+	// changes, and unless it is the latest run its Output lives only in the store.
+	saved bool
 }
 
 // LastRun is the latest run, or nil.

@@ -24,6 +24,16 @@ func TestStores(t *testing.T) {
 				return nil
 			}))
 			assert.Equal(t, []string{"k1=v1"}, got)
+			v, ok, err := s.Get("b", "k1")
+			require.NoError(t, err)
+			assert.True(t, ok)
+			assert.Equal(t, "v1", string(v))
+			_, ok, err = s.Get("b", "k2")
+			require.NoError(t, err)
+			assert.False(t, ok, "deleted")
+			_, ok, err = s.Get("nobucket", "k")
+			require.NoError(t, err)
+			assert.False(t, ok)
 		})
 	}
 	require.NoError(t, b.Close())
