@@ -76,7 +76,7 @@ const statusNotStarted = "NotStarted"
 func failedIDs(results []InvocationResult, mode RepeatMode) []string {
 	out := []string{}
 	for _, r := range results {
-		if settled(r.Status, mode) && !succeeded(r.Status, mode) {
+		if InstanceStatus(r.Status).settled(mode) && !InstanceStatus(r.Status).succeeded(mode) {
 			out = append(out, r.InstanceID)
 		}
 	}

@@ -147,7 +147,7 @@ func refreshFleet(ctx context.Context, client *ecsclient.Client, st *InvocationS
 	}
 	limitOutputs(all, outputLimitOf(st.InvocationArgs, len(st.TargetInstanceIDs)))
 	st.Results = all
-	st.Status = overallStatus(all, effectiveMode(st.InvocationArgs))
+	st.Status = string(overallStatus(all, effectiveMode(st.InvocationArgs)))
 	fillFleetOutputs(st)
 	return nil
 }

@@ -163,7 +163,7 @@ func (r *rollout) startBatch(ctx context.Context, size int) error {
 	}
 	b := &batchRun{invokeID: id, ids: append([]string(nil), ids...), results: map[string]InvocationResult{}}
 	for _, iid := range ids {
-		b.results[iid] = InvocationResult{InstanceID: iid, InvokeID: id, Status: "Pending"}
+		b.results[iid] = InvocationResult{InstanceID: iid, InvokeID: id, Status: string(InstancePending)}
 	}
 	r.batches = append(r.batches, b)
 	r.queue = r.queue[size:]
@@ -219,7 +219,7 @@ func resultFromStatus(ii ecs.InvokeInstance, invokeID string) InvocationResult {
 func (r *rollout) batchSettled(b *batchRun) bool {
 	for _, id := range b.ids {
 		res, ok := b.results[id]
-		if !ok || !settled(res.Status, r.mode) {
+		if !ok || !InstanceStatus(res.Status).settled(r.mode) {
 			return false
 		}
 	}
@@ -244,7 +244,7 @@ func (r *rollout) runningInstances() int {
 			continue
 		}
 		for _, id := range b.ids {
-			if !settled(b.results[id].Status, r.mode) {
+			if !InstanceStatus(b.results[id].Status).settled(r.mode) {
 				n++
 			}
 		}
@@ -257,7 +257,7 @@ func (r *rollout) failures() int {
 	for _, b := range r.batches {
 		for _, id := range b.ids {
 			s := b.results[id].Status
-			if settled(s, r.mode) && !succeeded(s, r.mode) {
+			if InstanceStatus(s).settled(r.mode) && !InstanceStatus(s).succeeded(r.mode) {
 				n++
 			}
 		}
@@ -269,7 +269,7 @@ func (r *rollout) progress(ctx context.Context) {
 	finished := 0
 	for _, b := range r.batches {
 		for _, id := range b.ids {
-			if settled(b.results[id].Status, r.mode) {
+			if InstanceStatus(b.results[id].Status).settled(r.mode) {
 				finished++
 			}
 		}
@@ -310,7 +310,7 @@ func (r *rollout) record(st *InvocationState, keep []InvocationResult) {
 		st.InvokeID = st.InvokeIDs[0]
 	}
 	st.NotStartedInstanceIDs = append([]string{}, r.queue...)
-	st.Status = overallStatus(results, r.mode)
+	st.Status = string(overallStatus(results, r.mode))
 	st.Summary = summarize(results, len(r.queue))
 	st.FailedInstanceIDs = failedIDs(results, r.mode)
 }

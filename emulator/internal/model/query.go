@@ -125,14 +125,3 @@ func resultOf(inv *Invocation, t *Target, r *Run, status string) Result {
 	}
 	return res
 }
-
-// Invocation returns a copy of one invocation.
-func (c *Cloud) Invocation(id string) (*Invocation, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	inv, ok := c.invocations[id]
-	if !ok {
-		return nil, false
-	}
-	return inv.clone(), true
-}

@@ -89,7 +89,7 @@ func (c *Client) DescribeInvocation(ctx context.Context, invokeID string) (*ecs.
 }
 
 // DescribeInvocationResults returns the latest result of every instance of an invocation,
-// all pages. Output stays as the service sends it (Base64); see DecodeOutput.
+// all pages. Output stays as the service sends it (Base64); callers decode it.
 func (c *Client) DescribeInvocationResults(ctx context.Context, invokeID string) ([]ecs.InvocationResult, error) {
 	return c.DescribeInvocationResultsWithHistory(ctx, invokeID, false)
 }
