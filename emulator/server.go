@@ -144,6 +144,7 @@ func (s *Server) open() error {
 		Region: s.opts.Region, AccountID: s.opts.AccountID, SandboxDir: sandbox, Store: s.store,
 		Instances: instances, MinScheduleInterval: s.opts.MinScheduleInterval,
 		DeliveryTimeout: s.opts.DeliveryTimeout, Clock: s.opts.Clock,
+		AgentInstallDelay: s.opts.AgentInstallDelay, DailyInvokeQuota: s.opts.DailyInvokeQuota,
 	})
 	return err
 }

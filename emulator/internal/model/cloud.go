@@ -47,6 +47,11 @@ type Config struct {
 	DeliveryTimeout time.Duration
 	// MaxHistory is the number of runs kept per instance of a repeating invocation.
 	MaxHistory int
+	// AgentInstallDelay is how long after InstallCloudAssistant the client comes online.
+	AgentInstallDelay time.Duration
+	// DailyInvokeQuota is the number of InvokeCommand and RunCommand calls the region accepts
+	// per UTC day (DefaultDailyInvokeQuota when zero); then Invocation.ExceedQuota.
+	DailyInvokeQuota int
 	// Clock drives the timers and tells the time; the real clock when nil.
 	Clock clock.Clock
 	// Now is Clock.Now, set by New.
@@ -65,6 +70,7 @@ type Cloud struct {
 	invocations map[string]*Invocation
 	invOrder    []string          // creation order
 	tokens      map[string]string // idempotency key → invoke id
+	cmdTokens   map[string]string // CreateCommand ClientToken → command id
 	running     map[string]*activeRun
 	timers      map[string]clock.Timer
 	files       map[string]*FileTask // SendFile tasks
@@ -72,6 +78,8 @@ type Cloud struct {
 	fileTokens  map[string]string    // ClientToken → file task id
 	closing     bool
 	wg          sync.WaitGroup
+	quotaDay    string // the UTC day quotaUsed counts
+	quotaUsed   int
 
 	executions atomic.Int64
 	owner      string        // marks this store's script processes (processes.go)
@@ -98,6 +106,9 @@ func New(cfg Config) (*Cloud, error) {
 	if cfg.DeliveryTimeout <= 0 {
 		cfg.DeliveryTimeout = time.Minute
 	}
+	if cfg.DailyInvokeQuota <= 0 {
+		cfg.DailyInvokeQuota = DefaultDailyInvokeQuota
+	}
 	if cfg.MaxHistory == 0 {
 		cfg.MaxHistory = 100
 	}
@@ -109,6 +120,7 @@ func New(cfg Config) (*Cloud, error) {
 		commands:    map[string]*Command{},
 		invocations: map[string]*Invocation{},
 		tokens:      map[string]string{},
+		cmdTokens:   map[string]string{},
 		running:     map[string]*activeRun{},
 		timers:      map[string]clock.Timer{},
 		files:       map[string]*FileTask{},
@@ -135,6 +147,11 @@ func New(cfg Config) (*Cloud, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	for _, in := range c.instances {
+		if !in.AgentInstallAt.IsZero() {
+			c.armAgentInstall(in) // an installation the previous process had begun
+		}
+	}
 	for _, id := range c.invOrder {
 		inv := c.invocations[id]
 		c.recoverInterrupted(inv)
@@ -166,6 +183,9 @@ func (c *Cloud) load() error {
 			return err
 		}
 		c.commands[cmd.ID] = &cmd
+		if cmd.ClientToken != "" {
+			c.cmdTokens[cmd.ClientToken] = cmd.ID
+		}
 		return nil
 	}); err != nil {
 		return fmt.Errorf("loading commands: %w", err)
