@@ -36,6 +36,7 @@ type Server struct {
 	cloud    *model.Cloud
 	store    store.Store
 	verifier *protocol.Verifier
+	nonces   *store.Writer // with a DataDir, persists the signature nonces (nonces.go)
 	tempDir  string // removed by Close
 	faults   faultState
 	hostID   string
@@ -97,6 +98,12 @@ func New(opts Options) (*Server, error) {
 			}
 			return "", false
 		},
+	}
+	if err := s.persistNonces(); err != nil {
+		_ = ln.Close()
+		s.cloud.Close()
+		s.cleanup()
+		return nil, err
 	}
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
 		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout}
@@ -266,6 +273,9 @@ func (s *Server) Close() error {
 			err = s.http.Close()
 		}
 		s.cloud.Close()
+		if s.nonces != nil {
+			s.nonces.Close()
+		}
 		s.closeErr = errors.Join(err, s.cleanup())
 	})
 	return s.closeErr

@@ -83,6 +83,7 @@ type Cloud struct {
 
 	executions atomic.Int64
 	owner      string        // marks this store's script processes (processes.go)
+	w          *store.Writer // persists invocations, runs and processes off the lock
 	fleet      fleetCounters // per-instance executions and peak concurrency (fleet_stats.go)
 }
 
@@ -129,6 +130,13 @@ func New(cfg Config) (*Cloud, error) {
 	if p, err := exec.LookPath("bash"); err == nil {
 		c.shell = p
 	}
+	c.w = store.NewWriter(cfg.Store)
+	ok := false
+	defer func() {
+		if !ok {
+			c.w.Close()
+		}
+	}()
 	if err := c.load(); err != nil {
 		return nil, err
 	}
@@ -159,6 +167,7 @@ func New(cfg Config) (*Cloud, error) {
 			c.armSchedule(inv, now)
 		}
 	}
+	ok = true
 	return c, nil
 }
 
@@ -250,6 +259,7 @@ func (c *Cloud) Close() {
 	c.wg.Wait()
 	// What the runs left behind: children that left the process group, double forks.
 	runner.KillMarked(c.owner+"/", nil)
+	c.w.Close()
 }
 
 // RunningCount is the number of scripts running now.
@@ -297,16 +307,26 @@ func (c *Cloud) save(bucket, key string, v any) error {
 	return c.cfg.Store.Put(bucket, key, b)
 }
 
-// saveInvocation persists inv and the records of its runs that changed (history.go); a failing
-// disk must not stop the emulated world, so the error is reported on stderr only.
+// saveInvocation persists inv and the records of its runs that changed (history.go), through
+// the writer; a failing disk must not stop the emulated world, so errors go to stderr only.
 func (c *Cloud) saveInvocation(inv *Invocation) {
-	err := c.save(bucketInvocations, inv.ID, inv)
+	err := c.saveLater(bucketInvocations, inv.ID, inv)
 	if err == nil {
 		err = c.saveRuns(inv)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "emulator: saving invocation %s: %v\n", inv.ID, err)
 	}
+}
+
+// saveLater encodes v now and hands it to the writer, which stores it shortly.
+func (c *Cloud) saveLater(bucket, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	c.w.Put(bucket, key, b)
+	return nil
 }
 
 func (c *Cloud) sandbox(instanceID string) string {
