@@ -37,9 +37,25 @@ func (*Invocation) Create(ctx context.Context, req infer.CreateRequest[Invocatio
 	if err != nil {
 		return infer.CreateResponse[InvocationState]{}, err
 	}
-	// One ClientToken per Create: every retry of the call below reuses it, so a retried
-	// request never starts the script twice, while a later Create runs it again.
-	r := invokeRequest(in, ecsclient.NewClientToken())
+	targets, err := resolveTargets(ctx, client, in)
+	if err != nil {
+		return infer.CreateResponse[InvocationState]{}, err
+	}
+	state.TargetInstanceIDs = targets
+	// One ClientToken per Create (each batch's derives from it): every retry of a call
+	// reuses its token, so a retried request never starts the script twice, while a later
+	// Create runs it again.
+	token := ecsclient.NewClientToken()
+	if needsRollout(in, len(targets)) {
+		err := runFleet(ctx, client, &state, newRollout(client, in, targets, len(targets), token, ""), nil)
+		if state.InvokeID == "" {
+			return infer.CreateResponse[InvocationState]{}, err
+		}
+		return infer.CreateResponse[InvocationState]{ID: state.InvokeID, Output: state}, err
+	}
+	single := in
+	single.InstanceIDs = targets
+	r := invokeRequest(single, token)
 	started := time.Now()
 	id, err := client.InvokeCommand(ctx, r)
 	if err != nil {
@@ -49,9 +65,11 @@ func (*Invocation) Create(ctx context.Context, req infer.CreateRequest[Invocatio
 	state.Status = string(InvocationPending)
 	mode := deref(in.RepeatMode)
 	if !deref(in.WaitForCompletion) || mode == RepeatNextRebootOnly || mode == RepeatEveryReboot {
+		recordSingleBatch(&state)
 		return infer.CreateResponse[InvocationState]{ID: id, Output: state}, nil
 	}
 	err = waitAndJudge(ctx, client, &state, started)
+	recordSingleBatch(&state)
 	return infer.CreateResponse[InvocationState]{ID: id, Output: state}, err
 }
 
@@ -89,6 +107,11 @@ func (*Invocation) Diff(_ context.Context, req infer.DiffRequest[InvocationArgs,
 	if req.State.RerunRequired && violates(policyOr(new.FailurePolicy), req.State.Results, deref(old.RepeatMode), len(old.InstanceIDs)) {
 		d["rerunRequired"] = p.PropertyDiff{Kind: p.UpdateReplace}
 	}
+	diffMap(d, "targetTags", old.TargetTags, new.TargetTags)
+	diffPtr(d, "maxConcurrency", nilIfEmpty(deref(old.MaxConcurrency)), nilIfEmpty(deref(new.MaxConcurrency)))
+	diffPtr(d, "maxErrors", nilIfEmpty(deref(old.MaxErrors)), nilIfEmpty(deref(new.MaxErrors)))
+	diffPtr(d, "outputBytesPerInstance", old.OutputBytesPerInstance, new.OutputBytesPerInstance)
+	convergeDiff(d, req.State, new)
 	return d.classify(invocationToken).response(active(old) || active(new)), nil
 }
 
@@ -111,21 +134,30 @@ func (*Invocation) Update(ctx context.Context, req infer.UpdateRequest[Invocatio
 		return infer.UpdateResponse[InvocationState]{}, err
 	}
 	old := req.State.InvocationArgs
-	if err := updateTags(ctx, client, ecsclient.ResourceTypeInvocation, req.ID, old.Tags, state.Tags); err != nil {
+	if err := updateInvocationMetadata(ctx, client, req.ID, req.State, state); err != nil {
 		return infer.UpdateResponse[InvocationState]{Output: req.State}, infer.ResourceInitFailedError{Reasons: []string{
 			"updating invocation " + req.ID + ": " + err.Error()}}
 	}
-	if g := deref(state.ResourceGroupID); g != "" && g != deref(old.ResourceGroupID) {
-		p.GetLogger(ctx).Warningf("invocation %s: resourceGroupId is now recorded as %s, but the service cannot move an "+
-			"existing invocation: its record stays in its original group; the next run made by a replacement joins %s", req.ID, g, g)
+	if len(state.TargetInstanceIDs) == 0 { // recorded before fleets: the IDs it ran on
+		state.TargetInstanceIDs = append([]string{}, req.State.InstanceIDs...)
+	}
+	if instancesChanged(req.State, req.Inputs) {
+		err := converge(ctx, client, &state, req.Inputs)
+		return infer.UpdateResponse[InvocationState]{Output: state}, err
+	}
+	if len(state.InvokeIDs) > 1 || len(state.NotStartedInstanceIDs) > 0 {
+		err := resumeFleet(ctx, client, &state)
+		return infer.UpdateResponse[InvocationState]{Output: state}, err
 	}
 	mode := deref(state.RepeatMode)
 	switch {
 	case !deref(state.WaitForCompletion) || mode == RepeatNextRebootOnly || mode == RepeatEveryReboot:
 		err := refreshResults(ctx, client, &state)
+		recordSingleBatch(&state)
 		return infer.UpdateResponse[InvocationState]{Output: state}, err
 	case !runSettled(state.Status, mode):
 		err = waitAndJudge(ctx, client, &state, time.Now())
+		recordSingleBatch(&state)
 		return infer.UpdateResponse[InvocationState]{Output: state}, err
 	}
 	// The recorded run, judged by the (possibly new) policy: a failure is reported again, so
@@ -178,8 +210,15 @@ func (*Invocation) Read(ctx context.Context, req infer.ReadRequest[InvocationArg
 	}
 	state.InvokeID = inv.InvokeId
 	wasRunning := !importing && !InvocationStatus(req.State.Status).terminal()
-	if err := refreshResults(ctx, client, &state); err != nil {
-		return infer.ReadResponse[InvocationArgs, InvocationState]{}, err
+	if len(state.InvokeIDs) > 1 {
+		if err := refreshFleet(ctx, client, &state); err != nil {
+			return infer.ReadResponse[InvocationArgs, InvocationState]{}, err
+		}
+	} else {
+		if err := refreshResults(ctx, client, &state); err != nil {
+			return infer.ReadResponse[InvocationArgs, InvocationState]{}, err
+		}
+		recordSingleBatch(&state)
 	}
 	// A run the last up stopped waiting for may have failed since: refresh then marks it
 	// for a re-run, as the wait would have.
@@ -198,19 +237,32 @@ func (*Invocation) Delete(ctx context.Context, req infer.DeleteRequest[Invocatio
 	if err != nil {
 		return infer.DeleteResponse{}, err
 	}
-	if !active(req.State.InvocationArgs) {
-		inv, err := client.DescribeInvocation(ctx, req.ID)
-		if errors.Is(err, ecsclient.ErrNotFound) {
-			return infer.DeleteResponse{}, nil
-		}
-		if err != nil {
+	ids := req.State.InvokeIDs
+	if len(ids) == 0 {
+		ids = []string{req.ID}
+	}
+	for _, id := range ids { // every batch of a fleet
+		if err := stopIfRunning(ctx, client, id, active(req.State.InvocationArgs)); err != nil {
 			return infer.DeleteResponse{}, err
 		}
+	}
+	return infer.DeleteResponse{}, nil
+}
+
+func stopIfRunning(ctx context.Context, client *ecsclient.Client, id string, active bool) error {
+	if !active {
+		inv, err := client.DescribeInvocation(ctx, id)
+		if errors.Is(err, ecsclient.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 		if InvocationStatus(invocationStatus(inv)).terminal() {
-			return infer.DeleteResponse{}, nil
+			return nil
 		}
 	}
-	return infer.DeleteResponse{}, client.StopInvocation(ctx, req.ID)
+	return client.StopInvocation(ctx, id)
 }
 
 // WireDependencies keeps results secret when asked, or by default when parameters (which
