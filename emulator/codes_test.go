@@ -125,6 +125,11 @@ func TestDeliveryTimeout(t *testing.T) {
 	_, err = c.StopInvocation(stop)
 	require.NoError(t, err)
 	require.NoError(t, srv.ReleaseInstance("i-off2"))
+	// i-on's run ends first, so that moving the clock a minute does not time it out.
+	require.Eventually(t, func() bool {
+		rs := results(t, c, inv, func(r *ecs.DescribeInvocationResultsRequest) { r.InstanceId = "i-on" })
+		return len(rs) == 1 && rs[0].InvocationStatus == "Success"
+	}, 10*time.Second, time.Millisecond)
 	fake.Advance(time.Minute - time.Millisecond)
 	rs = results(t, c, inv, func(r *ecs.DescribeInvocationResultsRequest) { r.InstanceId = "i-off" })
 	assert.Equal(t, "Pending", rs[0].InvocationStatus, "the delivery window is one minute")
