@@ -71,6 +71,8 @@ type runScriptArgs struct {
 	AgentTimeout *int `pulumi:"agentTimeout"`
 	// When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
 	FailurePolicy *string `pulumi:"failurePolicy"`
+	// Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+	Files []RunScriptFile `pulumi:"files"`
 	// The instances to run on: 1 to 100 unique IDs.
 	InstanceIds []string `pulumi:"instanceIds"`
 	// Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
@@ -97,6 +99,8 @@ type RunScriptArgs struct {
 	AgentTimeout pulumi.IntPtrInput
 	// When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
 	FailurePolicy pulumi.StringPtrInput
+	// Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+	Files RunScriptFileArrayInput
 	// The instances to run on: 1 to 100 unique IDs.
 	InstanceIds pulumi.StringArrayInput
 	// Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.

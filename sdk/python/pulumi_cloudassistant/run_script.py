@@ -14,6 +14,7 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
+from ._inputs import *
 
 __all__ = ['RunScriptArgs', 'RunScript']
 
@@ -24,6 +25,7 @@ class RunScriptArgs:
                  script: pulumi.Input[_builtins.str],
                  agent_timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  failure_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 files: pulumi.Input[Optional[Sequence[pulumi.Input['RunScriptFileArgs']]]] = None,
                  parameters: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
@@ -38,6 +40,7 @@ class RunScriptArgs:
         :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
         :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
         :param pulumi.Input[_builtins.str] failure_policy: When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
+        :param pulumi.Input[Sequence[pulumi.Input['RunScriptFileArgs']]] files: Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
         :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
         :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
         :param pulumi.Input[Sequence[Any]] triggers: Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
@@ -52,6 +55,8 @@ class RunScriptArgs:
             pulumi.set(__self__, "agent_timeout", agent_timeout)
         if failure_policy is not None:
             pulumi.set(__self__, "failure_policy", failure_policy)
+        if files is not None:
+            pulumi.set(__self__, "files", files)
         if parameters is not None:
             pulumi.set(__self__, "parameters", parameters)
         if timeout is not None:
@@ -114,6 +119,18 @@ class RunScriptArgs:
     @failure_policy.setter
     def failure_policy(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "failure_policy", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def files(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['RunScriptFileArgs']]]]:
+        """
+        Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+        """
+        return pulumi.get(self, "files")
+
+    @files.setter
+    def files(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['RunScriptFileArgs']]]]):
+        pulumi.set(self, "files", value)
 
     @_builtins.property
     @pulumi.getter
@@ -208,6 +225,7 @@ class RunScript(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  agent_timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  failure_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 files: pulumi.Input[Optional[Sequence[pulumi.Input[Union['RunScriptFileArgs', 'RunScriptFileArgsDict']]]]] = None,
                  instance_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  parameters: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  script: pulumi.Input[Optional[_builtins.str]] = None,
@@ -239,6 +257,7 @@ class RunScript(pulumi.ComponentResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
         :param pulumi.Input[_builtins.str] failure_policy: When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['RunScriptFileArgs', 'RunScriptFileArgsDict']]]] files: Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
         :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: 1 to 100 unique IDs.
         :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
         :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
@@ -289,6 +308,7 @@ class RunScript(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  agent_timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  failure_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 files: pulumi.Input[Optional[Sequence[pulumi.Input[Union['RunScriptFileArgs', 'RunScriptFileArgsDict']]]]] = None,
                  instance_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  parameters: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  script: pulumi.Input[Optional[_builtins.str]] = None,
@@ -311,6 +331,7 @@ class RunScript(pulumi.ComponentResource):
 
             __props__.__dict__["agent_timeout"] = agent_timeout
             __props__.__dict__["failure_policy"] = failure_policy
+            __props__.__dict__["files"] = files
             if instance_ids is None and not opts.urn:
                 raise TypeError("Missing required property 'instance_ids'")
             __props__.__dict__["instance_ids"] = instance_ids
