@@ -118,6 +118,12 @@ func TestTeaCommandsAndInvocations(t *testing.T) {
 	assert.Equal(t, "oss://bucket/out", tea.StringValue(rs[0].OssOutputDelivery))
 	assert.NotEmpty(t, tea.StringValue(rs[0].FinishedTime))
 
+	for rg, want := range map[string]int{"rg-tea": 1, "rg-other": 0} {
+		byGroup, err := c.DescribeInvocations(&ecs.DescribeInvocationsRequest{RegionId: region, ResourceGroupId: tea.String(rg)})
+		require.NoError(t, err)
+		assert.Len(t, byGroup.Body.Invocations.Invocation, want, rg)
+	}
+
 	// RunCommand, then StopInvocation of a running script.
 	run, err := c.RunCommand(&ecs.RunCommandRequest{
 		RegionId: region, Type: tea.String("RunShellScript"), CommandContent: tea.String("sleep 30"),
