@@ -31,13 +31,16 @@ func TestRunScriptDeliversFilesBeforeTheScript(t *testing.T) {
 		}),
 	))
 	require.NoError(t, err)
-	files := kids.of("cloudassistant:index:File")
+	files := map[string]child{} // registered concurrently: by name
+	for _, f := range kids.of("cloudassistant:index:File") {
+		files[f.Name] = f
+	}
 	require.Len(t, files, 2)
-	assert.Equal(t, "deploy-file-etc/app/app.conf", files[0].Name)
-	assert.Equal(t, string(resp.Urn), files[0].Parent)
-	assert.Equal(t, "/opt/app", files[1].Inputs.Get("targetDir").AsString())
-	assert.Equal(t, "run.sh", files[1].Inputs.Get("name").AsString())
-	assert.Equal(t, "0755", files[1].Inputs.Get("fileMode").AsString())
+	conf, run := files["deploy-file-etc/app/app.conf"], files["deploy-file-opt/app/run.sh"]
+	assert.Equal(t, string(resp.Urn), conf.Parent)
+	assert.Equal(t, "/opt/app", run.Inputs.Get("targetDir").AsString())
+	assert.Equal(t, "run.sh", run.Inputs.Get("name").AsString())
+	assert.Equal(t, "0755", run.Inputs.Get("fileMode").AsString())
 	invs := kids.of("cloudassistant:index:Invocation")
 	require.Len(t, invs, 1)
 	assert.Len(t, invs[0].Inputs.Get("triggers").AsArray().AsSlice(), 2, "each file's task IDs trigger a re-run")
