@@ -25,12 +25,23 @@ var inPlaceInputs = map[string]map[string]string{
 	},
 }
 
+// conditionalEffects document inputs whose effect depends on the change; their Diff decides
+// case by case (see convergeDiff), so they are not in inPlaceInputs.
+var conditionalEffects = map[string]map[string]string{
+	invocationToken: {
+		"instanceIds": "update in place when it is the only change of a `Once` run (only added instances run); else replace",
+	},
+}
+
 // ChangeEffect says what changing input of the resource token does, for the docs: "update in
 // place" or "replace"; "" for tokens this table does not cover (components, functions).
 func ChangeEffect(token, input string) string {
 	inputs, ok := inPlaceInputs[token]
 	if !ok {
 		return ""
+	}
+	if doc, ok := conditionalEffects[token][input]; ok {
+		return doc
 	}
 	if _, ok := inputs[input]; ok {
 		return "update in place"
