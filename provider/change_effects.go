@@ -73,16 +73,6 @@ func (d replaceDiff) classify(token string) replaceDiff {
 	return d
 }
 
-// replaces reports whether any recorded change replaces the resource.
-func (d replaceDiff) replaces() bool {
-	for _, pd := range d {
-		if _, ok := inPlaceKind[pd.Kind]; ok {
-			return true
-		}
-	}
-	return false
-}
-
 // topLevel is the input a diff key belongs to: "tags" for "tags.team", "instanceIds" for
 // "instanceIds[1]".
 func topLevel(key string) string {

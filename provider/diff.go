@@ -75,6 +75,6 @@ func (d replaceDiff) response(deleteBeforeReplace bool) p.DiffResponse {
 	return p.DiffResponse{
 		HasChanges:          true,
 		DetailedDiff:        d,
-		DeleteBeforeReplace: deleteBeforeReplace && d.replaces(),
+		DeleteBeforeReplace: deleteBeforeReplace && d.replaces(""),
 	}
 }

@@ -109,8 +109,9 @@ func (*Invocation) Diff(_ context.Context, req infer.DiffRequest[InvocationArgs,
 	}
 	diffMap(d, "targetTags", old.TargetTags, new.TargetTags)
 	rolloutDiff(d, old, new)
+	d.classify(invocationToken)
 	convergeDiff(d, req.State, new)
-	return d.classify(invocationToken).response(active(old) || active(new)), nil
+	return d.response(active(old) || active(new)), nil
 }
 
 // Update changes what can change without running the command again (see inPlaceInputs):
