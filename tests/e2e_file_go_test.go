@@ -1,8 +1,8 @@
 package tests
 
-// End-to-end test of file delivery through the real engine: a File and a RunScript with
-// `files` from the generated Go SDK, each read back by a script, then a content change that
-// shows as a text diff and sends the file again.
+// End-to-end test of file delivery through the real engine: the file example's program (a File
+// and a RunScript with `files`, from the generated Go SDK) reads both files back, then a content
+// change shows as a text diff and sends the file again.
 
 import (
 	"context"
@@ -14,48 +14,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
-	"github.com/cloudassistant/pulumi-cloudassistant/sdk/go/cloudassistant"
+	fileexample "github.com/cloudassistant/pulumi-cloudassistant/examples/file/go/program"
 )
-
-// fileProgram sends app.conf with a File, and run.sh through RunScript's files, then reads
-// both back. The scripts work in /, so the relative paths are the instance's own files on a
-// real instance and inside the emulator's sandbox alike.
-func fileProgram(ctx *pulumi.Context) error {
-	cfg := config.New(ctx, "")
-	var ids []string
-	cfg.RequireObject("instanceIds", &ids)
-	conf, err := cloudassistant.NewFile(ctx, "app-conf", &cloudassistant.FileArgs{
-		InstanceIds: pulumi.ToStringArray(ids),
-		TargetDir:   pulumi.String("/etc/app"),
-		Name:        pulumi.String("app.conf"),
-		Content:     pulumi.String(cfg.Require("content")),
-		FileMode:    pulumi.String("0640"),
-	})
-	if err != nil {
-		return err
-	}
-	check, err := cloudassistant.NewRunScript(ctx, "check", &cloudassistant.RunScriptArgs{
-		InstanceIds: pulumi.ToStringArray(ids),
-		WorkingDir:  pulumi.String("/"),
-		Script:      pulumi.String("cat etc/app/app.conf; sh opt/app/run.sh"),
-		Files: cloudassistant.RunScriptFileArray{cloudassistant.RunScriptFileArgs{
-			Path: pulumi.String("/opt/app/run.sh"), Content: pulumi.String("echo run.sh ran\n"), Mode: pulumi.String("0755"),
-		}},
-		Triggers: pulumi.Array{conf.InvokeIds},
-	}, pulumi.DependsOn([]pulumi.Resource{conf}))
-	if err != nil {
-		return err
-	}
-	ctx.Export("fileStatus", conf.Status)
-	ctx.Export("outputs", check.Outputs)
-	return nil
-}
 
 func TestFileEndToEnd(t *testing.T) {
 	useComponentsEngine(t)
@@ -65,7 +29,7 @@ func TestFileEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = emu.Close() })
 	ids := emu.InstanceIDs()
-	stack, _ := componentsStack(ctx, t, emu, "cloudassistant-e2e-file", map[string]string{"content": "listen = 8080\n"}, fileProgram)
+	stack, _ := componentsStack(ctx, t, emu, "cloudassistant-e2e-file", nil, fileexample.Program)
 
 	res, err := stack.Up(ctx, optup.ProgressStreams(progressWriter()))
 	require.NoError(t, err)
