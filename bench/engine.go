@@ -17,8 +17,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/harness"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/reliability/rig"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/rig"
 )
 
 // engineSizes are the stack sizes of the up/preview figures (Invocations of `true`, one

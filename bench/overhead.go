@@ -9,7 +9,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/reliability/rig"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/rig"
 )
 
 // script is one workload: its text and how long it runs on its own. The emulator reports

@@ -148,8 +148,7 @@ func TestStatsEndpoint(t *testing.T) {
 	c := client(t, srv)
 	inv := mkInvoke(t, c, mkCommand(t, c, "true", nil), srv.InstanceIDs(), nil)
 	waitStatus(t, c, inv, 5*time.Second, "Success")
-	resp, err := http.Get(srv.URL() + "/_emulator/stats")
-	require.NoError(t, err)
+	resp := control(t, srv, http.MethodGet, "/_emulator/stats")
 	defer resp.Body.Close()
 	var st Stats
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&st))

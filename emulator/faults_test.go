@@ -7,6 +7,8 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
 )
 
 func TestFaults(t *testing.T) {
@@ -42,12 +44,23 @@ func TestFaults(t *testing.T) {
 	})
 	t.Run("latency", func(t *testing.T) {
 		t.Parallel()
-		srv := start(t, Options{Faults: Faults{Latency: 300 * time.Millisecond}})
+		fake := clock.NewFake(fakeStart)
+		srv := start(t, Options{Faults: Faults{Latency: 300 * time.Millisecond}, Clock: fake})
 		c := client(t, srv)
-		begin := time.Now()
-		_, err := c.DescribeInstances(ecs.CreateDescribeInstancesRequest())
-		require.NoError(t, err)
-		assert.GreaterOrEqual(t, time.Since(begin), 300*time.Millisecond)
+		done := make(chan error, 1)
+		go func() {
+			_, err := c.DescribeInstances(ecs.CreateDescribeInstancesRequest())
+			done <- err
+		}()
+		fake.WaitForTimers(1) // the call waits out its latency
+		fake.Advance(299 * time.Millisecond)
+		select {
+		case err := <-done:
+			t.Fatalf("answered before the latency passed: %v", err)
+		default:
+		}
+		fake.Advance(time.Millisecond)
+		require.NoError(t, <-done)
 	})
 	t.Run("drop after commit", func(t *testing.T) {
 		t.Parallel()
@@ -81,28 +94,29 @@ func TestFaults(t *testing.T) {
 
 func TestIdempotentProcessing(t *testing.T) {
 	t.Parallel()
-	srv := start(t, Options{})
+	fake := clock.NewFake(fakeStart)
+	srv := start(t, Options{Clock: fake})
 	setup := client(t, srv)
 	cmd := mkCommand(t, setup, "true", nil)
 	srv.SetFaults(Faults{Latency: 500 * time.Millisecond})
+	invoke := func(c *ecs.Client) error {
+		req := ecs.CreateInvokeCommandRequest()
+		req.CommandId, req.InstanceId, req.ClientToken = cmd, &[]string{srv.InstanceIDs()[0]}, "same"
+		_, err := c.InvokeCommand(req)
+		return err
+	}
 
-	errs := make(chan error, 2)
-	for range 2 {
-		go func() {
-			c := client(t, srv)
-			req := ecs.CreateInvokeCommandRequest()
-			req.CommandId, req.InstanceId, req.ClientToken = cmd, &[]string{srv.InstanceIDs()[0]}, "same"
-			_, err := c.InvokeCommand(req)
-			errs <- err
-		}()
-	}
-	var failures []error
-	for range 2 {
-		if err := <-errs; err != nil {
-			failures = append(failures, err)
-		}
-	}
-	require.Len(t, failures, 1)
-	requireCode(t, failures[0], "IdempotentProcessing", 403)
+	first := make(chan error, 1)
+	c1 := client(t, srv)
+	go func() { first <- invoke(c1) }()
+	fake.WaitForTimers(1) // the first call is being processed (held by the latency fault)
+	requireCode(t, invoke(client(t, srv)), "IdempotentProcessing", 403)
+	fake.Advance(500 * time.Millisecond)
+	require.NoError(t, <-first)
+	assert.Equal(t, 1, srv.Stats().Invocations)
+
+	// Processed, the token answers a retry with the same invocation at once.
+	srv.SetFaults(Faults{})
+	require.NoError(t, invoke(client(t, srv)))
 	assert.Equal(t, 1, srv.Stats().Invocations)
 }

@@ -6,32 +6,46 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/model"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/protocol"
 )
 
+// controlPrefix starts the paths of the emulator's own endpoints (control.go).
+const controlPrefix = "/_emulator/"
+
 // maxBody bounds a request body; the largest legitimate call is a few tens of KB.
 const maxBody = 1 << 20
 
 // idempotentActions take a ClientToken.
-var idempotentActions = map[string]bool{"InvokeCommand": true, "RunCommand": true}
+var idempotentActions = map[string]bool{"InvokeCommand": true, "RunCommand": true, "SendFile": true, "CreateCommand": true}
+
+// regionlessActions may come without RegionId: the official Tea SDKs send none for them,
+// and the instance id names the region.
+var regionlessActions = map[string]bool{"StartInstance": true, "StopInstance": true, "RebootInstance": true}
 
 // handler performs one Action and returns the answer body (a JSON object).
 type handler func(s *Server, r *protocol.Request) (any, error)
 
-// ServeHTTP serves the RPC API, GET /_emulator/stats and POST /_emulator/release.
+// ServeHTTP serves the RPC API and the signed /_emulator/* control endpoints. Browser traffic
+// is refused first (guard.go); a panic in a handler is answered InternalError (500) and logged.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.URL.Path {
-	case "/_emulator/stats":
-		s.serveStats(w)
-		return
-	case "/_emulator/release":
-		s.serveRelease(w, r)
+	requestID := protocol.NewRequestID()
+	defer s.recoverPanic(w, r, requestID)
+	if apiErr := s.refuseBrowser(r); apiErr != nil {
+		s.logf("%s %s from %q -> %s", r.Method, r.URL.Path, r.Host, apiErr.Code)
+		protocol.WriteError(w, requestID, s.hostID, apiErr)
 		return
 	}
-	requestID := protocol.NewRequestID()
+	if strings.HasPrefix(r.URL.Path, controlPrefix) {
+		s.serveControl(w, r, requestID)
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(body) > maxBody {
 		protocol.WriteError(w, requestID, s.hostID, protocol.ErrInvalidParameter("body", "unreadable or larger than 1 MiB"))
@@ -55,7 +69,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A retry that arrives while the first call with its ClientToken is still being processed
-	// is refused, as the real service does; the latency fault widens that window.
+	// is refused, as the real service does; the latency fault widens that window. Once the
+	// call is applied the model knows the token, so the mark goes before any answer (or a
+	// dropped connection) reaches the client: a fast retry then gets the recorded answer.
+	release := func() {}
 	if token := req.Get("ClientToken"); token != "" && idempotentActions[req.Action] {
 		key := req.Action + "\x00" + token
 		if _, busy := s.inflight.LoadOrStore(key, true); busy {
@@ -63,21 +80,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				"The previous request with the same ClientToken is still being processed."))
 			return
 		}
-		defer s.inflight.Delete(key)
+		var once sync.Once
+		release = func() { once.Do(func() { s.inflight.Delete(key) }) }
+		defer release()
 	}
 	if f.Latency > 0 {
 		select {
-		case <-time.After(f.Latency):
+		case <-s.opts.Clock.After(f.Latency):
 		case <-r.Context().Done():
 			return
 		}
 	}
 	if !drop(f) {
-		s.dispatch(w, req, requestID)
+		s.dispatch(w, req, requestID, release)
 		return
 	}
 	// Apply the call, then close the connection without an answer.
-	s.dispatch(&discardWriter{header: http.Header{}}, req, requestID)
+	s.dispatch(&discardWriter{header: http.Header{}}, req, requestID, release)
 	s.logf("%s -> injected drop", req.Action)
 	if hj, ok := w.(http.Hijacker); ok {
 		if conn, _, err := hj.Hijack(); err == nil {
@@ -88,17 +107,38 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	panic(http.ErrAbortHandler) // makes net/http close the connection without answering
 }
 
-func (s *Server) dispatch(w http.ResponseWriter, req *protocol.Request, requestID string) {
+// recoverPanic turns a panic in a handler into an InternalError answer and a log line with
+// the stack, instead of the dropped connection net/http would leave. The drop fault's
+// deliberate http.ErrAbortHandler passes through.
+func (s *Server) recoverPanic(w http.ResponseWriter, r *http.Request, requestID string) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if p == http.ErrAbortHandler {
+		panic(p)
+	}
+	s.logPanic(r, p)
+	protocol.WriteError(w, requestID, s.hostID, protocol.ErrInternal("the emulator failed while serving this request (a bug; see its log)"))
+}
+
+// dispatch runs the handler of req.Action and writes its answer; applied runs once the handler
+// has returned, before anything is written.
+func (s *Server) dispatch(w http.ResponseWriter, req *protocol.Request, requestID string, applied func()) {
 	h, ok := handlers[req.Action]
 	if !ok {
 		protocol.WriteError(w, requestID, s.hostID, protocol.ErrInvalidAction(req.Action))
 		return
+	}
+	if req.RegionID == "" && regionlessActions[req.Action] {
+		req.RegionID = s.opts.Region
 	}
 	if apiErr := s.checkRegion(req.RegionID); apiErr != nil {
 		protocol.WriteError(w, requestID, s.hostID, apiErr)
 		return
 	}
 	out, err := h(s, req)
+	applied()
 	if err != nil {
 		apiErr := toAPIError(err)
 		s.logf("%s -> %s: %s", req.Action, apiErr.Code, apiErr.Message)
@@ -126,6 +166,16 @@ func (s *Server) logf(format string, args ...any) {
 	if s.opts.Log != nil {
 		fmt.Fprintf(s.opts.Log, time.Now().UTC().Format(time.RFC3339)+" "+format+"\n", args...)
 	}
+}
+
+// logPanic reports a handler's panic with its stack on the log, or on stderr without one:
+// a panic is a bug to fix, never to hide.
+func (s *Server) logPanic(r *http.Request, p any) {
+	out := s.opts.Log
+	if out == nil {
+		out = os.Stderr
+	}
+	fmt.Fprintf(out, "%s panic serving %s %s: %v\n%s", time.Now().UTC().Format(time.RFC3339), r.Method, r.URL.Path, p, debug.Stack())
 }
 
 // discardWriter swallows the answer of a call whose response is dropped.

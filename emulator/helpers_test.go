@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/base64"
 	"errors"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -46,6 +47,17 @@ func client(t testing.TB, srv *Server) *ecs.Client {
 	c := newSDKClient(t, srv.Region(), srv.AccessKeyID(), srv.AccessKeySecret())
 	c.Domain = strings.TrimPrefix(srv.URL(), "http://")
 	return c
+}
+
+// control makes a signed call to a /_emulator/* endpoint (pathQuery includes the query).
+func control(t testing.TB, srv *Server, method, pathQuery string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL()+pathQuery, nil)
+	require.NoError(t, err)
+	SignControl(req, srv.AccessKeySecret())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	return resp
 }
 
 // serverError asserts err is an API error and returns it.
@@ -137,4 +149,12 @@ func results(t testing.TB, c *ecs.Client, invokeID string, mod func(*ecs.Describ
 	resp, err := c.DescribeInvocationResults(req)
 	require.NoError(t, err)
 	return resp.Invocation.InvocationResults.InvocationResult
+}
+
+// mustB64Decode decodes a Base64 answer field.
+func mustB64Decode(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(s)
+	require.NoError(t, err)
+	return b
 }

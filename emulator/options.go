@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
 )
 
 // Defaults of Options; the binary's flags default to the same values.
@@ -16,6 +18,8 @@ const (
 	DefaultAccessKeySecret = "emulator-secret"
 	DefaultAccountID       = "1234567890123456"
 	DefaultInstanceCount   = 3
+	// DefaultAgentInstallDelay is how long an InstallCloudAssistant takes by default.
+	DefaultAgentInstallDelay = 5 * time.Second
 )
 
 // Options configures a Server. The zero value is usable: it listens on DefaultListen with
@@ -54,6 +58,20 @@ type Options struct {
 	// instance whose client is installed but offline (Instance.AgentOnline false) before it
 	// ends Aborted with DeliveryTimeout; zero means one minute. FOR TESTS ONLY.
 	DeliveryTimeout time.Duration
+
+	// AgentInstallDelay is how long after InstallCloudAssistant an instance's client comes
+	// online (a reboot completes it at once); zero means DefaultAgentInstallDelay.
+	AgentInstallDelay time.Duration
+
+	// DailyInvokeQuota is how many InvokeCommand and RunCommand calls the region accepts per
+	// UTC day before answering Invocation.ExceedQuota (403); zero means the documented 5,000.
+	// Tests lower it to reach the limit.
+	DailyInvokeQuota int
+
+	// Clock drives the schedules, the delivery window, the latency fault and the times the
+	// model records; the real clock when nil. FOR TESTS: a clock.Fake lets a test advance
+	// time instead of sleeping. Signature timestamps and script timeouts keep real time.
+	Clock clock.Clock
 
 	// Faults are injected into answers; SetFaults changes them at runtime.
 	Faults Faults
@@ -122,8 +140,14 @@ func (o *Options) setDefaults() {
 	if o.AccessKeySecret == "" {
 		o.AccessKeySecret = DefaultAccessKeySecret
 	}
+	if o.Clock == nil {
+		o.Clock = clock.Real()
+	}
 	if o.AccountID == "" {
 		o.AccountID = DefaultAccountID
+	}
+	if o.AgentInstallDelay <= 0 {
+		o.AgentInstallDelay = DefaultAgentInstallDelay
 	}
 	if len(o.Instances) == 0 {
 		n := o.InstanceCount

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,12 +18,22 @@ type page struct {
 	offset int
 }
 
+// maxPageNumber is the largest PageNumber (and NextToken offset) accepted: the API types them
+// as 32-bit Integer. Bounding them keeps (PageNumber-1)*PageSize from overflowing.
+const maxPageNumber = math.MaxInt32
+
 // tokenPrefix makes NextToken values recognisable, so a foreign token is an error.
 const tokenPrefix = "emu."
 
 func parsePage(r *protocol.Request, defSize, maxSize int) (page, error) {
+	// PageNumber/PageSize errors are InvalidParam.*, NextToken/MaxResults ones
+	// InvalidParameter.*, as the reference documents them.
 	bad := func(name, why string) error {
-		return protocol.NewError(http.StatusBadRequest, "InvalidParam."+name, "The parameter "+name+" "+why+".")
+		prefix := "InvalidParam."
+		if name == "NextToken" || name == "MaxResults" {
+			prefix = "InvalidParameter."
+		}
+		return protocol.NewError(http.StatusBadRequest, prefix+name, "The parameter "+name+" "+why+".")
 	}
 	p := page{number: 1, size: defSize}
 	maxResults, hasMax, err := r.Int("MaxResults")
@@ -39,7 +50,7 @@ func parsePage(r *protocol.Request, defSize, maxSize int) (page, error) {
 		}
 		if tok != "" {
 			n, err := strconv.Atoi(strings.TrimPrefix(tok, tokenPrefix))
-			if !strings.HasPrefix(tok, tokenPrefix) || err != nil || n < 0 {
+			if !strings.HasPrefix(tok, tokenPrefix) || err != nil || n < 0 || n > maxPageNumber {
 				return p, bad("NextToken", "is not a token this service issued")
 			}
 			p.offset = n
@@ -51,8 +62,8 @@ func parsePage(r *protocol.Request, defSize, maxSize int) (page, error) {
 		return p, err
 	}
 	if hasNumber {
-		if number < 1 {
-			return p, bad("PageNumber", "must be at least 1")
+		if number < 1 || number > maxPageNumber {
+			return p, bad("PageNumber", "must be between 1 and "+strconv.Itoa(maxPageNumber))
 		}
 		p.number = number
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
 )
 
 func history(t *testing.T, c *ecs.Client, inv string) []ecs.InvocationResult {
@@ -17,60 +19,78 @@ func history(t *testing.T, c *ecs.Client, inv string) []ecs.InvocationResult {
 	})
 }
 
+// fakeStart is where fake clocks start: on a whole second, so cron firings fall on round times.
+var fakeStart = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+
+// tick advances the fake clock by d and waits until the runs it started have ended.
+func tick(t *testing.T, srv *Server, fake *clock.Fake, d time.Duration) {
+	t.Helper()
+	fake.Advance(d)
+	require.Eventually(t, func() bool { return srv.cloud.RunningCount() == 0 }, 5*time.Second, time.Millisecond)
+}
+
 func TestPeriodicSchedules(t *testing.T) {
 	t.Parallel()
-	srv := start(t, Options{MinScheduleInterval: time.Second})
-	c := client(t, srv)
-	ids := srv.InstanceIDs()
-	cmd := mkCommand(t, c, "echo tick", nil)
-
 	for _, freq := range []string{"*/1 * * * * ?", "rate(1s)"} {
 		t.Run(freq, func(t *testing.T) {
 			t.Parallel()
-			c := client(t, srv) // the SDK client is not safe for concurrent use
-			inv := mkInvoke(t, c, cmd, ids[:1], func(r *ecs.InvokeCommandRequest) { r.RepeatMode, r.Frequency = "Period", freq })
+			fake := clock.NewFake(fakeStart)
+			srv := start(t, Options{MinScheduleInterval: time.Second, Clock: fake})
+			c := client(t, srv)
+			inv := mkInvoke(t, c, mkCommand(t, c, "echo tick", nil), srv.InstanceIDs()[:1], func(r *ecs.InvokeCommandRequest) { r.RepeatMode, r.Frequency = "Period", freq })
 			got := describe(t, c, inv)
 			assert.Equal(t, "Scheduled", got.InvocationStatus)
 			assert.Equal(t, "Running", got.InvokeStatus, "periodic tasks stay Running in the legacy status")
 			assert.True(t, got.Timed)
 			assert.Equal(t, freq, got.Frequency)
+			before := history(t, c, inv)
+			require.Len(t, before, 1, "the instance's current state only")
+			assert.Zero(t, before[0].Repeats, "nothing before the first firing")
 
-			require.Eventually(t, func() bool { return len(history(t, c, inv)) >= 2 }, 6*time.Second, 50*time.Millisecond)
+			tick(t, srv, fake, time.Second)
+			tick(t, srv, fake, time.Second)
+			hist := history(t, c, inv)
+			require.Len(t, hist, 2, "one run per second")
+			for _, h := range hist {
+				assert.Equal(t, "Success", h.InvocationStatus)
+				assert.Equal(t, "tick\n", h.Output)
+			}
+			assert.Equal(t, fakeStart.Add(2*time.Second).Format("2006-01-02T15:04:05Z"), hist[0].StartTime, "the newest first, at the fake time")
 			latest := results(t, c, inv, nil)
 			require.Len(t, latest, 1)
-			assert.GreaterOrEqual(t, latest[0].Repeats, 2)
-			for _, h := range history(t, c, inv) {
-				assert.Contains(t, []string{"Success", "Running"}, h.InvocationStatus)
-				if h.InvocationStatus == "Success" {
-					assert.Equal(t, "tick\n", h.Output)
-				}
-			}
+			assert.Equal(t, 2, latest[0].Repeats)
+			assert.Equal(t, "Scheduled", describe(t, c, inv).InvocationStatus)
 
 			stop := ecs.CreateStopInvocationRequest()
 			stop.InvokeId = inv
 			_, err := c.StopInvocation(stop)
 			require.NoError(t, err)
-			waitStatus(t, c, inv, 3*time.Second, "Stopped")
-			n := len(history(t, c, inv))
-			time.Sleep(1500 * time.Millisecond)
-			assert.Len(t, history(t, c, inv), n, "no run after StopInvocation")
+			assert.Equal(t, "Stopped", describe(t, c, inv).InvocationStatus)
+			tick(t, srv, fake, 10*time.Second)
+			assert.Len(t, history(t, c, inv), 2, "no run after StopInvocation")
 		})
 	}
 }
 
 func TestAtScheduleRunsOnce(t *testing.T) {
 	t.Parallel()
-	srv := start(t, Options{})
+	fake := clock.NewFake(fakeStart)
+	srv := start(t, Options{Clock: fake})
 	c := client(t, srv)
 	cmd := mkCommand(t, c, "echo once", nil)
-	when := time.Now().UTC().Add(1500 * time.Millisecond).Format("2006-01-02 15:04:05")
+	when := fakeStart.Add(90 * time.Second).Format("2006-01-02 15:04:05")
 	inv := mkInvoke(t, c, cmd, srv.InstanceIDs()[:1], func(r *ecs.InvokeCommandRequest) {
 		r.Timed, r.Frequency = requests.NewBoolean(true), "at("+when+" UTC)"
 	})
 	got := describe(t, c, inv)
 	assert.Equal(t, "Period", got.RepeatMode, "Timed with a Frequency is Period")
-	got = waitStatus(t, c, inv, 5*time.Second, "Success")
+	tick(t, srv, fake, 89*time.Second)
+	assert.Zero(t, results(t, c, inv, nil)[0].Repeats, "not yet")
+	tick(t, srv, fake, time.Second)
+	got = describe(t, c, inv)
+	assert.Equal(t, "Success", got.InvocationStatus)
 	assert.Equal(t, "Finished", got.InvokeStatus)
+	tick(t, srv, fake, time.Hour)
 	assert.Len(t, history(t, c, inv), 1)
 }
 

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -19,6 +18,16 @@ import (
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/store"
 )
 
+// Timeouts of the HTTP server, so a client that stalls (or never sends its request) cannot
+// hold a connection and its goroutine forever. The write timeout leaves room for the latency
+// fault; a call the emulator answers slower than that is cut, as a real gateway would.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 2 * time.Minute
+	idleTimeout       = 2 * time.Minute
+)
+
 // Server is a running emulator.
 type Server struct {
 	opts     Options
@@ -27,7 +36,8 @@ type Server struct {
 	cloud    *model.Cloud
 	store    store.Store
 	verifier *protocol.Verifier
-	tempDir  string // removed by Close
+	nonces   *store.Writer // with a DataDir, persists the signature nonces (nonces.go)
+	tempDir  string        // removed by Close
 	faults   faultState
 	hostID   string
 	inflight sync.Map // Action + ClientToken of calls being processed
@@ -51,6 +61,13 @@ type Stats struct {
 	Invocations int `json:"invocations"`
 	// ActiveInvocations counts invocations with a schedule or a run still pending or running.
 	ActiveInvocations int `json:"activeInvocations"`
+	// Running counts the scripts running now; PeakRunning the most that ever ran at once
+	// (since the start or the last ResetPeakRunning).
+	Running     int `json:"running"`
+	PeakRunning int `json:"peakRunning"`
+	// ExecutionsByInstance counts the script processes started per instance; only filled by
+	// StatsPerInstance (GET /_emulator/stats?perInstance=true), since fleets are large.
+	ExecutionsByInstance map[string]int64 `json:"executionsByInstance,omitempty"`
 }
 
 // New starts an emulator listening on opts.Listen.
@@ -82,7 +99,14 @@ func New(opts Options) (*Server, error) {
 			return "", false
 		},
 	}
-	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	if err := s.persistNonces(); err != nil {
+		_ = ln.Close()
+		s.cloud.Close()
+		s.cleanup()
+		return nil, err
+	}
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout}
 	go func() { _ = s.http.Serve(ln) }()
 	return s, nil
 }
@@ -95,7 +119,15 @@ func (s *Server) open() error {
 			return err
 		}
 	} else {
-		s.store = store.NewMemory()
+		// Without a data directory the state dies with the server, but it still goes to a
+		// file in a temporary directory: run outputs (24 KB each, thousands for a periodic
+		// task) must not live on the heap.
+		if s.tempDir, err = os.MkdirTemp("", "cloudassistant-emulator-"); err != nil {
+			return fmt.Errorf("creating the temporary directory: %w", err)
+		}
+		if s.store, err = store.OpenScratch(s.tempDir); err != nil {
+			return err
+		}
 	}
 	sandbox := s.opts.SandboxDir
 	switch {
@@ -103,10 +135,7 @@ func (s *Server) open() error {
 	case s.opts.DataDir != "":
 		sandbox = filepath.Join(s.opts.DataDir, "sandbox")
 	default:
-		if s.tempDir, err = os.MkdirTemp("", "cloudassistant-emulator-"); err != nil {
-			return fmt.Errorf("creating the sandbox directory: %w", err)
-		}
-		sandbox = s.tempDir
+		sandbox = filepath.Join(s.tempDir, "sandbox")
 	}
 	if err := os.MkdirAll(sandbox, 0o755); err != nil {
 		return fmt.Errorf("creating the sandbox directory: %w", err)
@@ -121,7 +150,8 @@ func (s *Server) open() error {
 	s.cloud, err = model.New(model.Config{
 		Region: s.opts.Region, AccountID: s.opts.AccountID, SandboxDir: sandbox, Store: s.store,
 		Instances: instances, MinScheduleInterval: s.opts.MinScheduleInterval,
-		DeliveryTimeout: s.opts.DeliveryTimeout,
+		DeliveryTimeout: s.opts.DeliveryTimeout, Clock: s.opts.Clock,
+		AgentInstallDelay: s.opts.AgentInstallDelay, DailyInvokeQuota: s.opts.DailyInvokeQuota,
 	})
 	return err
 }
@@ -213,32 +243,6 @@ func (s *Server) ReleaseInstance(id string) error {
 	return s.cloud.ReleaseInstance(id)
 }
 
-// serveRelease serves POST /_emulator/release?InstanceId=<id>: 204 when released, 404 for an
-// unknown instance.
-func (s *Server) serveRelease(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "use POST", http.StatusMethodNotAllowed)
-		return
-	}
-	id := r.URL.Query().Get("InstanceId")
-	if id == "" {
-		http.Error(w, "InstanceId is required", http.StatusBadRequest)
-		return
-	}
-	if err := s.ReleaseInstance(id); err != nil {
-		status := http.StatusInternalServerError
-		var me *model.Error
-		if errors.As(err, &me) {
-			status = me.HTTPStatus
-		}
-		http.Error(w, err.Error(), status)
-		return
-	}
-	s.logf("released instance %s", id)
-	w.WriteHeader(http.StatusNoContent)
-}
-
 // SetFaults replaces the injected faults, e.g. to switch them off in the middle of a test.
 func (s *Server) SetFaults(f Faults) { s.faults.set(f) }
 
@@ -252,6 +256,7 @@ func (s *Server) Stats() Stats {
 	s.statsMu.Unlock()
 	n := s.cloud.Counts()
 	st.Executions, st.Commands, st.Invocations, st.ActiveInvocations = n.Executions, n.Commands, n.Invocations, n.ActiveInvocations
+	st.Running, st.PeakRunning = n.Running, n.PeakRunning
 	return st
 }
 
@@ -268,6 +273,9 @@ func (s *Server) Close() error {
 			err = s.http.Close()
 		}
 		s.cloud.Close()
+		if s.nonces != nil {
+			s.nonces.Close()
+		}
 		s.closeErr = errors.Join(err, s.cleanup())
 	})
 	return s.closeErr
@@ -288,9 +296,4 @@ func (s *Server) count(action string) {
 	s.statsMu.Lock()
 	s.actions[action]++
 	s.statsMu.Unlock()
-}
-
-func (s *Server) serveStats(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(s.Stats())
 }

@@ -47,7 +47,7 @@ func waitForAgents(ctx context.Context, client *ecsclient.Client, ids []string, 
 	last := ""
 	var offline []AgentStatus
 	for n := 0; ; n++ {
-		statuses, err := agentStatuses(ctx, client, ids)
+		statuses, err := agentStatuses(ecsclient.Patient(ctx, report), client, ids)
 		switch {
 		case err == nil:
 			offline = offline[:0]

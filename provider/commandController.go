@@ -77,11 +77,11 @@ func (*Command) Diff(_ context.Context, req infer.DiffRequest[CommandArgs, Comma
 	diffPtr(d, "name", old.Name, new.Name)
 	diffValue(d, "type", old.Type, new.Type)
 	diffValue(d, "commandContent", plainContent(old), plainContent(new))
-	diffPtr(d, "description", emptyNil(old.Description), emptyNil(new.Description))
+	diffPtr(d, "description", nilIfEmpty(deref(old.Description)), nilIfEmpty(deref(new.Description)))
 	diffServerDefault(d, "workingDir", old.WorkingDir, new.WorkingDir)
 	diffServerDefault(d, "timeout", old.Timeout, new.Timeout)
 	diffValue(d, "enableParameter", deref(old.EnableParameter), deref(new.EnableParameter))
-	diffPtr(d, "launcher", emptyNil(old.Launcher), emptyNil(new.Launcher))
+	diffPtr(d, "launcher", nilIfEmpty(deref(old.Launcher)), nilIfEmpty(deref(new.Launcher)))
 	diffMap(d, "tags", old.Tags, new.Tags)
 	diffServerDefault(d, "resourceGroupId", old.ResourceGroupID, new.ResourceGroupID)
 	return d.response(false), nil

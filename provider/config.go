@@ -61,9 +61,9 @@ func (c *Config) Configure(_ context.Context) error {
 		AccessKeySecret: pick(c.AccessKeySecret, envKeySecret),
 		SecurityToken:   pick(c.SecurityToken, envToken),
 		Profile:         pick(c.Profile, envProfile),
-		Endpoint:        pick(c.Endpoint, envEndpoint),
 		UserAgent:       fmt.Sprintf("pulumi-%s/%s", Name, Version),
 	}
+	opts.Endpoint, opts.EndpointSource = pickWithSource(c.Endpoint, "cloudassistant:endpoint", envEndpoint)
 	if opts.Region == "" {
 		return errors.New("cloudassistant: no region configured: run `pulumi config set cloudassistant:region cn-hangzhou` " +
 			"or export ALIBABA_CLOUD_REGION_ID")
@@ -83,6 +83,20 @@ func getClient(ctx context.Context) (*ecsclient.Client, error) {
 		return nil, errors.New("cloudassistant: the provider is not configured")
 	}
 	return cfg.client, nil
+}
+
+// pickWithSource is pick that also names where the value came from: the config key or the
+// environment variable, so that errors about the value can say what to change.
+func pickWithSource(v *string, key string, env []string) (value, source string) {
+	if v != nil && *v != "" {
+		return *v, key
+	}
+	for _, name := range env {
+		if s := os.Getenv(name); s != "" {
+			return s, "the environment variable " + name
+		}
+	}
+	return "", ""
 }
 
 func pick(v *string, env []string) string {

@@ -94,16 +94,12 @@ func (*GetInvocation) Invoke(ctx context.Context, req infer.FunctionRequest[GetI
 	if err != nil {
 		return infer.FunctionResponse[GetInvocationResult]{}, fmt.Errorf("getInvocation: %w", err)
 	}
-	status := inv.InvocationStatus
-	if status == "" {
-		status = inv.InvokeStatus
-	}
 	out := GetInvocationResult{
 		InvokeID:     inv.InvokeId,
 		CommandID:    inv.CommandId,
 		CommandName:  inv.CommandName,
 		CommandType:  inv.CommandType,
-		Status:       status,
+		Status:       invocationStatus(inv),
 		RepeatMode:   inv.RepeatMode,
 		Frequency:    inv.Frequency,
 		Username:     inv.Username,

@@ -46,7 +46,7 @@ func (*Invocation) Create(ctx context.Context, req infer.CreateRequest[Invocatio
 		return infer.CreateResponse[InvocationState]{}, err
 	}
 	state.InvokeID = id
-	state.Status = "Pending"
+	state.Status = string(InvocationPending)
 	mode := deref(in.RepeatMode)
 	if !deref(in.WaitForCompletion) || mode == RepeatNextRebootOnly || mode == RepeatEveryReboot {
 		return infer.CreateResponse[InvocationState]{ID: id, Output: state}, nil
@@ -67,17 +67,17 @@ func (*Invocation) Diff(_ context.Context, req infer.DiffRequest[InvocationArgs,
 	diffDeep(d, "instanceIds", sortedCopy(old.InstanceIDs), sortedCopy(new.InstanceIDs),
 		len(old.InstanceIDs) == 0, len(new.InstanceIDs) == 0)
 	diffValue(d, "repeatMode", effectiveMode(old), effectiveMode(new))
-	diffPtr(d, "frequency", emptyNil(old.Frequency), emptyNil(new.Frequency))
+	diffPtr(d, "frequency", nilIfEmpty(deref(old.Frequency)), nilIfEmpty(deref(new.Frequency)))
 	diffMap(d, "parameters", old.Parameters, new.Parameters)
-	diffServerDefault(d, "username", emptyNil(old.Username), emptyNil(new.Username))
-	diffPtr(d, "windowsPasswordName", emptyNil(old.WindowsPasswordName), emptyNil(new.WindowsPasswordName))
+	diffServerDefault(d, "username", nilIfEmpty(deref(old.Username)), nilIfEmpty(deref(new.Username)))
+	diffPtr(d, "windowsPasswordName", nilIfEmpty(deref(old.WindowsPasswordName)), nilIfEmpty(deref(new.WindowsPasswordName)))
 	diffServerDefault(d, "timeout", old.Timeout, new.Timeout)
-	diffServerDefault(d, "containerId", emptyNil(old.ContainerID), emptyNil(new.ContainerID))
-	diffServerDefault(d, "containerName", emptyNil(old.ContainerName), emptyNil(new.ContainerName))
+	diffServerDefault(d, "containerId", nilIfEmpty(deref(old.ContainerID)), nilIfEmpty(deref(new.ContainerID)))
+	diffServerDefault(d, "containerName", nilIfEmpty(deref(old.ContainerName)), nilIfEmpty(deref(new.ContainerName)))
 	diffServerDefault(d, "terminationMode", old.TerminationMode, new.TerminationMode)
-	diffServerDefault(d, "launcher", emptyNil(old.Launcher), emptyNil(new.Launcher))
+	diffServerDefault(d, "launcher", nilIfEmpty(deref(old.Launcher)), nilIfEmpty(deref(new.Launcher)))
 	diffMap(d, "tags", old.Tags, new.Tags)
-	diffServerDefault(d, "resourceGroupId", emptyNil(old.ResourceGroupID), emptyNil(new.ResourceGroupID))
+	diffServerDefault(d, "resourceGroupId", nilIfEmpty(deref(old.ResourceGroupID)), nilIfEmpty(deref(new.ResourceGroupID)))
 	diffDeep(d, "triggers", old.Triggers, new.Triggers, len(old.Triggers) == 0, len(new.Triggers) == 0)
 	// Provider-side settings: waiting, judging and secrecy. They change what a run records,
 	// so they too re-run it; defaults are filled in by Check, so an import's absent values
@@ -131,7 +131,7 @@ func (*Invocation) Read(ctx context.Context, req infer.ReadRequest[InvocationArg
 		return infer.ReadResponse[InvocationArgs, InvocationState]{}, fmt.Errorf(
 			"cannot import invocation %s: no such invocation in region %s (records are kept for about four weeks)",
 			req.ID, client.Region())
-	case errors.Is(err, ecsclient.ErrNotFound) && deref(req.State.RepeatMode) == RepeatOnce && terminalOverall(req.State.Status):
+	case errors.Is(err, ecsclient.ErrNotFound) && deref(req.State.RepeatMode) == RepeatOnce && InvocationStatus(req.State.Status).terminal():
 		// A finished one-shot run whose record expired: forgetting it would run it again.
 		p.GetLogger(ctx).Warningf("invocation %s is no longer known to the service (records are kept for about "+
 			"four weeks); keeping its last recorded results", req.ID)
@@ -146,14 +146,14 @@ func (*Invocation) Read(ctx context.Context, req infer.ReadRequest[InvocationArg
 		state = InvocationState{InvocationArgs: invocationArgsFrom(inv)}
 	}
 	state.InvokeID = inv.InvokeId
-	wasRunning := !importing && !terminalOverall(req.State.Status)
+	wasRunning := !importing && !InvocationStatus(req.State.Status).terminal()
 	if err := refreshResults(ctx, client, &state); err != nil {
 		return infer.ReadResponse[InvocationArgs, InvocationState]{}, err
 	}
 	// A run the last up stopped waiting for may have failed since: refresh then marks it
 	// for a re-run, as the wait would have.
 	mode := deref(state.RepeatMode)
-	if wasRunning && deref(state.WaitForCompletion) && terminalOverall(state.Status) &&
+	if wasRunning && deref(state.WaitForCompletion) && InvocationStatus(state.Status).terminal() &&
 		violates(deref(state.FailurePolicy), state.Results, mode, len(state.InstanceIDs)) {
 		state.RerunRequired = true
 	}
@@ -175,7 +175,7 @@ func (*Invocation) Delete(ctx context.Context, req infer.DeleteRequest[Invocatio
 		if err != nil {
 			return infer.DeleteResponse{}, err
 		}
-		if terminalOverall(invocationStatus(inv)) {
+		if InvocationStatus(invocationStatus(inv)).terminal() {
 			return infer.DeleteResponse{}, nil
 		}
 	}

@@ -1,18 +1,81 @@
 package provider
 
+// Waiting for an invocation and judging its outcome by the failure policy.
+
 import (
 	"context"
-	"encoding/base64"
+	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
-	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi-go-provider/infer"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
 )
+
+// waitAndJudge waits for the invocation, records the results and applies the failure
+// policy. Its errors are infer.ResourceInitFailedError: the resource exists either way.
+// A run that failed by the policy is marked for a re-run (Diff then replaces it). A run whose
+// outcome is not known yet (timeout, cancel, API trouble while polling) is not: the next up
+// calls Update, which waits for that same run instead of starting a second one beside it.
+func waitAndJudge(ctx context.Context, client *ecsclient.Client, state *InvocationState, started time.Time) error {
+	mode := deref(state.RepeatMode)
+	waitCtx, cancel, budget := waitContext(ctx, client, state, started)
+	defer cancel()
+	w := &waiter{client: client, invokeID: state.InvokeID, mode: mode, total: len(state.InstanceIDs)}
+	results, done, err := w.wait(waitCtx, started)
+	if results != nil || state.Results == nil {
+		state.Results = results
+	}
+	if state.Results == nil {
+		state.Results = []InvocationResult{}
+	}
+	state.Status = string(overallStatus(state.Results, mode))
+	state.RerunRequired = false
+	const resume = " The invocation is recorded; the next `pulumi up` waits for this run again " +
+		"(and replaces it if it failed)."
+	switch {
+	case err != nil:
+		return infer.ResourceInitFailedError{Reasons: []string{
+			fmt.Sprintf("waiting for invocation %s: %v.%s", state.InvokeID, err, resume)}}
+	case !done && errors.Is(ctx.Err(), context.Canceled):
+		return infer.ResourceInitFailedError{Reasons: []string{fmt.Sprintf(
+			"cancelled while waiting for invocation %s; it may still be running.%s", state.InvokeID, resume)}}
+	case !done:
+		waited := time.Since(started)
+		if _, ok := ctx.Deadline(); !ok && budget > 0 {
+			waited = budget
+		}
+		msg := timeoutMessage(state, state.Results, waited)
+		if w.lastErr != nil {
+			msg += " The API was still failing when the wait ended: " + w.lastErr.Error() + "."
+		}
+		return infer.ResourceInitFailedError{Reasons: []string{msg + resume}}
+	}
+	if violates(deref(state.FailurePolicy), results, mode, len(state.InstanceIDs)) {
+		state.RerunRequired = true
+		msg := failureMessage(state, failedInstances(results, mode), resultsSecret(state.InvocationArgs))
+		return infer.ResourceInitFailedError{Reasons: []string{msg}}
+	}
+	return nil
+}
+
+// waitContext bounds the wait: by the engine's deadline (customTimeouts) when there is one,
+// else by the run's timeout plus delivery time.
+func waitContext(ctx context.Context, client *ecsclient.Client, state *InvocationState, started time.Time) (
+	context.Context, context.CancelFunc, time.Duration,
+) {
+	timeout := deref(state.Timeout)
+	if _, ok := ctx.Deadline(); !ok && timeout == 0 {
+		// The command's own timeout applies; reading it costs one call, made while the
+		// script starts anyway.
+		timeout = defaultCommandTimeout
+		if cmd, err := client.DescribeCommand(ctx, state.CommandID); err == nil && cmd.Timeout > 0 {
+			timeout = int(cmd.Timeout)
+		}
+	}
+	return boundedWait(ctx, started, timeout, defaultCommandTimeout)
+}
 
 // pollSchedule is the wait before each status read: fast at first, because most scripts
 // finish within a second, then doubling to a cap, because long scripts need no fast polling.
@@ -40,68 +103,38 @@ func pollDelay(n int, d time.Duration) time.Duration {
 	return min(max(d/10, pollSchedule[0]), maxPollInterval)
 }
 
-// Per-instance statuses.
-func terminal(status string) bool {
-	switch status {
-	case "Success", "Failed", "Timeout", "Error", "Invalid", "Aborted", "Cancelled", "Terminated", "Stopped", "Finished":
-		return true
-	}
-	return false
-}
-
-// settled is when waiting ends for one instance: finished, or scheduled for a periodic run.
-func settled(status string, mode RepeatMode) bool {
-	return terminal(status) || (mode == RepeatPeriod && status == "Scheduled")
-}
-
-func succeeded(status string, mode RepeatMode) bool {
-	return status == "Success" || status == "Finished" || (mode == RepeatPeriod && status == "Scheduled")
-}
-
 // waiter polls an invocation until every instance has settled or ctx ends.
 type waiter struct {
 	client   *ecsclient.Client
 	invokeID string
 	mode     RepeatMode
 	total    int
-	// lastStatus is the progress line last shown, so it is only repeated on change.
-	lastStatus string
+	// lastErr is the status read that was still failing when the wait's deadline came.
+	lastErr error
 }
 
 // wait returns the latest results; done is false when ctx ended first.
 func (w *waiter) wait(ctx context.Context, started time.Time) (results []InvocationResult, done bool, err error) {
-	log := p.GetLogger(ctx)
-	for n := 0; ; n++ {
-		next := started.Add(cumulativeDelay(n))
-		if !sleepUntil(ctx, next) {
-			return results, false, nil
-		}
+	verb := "finished"
+	if w.mode == RepeatPeriod {
+		verb = "scheduled"
+	}
+	done, w.lastErr, err = poll(ctx, started, func(ctx context.Context) (bool, string, error) {
 		raw, err := w.client.DescribeInvocationResults(ctx, w.invokeID)
 		if err != nil {
-			if ctx.Err() != nil {
-				return results, false, nil
-			}
-			return results, false, err
+			return false, "", err
 		}
 		results = convertResults(raw)
 		finished := 0
 		for _, r := range results {
-			if settled(r.Status, w.mode) {
+			if InstanceStatus(r.Status).settled(w.mode) {
 				finished++
 			}
 		}
-		if len(results) >= w.total && finished == len(results) {
-			return results, true, nil
-		}
-		verb := "finished"
-		if w.mode == RepeatPeriod {
-			verb = "scheduled"
-		}
-		if line := fmt.Sprintf("%d/%d instances %s", finished, w.total, verb); line != w.lastStatus {
-			log.InfoStatus(line)
-			w.lastStatus = line
-		}
-	}
+		return len(results) >= w.total && finished == len(results),
+			fmt.Sprintf("%d/%d instances %s", finished, w.total, verb), nil
+	})
+	return results, done, err
 }
 
 func cumulativeDelay(n int) time.Duration {
@@ -128,87 +161,11 @@ func sleepUntil(ctx context.Context, t time.Time) bool {
 	}
 }
 
-func convertResults(raw []ecs.InvocationResult) []InvocationResult {
-	out := make([]InvocationResult, 0, len(raw))
-	for _, r := range raw {
-		status := r.InvocationStatus
-		if status == "" {
-			status = r.InvokeRecordStatus
-		}
-		out = append(out, InvocationResult{
-			InstanceID:   r.InstanceId,
-			Status:       status,
-			ExitCode:     int(r.ExitCode),
-			Output:       decodeOutput(r.Output),
-			Dropped:      r.Dropped,
-			ErrorCode:    r.ErrorCode,
-			ErrorInfo:    r.ErrorInfo,
-			StartTime:    r.StartTime,
-			FinishedTime: r.FinishedTime,
-			Repeats:      r.Repeats,
-		})
-	}
-	return out
-}
-
-// decodeOutput turns the service's Base64 output into text; anything that is not Base64
-// text is kept as sent.
-func decodeOutput(s string) string {
-	if s == "" {
-		return ""
-	}
-	raw, err := base64.StdEncoding.DecodeString(s)
-	if err != nil || !utf8.Valid(raw) {
-		return s
-	}
-	return string(raw)
-}
-
-// overallStatus summarizes per-instance statuses the way the service does: in progress while
-// any instance is; then Success, Failed, Stopped or PartialFailed.
-func overallStatus(results []InvocationResult, mode RepeatMode) string {
-	if len(results) == 0 {
-		return "Pending"
-	}
-	var running, pending, scheduled, ok, stopped, failed int
-	for _, r := range results {
-		switch r.Status {
-		case "Running", "Stopping":
-			running++
-		case "Pending":
-			pending++
-		case "Scheduled":
-			scheduled++
-		case "Success", "Finished":
-			ok++
-		case "Cancelled", "Terminated", "Stopped":
-			stopped++
-		default:
-			failed++
-		}
-	}
-	switch {
-	case running > 0:
-		return "Running"
-	case pending > 0:
-		return "Pending"
-	case scheduled > 0 && failed == 0 && stopped == 0:
-		return "Scheduled"
-	case failed == 0 && ok+scheduled > 0:
-		return "Success" // stopped instances do not spoil a success
-	case failed == 0:
-		return "Stopped"
-	case ok+scheduled == 0:
-		return "Failed"
-	}
-	return "PartialFailed"
-}
-
 // failedInstances are the results that did not succeed.
 func failedInstances(results []InvocationResult, mode RepeatMode) []InvocationResult {
 	var out []InvocationResult
 	for _, r := range results {
-		if !succeeded(r.Status, mode) {
+		if !InstanceStatus(r.Status).succeeded(mode) {
 			out = append(out, r)
 		}
 	}
@@ -225,77 +182,4 @@ func violates(policy FailurePolicy, results []InvocationResult, mode RepeatMode,
 		return failed > 0 && failed >= total
 	}
 	return failed > 0
-}
-
-const outputTailLines = 10
-
-// failureMessage lists every failed instance with status, exit code, error code and the
-// tail of its output. Output is left out when results are secret, and parameter values
-// are masked in any case: scripts echo them.
-func failureMessage(st *InvocationState, failed []InvocationResult, hideOutput bool) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "invocation %s of command %s failed on %d of %d instance%s (failurePolicy %s):",
-		st.InvokeID, st.CommandID, len(failed), len(st.InstanceIDs), pluralS(len(st.InstanceIDs)), deref(st.FailurePolicy))
-	for _, r := range failed {
-		fmt.Fprintf(&b, "\n  %s: %s, exit code %d", r.InstanceID, r.Status, r.ExitCode)
-		if r.ErrorCode != "" {
-			fmt.Fprintf(&b, ", error %s", r.ErrorCode)
-		}
-		if r.ErrorInfo != "" {
-			fmt.Fprintf(&b, " (%s)", maskParams(r.ErrorInfo, st.Parameters))
-		}
-		switch {
-		case hideOutput:
-			b.WriteString("\n    (output hidden: results are secret)")
-		case strings.TrimSpace(r.Output) != "":
-			fmt.Fprintf(&b, "\n    last lines of output:")
-			for _, line := range tailLines(maskParams(r.Output, st.Parameters), outputTailLines) {
-				fmt.Fprintf(&b, "\n    | %s", line)
-			}
-		}
-	}
-	b.WriteString("\nThe invocation is recorded; the next `pulumi up` replaces it and runs the command again.")
-	return b.String()
-}
-
-func timeoutMessage(st *InvocationState, results []InvocationResult, waited time.Duration) string {
-	var pending []string
-	finished := 0
-	for _, r := range results {
-		if settled(r.Status, deref(st.RepeatMode)) {
-			finished++
-		} else {
-			pending = append(pending, r.InstanceID+" ("+r.Status+")")
-		}
-	}
-	msg := fmt.Sprintf("invocation %s of command %s did not finish within %s: %d/%d instances finished",
-		st.InvokeID, st.CommandID, waited.Round(time.Second), finished, len(st.InstanceIDs))
-	if len(pending) > 0 {
-		msg += "; still waiting on " + strings.Join(pending, ", ")
-	}
-	return msg + ". Raise customTimeouts.create or the timeout, or set waitForCompletion to false."
-}
-
-func tailLines(s string, n int) []string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return lines
-}
-
-func maskParams(s string, params map[string]string) string {
-	for _, v := range params {
-		if len(v) >= 3 {
-			s = strings.ReplaceAll(s, v, "[secret]")
-		}
-	}
-	return s
-}
-
-func pluralS(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

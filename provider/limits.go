@@ -11,21 +11,20 @@ import (
 
 // Limits of the Cloud Assistant API (see docs: current API values, which the service enforces).
 const (
-	maxCommandNameLen    = 128
-	maxDescriptionLen    = 512
-	maxWorkingDirLen     = 200
-	maxContentBase64     = 18432 // 18 KB after Base64
-	minTimeout           = 10
-	maxTimeout           = 86400
-	minInstances         = 1
-	maxInstances         = 100
-	maxParameterKeys     = 20
-	maxParameterKeyLen   = 64
-	maxUsernameLen       = 255
-	maxTags              = 20
-	maxTagKeyLen         = 128
-	maxTagValueLen       = 128
-	maxClientTokenLength = 64
+	maxCommandNameLen  = 128
+	maxDescriptionLen  = 512
+	maxWorkingDirLen   = 200
+	maxContentBase64   = 18432 // 18 KB after Base64
+	minTimeout         = 10
+	maxTimeout         = 86400
+	minInstances       = 1
+	maxInstances       = 100
+	maxParameterKeys   = 20
+	maxParameterKeyLen = 64
+	maxUsernameLen     = 255
+	maxTags            = 20
+	maxTagKeyLen       = 128
+	maxTagValueLen     = 128
 )
 
 // failures accumulates Check failures: every one names the property path and the limit.

@@ -52,6 +52,7 @@ func New() p.Provider {
 		WithResources(
 			infer.Resource(&Command{}),
 			infer.Resource(&Invocation{}),
+			infer.Resource(&File{}),
 		).
 		WithComponents(
 			infer.ComponentF(NewRunScript),

@@ -34,7 +34,7 @@ func TestOverallStatus(t *testing.T) {
 		{RepeatPeriod, []string{"Scheduled", "Invalid"}, "PartialFailed"},
 	}
 	for _, c := range cases {
-		assert.Equal(t, c.want, overallStatus(rs(c.statuses...), c.mode), "%s %v", c.mode, c.statuses)
+		assert.Equal(t, c.want, string(overallStatus(rs(c.statuses...), c.mode)), "%s %v", c.mode, c.statuses)
 	}
 }
 

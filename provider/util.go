@@ -13,18 +13,12 @@ func deref[T any](v *T) T {
 	return *v
 }
 
+// nilIfEmpty is nil for "": the service sends "" for a value that is not set.
 func nilIfEmpty(s string) *string {
 	if s == "" {
 		return nil
 	}
 	return &s
-}
-
-func emptyNil(s *string) *string {
-	if s == nil || *s == "" {
-		return nil
-	}
-	return s
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -25,9 +25,9 @@ import (
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
 	components "github.com/cloudassistant/pulumi-cloudassistant/examples/components/go/program"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/rig"
 	"github.com/cloudassistant/pulumi-cloudassistant/sdk/go/cloudassistant"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/harness"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/reliability/rig"
 )
 
 // useComponentsEngine skips in -short mode, else builds the provider from this tree into the

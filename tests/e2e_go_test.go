@@ -20,7 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/examples/go/program"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/harness"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
 )
 
 // changedLine is what the test appends to the script to force a replacement.

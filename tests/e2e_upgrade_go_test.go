@@ -17,8 +17,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
 	"github.com/cloudassistant/pulumi-cloudassistant/sdk/go/cloudassistant"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/harness"
 )
 
 // TestProviderUpgradeKeepsResources guards against a provider upgrade replacing every resource.

@@ -20,7 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/examples/go/program"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/harness"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
 )
 
 func main() {

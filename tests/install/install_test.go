@@ -21,8 +21,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/examples/go/program"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/clirig"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/harness"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/clirig"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
 )
 
 func TestPluginInstalledFromReleaseArchive(t *testing.T) {

@@ -1,6 +1,7 @@
 // Shared helpers for the Node.js end-to-end tests: start the emulator binary, read its endpoint
 // line, read its counters, stop it; and make a stack wired to it, as a user would configure one.
 import { ChildProcess, spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -59,8 +60,15 @@ export class Emulator {
         return new Emulator(match[1], instanceIds, proc, dir);
     }
 
+    /** GET /_emulator/stats, signed with the access key secret as the emulator requires
+     *  (emulator/control.go: HMAC-SHA256 of method, path, query and date). */
     async stats(): Promise<Stats> {
-        const resp = await fetch(`${this.url}/_emulator/stats`);
+        const statsPath = "/_emulator/stats";
+        const date = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+        const signature = createHmac("sha256", accessKeySecret).update(`GET\n${statsPath}\n\n${date}`).digest("hex");
+        const resp = await fetch(`${this.url}${statsPath}`, {
+            headers: { "X-Emulator-Date": date, "X-Emulator-Signature": signature },
+        });
         if (!resp.ok) {
             throw new Error(`emulator stats: HTTP ${resp.status}`);
         }

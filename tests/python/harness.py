@@ -1,6 +1,8 @@
 """Shared helpers for the Python end-to-end tests: start the emulator binary, read its endpoint
 line, read its counters, stop it; and make a stack wired to it, as a user would configure one."""
 
+import hashlib
+import hmac
 import json
 import os
 import queue
@@ -8,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 import urllib.request
 from pathlib import Path
 from typing import Callable, List
@@ -57,7 +60,13 @@ class Emulator:
         self.url = first[len("endpoint: "):].strip()
 
     def stats(self) -> dict:
-        with urllib.request.urlopen(f"{self.url}/_emulator/stats", timeout=10) as resp:
+        """GET /_emulator/stats, signed with the access key secret as the emulator requires
+        (emulator/control.go: HMAC-SHA256 of method, path, query and date)."""
+        path, date = "/_emulator/stats", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        signature = hmac.new(ACCESS_KEY_SECRET.encode(), f"GET\n{path}\n\n{date}".encode(), hashlib.sha256).hexdigest()
+        req = urllib.request.Request(f"{self.url}{path}", headers={
+            "X-Emulator-Date": date, "X-Emulator-Signature": signature})
+        with urllib.request.urlopen(req, timeout=10) as resp:
             return json.load(resp)
 
     def stop(self) -> None:

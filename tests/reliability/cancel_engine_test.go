@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/reliability/rig"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/rig"
 )
 
 // TestEngineCancelMidWait: cancelling `pulumi up` (SIGINT to the CLI, as the Automation API

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/reliability/rig"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/rig"
 )
 
 // TestEngineFaults is issue 6's fault scenario through the real engine: `pulumi up` of 50

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/reliability/rig"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/rig"
 )
 
 // secretOutput is what the script prints without the text appearing in the script: it is

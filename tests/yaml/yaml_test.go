@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/clirig"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/harness"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/clirig"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
 )
 
 const changedLine = `echo "second revision"`

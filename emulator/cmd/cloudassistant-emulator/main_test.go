@@ -63,7 +63,10 @@ func TestRunPrintsEndpointFirstAndStops(t *testing.T) {
 	assert.Equal(t, "access-key-id: "+emulator.DefaultAccessKeyID, rest[1])
 	assert.Contains(t, rest[3], "i-emu00000000000002")
 
-	resp, err := http.Get(endpoint + "/_emulator/stats")
+	req, err := http.NewRequest(http.MethodGet, endpoint+"/_emulator/stats", nil)
+	require.NoError(t, err)
+	emulator.SignControl(req, emulator.DefaultAccessKeySecret)
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	_ = resp.Body.Close()
 	assert.Equal(t, 200, resp.StatusCode)

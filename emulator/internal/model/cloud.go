@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/runner"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/store"
 )
 
@@ -45,7 +47,14 @@ type Config struct {
 	DeliveryTimeout time.Duration
 	// MaxHistory is the number of runs kept per instance of a repeating invocation.
 	MaxHistory int
-	// Now is the clock; time.Now when nil.
+	// AgentInstallDelay is how long after InstallCloudAssistant the client comes online.
+	AgentInstallDelay time.Duration
+	// DailyInvokeQuota is the number of InvokeCommand and RunCommand calls the region accepts
+	// per UTC day (DefaultDailyInvokeQuota when zero); then Invocation.ExceedQuota.
+	DailyInvokeQuota int
+	// Clock drives the timers and tells the time; the real clock when nil.
+	Clock clock.Clock
+	// Now is Clock.Now, set by New.
 	Now func() time.Time
 }
 
@@ -61,12 +70,21 @@ type Cloud struct {
 	invocations map[string]*Invocation
 	invOrder    []string          // creation order
 	tokens      map[string]string // idempotency key → invoke id
+	cmdTokens   map[string]string // CreateCommand ClientToken → command id
 	running     map[string]*activeRun
-	timers      map[string]*time.Timer
+	timers      map[string]clock.Timer
+	files       map[string]*FileTask // SendFile tasks
+	fileOrder   []string             // creation order
+	fileTokens  map[string]string    // ClientToken → file task id
 	closing     bool
 	wg          sync.WaitGroup
+	quotaDay    string // the UTC day quotaUsed counts
+	quotaUsed   int
 
 	executions atomic.Int64
+	owner      string        // marks this store's script processes (processes.go)
+	w          *store.Writer // persists invocations, runs and processes off the lock
+	fleet      fleetCounters // per-instance executions and peak concurrency (fleet_stats.go)
 }
 
 type activeRun struct {
@@ -76,9 +94,10 @@ type activeRun struct {
 
 // New loads the state from cfg.Store and resumes schedules.
 func New(cfg Config) (*Cloud, error) {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real()
 	}
+	cfg.Now = cfg.Clock.Now
 	if cfg.OutputLimit == 0 {
 		cfg.OutputLimit = 24 * 1024
 	}
@@ -87,6 +106,9 @@ func New(cfg Config) (*Cloud, error) {
 	}
 	if cfg.DeliveryTimeout <= 0 {
 		cfg.DeliveryTimeout = time.Minute
+	}
+	if cfg.DailyInvokeQuota <= 0 {
+		cfg.DailyInvokeQuota = DefaultDailyInvokeQuota
 	}
 	if cfg.MaxHistory == 0 {
 		cfg.MaxHistory = 100
@@ -99,37 +121,45 @@ func New(cfg Config) (*Cloud, error) {
 		commands:    map[string]*Command{},
 		invocations: map[string]*Invocation{},
 		tokens:      map[string]string{},
+		cmdTokens:   map[string]string{},
 		running:     map[string]*activeRun{},
-		timers:      map[string]*time.Timer{},
+		timers:      map[string]clock.Timer{},
+		files:       map[string]*FileTask{},
+		fileTokens:  map[string]string{},
 	}
 	if p, err := exec.LookPath("bash"); err == nil {
 		c.shell = p
 	}
+	c.w = store.NewWriter(cfg.Store)
+	ok := false
+	defer func() {
+		if !ok {
+			c.w.Close()
+		}
+	}()
 	if err := c.load(); err != nil {
 		return nil, err
 	}
-	now := c.cfg.Now()
-	for i := range cfg.Instances {
-		in := cfg.Instances[i]
-		if _, ok := c.instances[in.ID]; ok || c.released[in.ID] {
-			continue
-		}
-		if in.Created.IsZero() {
-			in.Created = now
-		}
-		in.LastBoot = now
-		c.instances[in.ID] = &in
-		if err := c.save(bucketInstances, in.ID, &in); err != nil {
-			return nil, err
-		}
+	if err := c.loadFileTasks(); err != nil {
+		return nil, err
 	}
-	for id := range c.instances {
-		if err := c.ensureSandbox(id); err != nil {
-			return nil, err
-		}
+	if err := c.loadOwner(); err != nil {
+		return nil, err
+	}
+	if err := c.killLeftovers(); err != nil {
+		return nil, err
+	}
+	now := c.cfg.Now()
+	if err := c.seedInstances(cfg.Instances, now); err != nil {
+		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	for _, in := range c.instances {
+		if !in.AgentInstallAt.IsZero() {
+			c.armAgentInstall(in) // an installation the previous process had begun
+		}
+	}
 	for _, id := range c.invOrder {
 		inv := c.invocations[id]
 		c.recoverInterrupted(inv)
@@ -137,6 +167,7 @@ func New(cfg Config) (*Cloud, error) {
 			c.armSchedule(inv, now)
 		}
 	}
+	ok = true
 	return c, nil
 }
 
@@ -161,6 +192,9 @@ func (c *Cloud) load() error {
 			return err
 		}
 		c.commands[cmd.ID] = &cmd
+		if cmd.ClientToken != "" {
+			c.cmdTokens[cmd.ClientToken] = cmd.ID
+		}
 		return nil
 	}); err != nil {
 		return fmt.Errorf("loading commands: %w", err)
@@ -184,7 +218,7 @@ func (c *Cloud) load() error {
 			c.tokens[inv.ClientToken] = inv.ID
 		}
 	}
-	return nil
+	return c.loadRuns()
 }
 
 // recoverInterrupted records runs that were in flight when the previous process ended.
@@ -218,11 +252,21 @@ func (c *Cloud) Close() {
 		t.Stop()
 	}
 	for _, r := range c.running {
-		r.reason = "shutdown"
+		r.reason = reasonShutdown
 		r.cancel()
 	}
 	c.mu.Unlock()
 	c.wg.Wait()
+	// What the runs left behind: children that left the process group, double forks.
+	runner.KillMarked(c.owner+"/", nil)
+	c.w.Close()
+}
+
+// RunningCount is the number of scripts running now.
+func (c *Cloud) RunningCount() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.running)
 }
 
 // Counts are the numbers the stats endpoint reports.
@@ -231,13 +275,17 @@ type Counts struct {
 	Commands          int
 	Invocations       int
 	ActiveInvocations int
+	// Running is the number of scripts running now; PeakRunning the most ever at once.
+	Running     int
+	PeakRunning int
 }
 
 // Counts reports the current numbers.
 func (c *Cloud) Counts() Counts {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n := Counts{Executions: c.executions.Load(), Invocations: len(c.invocations)}
+	n := Counts{Executions: c.executions.Load(), Invocations: len(c.invocations),
+		Running: len(c.running), PeakRunning: c.fleet.peak}
 	for _, cmd := range c.commands {
 		if !cmd.Hidden {
 			n.Commands++
@@ -259,12 +307,26 @@ func (c *Cloud) save(bucket, key string, v any) error {
 	return c.cfg.Store.Put(bucket, key, b)
 }
 
-// saveInvocation persists inv; a failing disk must not stop the emulated world, so the error
-// is reported on stderr only.
+// saveInvocation persists inv and the records of its runs that changed (history.go), through
+// the writer; a failing disk must not stop the emulated world, so errors go to stderr only.
 func (c *Cloud) saveInvocation(inv *Invocation) {
-	if err := c.save(bucketInvocations, inv.ID, inv); err != nil {
+	err := c.saveLater(bucketInvocations, inv.ID, inv)
+	if err == nil {
+		err = c.saveRuns(inv)
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "emulator: saving invocation %s: %v\n", inv.ID, err)
 	}
+}
+
+// saveLater encodes v now and hands it to the writer, which stores it shortly.
+func (c *Cloud) saveLater(bucket, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	c.w.Put(bucket, key, b)
+	return nil
 }
 
 func (c *Cloud) sandbox(instanceID string) string {

@@ -40,10 +40,7 @@ func (c *Cloud) startRun(inv *Invocation, t *Target) {
 	now := c.cfg.Now().UTC()
 	t.Repeats++
 	run := &Run{Repeat: t.Repeats, Status: StatusPending, Start: now}
-	t.Runs = append(t.Runs, run)
-	if len(t.Runs) > c.cfg.MaxHistory {
-		t.Runs = t.Runs[len(t.Runs)-c.cfg.MaxHistory:]
-	}
+	c.appendRun(inv, t, run)
 	t.Updated = now
 
 	spec, status, code, info := c.prepare(inv, c.instances[t.InstanceID])
@@ -56,12 +53,15 @@ func (c *Cloud) startRun(inv *Invocation, t *Target) {
 		c.settle(inv, t)
 		return
 	}
+	spec.Marker = c.marker(inv, t, run)
+	spec.KillTree = inv.TerminationMode == TerminationProcessTree // every descendant; Process: the group
 	ctx, cancel := context.WithCancel(context.Background())
 	ar := &activeRun{cancel: cancel}
 	c.running[key] = ar
 	run.Status = StatusRunning
 	t.Status = StatusRunning
 	c.executions.Add(1)
+	c.fleet.started(t.InstanceID, len(c.running))
 	c.wg.Add(1)
 	go c.execute(ctx, inv.ID, t.InstanceID, run, ar, spec)
 }
@@ -88,6 +88,9 @@ func (c *Cloud) prepare(inv *Invocation, inst *Instance) (spec runner.Spec, stat
 		if _, err := user.Lookup(inv.Username); err != nil {
 			return spec, StatusFailed, "AccountNotExists", fmt.Sprintf("the user %q does not exist on the instance", inv.Username)
 		}
+	}
+	if err := c.ensureSandbox(inst.ID); err != nil {
+		return spec, StatusError, "ExecutionException", err.Error()
 	}
 	home := filepath.Join(c.sandbox(inst.ID), "root")
 	wd := inv.WorkingDir
@@ -120,7 +123,13 @@ func (c *Cloud) prepare(inv *Invocation, inst *Instance) (spec runner.Spec, stat
 // execute runs the process and records its outcome.
 func (c *Cloud) execute(ctx context.Context, invokeID, instanceID string, run *Run, ar *activeRun, spec runner.Spec) {
 	defer c.wg.Done()
+	pid := 0
+	spec.Started = func(p int) {
+		pid = p
+		c.recordProcess(p, spec.Marker)
+	}
 	res := runner.Run(ctx, spec)
+	c.forgetProcess(pid)
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -130,7 +139,7 @@ func (c *Cloud) execute(ctx context.Context, invokeID, instanceID string, run *R
 	}
 	ar.cancel()
 	run.ExitCode, run.Output, run.Dropped = int64(res.ExitCode), res.Output, res.Dropped
-	run.Finish = res.End.UTC()
+	run.Finish = c.cfg.Now().UTC() // the model's clock, as Start is
 	switch {
 	case res.StartErr != nil:
 		run.Status, run.ErrorCode, run.ErrorInfo = StatusError, "ExecutionException", res.StartErr.Error()
@@ -176,7 +185,7 @@ func (c *Cloud) awaitDelivery(inv *Invocation, t *Target, run *Run) {
 	c.settle(inv, t)
 	key := fmt.Sprintf("delivery/%s/%d", runKey(inv.ID, t.InstanceID), run.Repeat)
 	invokeID, instanceID := inv.ID, t.InstanceID
-	c.timers[key] = time.AfterFunc(c.cfg.DeliveryTimeout, func() {
+	c.timers[key] = c.cfg.Clock.AfterFunc(c.cfg.DeliveryTimeout, func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		delete(c.timers, key)
@@ -199,7 +208,7 @@ func (c *Cloud) awaitDelivery(inv *Invocation, t *Target, run *Run) {
 // ErrorCode and ErrorInfo, and settles t. It does not count as a repeat. Callers hold c.mu.
 func (c *Cloud) endWithoutRun(inv *Invocation, t *Target, status, code, info string) {
 	now := c.cfg.Now().UTC()
-	t.Runs = append(t.Runs, &Run{Repeat: t.Repeats, Status: status, ErrorCode: code, ErrorInfo: info, Start: now, Finish: now})
+	c.appendRun(inv, t, &Run{Repeat: t.Repeats, Status: status, ErrorCode: code, ErrorInfo: info, Start: now, Finish: now})
 	t.Updated = now
 	c.settle(inv, t)
 }

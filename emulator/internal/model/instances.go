@@ -17,19 +17,76 @@ func (c *Cloud) Instances() []Instance {
 	return out
 }
 
-// InstanceActivity counts the invocations that target an instance, and the active ones.
-func (c *Cloud) InstanceActivity(instanceID string) (total, active int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, inv := range c.invocations {
-		if t := inv.target(instanceID); t != nil {
-			total++
-			if isActive(t.Status) {
-				active++
-			}
+// InstanceFilter selects instances; empty fields match everything.
+type InstanceFilter struct {
+	// IDs, when not nil, lists the instances wanted.
+	IDs []string
+	// Status is the exact instance status (Running, Stopped).
+	Status string
+	// Name matches the instance name exactly, or by prefix with a trailing *.
+	Name string
+	// Tags must all be on the instance; a tag with an empty value matches any value.
+	Tags []Tag
+}
+
+func (f InstanceFilter) matches(in *Instance) bool {
+	if f.IDs != nil && !contains(f.IDs, in.ID) {
+		return false
+	}
+	return (f.Status == "" || in.Status == f.Status) && matchName(in.Name, f.Name) && hasTags(in.Tags, f.Tags)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
 		}
 	}
-	return total, active
+	return false
+}
+
+// FindInstances lists the instances that match f, sorted by ID.
+func (c *Cloud) FindInstances(f InstanceFilter) []Instance {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Instance
+	for _, in := range c.instances {
+		if f.matches(in) {
+			out = append(out, *in)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Activity is what DescribeCloudAssistantStatus reports about the tasks of one instance.
+type Activity struct {
+	// Invocations counts the invocations that target the instance; Active the ones still
+	// pending, scheduled or running there.
+	Invocations, Active int
+	// LastInvoked is when a run last started on the instance; zero when none has.
+	LastInvoked time.Time
+}
+
+// InstanceActivity reports the activity of an instance.
+func (c *Cloud) InstanceActivity(instanceID string) Activity {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var a Activity
+	for _, inv := range c.invocations {
+		t := inv.target(instanceID)
+		if t == nil {
+			continue
+		}
+		a.Invocations++
+		if isActive(t.Status) {
+			a.Active++
+		}
+		if r := t.LastRun(); r != nil && r.Start.After(a.LastInvoked) {
+			a.LastInvoked = r.Start
+		}
+	}
+	return a
 }
 
 func (c *Cloud) instance(id string) (*Instance, error) {
@@ -67,6 +124,7 @@ func (c *Cloud) StartInstance(id string) error {
 	if err := c.setStatus(in, InstanceRunning); err != nil {
 		return err
 	}
+	c.finishAgentInstall(in)
 	c.boot(id)
 	return nil
 }
@@ -102,6 +160,7 @@ func (c *Cloud) RebootInstance(id string) error {
 	if err := c.setStatus(in, InstanceRunning); err != nil {
 		return err
 	}
+	c.finishAgentInstall(in)
 	c.boot(id)
 	return nil
 }

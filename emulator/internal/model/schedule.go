@@ -30,7 +30,7 @@ func (c *Cloud) armSchedule(inv *Invocation, after time.Time) {
 		return
 	}
 	id := inv.ID
-	c.timers[id] = time.AfterFunc(next.Sub(c.cfg.Now()), func() { c.fire(id, next) })
+	c.timers[id] = c.cfg.Clock.AfterFunc(next.Sub(c.cfg.Now()), func() { c.fire(id, next) })
 }
 
 // fire runs a Period invocation on its instances and arms the next firing.

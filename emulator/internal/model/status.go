@@ -43,13 +43,13 @@ func OverallStatus(statuses []string) string {
 	}
 	switch {
 	case stopped == len(statuses):
-		return "Stopped"
+		return OverallStopped
 	case failed == 0:
 		return StatusSuccess
 	case success == 0:
 		return StatusFailed
 	default:
-		return "PartialFailed"
+		return OverallPartialFailed
 	}
 }
 
@@ -58,15 +58,15 @@ func OverallStatus(statuses []string) string {
 func LegacyStatus(s string) string {
 	switch s {
 	case StatusPending, StatusScheduled, StatusRunning:
-		return "Running"
+		return LegacyRunning
 	case StatusStopping:
-		return "Stopping"
+		return LegacyStopping
 	case StatusSuccess, StatusFailed:
-		return "Finished"
+		return LegacyFinished
 	case StatusCancelled, StatusTerminated:
-		return "Stopped"
+		return LegacyStopped
 	default:
-		return "Failed"
+		return LegacyFailed
 	}
 }
 
@@ -75,13 +75,13 @@ func LegacyOverallStatus(statuses []string) string {
 	var finished, failed, stopped int
 	for _, s := range statuses {
 		switch LegacyStatus(s) {
-		case "Running":
-			return "Running"
-		case "Stopping":
-			return "Stopping"
-		case "Finished":
+		case LegacyRunning:
+			return LegacyRunning
+		case LegacyStopping:
+			return LegacyStopping
+		case LegacyFinished:
 			finished++
-		case "Stopped":
+		case LegacyStopped:
 			stopped++
 		default:
 			failed++
@@ -89,13 +89,13 @@ func LegacyOverallStatus(statuses []string) string {
 	}
 	switch {
 	case stopped == len(statuses):
-		return "Stopped"
+		return LegacyStopped
 	case failed == 0:
-		return "Finished"
+		return LegacyFinished
 	case finished == 0:
-		return "Failed"
+		return LegacyFailed
 	default:
-		return "PartialFailed"
+		return LegacyPartialFailed
 	}
 }
 
@@ -113,6 +113,16 @@ func (inv *Invocation) Active() bool {
 		}
 	}
 	return false
+}
+
+// LegacyTargetStatus is the legacy status of one instance of inv (InstanceInvokeStatus,
+// InvokeRecordStatus): the legacy form of its status, except that an instance of a periodic
+// task whose schedule is still live stays Running, as the service reports it.
+func (inv *Invocation) LegacyTargetStatus(t *Target, status string) string {
+	if inv.Periodic() && !inv.Stopped && !inv.ScheduleDone && !t.Stopped {
+		return LegacyRunning
+	}
+	return LegacyStatus(status)
 }
 
 func (inv *Invocation) statuses() []string {

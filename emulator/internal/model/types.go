@@ -36,6 +36,22 @@ const (
 	StatusTerminated = "Terminated"
 )
 
+// Overall invocation statuses that are not also per-instance ones.
+const (
+	OverallStopped       = "Stopped"
+	OverallPartialFailed = "PartialFailed"
+)
+
+// Legacy statuses (InvokeStatus, InstanceInvokeStatus, InvokeRecordStatus).
+const (
+	LegacyRunning       = "Running"
+	LegacyStopping      = "Stopping"
+	LegacyFinished      = "Finished"
+	LegacyFailed        = "Failed"
+	LegacyStopped       = "Stopped"
+	LegacyPartialFailed = "PartialFailed"
+)
+
 // Tag is a resource tag.
 type Tag struct {
 	Key   string `json:"key"`
@@ -52,6 +68,8 @@ type Instance struct {
 	// AgentOffline marks an installed client that does not answer: runs stay Pending until
 	// the delivery window passes, then end Aborted with DeliveryTimeout.
 	AgentOffline bool `json:"agentOffline,omitempty"`
+	// AgentInstallAt is when a client that InstallCloudAssistant is installing comes online.
+	AgentInstallAt time.Time `json:"agentInstallAt,omitempty"`
 	// Released marks a released instance; it is kept in the store only so that a restart
 	// does not create it again from the configured instances.
 	Released bool      `json:"released,omitempty"`
@@ -78,6 +96,9 @@ type Command struct {
 	InvokeTimes     int       `json:"invokeTimes"`
 	// Hidden marks a command RunCommand created without KeepCommand: it is not listed.
 	Hidden bool `json:"hidden,omitempty"`
+	// ClientToken and Fingerprint make CreateCommand idempotent.
+	ClientToken string `json:"clientToken,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 // Invocation is one InvokeCommand or RunCommand call and what it did on each instance.
@@ -103,6 +124,8 @@ type Invocation struct {
 	ClientToken        string            `json:"clientToken,omitempty"`
 	Fingerprint        string            `json:"fingerprint,omitempty"`
 	Tags               []Tag             `json:"tags,omitempty"`
+	OssOutputDelivery  string            `json:"ossOutputDelivery,omitempty"`
+	ResourceGroupID    string            `json:"resourceGroupId,omitempty"`
 	Created            time.Time         `json:"created"`
 	// Stopped is set by StopInvocation of the whole invocation: no further runs.
 	Stopped bool `json:"stopped,omitempty"`
@@ -123,12 +146,21 @@ type Target struct {
 	// Stopped is set when StopInvocation named this instance.
 	Stopped bool `json:"stopped,omitempty"`
 	// Repeats counts the runs ever made; Runs may keep fewer (the oldest are dropped).
-	Repeats int    `json:"repeats"`
-	Runs    []*Run `json:"runs,omitempty"`
+	Repeats int `json:"repeats"`
+	// Records counts the run records ever made (Run.Seq); a run that never reached the
+	// instance is a record but not a repeat.
+	Records int `json:"records"`
+	// Runs is the history, oldest first. Each run is its own store record (history.go), so
+	// a periodic run writes one record, not the whole invocation.
+	Runs []*Run `json:"-"`
+	// LegacyRuns reads the history of a state file written before runs had records.
+	LegacyRuns []*Run `json:"runs,omitempty"`
 }
 
 // Run is one execution of the script on one instance.
 type Run struct {
+	// Seq numbers the records of a target, from 1; it keys the run's store record.
+	Seq       int       `json:"seq"`
 	Repeat    int       `json:"repeat"`
 	Status    string    `json:"status"`
 	ExitCode  int64     `json:"exitCode"`
@@ -139,6 +171,10 @@ type Run struct {
 	Start     time.Time `json:"start,omitempty"`
 	Finish    time.Time `json:"finish,omitempty"`
 	Stop      time.Time `json:"stop,omitempty"`
+
+	// saved is set once the run's final state is in the store; from then on its record never
+	// changes, and unless it is the latest run its Output lives only in the store.
+	saved bool
 }
 
 // LastRun is the latest run, or nil.

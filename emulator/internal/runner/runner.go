@@ -1,5 +1,6 @@
 // Package runner executes one script as a child process in its own process group, with a
-// capped combined output, a timeout and a stop signal that kill the whole group.
+// capped combined output, a timeout and a stop signal that kill the group or, on request,
+// every descendant; procs.go finds a run's processes wherever they went.
 package runner
 
 import (
@@ -26,8 +27,15 @@ type Spec struct {
 	// of OutputLimit is the end of the output. The middle is what is dropped, as the Cloud
 	// Assistant agent does (its head is 6,000 bytes).
 	OutputHead int
-	// Started, when set, is called once the process has started.
-	Started func(start time.Time)
+	// Started, when set, is called once the process has started, with its pid.
+	Started func(pid int)
+	// Marker, when set, is put in the child's environment as MarkerVar, so that its
+	// descendants can be found however they detach (see KillMarked).
+	Marker string
+	// KillTree makes a timeout or a stop kill every descendant, including those that left
+	// the process group with setsid (TerminationMode ProcessTree); otherwise only the
+	// process group is killed (TerminationMode Process).
+	KillTree bool
 }
 
 // Result is what an execution produced.
@@ -55,6 +63,9 @@ func Run(ctx context.Context, spec Spec) Result {
 	if cmd.Env == nil {
 		cmd.Env = []string{} // nil would inherit the emulator's environment
 	}
+	if spec.Marker != "" {
+		cmd.Env = append(cmd.Env[:len(cmd.Env):len(cmd.Env)], MarkerVar+"="+spec.Marker)
+	}
 	cmd.Stdout = out
 	cmd.Stderr = out
 	// Its own process group, so that a timeout or a stop also reaches the script's children.
@@ -70,7 +81,7 @@ func Run(ctx context.Context, spec Spec) Result {
 		return res
 	}
 	if spec.Started != nil {
-		spec.Started(res.Start)
+		spec.Started(cmd.Process.Pid)
 	}
 
 	done := make(chan error, 1)
@@ -82,7 +93,13 @@ func Run(ctx context.Context, spec Spec) Result {
 		defer t.Stop()
 		timeout = t.C
 	}
-	kill := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	kill := func() {
+		if spec.KillTree {
+			killTree(cmd.Process.Pid, spec.Marker)
+			return
+		}
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
 
 	var err error
 	select {

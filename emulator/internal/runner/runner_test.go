@@ -2,6 +2,9 @@ package runner
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,10 +13,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+func sh(s string) []string { return []string{"/bin/sh", "-c", s} }
+
 func TestRun(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	sh := func(s string) []string { return []string{"/bin/sh", "-c", s} }
 
 	res := Run(context.Background(), Spec{Argv: sh("echo out; echo err >&2; exit 3"), Dir: dir, OutputLimit: 100})
 	require.NoError(t, res.StartErr)
@@ -32,17 +36,122 @@ func TestRun(t *testing.T) {
 	res = Run(context.Background(), Spec{Argv: sh("echo \"[$SECRET]\"; pwd"), Dir: dir, OutputLimit: 100, Env: []string{"PATH=/usr/bin:/bin"}})
 	assert.Equal(t, "[]\n"+dir+"\n", string(res.Output))
 
-	start := time.Now()
 	res = Run(context.Background(), Spec{Argv: sh("sleep 30 & sleep 30"), Dir: dir, OutputLimit: 100, Timeout: 200 * time.Millisecond})
 	assert.True(t, res.TimedOut)
-	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.False(t, res.Stopped)
+	assert.Equal(t, 137, res.ExitCode, "killed")
 
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(100*time.Millisecond, cancel)
-	res = Run(ctx, Spec{Argv: sh("sleep 30"), Dir: dir, OutputLimit: 100})
+	started := make(chan struct{})
+	go func() { <-started; cancel() }()
+	res = Run(ctx, Spec{Argv: sh("sleep 30"), Dir: dir, OutputLimit: 100, Started: func(int) { close(started) }})
 	assert.True(t, res.Stopped)
+	assert.False(t, res.TimedOut)
 
-	res = Run(context.Background(), Spec{Argv: []string{"/nonexistent/shell"}, Dir: dir})
-	assert.Error(t, res.StartErr)
-	assert.False(t, strings.Contains(string(res.Output), "x"))
+	// A program that cannot start: an error, exit code -1, no output, no time spent.
+	res = Run(context.Background(), Spec{Argv: []string{"/nonexistent/shell"}, Dir: dir, OutputLimit: 100})
+	require.Error(t, res.StartErr)
+	assert.Equal(t, -1, res.ExitCode)
+	assert.Empty(t, res.Output)
+	assert.Equal(t, res.Start, res.End)
+}
+
+// detachScript starts three sleepers that escape a process-group kill in different ways and
+// records their pids in pids: one in a new session (setsid), one double-forked (orphaned),
+// and one plain background child; then it waits.
+const detachScript = `setsid sh -c 'echo setsid=$$ >> pids; exec sleep 300' >/dev/null 2>&1 </dev/null &
+( sh -c 'echo orphan=$$ >> pids; exec sleep 300' >/dev/null 2>&1 </dev/null & )
+sleep 300 >/dev/null 2>&1 </dev/null &
+echo child=$! >> pids
+while [ "$(wc -l < pids)" -lt 3 ]; do sleep 0.01; done
+sleep 300`
+
+// readPids reads the pids a detachScript wrote, by kind: setsid, orphan, child.
+func readPids(t *testing.T, file string) map[string]int {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	pids := map[string]int{}
+	for _, f := range strings.Fields(string(b)) {
+		kind, v, _ := strings.Cut(f, "=")
+		pid, err := strconv.Atoi(v)
+		require.NoError(t, err)
+		pids[kind] = pid
+	}
+	require.Len(t, pids, 3)
+	return pids
+}
+
+func TestKillTree(t *testing.T) {
+	t.Parallel()
+	for _, stop := range []string{"timeout", "stop"} {
+		t.Run(stop, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			spec := Spec{Argv: sh(detachScript), Dir: dir, OutputLimit: 100, KillTree: true, Marker: "test-owner/" + stop,
+				Env: []string{"PATH=/usr/bin:/bin"}}
+			ctx := context.Background()
+			if stop == "timeout" {
+				spec.Timeout = 300 * time.Millisecond
+			} else {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithCancel(ctx)
+				spec.Started = func(int) { go waitAndCancel(dir, cancel) }
+			}
+			res := Run(ctx, spec)
+			assert.True(t, res.TimedOut || res.Stopped)
+			for _, pid := range readPids(t, filepath.Join(dir, "pids")) {
+				assert.False(t, Alive(pid), "pid %d survived", pid)
+			}
+		})
+	}
+}
+
+// waitAndCancel cancels once the script has recorded its three sleepers.
+func waitAndCancel(dir string, cancel context.CancelFunc) {
+	for {
+		if b, err := os.ReadFile(filepath.Join(dir, "pids")); err == nil && len(strings.Fields(string(b))) == 3 {
+			cancel()
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestProcessGroupKillLeavesDetachedUntilKillMarked(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	res := Run(context.Background(), Spec{Argv: sh(detachScript), Dir: dir, OutputLimit: 100, Timeout: 300 * time.Millisecond,
+		Marker: "group-owner/run-1", Env: []string{"PATH=/usr/bin:/bin"}})
+	assert.True(t, res.TimedOut)
+	pids := readPids(t, filepath.Join(dir, "pids"))
+	// The group's SIGKILL is delivered asynchronously: wait for it to land.
+	require.Eventually(t, func() bool { return !Alive(pids["orphan"]) && !Alive(pids["child"]) }, 5*time.Second, time.Millisecond,
+		"the process group is killed, orphans included")
+	assert.True(t, Alive(pids["setsid"]), "TerminationMode Process leaves the child in a new session")
+
+	assert.Zero(t, KillMarked("other-owner/", nil), "another owner's marker does not match")
+	assert.Equal(t, 1, KillMarked("group-owner/", nil))
+	require.Eventually(t, func() bool { return !Alive(pids["setsid"]) }, 5*time.Second, time.Millisecond)
+}
+
+func TestKillMarkedChecksStartTimes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "pid")
+	// No marker: only the recorded pid can find it.
+	go Run(context.Background(), Spec{Argv: sh("echo $$ > pid; exec sleep 300"), Dir: dir, OutputLimit: 10, Timeout: time.Minute})
+	var pid int
+	require.Eventually(t, func() bool {
+		b, err := os.ReadFile(pidFile)
+		if err != nil || !strings.HasSuffix(string(b), "\n") {
+			return false
+		}
+		pid, err = strconv.Atoi(strings.TrimSpace(string(b)))
+		return err == nil && StartTime(pid) != 0
+	}, 5*time.Second, time.Millisecond)
+	assert.Zero(t, KillMarked("nobody/", map[int]uint64{pid: StartTime(pid) + 1}), "a reused pid is left alone")
+	assert.True(t, Alive(pid))
+	assert.Equal(t, 1, KillMarked("nobody/", map[int]uint64{pid: StartTime(pid)}))
+	require.Eventually(t, func() bool { return !Alive(pid) }, 5*time.Second, time.Millisecond)
 }

@@ -14,14 +14,21 @@ type Bolt struct {
 	db *bolt.DB
 }
 
-// OpenBolt opens (creating if needed) the store file state.db in dir.
-func OpenBolt(dir string) (*Bolt, error) {
+// OpenBolt opens (creating if needed) the store file state.db in dir, syncing every write.
+func OpenBolt(dir string) (*Bolt, error) { return openBolt(dir, false) }
+
+// OpenScratch opens a store file in dir, a temporary directory that dies with the process:
+// it keeps large records (run outputs) out of memory, and skips the fsync of every write
+// since nothing has to survive a crash.
+func OpenScratch(dir string) (*Bolt, error) { return openBolt(dir, true) }
+
+func openBolt(dir string, noSync bool) (*Bolt, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating data directory %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, "state.db")
 	// The timeout turns a second emulator on the same directory into an error, not a hang.
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, NoSync: noSync, NoFreelistSync: noSync})
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
@@ -37,6 +44,21 @@ func (b *Bolt) Put(bucket, key string, value []byte) error {
 		}
 		return bk.Put([]byte(key), value)
 	})
+}
+
+// Get implements Store.
+func (b *Bolt) Get(bucket, key string) ([]byte, bool, error) {
+	var out []byte
+	var ok bool
+	err := b.db.View(func(tx *bolt.Tx) error {
+		if bk := tx.Bucket([]byte(bucket)); bk != nil {
+			if v := bk.Get([]byte(key)); v != nil {
+				out, ok = append([]byte(nil), v...), true
+			}
+		}
+		return nil
+	})
+	return out, ok, err
 }
 
 // Delete implements Store.

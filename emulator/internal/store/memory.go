@@ -27,6 +27,14 @@ func (m *Memory) Put(bucket, key string, value []byte) error {
 	return nil
 }
 
+// Get implements Store.
+func (m *Memory) Get(bucket, key string) ([]byte, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.buckets[bucket][key]
+	return v, ok, nil // values are never mutated in place: Put stores a copy
+}
+
 // Delete implements Store.
 func (m *Memory) Delete(bucket, key string) error {
 	m.mu.Lock()

@@ -6,6 +6,8 @@ package store
 type Store interface {
 	// Put creates or replaces the value under key in bucket.
 	Put(bucket, key string, value []byte) error
+	// Get returns the value under key in bucket; ok is false when there is none.
+	Get(bucket, key string) (value []byte, ok bool, err error)
 	// Delete removes key from bucket; a missing key is not an error.
 	Delete(bucket, key string) error
 	// ForEach calls fn for every entry of bucket, in key order.

@@ -26,7 +26,7 @@ func (c *Client) DescribeCommand(ctx context.Context, commandID string) (*ecs.Co
 	req.CommandId = commandID
 	resp := ecs.CreateDescribeCommandsResponse()
 	op := "reading command " + commandID
-	if err := c.Do(ctx, op, req, resp); err != nil {
+	if err := c.read(ctx, op, req, resp); err != nil {
 		return nil, err
 	}
 	for i := range resp.Commands.Command {
@@ -77,7 +77,7 @@ func (c *Client) DescribeInvocation(ctx context.Context, invokeID string) (*ecs.
 	req.InvokeId = invokeID
 	resp := ecs.CreateDescribeInvocationsResponse()
 	op := "reading invocation " + invokeID
-	if err := c.Do(ctx, op, req, resp); err != nil {
+	if err := c.read(ctx, op, req, resp); err != nil {
 		return nil, err
 	}
 	for i := range resp.Invocations.Invocation {
@@ -89,7 +89,7 @@ func (c *Client) DescribeInvocation(ctx context.Context, invokeID string) (*ecs.
 }
 
 // DescribeInvocationResults returns the latest result of every instance of an invocation,
-// all pages. Output stays as the service sends it (Base64); see DecodeOutput.
+// all pages. Output stays as the service sends it (Base64); callers decode it.
 func (c *Client) DescribeInvocationResults(ctx context.Context, invokeID string) ([]ecs.InvocationResult, error) {
 	return c.DescribeInvocationResultsWithHistory(ctx, invokeID, false)
 }

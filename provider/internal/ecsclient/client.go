@@ -3,11 +3,13 @@
 package ecsclient
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
@@ -29,6 +31,12 @@ type Options struct {
 	// Endpoint overrides the ECS endpoint: "ecs.example.com" or "https://…" use HTTPS; only an
 	// explicit "http://…" uses plain HTTP (meant for the emulator).
 	Endpoint string
+	// EndpointSource names the setting Endpoint came from ("cloudassistant:endpoint",
+	// "ALIBABA_CLOUD_ECS_ENDPOINT"), so that an unreachable endpoint is reported with it.
+	EndpointSource string
+	// UnreachableAfter is how long transport errors are retried while the endpoint has never
+	// answered, before the call fails saying so; zero means 10 s.
+	UnreachableAfter time.Duration
 	// UserAgent is appended to the SDK's user agent, e.g. "pulumi-cloudassistant/0.1.0".
 	UserAgent string
 	// Retry is the retry policy; the zero value means DefaultRetry.
@@ -46,6 +54,12 @@ type Client struct {
 	secrets []string
 	// created keeps CreateCommand's retries from adopting a command returned already.
 	created createdIDs
+	// endpoint names the endpoint and the setting that chose it, for "cannot reach" errors.
+	endpoint string
+	// reached is set by the first answer of the service (any status): until then, transport
+	// errors mean a wrong endpoint more likely than an outage.
+	reached          atomic.Bool
+	unreachableAfter time.Duration
 }
 
 // perCallTimeout bounds one HTTP exchange; the ctx deadline shortens it further.
@@ -104,7 +118,8 @@ func New(opts Options) (*Client, error) {
 			secrets = append(secrets, s, url.QueryEscape(s), percentEncode(s), percentEncode(percentEncode(s)))
 		}
 	}
-	return &Client{apis: apis, region: opts.Region, retry: retry, secrets: secrets}, nil
+	return &Client{apis: apis, region: opts.Region, retry: retry, secrets: secrets,
+		endpoint: endpointDescription(opts, host, scheme), unreachableAfter: cmp.Or(opts.UnreachableAfter, unreachableAfter)}, nil
 }
 
 // Region is the region every call targets.
@@ -150,7 +165,12 @@ func parseEndpoint(endpoint string) (host, scheme string, err error) {
 // Do sends one API request with the retry policy. op says what is being done, for errors
 // ("creating command \"x\""). Use it for actions without a typed method below.
 func (c *Client) Do(ctx context.Context, op string, req requests.AcsRequest, resp responses.AcsResponse) error {
-	return c.withRetry(ctx, op, func(ctx context.Context) error { return c.send(ctx, req, resp) })
+	return c.withRetry(ctx, op, mutating, req, func(ctx context.Context) error { return c.send(ctx, req, resp) })
+}
+
+// read is Do for calls that change nothing: inside a Patient ctx they retry until its deadline.
+func (c *Client) read(ctx context.Context, op string, req requests.AcsRequest, resp responses.AcsResponse) error {
+	return c.withRetry(ctx, op, reading, req, func(ctx context.Context) error { return c.send(ctx, req, resp) })
 }
 
 // send runs one exchange, returning early when ctx ends. The SDK takes no ctx, so the
@@ -166,7 +186,11 @@ func (c *Client) send(ctx context.Context, req requests.AcsRequest, resp respons
 		return ctx.Err()
 	}
 	req.SetReadTimeout(timeout)
-	req.SetConnectTimeout(min(timeout, 10*time.Second))
+	connect := 10 * time.Second
+	if !c.reached.Load() {
+		connect = firstConnectTimeout
+	}
+	req.SetConnectTimeout(min(timeout, connect))
 	api, err := c.apis.get()
 	if err != nil {
 		return err

@@ -39,7 +39,7 @@ func (c *Client) CreateCommand(ctx context.Context, req *ecs.CreateCommandReques
 	uncertain := false
 	// Each call of this func is one attempt of withRetry, after its backoff. A failed look-up
 	// is returned as the attempt's error, so withRetry decides whether to try again.
-	err := c.withRetry(ctx, fmt.Sprintf("creating command %q", req.Name), func(ctx context.Context) error {
+	err := c.withRetry(ctx, fmt.Sprintf("creating command %q", req.Name), mutating, req, func(ctx context.Context) error {
 		if uncertain {
 			found, err := c.findCreated(ctx, req, began)
 			if err != nil || found != "" {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 )
 
 // APIError is a failed call: what was being done, the service's code and message, and the
@@ -92,8 +93,9 @@ func Retryable(err error) bool {
 	return errors.As(err, &n)
 }
 
-// wrap turns an SDK error into an *APIError and scrubs secrets from its text.
-func (c *Client) wrap(op string, err error, attempts int) error {
+// wrap turns an SDK error into an *APIError and scrubs secrets (the client's, and the
+// sensitive values of req, which may be nil) from its text.
+func (c *Client) wrap(op string, err error, attempts int, req requests.AcsRequest) error {
 	a := &APIError{Op: op, Attempts: attempts, Err: err}
 	var s *sdkerrors.ServerError
 	var ce *sdkerrors.ClientError
@@ -104,6 +106,10 @@ func (c *Client) wrap(op string, err error, attempts int) error {
 		if a.Message == "" {
 			a.Message = fmt.Sprintf("HTTP %d", s.HttpStatus())
 		}
+		if strings.HasPrefix(s.Recommend(), "InvalidAccessKeySecret") {
+			// The SDK compared both strings to sign: they match, so the secret is wrong.
+			a.Message = "the access key secret does not match the access key id (check accessKeySecret)"
+		}
 	case errors.Is(err, context.DeadlineExceeded):
 		a.Message = "timed out (the operation's deadline passed)"
 	case errors.Is(err, context.Canceled):
@@ -113,7 +119,7 @@ func (c *Client) wrap(op string, err error, attempts int) error {
 	default:
 		a.Message = stripURLs(err)
 	}
-	a.Message = c.scrub(a.Message)
+	a.Message = c.scrubMessage(a.Message, req)
 	return a
 }
 

@@ -33,7 +33,7 @@ func (c *Client) DescribeCommandsByName(ctx context.Context, name string) ([]ecs
 		req.PageNumber = requests.NewInteger(page)
 		req.PageSize = requests.NewInteger(lookupPageSize)
 		resp := ecs.CreateDescribeCommandsResponse()
-		if err := c.Do(ctx, op, req, resp); err != nil {
+		if err := c.read(ctx, op, req, resp); err != nil {
 			return nil, err
 		}
 		got := resp.Commands.Command
@@ -66,7 +66,7 @@ func (c *Client) DescribeInvocationResultsWithHistory(ctx context.Context, invok
 		req.PageNumber = requests.NewInteger(page)
 		req.PageSize = requests.NewInteger(lookupPageSize)
 		resp := ecs.CreateDescribeInvocationResultsResponse()
-		if err := c.Do(ctx, op, req, resp); err != nil {
+		if err := c.read(ctx, op, req, resp); err != nil {
 			return nil, err
 		}
 		got := resp.Invocation.InvocationResults.InvocationResult
@@ -94,7 +94,7 @@ func (c *Client) DescribeCloudAssistantStatus(ctx context.Context, instanceIDs [
 			req.PageNumber = requests.NewInteger(page)
 			req.PageSize = requests.NewInteger(lookupPageSize)
 			resp := ecs.CreateDescribeCloudAssistantStatusResponse()
-			if err := c.Do(ctx, op, req, resp); err != nil {
+			if err := c.read(ctx, op, req, resp); err != nil {
 				return nil, err
 			}
 			got := resp.InstanceCloudAssistantStatusSet.InstanceCloudAssistantStatus

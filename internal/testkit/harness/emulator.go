@@ -101,9 +101,19 @@ func StartEmulator(root string, instanceIDs []string) (*Emulator, error) {
 }
 
 // Stats reads the emulator's counters.
-func (e *Emulator) Stats() (Stats, error) {
+func (e *Emulator) Stats() (Stats, error) { return e.readStats("") }
+
+// StatsPerInstance reads the counters with the executions of every instance.
+func (e *Emulator) StatsPerInstance() (Stats, error) { return e.readStats("?perInstance=true") }
+
+func (e *Emulator) readStats(query string) (Stats, error) {
 	var s Stats
-	resp, err := http.Get(e.URL + "/_emulator/stats")
+	req, err := http.NewRequest(http.MethodGet, e.URL+"/_emulator/stats"+query, nil)
+	if err != nil {
+		return s, err
+	}
+	emulator.SignControl(req, e.AccessKeySecret)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return s, fmt.Errorf("reading emulator stats: %w", err)
 	}

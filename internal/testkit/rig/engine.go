@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
-	"github.com/cloudassistant/pulumi-cloudassistant/tests/harness"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
 )
 
 // ProviderBinary is the plugin name the engine looks up on PATH.

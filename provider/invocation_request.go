@@ -1,0 +1,88 @@
+package provider
+
+// Building the InvokeCommand request, and what the inputs mean for the run.
+
+import (
+	"strings"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+)
+
+func invokeRequest(in InvocationArgs, token string) *ecs.InvokeCommandRequest {
+	r := ecs.CreateInvokeCommandRequest()
+	r.ClientToken = token
+	r.CommandId = in.CommandID
+	ids := append([]string{}, in.InstanceIDs...)
+	r.InstanceId = &ids
+	r.RepeatMode = string(deref(in.RepeatMode))
+	if in.Timed != nil {
+		r.Timed = requests.NewBoolean(*in.Timed)
+	}
+	r.Frequency = strings.TrimSpace(deref(in.Frequency))
+	if len(in.Parameters) > 0 {
+		params := make(map[string]any, len(in.Parameters))
+		for k, v := range in.Parameters {
+			params[k] = v
+		}
+		r.Parameters = params
+	}
+	r.Username = deref(in.Username)
+	r.WindowsPasswordName = deref(in.WindowsPasswordName)
+	if in.Timeout != nil {
+		r.Timeout = requests.NewInteger(*in.Timeout)
+	}
+	r.ContainerId = deref(in.ContainerID)
+	r.ContainerName = deref(in.ContainerName)
+	r.TerminationMode = string(deref(in.TerminationMode))
+	r.Launcher = deref(in.Launcher)
+	r.ResourceGroupId = deref(in.ResourceGroupID)
+	if len(in.Tags) > 0 {
+		tags := make([]ecs.InvokeCommandTag, 0, len(in.Tags))
+		for _, k := range sortedKeys(in.Tags) {
+			tags = append(tags, ecs.InvokeCommandTag{Key: k, Value: in.Tags[k]})
+		}
+		r.Tag = &tags
+	}
+	return r
+}
+
+func effectiveMode(a InvocationArgs) RepeatMode {
+	if deref(a.Timed) && deref(a.Frequency) != "" {
+		return RepeatPeriod
+	}
+	if a.RepeatMode == nil || *a.RepeatMode == "" {
+		return RepeatOnce
+	}
+	return *a.RepeatMode
+}
+
+// active is true for invocations that keep running after Create: schedules and boot hooks.
+func active(a InvocationArgs) bool {
+	switch effectiveMode(a) {
+	case RepeatPeriod, RepeatEveryReboot, RepeatNextRebootOnly:
+		return true
+	}
+	return false
+}
+
+func resultsSecret(a InvocationArgs) bool {
+	if a.SecretResults != nil {
+		return *a.SecretResults
+	}
+	return len(a.Parameters) > 0
+}
+
+func boolOr(v *bool, def bool) bool {
+	if v == nil {
+		return def
+	}
+	return *v
+}
+
+func policyOr(v *FailurePolicy) FailurePolicy {
+	if v == nil || *v == "" {
+		return FailIfAny
+	}
+	return *v
+}

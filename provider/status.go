@@ -1,0 +1,113 @@
+package provider
+
+// The service's status vocabulary and the rules the provider applies to it. Results and state
+// keep statuses as the strings the service sends (a status this provider does not know yet
+// must survive a round trip), so callers convert at the boundary: InstanceStatus(r.Status).
+
+// InstanceStatus is an invocation's status on one instance (InvocationResult.status).
+type InstanceStatus string
+
+// The per-instance statuses.
+const (
+	InstancePending   InstanceStatus = "Pending"
+	InstanceScheduled InstanceStatus = "Scheduled" // a Period run waiting for its next time
+	InstanceRunning   InstanceStatus = "Running"
+	InstanceStopping  InstanceStatus = "Stopping"
+	InstanceSuccess   InstanceStatus = "Success"
+	// InstanceFinished is the legacy name of a finished run, still sent in some fields.
+	InstanceFinished   InstanceStatus = "Finished"
+	InstanceFailed     InstanceStatus = "Failed" // a non-zero exit code
+	InstanceTimeout    InstanceStatus = "Timeout"
+	InstanceError      InstanceStatus = "Error"
+	InstanceInvalid    InstanceStatus = "Invalid"
+	InstanceAborted    InstanceStatus = "Aborted"
+	InstanceCancelled  InstanceStatus = "Cancelled"
+	InstanceTerminated InstanceStatus = "Terminated"
+	InstanceStopped    InstanceStatus = "Stopped"
+)
+
+// terminal is true when the run on this instance has ended, whatever its outcome.
+func (s InstanceStatus) terminal() bool {
+	switch s {
+	case InstanceSuccess, InstanceFailed, InstanceTimeout, InstanceError, InstanceInvalid, InstanceAborted,
+		InstanceCancelled, InstanceTerminated, InstanceStopped, InstanceFinished:
+		return true
+	}
+	return false
+}
+
+// settled is when waiting ends for one instance: finished, or scheduled for a periodic run.
+func (s InstanceStatus) settled(mode RepeatMode) bool {
+	return s.terminal() || (mode == RepeatPeriod && s == InstanceScheduled)
+}
+
+// succeeded is true for a run that counts as a success under the failure policy.
+func (s InstanceStatus) succeeded(mode RepeatMode) bool {
+	return s == InstanceSuccess || s == InstanceFinished || (mode == RepeatPeriod && s == InstanceScheduled)
+}
+
+// InvocationStatus is the overall status of an invocation (Invocation.status).
+type InvocationStatus string
+
+// The overall statuses.
+const (
+	InvocationPending       InvocationStatus = "Pending"
+	InvocationScheduled     InvocationStatus = "Scheduled"
+	InvocationRunning       InvocationStatus = "Running"
+	InvocationStopping      InvocationStatus = "Stopping"
+	InvocationSuccess       InvocationStatus = "Success"
+	InvocationFailed        InvocationStatus = "Failed"
+	InvocationPartialFailed InvocationStatus = "PartialFailed"
+	InvocationStopped       InvocationStatus = "Stopped"
+	// InvocationFinished is the legacy name of a finished invocation (InvokeStatus).
+	InvocationFinished InvocationStatus = "Finished"
+)
+
+// terminal is true when no instance of the invocation runs any more.
+func (s InvocationStatus) terminal() bool {
+	switch s {
+	case InvocationSuccess, InvocationFailed, InvocationPartialFailed, InvocationStopped, InvocationFinished:
+		return true
+	}
+	return false
+}
+
+// overallStatus summarizes per-instance statuses the way the service does: in progress while
+// any instance is; then Success, Failed, Stopped or PartialFailed.
+func overallStatus(results []InvocationResult, mode RepeatMode) InvocationStatus {
+	if len(results) == 0 {
+		return InvocationPending
+	}
+	var running, pending, scheduled, ok, stopped, failed int
+	for _, r := range results {
+		switch InstanceStatus(r.Status) {
+		case InstanceRunning, InstanceStopping:
+			running++
+		case InstancePending:
+			pending++
+		case InstanceScheduled:
+			scheduled++
+		case InstanceSuccess, InstanceFinished:
+			ok++
+		case InstanceCancelled, InstanceTerminated, InstanceStopped:
+			stopped++
+		default:
+			failed++
+		}
+	}
+	switch {
+	case running > 0:
+		return InvocationRunning
+	case pending > 0:
+		return InvocationPending
+	case scheduled > 0 && failed == 0 && stopped == 0:
+		return InvocationScheduled
+	case failed == 0 && ok+scheduled > 0:
+		return InvocationSuccess // stopped instances do not spoil a success
+	case failed == 0:
+		return InvocationStopped
+	case ok+scheduled == 0:
+		return InvocationFailed
+	}
+	return InvocationPartialFailed
+}
