@@ -35,7 +35,7 @@ HOST_ARCH := $(shell $(GO) env GOARCH)
 PLUGIN_ARCHIVE := .state/dist-host/pulumi-resource-cloudassistant-v$(VERSION)-$(HOST_OS)-$(HOST_ARCH).tar.gz
 
 .PHONY: all tools build generate test test-unit sdk-go sdk-nodejs sdk-python sdk-python-dist \
-	test-e2e test-e2e-go test-e2e-nodejs test-e2e-python test-e2e-install dist dist-host print-version \
+	test-e2e test-e2e-go test-e2e-nodejs test-e2e-python test-e2e-install test-e2e-java sdk-java dist dist-host print-version \
 	demo bench lint clean FORCE
 
 all: build
@@ -107,9 +107,11 @@ bin/pulumi-resource-cloudassistant: FORCE
 bin/cloudassistant-emulator: FORCE
 	$(GO) build -o $@ ./emulator/cmd/cloudassistant-emulator
 
-## generate: schema.json and sdk/{go,nodejs,python} from the provider, in-process
-generate:
+## generate: schema.json and sdk/{go,nodejs,python} from the provider, in-process; then sdk/java
+## from schema.json with pulumi-java-gen (tools/java/gen-sdk.sh)
+generate: $(JAVA_TOOLS)
 	$(GO) run ./cmd/generate
+	tools/java/gen-sdk.sh sdk/java $(VERSION)
 
 ## test: every test; tests/run-all.sh times each stage and prints the runners' totals
 test:
@@ -136,6 +138,14 @@ $(NODE_SDK_TGZ): $(shell find sdk/nodejs -maxdepth 2 -type f \( -name '*.ts' -o 
 	cp sdk/nodejs/package.json sdk/nodejs/README.md sdk/nodejs/bin/
 	@mkdir -p bin
 	npm pack ./sdk/nodejs/bin --pack-destination bin --loglevel=error
+
+## sdk-java: sdk/java is what the generator writes today (drift check), compiles with Maven
+## against com.pulumi:pulumi, and is installed into the local Maven repository for examples/java
+sdk-java: $(JAVA_TOOLS)
+	tools/java/gen-sdk.sh .state/java-sdk-check $(VERSION)
+	@diff -r -q -x target sdk/java .state/java-sdk-check || \
+		{ echo "sdk/java is out of date: run \`make generate\` and commit"; exit 1; }
+	cd sdk/java && mvn -B -q --no-transfer-progress install
 
 ## sdk-python: a venv with pulumi==$(PULUMI_VERSION), pytest and the Python SDK, imported once
 sdk-python: $(VENV)/.deps
@@ -184,6 +194,12 @@ test-e2e-install: build tools dist-host
 	CLOUDASSISTANT_PLUGIN_ARCHIVE=$(CURDIR)/$(PLUGIN_ARCHIVE) \
 		$(GO) test -count=1 -v -timeout 20m $(GOTESTFLAGS) ./tests/install/ ./tests/yaml/
 
+## test-e2e-java: examples/java with the plain CLI (`pulumi up`, `destroy`) through
+## pulumi-language-java and Maven, with the plugin installed from the release archive
+test-e2e-java: build tools dist-host sdk-java
+	CLOUDASSISTANT_PLUGIN_ARCHIVE=$(CURDIR)/$(PLUGIN_ARCHIVE) \
+		$(GO) test -count=1 -v -timeout 20m $(GOTESTFLAGS) ./tests/java/
+
 ## demo: the Go example through the engine against a fresh emulator, with its diff, then destroy
 demo: build tools
 	$(GO) run ./cmd/demo
@@ -200,7 +216,7 @@ lint:
 
 ## clean: built binaries, the CLI, SDK build output, the venv and test installs
 clean:
-	rm -rf bin .tools $(VENV) .state sdk/nodejs/bin sdk/nodejs/node_modules \
+	rm -rf bin .tools $(VENV) .state dist sdk/java/target examples/java/target sdk/nodejs/bin sdk/nodejs/node_modules \
 		tests/nodejs/node_modules tests/nodejs/bin
 
 FORCE:
