@@ -8,10 +8,13 @@ import com.pulumi.cloudassistant.inputs.GetAgentStatusArgs;
 import com.pulumi.cloudassistant.inputs.GetAgentStatusPlainArgs;
 import com.pulumi.cloudassistant.inputs.GetCommandArgs;
 import com.pulumi.cloudassistant.inputs.GetCommandPlainArgs;
+import com.pulumi.cloudassistant.inputs.GetInstancesArgs;
+import com.pulumi.cloudassistant.inputs.GetInstancesPlainArgs;
 import com.pulumi.cloudassistant.inputs.GetInvocationArgs;
 import com.pulumi.cloudassistant.inputs.GetInvocationPlainArgs;
 import com.pulumi.cloudassistant.outputs.GetAgentStatusResult;
 import com.pulumi.cloudassistant.outputs.GetCommandResult;
+import com.pulumi.cloudassistant.outputs.GetInstancesResult;
 import com.pulumi.cloudassistant.outputs.GetInvocationResult;
 import com.pulumi.core.Output;
 import com.pulumi.core.TypeShape;
@@ -181,6 +184,104 @@ public final class CloudassistantFunctions {
      */
     public static CompletableFuture<GetCommandResult> getCommandPlain(GetCommandPlainArgs args, InvokeOptions options) {
         return Deployment.getInstance().invokeAsync("cloudassistant:index:getCommand", TypeShape.of(GetCommandResult.class), args, Utilities.withVersion(options));
+    }
+    /**
+     * Lists the instances of the region that match every filter given: tags, status and a name
+     * prefix. Pass its `instanceIds` to an `Invocation` or a `RunScript`, so the program names the
+     * fleet explicitly and `pulumi preview` shows which instances an update adds or removes.
+     * 
+     * The service is read page by page (`DescribeInstances`), so any number of instances is
+     * returned, sorted by ID. With no filter at all, every instance of the region is listed.
+     * 
+     * ## Example
+     * 
+     */
+    public static Output<GetInstancesResult> getInstances() {
+        return getInstances(GetInstancesArgs.Empty, InvokeOptions.Empty);
+    }
+    /**
+     * Lists the instances of the region that match every filter given: tags, status and a name
+     * prefix. Pass its `instanceIds` to an `Invocation` or a `RunScript`, so the program names the
+     * fleet explicitly and `pulumi preview` shows which instances an update adds or removes.
+     * 
+     * The service is read page by page (`DescribeInstances`), so any number of instances is
+     * returned, sorted by ID. With no filter at all, every instance of the region is listed.
+     * 
+     * ## Example
+     * 
+     */
+    public static CompletableFuture<GetInstancesResult> getInstancesPlain() {
+        return getInstancesPlain(GetInstancesPlainArgs.Empty, InvokeOptions.Empty);
+    }
+    /**
+     * Lists the instances of the region that match every filter given: tags, status and a name
+     * prefix. Pass its `instanceIds` to an `Invocation` or a `RunScript`, so the program names the
+     * fleet explicitly and `pulumi preview` shows which instances an update adds or removes.
+     * 
+     * The service is read page by page (`DescribeInstances`), so any number of instances is
+     * returned, sorted by ID. With no filter at all, every instance of the region is listed.
+     * 
+     * ## Example
+     * 
+     */
+    public static Output<GetInstancesResult> getInstances(GetInstancesArgs args) {
+        return getInstances(args, InvokeOptions.Empty);
+    }
+    /**
+     * Lists the instances of the region that match every filter given: tags, status and a name
+     * prefix. Pass its `instanceIds` to an `Invocation` or a `RunScript`, so the program names the
+     * fleet explicitly and `pulumi preview` shows which instances an update adds or removes.
+     * 
+     * The service is read page by page (`DescribeInstances`), so any number of instances is
+     * returned, sorted by ID. With no filter at all, every instance of the region is listed.
+     * 
+     * ## Example
+     * 
+     */
+    public static CompletableFuture<GetInstancesResult> getInstancesPlain(GetInstancesPlainArgs args) {
+        return getInstancesPlain(args, InvokeOptions.Empty);
+    }
+    /**
+     * Lists the instances of the region that match every filter given: tags, status and a name
+     * prefix. Pass its `instanceIds` to an `Invocation` or a `RunScript`, so the program names the
+     * fleet explicitly and `pulumi preview` shows which instances an update adds or removes.
+     * 
+     * The service is read page by page (`DescribeInstances`), so any number of instances is
+     * returned, sorted by ID. With no filter at all, every instance of the region is listed.
+     * 
+     * ## Example
+     * 
+     */
+    public static Output<GetInstancesResult> getInstances(GetInstancesArgs args, InvokeOptions options) {
+        return Deployment.getInstance().invoke("cloudassistant:index:getInstances", TypeShape.of(GetInstancesResult.class), args, Utilities.withVersion(options));
+    }
+    /**
+     * Lists the instances of the region that match every filter given: tags, status and a name
+     * prefix. Pass its `instanceIds` to an `Invocation` or a `RunScript`, so the program names the
+     * fleet explicitly and `pulumi preview` shows which instances an update adds or removes.
+     * 
+     * The service is read page by page (`DescribeInstances`), so any number of instances is
+     * returned, sorted by ID. With no filter at all, every instance of the region is listed.
+     * 
+     * ## Example
+     * 
+     */
+    public static Output<GetInstancesResult> getInstances(GetInstancesArgs args, InvokeOutputOptions options) {
+        return Deployment.getInstance().invoke("cloudassistant:index:getInstances", TypeShape.of(GetInstancesResult.class), args, Utilities.withVersion(options));
+    }
+    /**
+     * Lists the instances of the region that match every filter given: tags, status and a name
+     * prefix. Pass its `instanceIds` to an `Invocation` or a `RunScript`, so the program names the
+     * fleet explicitly and `pulumi preview` shows which instances an update adds or removes.
+     * 
+     * The service is read page by page (`DescribeInstances`), so any number of instances is
+     * returned, sorted by ID. With no filter at all, every instance of the region is listed.
+     * 
+     * ## Example
+     * 
+     */
+    public static CompletableFuture<GetInstancesResult> getInstancesPlain(GetInstancesPlainArgs args, InvokeOptions options) {
+        return Deployment.getInstance().invokeAsync("cloudassistant:index:getInstances", TypeShape.of(GetInstancesResult.class), args, Utilities.withVersion(options));
     }
     /**
      * Reads a Cloud Assistant invocation by `invokeId`: its overall status and each instance&#39;s

@@ -89,6 +89,20 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return Codegen.optional(this.containerName);
     }
     /**
+     * The instances that finished without success, sorted.
+     * 
+     */
+    @Export(name="failedInstanceIds", refs={List.class,String.class}, tree="[0,1]")
+    private Output<List<String>> failedInstanceIds;
+
+    /**
+     * @return The instances that finished without success, sorted.
+     * 
+     */
+    public Output<List<String>> failedInstanceIds() {
+        return this.failedInstanceIds;
+    }
+    /**
      * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
      * 
      */
@@ -117,32 +131,46 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return Codegen.optional(this.frequency);
     }
     /**
-     * The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+     * The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
      * 
      */
     @Export(name="instanceIds", refs={List.class,String.class}, tree="[0,1]")
-    private Output<List<String>> instanceIds;
+    private Output</* @Nullable */ List<String>> instanceIds;
 
     /**
-     * @return The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+     * @return The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
      * 
      */
-    public Output<List<String>> instanceIds() {
-        return this.instanceIds;
+    public Output<Optional<List<String>>> instanceIds() {
+        return Codegen.optional(this.instanceIds);
     }
     /**
-     * The invocation ID (`t-…`), also the resource ID.
+     * The invocation ID (`t-…`) of the first batch, also the resource ID.
      * 
      */
     @Export(name="invokeId", refs={String.class}, tree="[0]")
     private Output<String> invokeId;
 
     /**
-     * @return The invocation ID (`t-…`), also the resource ID.
+     * @return The invocation ID (`t-…`) of the first batch, also the resource ID.
      * 
      */
     public Output<String> invokeId() {
         return this.invokeId;
+    }
+    /**
+     * The invocation ID of every batch (at most 100 instances each), in the order they started; the first is `invokeId`. Import a multi-batch invocation by its first ID (see the docs).
+     * 
+     */
+    @Export(name="invokeIds", refs={List.class,String.class}, tree="[0,1]")
+    private Output<List<String>> invokeIds;
+
+    /**
+     * @return The invocation ID of every batch (at most 100 instances each), in the order they started; the first is `invokeId`. Import a multi-batch invocation by its first ID (see the docs).
+     * 
+     */
+    public Output<List<String>> invokeIds() {
+        return this.invokeIds;
     }
     /**
      * A launcher for the script, overriding the command&#39;s.
@@ -157,6 +185,62 @@ public class Invocation extends com.pulumi.resources.CustomResource {
      */
     public Output<Optional<String>> launcher() {
         return Codegen.optional(this.launcher);
+    }
+    /**
+     * At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+     * 
+     */
+    @Export(name="maxConcurrency", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> maxConcurrency;
+
+    /**
+     * @return At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+     * 
+     */
+    public Output<Optional<String>> maxConcurrency() {
+        return Codegen.optional(this.maxConcurrency);
+    }
+    /**
+     * Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+     * 
+     */
+    @Export(name="maxErrors", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> maxErrors;
+
+    /**
+     * @return Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+     * 
+     */
+    public Output<Optional<String>> maxErrors() {
+        return Codegen.optional(this.maxErrors);
+    }
+    /**
+     * The instances never started because `maxErrors` stopped the rollout.
+     * 
+     */
+    @Export(name="notStartedInstanceIds", refs={List.class,String.class}, tree="[0,1]")
+    private Output<List<String>> notStartedInstanceIds;
+
+    /**
+     * @return The instances never started because `maxErrors` stopped the rollout.
+     * 
+     */
+    public Output<List<String>> notStartedInstanceIds() {
+        return this.notStartedInstanceIds;
+    }
+    /**
+     * How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it.
+     * 
+     */
+    @Export(name="outputBytesPerInstance", refs={Integer.class}, tree="[0]")
+    private Output</* @Nullable */ Integer> outputBytesPerInstance;
+
+    /**
+     * @return How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it.
+     * 
+     */
+    public Output<Optional<Integer>> outputBytesPerInstance() {
+        return Codegen.optional(this.outputBytesPerInstance);
     }
     /**
      * Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
@@ -257,6 +341,20 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return this.status;
     }
     /**
+     * How many instances are in each status (`Success`: 998, `Failed`: 2); `NotStarted` counts those a rollout stopped by `maxErrors` never started.
+     * 
+     */
+    @Export(name="summary", refs={Map.class,String.class,Integer.class}, tree="[0,1,2]")
+    private Output<Map<String,Integer>> summary;
+
+    /**
+     * @return How many instances are in each status (`Success`: 998, `Failed`: 2); `NotStarted` counts those a rollout stopped by `maxErrors` never started.
+     * 
+     */
+    public Output<Map<String,Integer>> summary() {
+        return this.summary;
+    }
+    /**
      * Tags for the invocation (at most 20).
      * 
      */
@@ -269,6 +367,34 @@ public class Invocation extends com.pulumi.resources.CustomResource {
      */
     public Output<Optional<Map<String,String>>> tags() {
         return Codegen.optional(this.tags);
+    }
+    /**
+     * The instances this invocation targets: `instanceIds`, or those `targetTags` resolved to when it was created.
+     * 
+     */
+    @Export(name="targetInstanceIds", refs={List.class,String.class}, tree="[0,1]")
+    private Output<List<String>> targetInstanceIds;
+
+    /**
+     * @return The instances this invocation targets: `instanceIds`, or those `targetTags` resolved to when it was created.
+     * 
+     */
+    public Output<List<String>> targetInstanceIds() {
+        return this.targetInstanceIds;
+    }
+    /**
+     * Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead.
+     * 
+     */
+    @Export(name="targetTags", refs={Map.class,String.class}, tree="[0,1,1]")
+    private Output</* @Nullable */ Map<String,String>> targetTags;
+
+    /**
+     * @return Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead.
+     * 
+     */
+    public Output<Optional<Map<String,String>>> targetTags() {
+        return Codegen.optional(this.targetTags);
     }
     /**
      * What a stop or timeout kills: `Process` or `ProcessTree`.

@@ -100,18 +100,18 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+     * The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
      * 
      */
-    @Import(name="instanceIds", required=true)
-    private Output<List<String>> instanceIds;
+    @Import(name="instanceIds")
+    private @Nullable Output<List<String>> instanceIds;
 
     /**
-     * @return The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+     * @return The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
      * 
      */
-    public Output<List<String>> instanceIds() {
-        return this.instanceIds;
+    public Optional<Output<List<String>>> instanceIds() {
+        return Optional.ofNullable(this.instanceIds);
     }
 
     /**
@@ -127,6 +127,51 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
      */
     public Optional<Output<String>> launcher() {
         return Optional.ofNullable(this.launcher);
+    }
+
+    /**
+     * At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+     * 
+     */
+    @Import(name="maxConcurrency")
+    private @Nullable Output<String> maxConcurrency;
+
+    /**
+     * @return At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+     * 
+     */
+    public Optional<Output<String>> maxConcurrency() {
+        return Optional.ofNullable(this.maxConcurrency);
+    }
+
+    /**
+     * Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+     * 
+     */
+    @Import(name="maxErrors")
+    private @Nullable Output<String> maxErrors;
+
+    /**
+     * @return Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+     * 
+     */
+    public Optional<Output<String>> maxErrors() {
+        return Optional.ofNullable(this.maxErrors);
+    }
+
+    /**
+     * How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it.
+     * 
+     */
+    @Import(name="outputBytesPerInstance")
+    private @Nullable Output<Integer> outputBytesPerInstance;
+
+    /**
+     * @return How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it.
+     * 
+     */
+    public Optional<Output<Integer>> outputBytesPerInstance() {
+        return Optional.ofNullable(this.outputBytesPerInstance);
     }
 
     /**
@@ -202,6 +247,21 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
      */
     public Optional<Output<Map<String,String>>> tags() {
         return Optional.ofNullable(this.tags);
+    }
+
+    /**
+     * Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead.
+     * 
+     */
+    @Import(name="targetTags")
+    private @Nullable Output<Map<String,String>> targetTags;
+
+    /**
+     * @return Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead.
+     * 
+     */
+    public Optional<Output<Map<String,String>>> targetTags() {
+        return Optional.ofNullable(this.targetTags);
     }
 
     /**
@@ -327,11 +387,15 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         this.frequency = $.frequency;
         this.instanceIds = $.instanceIds;
         this.launcher = $.launcher;
+        this.maxConcurrency = $.maxConcurrency;
+        this.maxErrors = $.maxErrors;
+        this.outputBytesPerInstance = $.outputBytesPerInstance;
         this.parameters = $.parameters;
         this.repeatMode = $.repeatMode;
         this.resourceGroupId = $.resourceGroupId;
         this.secretResults = $.secretResults;
         this.tags = $.tags;
+        this.targetTags = $.targetTags;
         this.terminationMode = $.terminationMode;
         this.timed = $.timed;
         this.timeout = $.timeout;
@@ -465,18 +529,18 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+         * @param instanceIds The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
          * 
          * @return builder
          * 
          */
-        public Builder instanceIds(Output<List<String>> instanceIds) {
+        public Builder instanceIds(@Nullable Output<List<String>> instanceIds) {
             $.instanceIds = instanceIds;
             return this;
         }
 
         /**
-         * @param instanceIds The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+         * @param instanceIds The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
          * 
          * @return builder
          * 
@@ -486,7 +550,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+         * @param instanceIds The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
          * 
          * @return builder
          * 
@@ -514,6 +578,69 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
          */
         public Builder launcher(String launcher) {
             return launcher(Output.of(launcher));
+        }
+
+        /**
+         * @param maxConcurrency At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder maxConcurrency(@Nullable Output<String> maxConcurrency) {
+            $.maxConcurrency = maxConcurrency;
+            return this;
+        }
+
+        /**
+         * @param maxConcurrency At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder maxConcurrency(String maxConcurrency) {
+            return maxConcurrency(Output.of(maxConcurrency));
+        }
+
+        /**
+         * @param maxErrors Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder maxErrors(@Nullable Output<String> maxErrors) {
+            $.maxErrors = maxErrors;
+            return this;
+        }
+
+        /**
+         * @param maxErrors Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder maxErrors(String maxErrors) {
+            return maxErrors(Output.of(maxErrors));
+        }
+
+        /**
+         * @param outputBytesPerInstance How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder outputBytesPerInstance(@Nullable Output<Integer> outputBytesPerInstance) {
+            $.outputBytesPerInstance = outputBytesPerInstance;
+            return this;
+        }
+
+        /**
+         * @param outputBytesPerInstance How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder outputBytesPerInstance(Integer outputBytesPerInstance) {
+            return outputBytesPerInstance(Output.of(outputBytesPerInstance));
         }
 
         /**
@@ -619,6 +746,27 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
          */
         public Builder tags(Map<String,String> tags) {
             return tags(Output.of(tags));
+        }
+
+        /**
+         * @param targetTags Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder targetTags(@Nullable Output<Map<String,String>> targetTags) {
+            $.targetTags = targetTags;
+            return this;
+        }
+
+        /**
+         * @param targetTags Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder targetTags(Map<String,String> targetTags) {
+            return targetTags(Output.of(targetTags));
         }
 
         /**
@@ -789,9 +937,6 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         public InvocationArgs build() {
             if ($.commandId == null) {
                 throw new MissingRequiredPropertyException("InvocationArgs", "commandId");
-            }
-            if ($.instanceIds == null) {
-                throw new MissingRequiredPropertyException("InvocationArgs", "instanceIds");
             }
             return $;
         }

@@ -52,18 +52,48 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The instances to run on: 1 to 100 unique IDs.
+     * The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
      * 
      */
-    @Import(name="instanceIds", required=true)
-    private Output<List<String>> instanceIds;
+    @Import(name="instanceIds")
+    private @Nullable Output<List<String>> instanceIds;
 
     /**
-     * @return The instances to run on: 1 to 100 unique IDs.
+     * @return The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
      * 
      */
-    public Output<List<String>> instanceIds() {
-        return this.instanceIds;
+    public Optional<Output<List<String>>> instanceIds() {
+        return Optional.ofNullable(this.instanceIds);
+    }
+
+    /**
+     * At most this many instances run at once: `&#34;10&#34;` or `&#34;25%&#34;`. Defaults to no limit.
+     * 
+     */
+    @Import(name="maxConcurrency")
+    private @Nullable Output<String> maxConcurrency;
+
+    /**
+     * @return At most this many instances run at once: `&#34;10&#34;` or `&#34;25%&#34;`. Defaults to no limit.
+     * 
+     */
+    public Optional<Output<String>> maxConcurrency() {
+        return Optional.ofNullable(this.maxConcurrency);
+    }
+
+    /**
+     * Once more instances than this have failed (`&#34;0&#34;`, `&#34;5&#34;`, `&#34;10%&#34;`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
+     * 
+     */
+    @Import(name="maxErrors")
+    private @Nullable Output<String> maxErrors;
+
+    /**
+     * @return Once more instances than this have failed (`&#34;0&#34;`, `&#34;5&#34;`, `&#34;10%&#34;`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
+     * 
+     */
+    public Optional<Output<String>> maxErrors() {
+        return Optional.ofNullable(this.maxErrors);
     }
 
     /**
@@ -94,6 +124,21 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
      */
     public Output<String> script() {
         return this.script;
+    }
+
+    /**
+     * Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
+     * 
+     */
+    @Import(name="targetTags")
+    private @Nullable Output<Map<String,String>> targetTags;
+
+    /**
+     * @return Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
+     * 
+     */
+    public Optional<Output<Map<String,String>>> targetTags() {
+        return Optional.ofNullable(this.targetTags);
     }
 
     /**
@@ -192,8 +237,11 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         this.agentTimeout = $.agentTimeout;
         this.failurePolicy = $.failurePolicy;
         this.instanceIds = $.instanceIds;
+        this.maxConcurrency = $.maxConcurrency;
+        this.maxErrors = $.maxErrors;
         this.parameters = $.parameters;
         this.script = $.script;
+        this.targetTags = $.targetTags;
         this.timeout = $.timeout;
         this.triggers = $.triggers;
         this.type = $.type;
@@ -263,18 +311,18 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to run on: 1 to 100 unique IDs.
+         * @param instanceIds The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
          * 
          * @return builder
          * 
          */
-        public Builder instanceIds(Output<List<String>> instanceIds) {
+        public Builder instanceIds(@Nullable Output<List<String>> instanceIds) {
             $.instanceIds = instanceIds;
             return this;
         }
 
         /**
-         * @param instanceIds The instances to run on: 1 to 100 unique IDs.
+         * @param instanceIds The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
          * 
          * @return builder
          * 
@@ -284,13 +332,55 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to run on: 1 to 100 unique IDs.
+         * @param instanceIds The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
          * 
          * @return builder
          * 
          */
         public Builder instanceIds(String... instanceIds) {
             return instanceIds(List.of(instanceIds));
+        }
+
+        /**
+         * @param maxConcurrency At most this many instances run at once: `&#34;10&#34;` or `&#34;25%&#34;`. Defaults to no limit.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder maxConcurrency(@Nullable Output<String> maxConcurrency) {
+            $.maxConcurrency = maxConcurrency;
+            return this;
+        }
+
+        /**
+         * @param maxConcurrency At most this many instances run at once: `&#34;10&#34;` or `&#34;25%&#34;`. Defaults to no limit.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder maxConcurrency(String maxConcurrency) {
+            return maxConcurrency(Output.of(maxConcurrency));
+        }
+
+        /**
+         * @param maxErrors Once more instances than this have failed (`&#34;0&#34;`, `&#34;5&#34;`, `&#34;10%&#34;`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder maxErrors(@Nullable Output<String> maxErrors) {
+            $.maxErrors = maxErrors;
+            return this;
+        }
+
+        /**
+         * @param maxErrors Once more instances than this have failed (`&#34;0&#34;`, `&#34;5&#34;`, `&#34;10%&#34;`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder maxErrors(String maxErrors) {
+            return maxErrors(Output.of(maxErrors));
         }
 
         /**
@@ -333,6 +423,27 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
          */
         public Builder script(String script) {
             return script(Output.of(script));
+        }
+
+        /**
+         * @param targetTags Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder targetTags(@Nullable Output<Map<String,String>> targetTags) {
+            $.targetTags = targetTags;
+            return this;
+        }
+
+        /**
+         * @param targetTags Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder targetTags(Map<String,String> targetTags) {
+            return targetTags(Output.of(targetTags));
         }
 
         /**
@@ -472,9 +583,6 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         public RunScriptArgs build() {
-            if ($.instanceIds == null) {
-                throw new MissingRequiredPropertyException("RunScriptArgs", "instanceIds");
-            }
             if ($.script == null) {
                 throw new MissingRequiredPropertyException("RunScriptArgs", "script");
             }

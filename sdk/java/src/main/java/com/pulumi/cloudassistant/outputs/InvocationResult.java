@@ -12,7 +12,7 @@ import java.util.Objects;
 @CustomType
 public final class InvocationResult {
     /**
-     * @return How many bytes of output the service dropped.
+     * @return How many bytes of output were dropped: by the service (it keeps 24 KB) and by `outputBytesPerInstance`.
      * 
      */
     private Integer dropped;
@@ -42,6 +42,11 @@ public final class InvocationResult {
      */
     private String instanceId;
     /**
+     * @return The invocation ID of the batch this instance ran in.
+     * 
+     */
+    private String invokeId;
+    /**
      * @return The script&#39;s output (stdout and stderr), decoded; the service keeps the last 24 KB.
      * 
      */
@@ -64,7 +69,7 @@ public final class InvocationResult {
 
     private InvocationResult() {}
     /**
-     * @return How many bytes of output the service dropped.
+     * @return How many bytes of output were dropped: by the service (it keeps 24 KB) and by `outputBytesPerInstance`.
      * 
      */
     public Integer dropped() {
@@ -104,6 +109,13 @@ public final class InvocationResult {
      */
     public String instanceId() {
         return this.instanceId;
+    }
+    /**
+     * @return The invocation ID of the batch this instance ran in.
+     * 
+     */
+    public String invokeId() {
+        return this.invokeId;
     }
     /**
      * @return The script&#39;s output (stdout and stderr), decoded; the service keeps the last 24 KB.
@@ -149,6 +161,7 @@ public final class InvocationResult {
         private Integer exitCode;
         private String finishedTime;
         private String instanceId;
+        private String invokeId;
         private String output;
         private Integer repeats;
         private String startTime;
@@ -162,6 +175,7 @@ public final class InvocationResult {
     	      this.exitCode = defaults.exitCode;
     	      this.finishedTime = defaults.finishedTime;
     	      this.instanceId = defaults.instanceId;
+    	      this.invokeId = defaults.invokeId;
     	      this.output = defaults.output;
     	      this.repeats = defaults.repeats;
     	      this.startTime = defaults.startTime;
@@ -217,6 +231,14 @@ public final class InvocationResult {
             return this;
         }
         @CustomType.Setter
+        public Builder invokeId(String invokeId) {
+            if (invokeId == null) {
+              throw new MissingRequiredPropertyException("InvocationResult", "invokeId");
+            }
+            this.invokeId = invokeId;
+            return this;
+        }
+        @CustomType.Setter
         public Builder output(String output) {
             if (output == null) {
               throw new MissingRequiredPropertyException("InvocationResult", "output");
@@ -256,6 +278,7 @@ public final class InvocationResult {
             _resultValue.exitCode = exitCode;
             _resultValue.finishedTime = finishedTime;
             _resultValue.instanceId = instanceId;
+            _resultValue.invokeId = invokeId;
             _resultValue.output = output;
             _resultValue.repeats = repeats;
             _resultValue.startTime = startTime;
