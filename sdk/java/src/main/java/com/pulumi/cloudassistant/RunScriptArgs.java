@@ -3,6 +3,7 @@
 
 package com.pulumi.cloudassistant;
 
+import com.pulumi.cloudassistant.inputs.RunScriptFileArgs;
 import com.pulumi.core.Output;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.exceptions.MissingRequiredPropertyException;
@@ -49,6 +50,21 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
      */
     public Optional<Output<String>> failurePolicy() {
         return Optional.ofNullable(this.failurePolicy);
+    }
+
+    /**
+     * Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+     * 
+     */
+    @Import(name="files")
+    private @Nullable Output<List<RunScriptFileArgs>> files;
+
+    /**
+     * @return Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+     * 
+     */
+    public Optional<Output<List<RunScriptFileArgs>>> files() {
+        return Optional.ofNullable(this.files);
     }
 
     /**
@@ -236,6 +252,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     private RunScriptArgs(RunScriptArgs $) {
         this.agentTimeout = $.agentTimeout;
         this.failurePolicy = $.failurePolicy;
+        this.files = $.files;
         this.instanceIds = $.instanceIds;
         this.maxConcurrency = $.maxConcurrency;
         this.maxErrors = $.maxErrors;
@@ -308,6 +325,37 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
          */
         public Builder failurePolicy(String failurePolicy) {
             return failurePolicy(Output.of(failurePolicy));
+        }
+
+        /**
+         * @param files Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder files(@Nullable Output<List<RunScriptFileArgs>> files) {
+            $.files = files;
+            return this;
+        }
+
+        /**
+         * @param files Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder files(List<RunScriptFileArgs> files) {
+            return files(Output.of(files));
+        }
+
+        /**
+         * @param files Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder files(RunScriptFileArgs... files) {
+            return files(List.of(files));
         }
 
         /**
