@@ -10,7 +10,18 @@ import (
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
 )
 
-var _ = (infer.CustomUpdate[CommandArgs, CommandState])((*Command)(nil))
+var (
+	_ = (infer.CustomUpdate[CommandArgs, CommandState])((*Command)(nil))
+	_ = (infer.ExplicitDependencies[CommandArgs, CommandState])((*Command)(nil))
+)
+
+// WireDependencies says which outputs an in-place update can change, so a preview of one
+// shows commandId and creationTime as known (only a replace changes them): without it every
+// output would depend on every input and a description edit would make commandId
+// [unknown], which a preview then shows as a replacement of every Invocation that runs it.
+func (*Command) WireDependencies(f infer.FieldSelector, args *CommandArgs, state *CommandState) {
+	f.OutputField(&state.ParameterNames).DependsOn(f.InputField(&args.CommandContent), f.InputField(&args.EnableParameter))
+}
 
 // Update changes a command in place: name and description (ModifyCommand), tags
 // (UntagResources, TagResources) and resource group (JoinResourceGroup). The command keeps

@@ -271,4 +271,15 @@ func (*Invocation) WireDependencies(f infer.FieldSelector, args *InvocationArgs,
 		f.OutputField(&state.Results).AlwaysSecret()
 	}
 	f.OutputField(&state.Parameters).AlwaysSecret()
+	// What an in-place update can change, for previews: the invocation ID stays (only a
+	// replace changes it); results and the fleet outputs move only when the instances do or
+	// the wait resumes; rerunRequired also follows the failure policy. Everything else shows
+	// as known in a preview of an update, not as [unknown].
+	runs := []infer.InputField{f.InputField(&args.InstanceIDs), f.InputField(&args.TargetTags),
+		f.InputField(&args.WaitForCompletion)}
+	for _, out := range []any{&state.Status, &state.Results, &state.InvokeIDs, &state.TargetInstanceIDs,
+		&state.Summary, &state.FailedInstanceIDs, &state.NotStartedInstanceIDs} {
+		f.OutputField(out).DependsOn(runs...)
+	}
+	f.OutputField(&state.RerunRequired).DependsOn(append(runs, f.InputField(&args.FailurePolicy))...)
 }
