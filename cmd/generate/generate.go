@@ -25,8 +25,8 @@ const (
 	// sdkVersion is the version the SDK manifests carry. It is a constant (not provider.Version,
 	// which the build stamps) so that regenerating on any machine gives identical bytes.
 	sdkVersion = "0.1.0"
-	// pulumiSDKVersion pins the language SDKs to the same release as the CLI and the Go module:
-	// one exact @pulumi/pulumi keeps npm from installing a second copy next to a program's own.
+	// pulumiSDKVersion is the release of the pulumi Go SDK that sdk/go requires (the same as
+	// the CLI and the root module). The Node.js and Python SDKs instead accept a range (below).
 	pulumiSDKVersion  = "3.256.0"
 	typescriptVersion = "~5.9.3"
 	nodeTypesVersion  = "^20"
@@ -110,7 +110,7 @@ func Files(spec schema.PackageSpec) (map[string][]byte, error) {
 }
 
 // bindForSDK binds a copy of the spec with what only the SDK manifests need: a fixed version and
-// exact dependency pins. schema.json keeps the provider's own language options untouched.
+// the dependency ranges. schema.json keeps the provider's own language options untouched.
 func bindForSDK(spec schema.PackageSpec) (*schema.Package, error) {
 	spec.Version = sdkVersion
 	lang := make(map[string]schema.RawMessage, len(spec.Language))
@@ -126,7 +126,10 @@ func bindForSDK(spec schema.PackageSpec) (*schema.Package, error) {
 	if node == nil {
 		node = map[string]any{}
 	}
-	node["dependencies"] = map[string]string{"@pulumi/pulumi": pulumiSDKVersion}
+	// A caret range, the generator's own floor: an exact pin would make npm install a second
+	// copy of @pulumi/pulumi beside the program's own, and registration then fails. (Python's
+	// generator already writes "pulumi>=3.231.0,<4.0.0".)
+	node["dependencies"] = map[string]string{"@pulumi/pulumi": nodejsgen.MinimumValidSDKVersion}
 	node["devDependencies"] = map[string]string{"typescript": typescriptVersion, "@types/node": nodeTypesVersion}
 	node["typescriptVersion"] = typescriptVersion
 	raw, err := json.Marshal(node)
