@@ -24,10 +24,7 @@ const (
 	tool = "pulumi-cloudassistant/cmd/generate"
 	// sdkVersion is the version the SDK manifests carry. It is a constant (not provider.Version,
 	// which the build stamps) so that regenerating on any machine gives identical bytes.
-	sdkVersion = "0.1.0"
-	// pulumiSDKVersion pins the language SDKs to the same release as the CLI and the Go module:
-	// one exact @pulumi/pulumi keeps npm from installing a second copy next to a program's own.
-	pulumiSDKVersion  = "3.256.0"
+	sdkVersion        = "0.1.0"
 	typescriptVersion = "~5.9.3"
 	nodeTypesVersion  = "^20"
 	goModulePath      = "github.com/cloudassistant/pulumi-cloudassistant/sdk/go"
@@ -37,7 +34,8 @@ const (
 var sdkDirs = []string{"sdk/go", "sdk/nodejs", "sdk/python"}
 
 // Generate writes schema.json and sdk/{go,nodejs,python} under root, removing stale files,
-// completes sdk/go/go.sum with `go mod tidy`, and refreshes the README's reference tables.
+// completes sdk/go/go.sum with `go mod tidy`, copies go.mod's Pulumi version into the examples'
+// and tests' manifests, and refreshes the README's reference tables.
 func Generate(ctx context.Context, root string) error {
 	spec, err := Schema(ctx)
 	if err != nil {
@@ -51,6 +49,9 @@ func Generate(ctx context.Context, root string) error {
 		return err
 	}
 	if err := tidyGoSDK(ctx, filepath.Join(root, "sdk", "go")); err != nil {
+		return err
+	}
+	if err := updatePins(root); err != nil {
 		return err
 	}
 	return updateReadme(root, spec)
@@ -126,7 +127,9 @@ func bindForSDK(spec schema.PackageSpec) (*schema.Package, error) {
 	if node == nil {
 		node = map[string]any{}
 	}
-	node["dependencies"] = map[string]string{"@pulumi/pulumi": pulumiSDKVersion}
+	// The language SDKs depend on the same release as the CLI and the Go module (pins.go): one
+	// exact @pulumi/pulumi keeps npm from installing a second copy next to a program's own.
+	node["dependencies"] = map[string]string{"@pulumi/pulumi": pulumiSDKVersion()}
 	node["devDependencies"] = map[string]string{"typescript": typescriptVersion, "@types/node": nodeTypesVersion}
 	node["typescriptVersion"] = typescriptVersion
 	raw, err := json.Marshal(node)
@@ -153,7 +156,7 @@ func goMod() []byte {
 go 1.26
 
 require github.com/pulumi/pulumi/sdk/v3 v%s
-`, goModulePath, pulumiSDKVersion))
+`, goModulePath, pulumiSDKVersion()))
 }
 
 // readme gives the Node.js and Python packages the description users see in their registries.
