@@ -3,6 +3,9 @@ module github.com/cloudassistant/pulumi-cloudassistant
 go 1.26
 
 require (
+	github.com/alibabacloud-go/darabonba-openapi/v2 v2.1.14
+	github.com/alibabacloud-go/ecs-20140526/v7 v7.7.0
+	github.com/alibabacloud-go/tea v1.3.13
 	github.com/aliyun/alibaba-cloud-sdk-go v1.63.107
 	github.com/pulumi/pulumi-go-provider v1.5.0
 	github.com/pulumi/pulumi/pkg/v3 v3.256.0
@@ -11,7 +14,15 @@ require (
 	go.etcd.io/bbolt v1.5.0
 )
 
-require github.com/spf13/cast v1.4.1 // indirect
+require (
+	github.com/alibabacloud-go/alibabacloud-gateway-spi v0.0.5 // indirect
+	github.com/alibabacloud-go/debug v1.0.1 // indirect
+	github.com/alibabacloud-go/tea-utils/v2 v2.0.7 // indirect
+	github.com/aliyun/credentials-go v1.4.5 // indirect
+	github.com/clbanning/mxj/v2 v2.7.0 // indirect
+	github.com/spf13/cast v1.4.1 // indirect
+	github.com/tjfoc/gmsm v1.4.1 // indirect
+)
 
 require (
 	cel.dev/expr v0.25.2 // indirect

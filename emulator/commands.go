@@ -1,6 +1,9 @@
 package emulator
 
 import (
+	"net/http"
+	"strconv"
+
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/model"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/protocol"
 )
@@ -23,11 +26,7 @@ func commandInput(r *protocol.Request, plainByDefault bool, nameRequired bool) (
 	if err != nil {
 		return in, err
 	}
-	plain, err := plainText(r, plainByDefault)
-	if err != nil {
-		return in, err
-	}
-	if in.Content, err = decodeContent(content, plain); err != nil {
+	if in.Content, err = decodeContent(content, plainText(r, plainByDefault)); err != nil {
 		return in, err
 	}
 	if in.Timeout, _, err = int64Param(r, "Timeout"); err != nil {
@@ -38,6 +37,9 @@ func commandInput(r *protocol.Request, plainByDefault bool, nameRequired bool) (
 	}
 	in.Description, in.WorkingDir, in.Launcher = r.Get("Description"), r.Get("WorkingDir"), r.Get("Launcher")
 	in.ResourceGroupID, in.Tags = r.Get("ResourceGroupId"), tags(r)
+	if nameRequired { // CreateCommand's own ClientToken; RunCommand's belongs to the invocation
+		in.ClientToken = r.Get("ClientToken")
+	}
 	return in, nil
 }
 
@@ -58,9 +60,9 @@ func describeCommands(s *Server, r *protocol.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	plain, err := plainText(r, false)
-	if err != nil {
-		return nil, err
+	plain := plainText(r, false)
+	if t := r.Get("Type"); t != "" && t != model.TypeShell && t != model.TypeBat && t != model.TypePowerShell {
+		return nil, protocol.NewError(http.StatusNotFound, "InvalidCommandType.NotFound", "The specified parameter Type "+strconv.Quote(t)+" does not exist; use RunShellScript, RunBatScript or RunPowerShellScript.")
 	}
 	cmds := s.cloud.Commands(model.CommandFilter{
 		ID: r.Get("CommandId"), Name: r.Get("Name"), Type: r.Get("Type"),

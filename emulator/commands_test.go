@@ -163,7 +163,7 @@ func TestDescribeCommandsPaging(t *testing.T) {
 	req := ecs.CreateDescribeCommandsRequest()
 	req.NextToken = "garbage"
 	_, err := c.DescribeCommands(req)
-	requireCode(t, err, "InvalidParam.NextToken", 400)
+	requireCode(t, err, "InvalidParameter.NextToken", 400)
 	req = ecs.CreateDescribeCommandsRequest()
 	req.PageSize = requests.NewInteger(51)
 	_, err = c.DescribeCommands(req)

@@ -169,8 +169,8 @@ func TestOutOfRangePagingIsABadRequest(t *testing.T) {
 		{"PageNumber", "99999999999999999999999", "InvalidParameter"},
 		{"PageSize", "-1", "InvalidParam.PageSize"},
 		{"PageSize", "9223372036854775807", "InvalidParam.PageSize"},
-		{"NextToken", "emu.9223372036854775807", "InvalidParam.NextToken"},
-		{"MaxResults", "9223372036854775807", "InvalidParam.MaxResults"},
+		{"NextToken", "emu.9223372036854775807", "InvalidParameter.NextToken"},
+		{"MaxResults", "9223372036854775807", "InvalidParameter.MaxResults"},
 	} {
 		for _, action := range []string{"DescribeCommands", "DescribeInvocations", "DescribeInvocationResults", "DescribeInstances", "DescribeCloudAssistantStatus"} {
 			req := requests.NewCommonRequest()

@@ -23,7 +23,11 @@ const controlPrefix = "/_emulator/"
 const maxBody = 1 << 20
 
 // idempotentActions take a ClientToken.
-var idempotentActions = map[string]bool{"InvokeCommand": true, "RunCommand": true, "SendFile": true}
+var idempotentActions = map[string]bool{"InvokeCommand": true, "RunCommand": true, "SendFile": true, "CreateCommand": true}
+
+// regionlessActions may come without RegionId: the official Tea SDKs send none for them,
+// and the instance id names the region.
+var regionlessActions = map[string]bool{"StartInstance": true, "StopInstance": true, "RebootInstance": true}
 
 // handler performs one Action and returns the answer body (a JSON object).
 type handler func(s *Server, r *protocol.Request) (any, error)
@@ -125,6 +129,9 @@ func (s *Server) dispatch(w http.ResponseWriter, req *protocol.Request, requestI
 	if !ok {
 		protocol.WriteError(w, requestID, s.hostID, protocol.ErrInvalidAction(req.Action))
 		return
+	}
+	if req.RegionID == "" && regionlessActions[req.Action] {
+		req.RegionID = s.opts.Region
 	}
 	if apiErr := s.checkRegion(req.RegionID); apiErr != nil {
 		protocol.WriteError(w, requestID, s.hostID, apiErr)

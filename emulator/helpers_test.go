@@ -150,3 +150,11 @@ func results(t testing.TB, c *ecs.Client, invokeID string, mod func(*ecs.Describ
 	require.NoError(t, err)
 	return resp.Invocation.InvocationResults.InvocationResult
 }
+
+// mustB64Decode decodes a Base64 answer field.
+func mustB64Decode(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(s)
+	require.NoError(t, err)
+	return b
+}

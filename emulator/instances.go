@@ -13,6 +13,9 @@ import (
 // agentVersion is what DescribeCloudAssistantStatus reports for an installed client.
 const agentVersion = "2.2.3.0"
 
+// maxStatusInstances is the number of InstanceId.N DescribeCloudAssistantStatus takes.
+const maxStatusInstances = 100
+
 func describeInstances(s *Server, r *protocol.Request) (any, error) {
 	p, err := parsePage(r, 10, 100)
 	if err != nil {
@@ -40,12 +43,13 @@ func describeCloudAssistantStatus(s *Server, r *protocol.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	list := r.List("InstanceId")
 	ids := map[string]bool{}
-	for _, id := range r.List("InstanceId") {
+	for _, id := range list {
 		ids[id] = true
 	}
-	if len(ids) > 50 {
-		return nil, protocol.NewError(http.StatusForbidden, "InstanceIds.ExceedLimit", "At most 50 instance IDs may be given.")
+	if len(list) > maxStatusInstances { // InstanceId.N: N is 1 to 100, repeats counted
+		return nil, protocol.NewError(http.StatusForbidden, "InstanceIds.ExceedLimit", "At most 100 instance IDs may be given.")
 	}
 	osType := strings.ToLower(r.Get("OSType"))
 	var rows []cloudAssistantStatusJSON
@@ -53,10 +57,10 @@ func describeCloudAssistantStatus(s *Server, r *protocol.Request) (any, error) {
 		if (len(ids) > 0 && !ids[in.ID]) || (osType != "" && in.OSType != osType) {
 			continue
 		}
-		total, active := s.cloud.InstanceActivity(in.ID)
+		a := s.cloud.InstanceActivity(in.ID)
 		row := cloudAssistantStatusJSON{
 			InstanceId: in.ID, CloudAssistantStatus: "false", OSType: "Linux",
-			InvocationCount: int64(total), ActiveTaskCount: int64(active),
+			InvocationCount: int64(a.Invocations), ActiveTaskCount: int64(a.Active), LastInvokedTime: ts(a.LastInvoked),
 		}
 		if in.OSType == model.OSWindows {
 			row.OSType = "Windows"
@@ -78,6 +82,17 @@ func describeCloudAssistantStatus(s *Server, r *protocol.Request) (any, error) {
 	out := describeCloudAssistantStatusJSON{paging: p.answer(len(rows), next)}
 	out.InstanceCloudAssistantStatusSet.InstanceCloudAssistantStatus = append(make([]cloudAssistantStatusJSON, 0, end-start), rows[start:end]...)
 	return out, nil
+}
+
+func installCloudAssistant(s *Server, r *protocol.Request) (any, error) {
+	ids := r.List("InstanceId")
+	if len(ids) == 0 {
+		return nil, protocol.ErrMissingParameter("InstanceId")
+	}
+	if err := s.cloud.InstallCloudAssistant(ids); err != nil {
+		return nil, err
+	}
+	return empty{}, nil
 }
 
 func instanceAction(do func(string) error) handler {

@@ -12,10 +12,11 @@ func invokeInput(r *protocol.Request) (model.InvokeInput, error) {
 		RepeatMode: r.Get("RepeatMode"), Frequency: r.Get("Frequency"), Parameters: r.Get("Parameters"),
 		Username: r.Get("Username"), Launcher: r.Get("Launcher"), TerminationMode: r.Get("TerminationMode"),
 		ContainerID: r.Get("ContainerId"), ContainerName: r.Get("ContainerName"),
-		ClientToken: r.Get("ClientToken"), Tags: tags(r),
+		ClientToken: r.Get("ClientToken"), Tags: tags(r), WorkingDir: r.Get("WorkingDir"),
+		OssOutputDelivery: r.Get("OssOutputDelivery"), ResourceGroupID: r.Get("ResourceGroupId"),
 	}
-	if len(in.InstanceIDs) == 0 {
-		return in, protocol.ErrMissingParameter("InstanceId")
+	for _, t := range r.TagList("ResourceTag") {
+		in.ResourceTags = append(in.ResourceTags, model.Tag{Key: t.Key, Value: t.Value})
 	}
 	var err error
 	if in.Timed, err = boolParam(r, "Timed"); err != nil {
@@ -67,10 +68,7 @@ func describeInvocations(s *Server, r *protocol.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	plain, err := plainText(r, false)
-	if err != nil {
-		return nil, err
-	}
+	plain := plainText(r, false)
 	includeOutput, err := boolParam(r, "IncludeOutput")
 	if err != nil {
 		return nil, err
@@ -78,7 +76,7 @@ func describeInvocations(s *Server, r *protocol.Request) (any, error) {
 	f := model.InvocationFilter{
 		InvokeID: r.Get("InvokeId"), CommandID: r.Get("CommandId"), CommandName: r.Get("CommandName"),
 		CommandType: r.Get("CommandType"), InstanceID: r.Get("InstanceId"), RepeatMode: r.Get("RepeatMode"),
-		Status: r.Get("InvokeStatus"), Tags: tags(r),
+		Status: r.Get("InvokeStatus"), ResourceGroupID: r.Get("ResourceGroupId"), Tags: tags(r),
 	}
 	if timed, present, err := r.Bool("Timed"); err != nil {
 		return nil, err
@@ -100,10 +98,7 @@ func describeInvocationResults(s *Server, r *protocol.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	plain, err := plainText(r, false)
-	if err != nil {
-		return nil, err
-	}
+	plain := plainText(r, false)
 	history, err := boolParam(r, "IncludeHistory")
 	if err != nil {
 		return nil, err
@@ -111,6 +106,7 @@ func describeInvocationResults(s *Server, r *protocol.Request) (any, error) {
 	results := s.cloud.Results(model.ResultFilter{
 		InvokeID: r.Get("InvokeId"), InstanceID: r.Get("InstanceId"), CommandID: r.Get("CommandId"),
 		RecordStatus: r.Get("InvokeRecordStatus"), IncludeHistory: history, Tags: tags(r),
+		ResourceGroupID: r.Get("ResourceGroupId"),
 	})
 	start, end, next := p.window(len(results))
 	var out describeInvocationResultsJSON
@@ -131,4 +127,35 @@ func stopInvocation(s *Server, r *protocol.Request) (any, error) {
 		return nil, err
 	}
 	return empty{}, nil
+}
+
+func modifyInvocationAttribute(s *Server, r *protocol.Request) (any, error) {
+	id, err := required(r, "InvokeId")
+	if err != nil {
+		return nil, err
+	}
+	p := model.InvocationPatch{
+		InvokeID: id, Frequency: r.Get("Frequency"), Parameters: r.Get("Parameters"),
+		AddInstanceIDs: r.List("InstanceId"),
+	}
+	if c := r.Get("CommandContent"); c != "" {
+		// ModifyInvocationAttribute's ContentEncoding defaults (and falls back) to PlainText.
+		content, err := decodeContent(c, plainText(r, true))
+		if err != nil {
+			return nil, err
+		}
+		p.Content = &content
+	}
+	if v, present, err := r.Bool("EnableParameter"); err != nil {
+		return nil, err
+	} else if present {
+		p.EnableParameter = &v
+	}
+	commandID, err := s.cloud.ModifyInvocationAttribute(p)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		CommandId string `json:"CommandId,omitempty"`
+	}{commandID}, nil
 }

@@ -193,7 +193,7 @@ func TestInvokeErrors(t *testing.T) {
 		status int
 	}{
 		{"no command", func(r *ecs.InvokeCommandRequest) { r.CommandId = "" }, "MissingParameter.CommandId", 400},
-		{"no instance", func(r *ecs.InvokeCommandRequest) { r.InstanceId = nil }, "MissingParameter.InstanceId", 400},
+		{"no instance", func(r *ecs.InvokeCommandRequest) { r.InstanceId = nil }, "MissingParam.InstanceId", 400},
 		{"unknown command", func(r *ecs.InvokeCommandRequest) { r.CommandId = "c-nope" }, "InvalidCmdId.NotFound", 404},
 		{"unknown instance", func(r *ecs.InvokeCommandRequest) { r.InstanceId = &[]string{"i-a", "i-nope"} }, "InvalidInstance.NotFound", 404},
 		{"shell on windows", func(r *ecs.InvokeCommandRequest) { r.InstanceId = &[]string{"i-win"} }, "InvalidInstance.NotMatch", 400},
@@ -202,23 +202,23 @@ func TestInvokeErrors(t *testing.T) {
 		{"bad frequency", func(r *ecs.InvokeCommandRequest) { r.RepeatMode, r.Frequency = "Period", "every day" }, "InvalidParam.Frequency", 400},
 		{"frequency too often", func(r *ecs.InvokeCommandRequest) { r.RepeatMode, r.Frequency = "Period", "*/1 * * * * ?" }, "InvalidParam.Frequency", 400},
 		{"at in the past", func(r *ecs.InvokeCommandRequest) { r.RepeatMode, r.Frequency = "Period", "at(2020-01-01 00:00:00)" }, "InvalidParam.Frequency", 400},
-		{"bad repeat mode", func(r *ecs.InvokeCommandRequest) { r.RepeatMode = "Sometimes" }, "InvalidParam.RepeatMode", 400},
+		{"bad repeat mode", func(r *ecs.InvokeCommandRequest) { r.RepeatMode = "Sometimes" }, "InvalidRepeatMode.NotFound", 404},
 		{"username too long", func(r *ecs.InvokeCommandRequest) { r.Username = strings.Repeat("u", 256) }, "Username.ExceedLimit", 403},
 		{"parameters disabled", func(r *ecs.InvokeCommandRequest) { r.Parameters = map[string]any{"a": "1"} }, "Parameter.Disabled", 400},
 		{"parameter not matched", func(r *ecs.InvokeCommandRequest) {
 			r.CommandId, r.Parameters = param, map[string]any{"a": "1", "b": "2", "c": "3"}
-		}, "Parameter.NotMatched", 400},
+		}, "Parameter.NotMatched", 403},
 		{"parameter missing", func(r *ecs.InvokeCommandRequest) { r.CommandId, r.Parameters = param, map[string]any{"a": "1"} }, "Parameter.MissingValue", 400},
 		{"parameter key too long", func(r *ecs.InvokeCommandRequest) {
 			r.CommandId, r.Parameters = param, map[string]any{strings.Repeat("k", 65): "1"}
-		}, "ParameterKey.ExceedLimit", 400},
+		}, "ParameterKey.ExceedLimit", 403},
 		{"parameter key twice", func(r *ecs.InvokeCommandRequest) {
 			r.CommandId, r.Parameters = param, map[string]any{"a": "1", "A": "1", "b": "2"}
-		}, "ParameterKey.Duplicate", 400},
+		}, "ParameterKey.Duplicate", 403},
 		{"parameter not a string", func(r *ecs.InvokeCommandRequest) {
 			r.CommandId, r.Parameters = param, map[string]any{"a": 1, "b": "2"}
-		}, "ParameterType.NotSupported", 400},
-		{"too many parameters", func(r *ecs.InvokeCommandRequest) { r.CommandId, r.Parameters = param, many }, "ParameterCount.ExceedLimit", 400},
+		}, "ParameterType.NotSupported", 403},
+		{"too many parameters", func(r *ecs.InvokeCommandRequest) { r.CommandId, r.Parameters = param, many }, "ParameterCount.ExceedLimit", 403},
 		{"content and parameters too large", func(r *ecs.InvokeCommandRequest) {
 			r.CommandId, r.Parameters = big, map[string]any{"a": strings.Repeat("v", 2048)}
 		}, "CmdContent.ExceedLimit", 403},
@@ -327,7 +327,7 @@ func TestIdempotency(t *testing.T) {
 
 	req.ClientToken = strings.Repeat("x", 65)
 	_, err = c.InvokeCommand(req)
-	requireCode(t, err, "InvalidParameter.ClientToken", 400)
+	requireCode(t, err, "InvalidClientToken.Malformed", 400)
 }
 
 func TestRunCommand(t *testing.T) {

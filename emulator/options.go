@@ -18,6 +18,8 @@ const (
 	DefaultAccessKeySecret = "emulator-secret"
 	DefaultAccountID       = "1234567890123456"
 	DefaultInstanceCount   = 3
+	// DefaultAgentInstallDelay is how long an InstallCloudAssistant takes by default.
+	DefaultAgentInstallDelay = 5 * time.Second
 )
 
 // Options configures a Server. The zero value is usable: it listens on DefaultListen with
@@ -56,6 +58,15 @@ type Options struct {
 	// instance whose client is installed but offline (Instance.AgentOnline false) before it
 	// ends Aborted with DeliveryTimeout; zero means one minute. FOR TESTS ONLY.
 	DeliveryTimeout time.Duration
+
+	// AgentInstallDelay is how long after InstallCloudAssistant an instance's client comes
+	// online (a reboot completes it at once); zero means DefaultAgentInstallDelay.
+	AgentInstallDelay time.Duration
+
+	// DailyInvokeQuota is how many InvokeCommand and RunCommand calls the region accepts per
+	// UTC day before answering Invocation.ExceedQuota (403); zero means the documented 5,000.
+	// Tests lower it to reach the limit.
+	DailyInvokeQuota int
 
 	// Clock drives the schedules, the delivery window, the latency fault and the times the
 	// model records; the real clock when nil. FOR TESTS: a clock.Fake lets a test advance
@@ -134,6 +145,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.AccountID == "" {
 		o.AccountID = DefaultAccountID
+	}
+	if o.AgentInstallDelay <= 0 {
+		o.AgentInstallDelay = DefaultAgentInstallDelay
 	}
 	if len(o.Instances) == 0 {
 		n := o.InstanceCount

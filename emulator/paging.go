@@ -26,8 +26,14 @@ const maxPageNumber = math.MaxInt32
 const tokenPrefix = "emu."
 
 func parsePage(r *protocol.Request, defSize, maxSize int) (page, error) {
+	// PageNumber/PageSize errors are InvalidParam.*, NextToken/MaxResults ones
+	// InvalidParameter.*, as the reference documents them.
 	bad := func(name, why string) error {
-		return protocol.NewError(http.StatusBadRequest, "InvalidParam."+name, "The parameter "+name+" "+why+".")
+		prefix := "InvalidParam."
+		if name == "NextToken" || name == "MaxResults" {
+			prefix = "InvalidParameter."
+		}
+		return protocol.NewError(http.StatusBadRequest, prefix+name, "The parameter "+name+" "+why+".")
 	}
 	p := page{number: 1, size: defSize}
 	maxResults, hasMax, err := r.Int("MaxResults")

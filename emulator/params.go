@@ -54,17 +54,17 @@ func tags(r *protocol.Request) []model.Tag {
 	return out
 }
 
-// plainText reports whether ContentEncoding asks for plain text; def applies when absent.
-func plainText(r *protocol.Request, def bool) (bool, error) {
+// plainText reports whether ContentEncoding (case-insensitive) asks for plain text. An
+// absent or unknown value falls back to def, as documented: CreateCommand and the Describe
+// calls fall back to Base64, RunCommand and ModifyInvocationAttribute to PlainText.
+func plainText(r *protocol.Request, def bool) bool {
 	switch v := r.Get("ContentEncoding"); {
-	case v == "":
-		return def, nil
 	case strings.EqualFold(v, "PlainText"):
-		return true, nil
+		return true
 	case strings.EqualFold(v, "Base64"):
-		return false, nil
+		return false
 	default:
-		return false, protocol.NewError(http.StatusBadRequest, "InvalidParameter.ContentEncoding", "ContentEncoding must be PlainText or Base64, got "+strconv.Quote(v)+".")
+		return def
 	}
 }
 

@@ -1,12 +1,16 @@
 package emulator
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/protocol"
 )
 
 func TestRestartWithDataDir(t *testing.T) {
@@ -56,4 +60,28 @@ func TestRestartWithDataDir(t *testing.T) {
 	assert.Equal(t, ids[2], resp.Instances.Instance[0].InstanceId)
 	check := mkInvoke(t, c2, mkCommand(t, c2, "ls marker", nil), ids[:1], nil)
 	waitStatus(t, c2, check, 5*time.Second, "Success")
+}
+
+func TestNoncesSurviveARestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	srv, err := New(Options{Listen: "127.0.0.1:0", DataDir: dir})
+	require.NoError(t, err)
+	// A signed request, captured on the wire.
+	p := v1Params(srv)
+	protocol.SignV1(http.MethodPost, p, srv.AccessKeyID(), srv.AccessKeySecret())
+	ok := send(t, postQuery(t, srv, p))
+	require.Equal(t, 200, ok.status, ok.body)
+	require.NoError(t, srv.Close())
+
+	// Replayed against the restarted emulator (same port, so the captured URL works).
+	srv2 := start(t, Options{Listen: strings.TrimPrefix(srv.URL(), "http://"), DataDir: dir})
+	replay := send(t, postQuery(t, srv2, p))
+	assert.Equal(t, 400, replay.status)
+	assert.Equal(t, "SignatureNonceUsed", replay.body["Code"])
+
+	// Without a data directory nothing is kept: the same capture passes a fresh emulator.
+	srv3 := start(t, Options{})
+	fresh := send(t, postQuery(t, srv3, p))
+	assert.Equal(t, 200, fresh.status, fresh.body)
 }

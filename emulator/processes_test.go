@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bufio"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -122,26 +123,30 @@ func TestShutdownKillsWhatRunsLeft(t *testing.T) {
 	requireAllDead(t, running)
 }
 
-// TestCrashedEmulatorHelper is not a test: TestRestartAfterCrashKillsLeftovers runs the test
-// binary with it selected to get an emulator in a process of its own, which it then kills.
-func TestCrashedEmulatorHelper(t *testing.T) {
-	dir := os.Getenv("EMULATOR_CRASH_HELPER_DATA_DIR")
-	if dir == "" {
+// TestEmulatorProcessHelper is not a test: startEmulatorProcess runs the test binary with it
+// selected to get an emulator in a process of its own (to kill it, or to measure its memory).
+func TestEmulatorProcessHelper(t *testing.T) {
+	if os.Getenv("EMULATOR_HELPER") == "" {
 		t.Skip("helper process only")
 	}
-	srv, err := New(Options{Listen: "127.0.0.1:0", DataDir: dir, InstanceCount: 1})
+	opts := Options{Listen: "127.0.0.1:0", DataDir: os.Getenv("EMULATOR_HELPER_DATA_DIR")}
+	opts.InstanceCount, _ = strconv.Atoi(os.Getenv("EMULATOR_HELPER_INSTANCES"))
+	opts.MinScheduleInterval, _ = time.ParseDuration(os.Getenv("EMULATOR_HELPER_MIN_INTERVAL"))
+	srv, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	os.Stdout.WriteString("endpoint: " + srv.URL() + "\n")
-	select {} // until SIGKILL
+	select {} // until killed
 }
 
-func TestRestartAfterCrashKillsLeftovers(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	helper := exec.Command(os.Args[0], "-test.run=^TestCrashedEmulatorHelper$")
-	helper.Env = append(os.Environ(), "EMULATOR_CRASH_HELPER_DATA_DIR="+dir)
+// startEmulatorProcess starts an emulator in a child process (see TestEmulatorProcessHelper),
+// configured by EMULATOR_HELPER_* variables in env, and returns its URL and the process.
+func startEmulatorProcess(t testing.TB, env ...string) (string, *exec.Cmd) {
+	t.Helper()
+	helper := exec.Command(os.Args[0], "-test.run=^TestEmulatorProcessHelper$", "-test.bench=^$")
+	helper.Env = append(append(os.Environ(), "EMULATOR_HELPER=1"), env...)
+	helper.Stderr = os.Stderr
 	out, err := helper.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, helper.Start())
@@ -150,6 +155,14 @@ func TestRestartAfterCrashKillsLeftovers(t *testing.T) {
 	require.True(t, lines.Scan(), "the helper prints its endpoint")
 	url, ok := strings.CutPrefix(lines.Text(), "endpoint: ")
 	require.True(t, ok, lines.Text())
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	return url, helper
+}
+
+func TestRestartAfterCrashKillsLeftovers(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	url, helper := startEmulatorProcess(t, "EMULATOR_HELPER_DATA_DIR="+dir, "EMULATOR_HELPER_INSTANCES=1")
 
 	c := newSDKClient(t, DefaultRegion, DefaultAccessKeyID, DefaultAccessKeySecret)
 	c.Domain = strings.TrimPrefix(url, "http://")

@@ -98,6 +98,10 @@ type invokeInstanceJSON struct {
 	FinishTime           string `json:"FinishTime"`
 	StopTime             string `json:"StopTime"`
 	Timed                bool   `json:"Timed"`
+	OssOutputStatus      string `json:"OssOutputStatus"`
+	OssOutputUri         string `json:"OssOutputUri"`
+	OssOutputErrorCode   string `json:"OssOutputErrorCode"`
+	OssOutputErrorInfo   string `json:"OssOutputErrorInfo"`
 }
 
 type invocationJSON struct {
@@ -122,6 +126,8 @@ type invocationJSON struct {
 	InvokeStatus       string   `json:"InvokeStatus"`
 	CreationTime       string   `json:"CreationTime"`
 	VmCount            int      `json:"VmCount"`
+	OssOutputDelivery  string   `json:"OssOutputDelivery"`
+	ResourceGroupId    string   `json:"ResourceGroupId"`
 	Tags               tagsJSON `json:"Tags"`
 	InvokeInstances    struct {
 		InvokeInstance []invokeInstanceJSON `json:"InvokeInstance"`
@@ -137,7 +143,8 @@ func invocationOf(inv *model.Invocation, includeOutput, plain bool) invocationJS
 		Parameters: parametersJSON(inv.Parameters), Username: inv.Username, Launcher: inv.Launcher,
 		TerminationMode: inv.TerminationMode, ContainerId: inv.ContainerID, ContainerName: inv.ContainerName,
 		InvocationStatus: inv.Status(), InvokeStatus: inv.LegacyStatus(), CreationTime: ts(inv.Created),
-		VmCount: len(inv.Targets), Tags: tagsOf(inv.Tags),
+		VmCount: len(inv.Targets), OssOutputDelivery: inv.OssOutputDelivery, ResourceGroupId: inv.ResourceGroupID,
+		Tags: tagsOf(inv.Tags),
 	}
 	out.InvokeInstances.InvokeInstance = make([]invokeInstanceJSON, 0, len(inv.Targets))
 	for _, t := range inv.Targets {
@@ -146,6 +153,7 @@ func invocationOf(inv *model.Invocation, includeOutput, plain bool) invocationJS
 			Repeats: t.Repeats, ErrorCode: t.ErrorCode, ErrorInfo: t.ErrorInfo,
 			CreationTime: ts(t.Created), UpdateTime: ts(t.Updated), StopTime: ts(t.StopTime), Timed: inv.Timed,
 		}
+		ii.OssOutputStatus, ii.OssOutputUri, ii.OssOutputErrorCode, ii.OssOutputErrorInfo = inv.OssOutput(t, t.Status)
 		if r := t.LastRun(); r != nil {
 			ii.ExitCode, ii.Dropped = r.ExitCode, r.Dropped
 			ii.StartTime, ii.FinishTime = ts(r.Start), ts(r.Finish)
@@ -192,6 +200,11 @@ type invocationResultJSON struct {
 	ContainerId        string   `json:"ContainerId"`
 	ContainerName      string   `json:"ContainerName"`
 	TerminationMode    string   `json:"TerminationMode"`
+	OssOutputDelivery  string   `json:"OssOutputDelivery"`
+	OssOutputStatus    string   `json:"OssOutputStatus"`
+	OssOutputUri       string   `json:"OssOutputUri"`
+	OssOutputErrorCode string   `json:"OssOutputErrorCode"`
+	OssOutputErrorInfo string   `json:"OssOutputErrorInfo"`
 	Tags               tagsJSON `json:"Tags"`
 }
 
@@ -204,6 +217,8 @@ func resultOf(r model.Result, plain bool) invocationResultJSON {
 		FinishedTime: ts(r.Finish), StopTime: ts(r.Stop), Username: r.Username,
 		Launcher: r.Launcher, ContainerId: r.ContainerID, ContainerName: r.ContainerName,
 		TerminationMode: r.TerminationMode, Tags: tagsOf(r.Tags),
+		OssOutputDelivery: r.OssOutputDelivery, OssOutputStatus: r.OssOutputStatus, OssOutputUri: r.OssOutputURI,
+		OssOutputErrorCode: r.OssOutputErrorCode, OssOutputErrorInfo: r.OssOutputErrorInfo,
 	}
 }
 

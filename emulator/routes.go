@@ -12,6 +12,8 @@ var handlers = map[string]handler{
 	"DescribeInvocationResults":    describeInvocationResults,
 	"StopInvocation":               stopInvocation,
 	"DescribeCloudAssistantStatus": describeCloudAssistantStatus,
+	"InstallCloudAssistant":        installCloudAssistant,
+	"ModifyInvocationAttribute":    modifyInvocationAttribute,
 	"DescribeInstances":            describeInstances,
 	"StartInstance":                startInstance,
 	"StopInstance":                 stopInstance,

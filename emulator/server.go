@@ -36,6 +36,7 @@ type Server struct {
 	cloud    *model.Cloud
 	store    store.Store
 	verifier *protocol.Verifier
+	nonces   *store.Writer // with a DataDir, persists the signature nonces (nonces.go)
 	tempDir  string // removed by Close
 	faults   faultState
 	hostID   string
@@ -98,6 +99,12 @@ func New(opts Options) (*Server, error) {
 			return "", false
 		},
 	}
+	if err := s.persistNonces(); err != nil {
+		_ = ln.Close()
+		s.cloud.Close()
+		s.cleanup()
+		return nil, err
+	}
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
 		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout}
 	go func() { _ = s.http.Serve(ln) }()
@@ -144,6 +151,7 @@ func (s *Server) open() error {
 		Region: s.opts.Region, AccountID: s.opts.AccountID, SandboxDir: sandbox, Store: s.store,
 		Instances: instances, MinScheduleInterval: s.opts.MinScheduleInterval,
 		DeliveryTimeout: s.opts.DeliveryTimeout, Clock: s.opts.Clock,
+		AgentInstallDelay: s.opts.AgentInstallDelay, DailyInvokeQuota: s.opts.DailyInvokeQuota,
 	})
 	return err
 }
@@ -265,6 +273,9 @@ func (s *Server) Close() error {
 			err = s.http.Close()
 		}
 		s.cloud.Close()
+		if s.nonces != nil {
+			s.nonces.Close()
+		}
 		s.closeErr = errors.Join(err, s.cleanup())
 	})
 	return s.closeErr

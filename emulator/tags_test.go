@@ -135,7 +135,7 @@ func TestListTagResourcesPages(t *testing.T) {
 	}
 	req.NextToken = "forged"
 	_, err = c.ListTagResources(req)
-	requireCode(t, err, "InvalidParam.NextToken", 400)
+	requireCode(t, err, "InvalidParameter.NextToken", 400)
 }
 
 func TestTagResourcesErrors(t *testing.T) {

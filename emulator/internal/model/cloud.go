@@ -47,6 +47,11 @@ type Config struct {
 	DeliveryTimeout time.Duration
 	// MaxHistory is the number of runs kept per instance of a repeating invocation.
 	MaxHistory int
+	// AgentInstallDelay is how long after InstallCloudAssistant the client comes online.
+	AgentInstallDelay time.Duration
+	// DailyInvokeQuota is the number of InvokeCommand and RunCommand calls the region accepts
+	// per UTC day (DefaultDailyInvokeQuota when zero); then Invocation.ExceedQuota.
+	DailyInvokeQuota int
 	// Clock drives the timers and tells the time; the real clock when nil.
 	Clock clock.Clock
 	// Now is Clock.Now, set by New.
@@ -65,6 +70,7 @@ type Cloud struct {
 	invocations map[string]*Invocation
 	invOrder    []string          // creation order
 	tokens      map[string]string // idempotency key → invoke id
+	cmdTokens   map[string]string // CreateCommand ClientToken → command id
 	running     map[string]*activeRun
 	timers      map[string]clock.Timer
 	files       map[string]*FileTask // SendFile tasks
@@ -72,9 +78,12 @@ type Cloud struct {
 	fileTokens  map[string]string    // ClientToken → file task id
 	closing     bool
 	wg          sync.WaitGroup
+	quotaDay    string // the UTC day quotaUsed counts
+	quotaUsed   int
 
 	executions atomic.Int64
 	owner      string        // marks this store's script processes (processes.go)
+	w          *store.Writer // persists invocations, runs and processes off the lock
 	fleet      fleetCounters // per-instance executions and peak concurrency (fleet_stats.go)
 }
 
@@ -98,6 +107,9 @@ func New(cfg Config) (*Cloud, error) {
 	if cfg.DeliveryTimeout <= 0 {
 		cfg.DeliveryTimeout = time.Minute
 	}
+	if cfg.DailyInvokeQuota <= 0 {
+		cfg.DailyInvokeQuota = DefaultDailyInvokeQuota
+	}
 	if cfg.MaxHistory == 0 {
 		cfg.MaxHistory = 100
 	}
@@ -109,6 +121,7 @@ func New(cfg Config) (*Cloud, error) {
 		commands:    map[string]*Command{},
 		invocations: map[string]*Invocation{},
 		tokens:      map[string]string{},
+		cmdTokens:   map[string]string{},
 		running:     map[string]*activeRun{},
 		timers:      map[string]clock.Timer{},
 		files:       map[string]*FileTask{},
@@ -117,6 +130,13 @@ func New(cfg Config) (*Cloud, error) {
 	if p, err := exec.LookPath("bash"); err == nil {
 		c.shell = p
 	}
+	c.w = store.NewWriter(cfg.Store)
+	ok := false
+	defer func() {
+		if !ok {
+			c.w.Close()
+		}
+	}()
 	if err := c.load(); err != nil {
 		return nil, err
 	}
@@ -135,6 +155,11 @@ func New(cfg Config) (*Cloud, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	for _, in := range c.instances {
+		if !in.AgentInstallAt.IsZero() {
+			c.armAgentInstall(in) // an installation the previous process had begun
+		}
+	}
 	for _, id := range c.invOrder {
 		inv := c.invocations[id]
 		c.recoverInterrupted(inv)
@@ -142,6 +167,7 @@ func New(cfg Config) (*Cloud, error) {
 			c.armSchedule(inv, now)
 		}
 	}
+	ok = true
 	return c, nil
 }
 
@@ -166,6 +192,9 @@ func (c *Cloud) load() error {
 			return err
 		}
 		c.commands[cmd.ID] = &cmd
+		if cmd.ClientToken != "" {
+			c.cmdTokens[cmd.ClientToken] = cmd.ID
+		}
 		return nil
 	}); err != nil {
 		return fmt.Errorf("loading commands: %w", err)
@@ -230,6 +259,7 @@ func (c *Cloud) Close() {
 	c.wg.Wait()
 	// What the runs left behind: children that left the process group, double forks.
 	runner.KillMarked(c.owner+"/", nil)
+	c.w.Close()
 }
 
 // RunningCount is the number of scripts running now.
@@ -277,16 +307,26 @@ func (c *Cloud) save(bucket, key string, v any) error {
 	return c.cfg.Store.Put(bucket, key, b)
 }
 
-// saveInvocation persists inv and the records of its runs that changed (history.go); a failing
-// disk must not stop the emulated world, so the error is reported on stderr only.
+// saveInvocation persists inv and the records of its runs that changed (history.go), through
+// the writer; a failing disk must not stop the emulated world, so errors go to stderr only.
 func (c *Cloud) saveInvocation(inv *Invocation) {
-	err := c.save(bucketInvocations, inv.ID, inv)
+	err := c.saveLater(bucketInvocations, inv.ID, inv)
 	if err == nil {
 		err = c.saveRuns(inv)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "emulator: saving invocation %s: %v\n", inv.ID, err)
 	}
+}
+
+// saveLater encodes v now and hands it to the writer, which stores it shortly.
+func (c *Cloud) saveLater(bucket, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	c.w.Put(bucket, key, b)
+	return nil
 }
 
 func (c *Cloud) sandbox(instanceID string) string {

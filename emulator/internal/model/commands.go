@@ -16,6 +16,8 @@ const (
 	maxInvokeBase64 = 16 * 1024
 	defaultTimeout  = 60
 	maxTimeout      = 86400
+	// maxLauncherLen is the documented 1 KB limit of Launcher.
+	maxLauncherLen = 1024
 )
 
 // CommandInput is what CreateCommand and RunCommand take for the command.
@@ -30,6 +32,9 @@ type CommandInput struct {
 	Launcher        string
 	ResourceGroupID string
 	Tags            []Tag
+	// ClientToken makes CreateCommand idempotent: a retry with the same token and the same
+	// fields answers the command the first call created.
+	ClientToken string
 }
 
 func validType(t string) bool { return t == TypeShell || t == TypeBat || t == TypePowerShell }
@@ -39,7 +44,7 @@ func (c *Cloud) buildCommand(in CommandInput) (*Command, error) {
 	if !validType(in.Type) {
 		return nil, notFound("InvalidCmdType.NotFound", "The command type %q does not exist; use RunShellScript, RunBatScript or RunPowerShellScript.", in.Type)
 	}
-	if err := checkCommandFields(&in.Name, &in.Description, &in.Content, &in.WorkingDir, &in.Timeout); err != nil {
+	if err := checkCommandFields(&in.Name, &in.Description, &in.Content, &in.WorkingDir, &in.Timeout, &in.Launcher); err != nil {
 		return nil, err
 	}
 	var names []string
@@ -62,7 +67,7 @@ func (c *Cloud) buildCommand(in CommandInput) (*Command, error) {
 }
 
 // checkCommandFields validates the fields CreateCommand and ModifyCommand share; nil skips one.
-func checkCommandFields(name, desc, content, workingDir *string, timeout *int64) error {
+func checkCommandFields(name, desc, content, workingDir *string, timeout *int64, launcher *string) error {
 	if name != nil && len([]rune(*name)) > maxNameLen {
 		return forbidden("CmdName.ExceedLimit", "The command name has %d characters; at most %d are allowed.", len([]rune(*name)), maxNameLen)
 	}
@@ -77,20 +82,61 @@ func checkCommandFields(name, desc, content, workingDir *string, timeout *int64)
 	if workingDir != nil && len(*workingDir) > maxWorkingDirLen {
 		return badRequest("InvalidParameter.WorkingDir", "The working directory has %d characters; at most %d are allowed.", len(*workingDir), maxWorkingDirLen)
 	}
-	if timeout != nil && (*timeout < 0 || *timeout > maxTimeout) {
-		return badRequest("InvalidParameter.Timeout", "Timeout must be between 1 and %d seconds.", maxTimeout)
+	if timeout != nil {
+		if err := checkTimeout(*timeout); err != nil {
+			return err
+		}
+	}
+	if launcher != nil {
+		return checkLauncher(*launcher)
 	}
 	return nil
 }
 
-// CreateCommand stores a new command.
+// checkTimeout validates a Timeout in seconds; 0 means the default.
+func checkTimeout(t int64) error {
+	if t < 0 {
+		return badRequest("InvalidParameter.Timeout", "Timeout must be between 1 and %d seconds.", maxTimeout)
+	}
+	if t > maxTimeout {
+		return forbidden("InvalidTimeout.ExceedLimit", "Timeout is %d seconds; at most %d are allowed.", t, maxTimeout)
+	}
+	return nil
+}
+
+func checkLauncher(l string) error {
+	if len(l) > maxLauncherLen {
+		return forbidden("InvalidLauncher.LengthLimitExceeded", "Launcher has %d bytes; at most %d (1 KB) are allowed.", len(l), maxLauncherLen)
+	}
+	return nil
+}
+
+// CreateCommand stores a new command. A ClientToken seen before answers the command it
+// created, or IdempotentParameterMismatch when the other fields differ.
 func (c *Cloud) CreateCommand(in CommandInput) (*Command, error) {
+	if err := checkToken(in.ClientToken); err != nil {
+		return nil, err
+	}
 	cmd, err := c.buildCommand(in)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if in.ClientToken != "" {
+		cmd.ClientToken, cmd.Fingerprint = in.ClientToken, fingerprint("command", in)
+		if id, ok := c.cmdTokens[in.ClientToken]; ok {
+			prev, exists := c.commands[id]
+			switch {
+			case exists && prev.Fingerprint != cmd.Fingerprint:
+				return nil, forbidden("IdempotentParameterMismatch", "The ClientToken %q was used before with other parameters.", in.ClientToken)
+			case exists:
+				cp := *prev
+				return &cp, nil
+			}
+		}
+		c.cmdTokens[in.ClientToken] = cmd.ID
+	}
 	c.commands[cmd.ID] = cmd
 	if err := c.save(bucketCommands, cmd.ID, cmd); err != nil {
 		delete(c.commands, cmd.ID)
@@ -113,7 +159,7 @@ type CommandPatch struct {
 
 // ModifyCommand changes a command; invocations already made keep what they ran.
 func (c *Cloud) ModifyCommand(p CommandPatch) error {
-	if err := checkCommandFields(p.Name, p.Description, p.Content, p.WorkingDir, p.Timeout); err != nil {
+	if err := checkCommandFields(p.Name, p.Description, p.Content, p.WorkingDir, p.Timeout, p.Launcher); err != nil {
 		return err
 	}
 	c.mu.Lock()
@@ -183,7 +229,7 @@ func (c *Cloud) Commands(f CommandFilter) []Command {
 	var out []Command
 	for _, cmd := range c.commands {
 		if cmd.Hidden || (f.ID != "" && cmd.ID != f.ID) || (f.Type != "" && cmd.Type != f.Type) ||
-			(f.Description != "" && cmd.Description != f.Description) || !matchName(cmd.Name, f.Name) ||
+			!matchName(cmd.Description, f.Description) || !matchName(cmd.Name, f.Name) ||
 			!hasTags(cmd.Tags, f.Tags) {
 			continue
 		}

@@ -3,7 +3,6 @@ package model
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 )
@@ -48,9 +47,7 @@ func (c *Cloud) appendRun(inv *Invocation, t *Target, run *Run) {
 		drop++
 	}
 	for _, old := range t.Runs[:drop] {
-		if err := c.cfg.Store.Delete(bucketRuns, runRecordKey(inv.ID, t.InstanceID, old.Seq)); err != nil {
-			fmt.Fprintf(os.Stderr, "emulator: dropping run %d of %s on %s: %v\n", old.Seq, inv.ID, t.InstanceID, err)
-		}
+		c.w.Delete(bucketRuns, runRecordKey(inv.ID, t.InstanceID, old.Seq))
 	}
 	if drop > 0 {
 		t.Runs = append(t.Runs[:0:0], t.Runs[drop:]...) // a new array, so the dropped runs are freed
@@ -66,7 +63,7 @@ func (c *Cloud) saveRuns(inv *Invocation) error {
 			if r.saved {
 				continue
 			}
-			if err := c.save(bucketRuns, runRecordKey(inv.ID, t.InstanceID, r.Seq), r); err != nil {
+			if err := c.saveLater(bucketRuns, runRecordKey(inv.ID, t.InstanceID, r.Seq), r); err != nil {
 				return err
 			}
 			if r.final() {
@@ -134,7 +131,7 @@ func (c *Cloud) storedOutput(invokeID, instanceID string, r *Run) []byte {
 	if r == nil || r.Output != nil || !r.saved {
 		return r.outputOrNil()
 	}
-	v, ok, err := c.cfg.Store.Get(bucketRuns, runRecordKey(invokeID, instanceID, r.Seq))
+	v, ok, err := c.w.Get(bucketRuns, runRecordKey(invokeID, instanceID, r.Seq))
 	if err != nil || !ok {
 		return nil // dropped from the history meanwhile
 	}

@@ -59,19 +59,34 @@ func (c *Cloud) FindInstances(f InstanceFilter) []Instance {
 	return out
 }
 
-// InstanceActivity counts the invocations that target an instance, and the active ones.
-func (c *Cloud) InstanceActivity(instanceID string) (total, active int) {
+// Activity is what DescribeCloudAssistantStatus reports about the tasks of one instance.
+type Activity struct {
+	// Invocations counts the invocations that target the instance; Active the ones still
+	// pending, scheduled or running there.
+	Invocations, Active int
+	// LastInvoked is when a run last started on the instance; zero when none has.
+	LastInvoked time.Time
+}
+
+// InstanceActivity reports the activity of an instance.
+func (c *Cloud) InstanceActivity(instanceID string) Activity {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	var a Activity
 	for _, inv := range c.invocations {
-		if t := inv.target(instanceID); t != nil {
-			total++
-			if isActive(t.Status) {
-				active++
-			}
+		t := inv.target(instanceID)
+		if t == nil {
+			continue
+		}
+		a.Invocations++
+		if isActive(t.Status) {
+			a.Active++
+		}
+		if r := t.LastRun(); r != nil && r.Start.After(a.LastInvoked) {
+			a.LastInvoked = r.Start
 		}
 	}
-	return total, active
+	return a
 }
 
 func (c *Cloud) instance(id string) (*Instance, error) {
@@ -109,6 +124,7 @@ func (c *Cloud) StartInstance(id string) error {
 	if err := c.setStatus(in, InstanceRunning); err != nil {
 		return err
 	}
+	c.finishAgentInstall(in)
 	c.boot(id)
 	return nil
 }
@@ -144,6 +160,7 @@ func (c *Cloud) RebootInstance(id string) error {
 	if err := c.setStatus(in, InstanceRunning); err != nil {
 		return err
 	}
+	c.finishAgentInstall(in)
 	c.boot(id)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/internal/frequency"
@@ -13,27 +14,49 @@ import (
 
 // Limits of an invocation.
 const (
-	maxInstances   = 100
-	maxUsernameLen = 255
-	maxTokenLen    = 64
+	maxInstances           = 100
+	maxUsernameLen         = 255
+	maxTokenLen            = 64
+	maxResourceTags        = 10
+	maxResourceTagKeyLen   = 64
+	maxResourceTagValueLen = 128
+	// DefaultDailyInvokeQuota is the documented number of commands a region runs per day.
+	DefaultDailyInvokeQuota = 5000
+)
+
+// RepeatDryRun checks an InvokeCommand or RunCommand request and runs nothing.
+const RepeatDryRun = "DryRun"
+
+// Termination modes of InvokeCommand and RunCommand.
+const (
+	TerminationProcess     = "Process"
+	TerminationProcessTree = "ProcessTree"
 )
 
 // InvokeInput is what InvokeCommand and RunCommand take for the invocation.
 type InvokeInput struct {
-	CommandID       string
-	InstanceIDs     []string
-	RepeatMode      string
-	Timed           bool
-	Frequency       string
-	Parameters      string // a JSON object of strings, as sent
-	Username        string
-	Timeout         int64 // 0: the command's
+	CommandID   string
+	InstanceIDs []string
+	// ResourceTags selects the instances by tag instead of InstanceIDs.
+	ResourceTags []Tag
+	RepeatMode   string
+	// Timed is the deprecated flag: accepted, and of no effect.
+	Timed      bool
+	Frequency  string
+	Parameters string // a JSON object of strings, as sent
+	Username   string
+	Timeout    int64 // 0: the command's
+	// WorkingDir overrides the command's for this invocation; empty keeps the command's.
+	WorkingDir      string
 	Launcher        string
 	TerminationMode string
 	ContainerID     string
 	ContainerName   string
 	ClientToken     string
-	Tags            []Tag
+	// OssOutputDelivery is recorded and echoed; the emulator uploads nothing.
+	OssOutputDelivery string
+	ResourceGroupID   string
+	Tags              []Tag
 }
 
 // RunInput is what RunCommand takes.
@@ -42,6 +65,10 @@ type RunInput struct {
 	KeepCommand bool
 	Invoke      InvokeInput
 }
+
+// ErrDryRunPassed is what a RepeatMode=DryRun call that passes every check answers, the
+// way every ECS dry run does.
+var ErrDryRunPassed = badRequest("DryRunOperation", "Request validation has been passed with DryRun flag set.")
 
 // Invoke runs an existing command on instances.
 func (c *Cloud) Invoke(in InvokeInput) (*Invocation, error) {
@@ -58,10 +85,14 @@ func (c *Cloud) Invoke(in InvokeInput) (*Invocation, error) {
 	if !ok || cmd.Hidden {
 		return nil, notFound("InvalidCmdId.NotFound", "The command %s does not exist.", in.CommandID)
 	}
-	inv, err := c.newInvocation(cmd, in, fp)
+	inv, err := c.buildInvocation(cmd, in, fp)
 	if err != nil {
 		return nil, err
 	}
+	if err := c.dryRunOrQuota(inv); err != nil {
+		return nil, err
+	}
+	c.record(inv)
 	cmd.InvokeTimes++
 	_ = c.save(bucketCommands, cmd.ID, cmd)
 	c.begin(inv)
@@ -84,8 +115,11 @@ func (c *Cloud) RunCommand(in RunInput) (*Invocation, error) {
 	if inv, ok, err := c.replay(in.Invoke.ClientToken, fp); ok || err != nil {
 		return inv, err
 	}
-	inv, err := c.newInvocation(cmd, in.Invoke, fp)
+	inv, err := c.buildInvocation(cmd, in.Invoke, fp)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.dryRunOrQuota(inv); err != nil {
 		return nil, err
 	}
 	cmd.InvokeTimes = 1
@@ -94,17 +128,61 @@ func (c *Cloud) RunCommand(in RunInput) (*Invocation, error) {
 		delete(c.commands, cmd.ID)
 		return nil, err
 	}
+	c.record(inv)
 	c.begin(inv)
 	return inv.clone(), nil
 }
 
+// dryRunOrQuota ends a dry run (with the instances' checks) or takes one run from the
+// region's daily quota. Callers hold c.mu.
+func (c *Cloud) dryRunOrQuota(inv *Invocation) error {
+	if inv.RepeatMode == RepeatDryRun {
+		if err := c.checkTargetsReady(inv); err != nil {
+			return err
+		}
+		return ErrDryRunPassed
+	}
+	return c.takeQuota()
+}
+
+// checkTargetsReady is the part of a dry run that looks at the instances: running, with a
+// client that answers, and of the command's OS. Callers hold c.mu.
+func (c *Cloud) checkTargetsReady(inv *Invocation) error {
+	for _, t := range inv.Targets {
+		in := c.instances[t.InstanceID]
+		switch {
+		case in.Status != InstanceRunning:
+			return forbidden("IncorrectInstanceStatus", "The instance %s is %s; it must be Running.", in.ID, in.Status)
+		case !in.AgentInstalled || in.AgentOffline:
+			return forbidden("ClientNotRunning", "The Cloud Assistant client of instance %s is not installed or not running.", in.ID)
+		case inv.CommandType != TypeShell && in.OSType != OSWindows:
+			return badRequest("InvalidInstance.NotMatch", "The command type %s does not fit the Linux instance %s.", inv.CommandType, in.ID)
+		}
+	}
+	return nil
+}
+
+// takeQuota counts one invocation against the region's daily quota (UTC days) and refuses
+// it with Invocation.ExceedQuota when the day's quota is spent. Callers hold c.mu.
+func (c *Cloud) takeQuota() error {
+	day := c.cfg.Now().UTC().Format("2006-01-02")
+	if c.quotaDay != day {
+		c.quotaDay, c.quotaUsed = day, 0
+	}
+	if c.quotaUsed >= c.cfg.DailyInvokeQuota {
+		return forbidden("Invocation.ExceedQuota", "The invocation quota in the current region has been reached for today (%d).", c.cfg.DailyInvokeQuota)
+	}
+	c.quotaUsed++
+	return nil
+}
+
 func checkToken(tok string) error {
 	if len(tok) > maxTokenLen {
-		return badRequest("InvalidParameter.ClientToken", "ClientToken has %d characters; at most %d are allowed.", len(tok), maxTokenLen)
+		return badRequest("InvalidClientToken.Malformed", "ClientToken has %d characters; at most %d ASCII characters are allowed.", len(tok), maxTokenLen)
 	}
 	for _, r := range tok {
 		if r > 127 {
-			return badRequest("InvalidParameter.ClientToken", "ClientToken must be ASCII.")
+			return badRequest("InvalidClientToken.Malformed", "ClientToken must be ASCII.")
 		}
 	}
 	return nil
@@ -140,14 +218,96 @@ func (c *Cloud) replay(token, fp string) (*Invocation, bool, error) {
 	return inv.clone(), true, nil
 }
 
-// newInvocation validates in against cmd and the instances, and records the invocation.
-func (c *Cloud) newInvocation(cmd *Command, in InvokeInput, fp string) (*Invocation, error) {
+// targets resolves the instances of an invocation: InstanceId.N, or the instances that carry
+// every ResourceTag.N. Callers hold c.mu.
+func (c *Cloud) targets(in InvokeInput) ([]string, error) {
+	if len(in.ResourceTags) > 0 {
+		if len(in.InstanceIDs) > 0 {
+			return nil, badRequest("InvalidResourceTag.ConflictWithInstanceIds", "The specified param ResourceTag conflicts with InstanceId.")
+		}
+		if err := checkResourceTags(in.ResourceTags); err != nil {
+			return nil, err
+		}
+		f := InstanceFilter{Tags: in.ResourceTags}
+		var ids []string
+		for _, inst := range c.instances {
+			if f.matches(inst) {
+				ids = append(ids, inst.ID)
+			}
+		}
+		if len(ids) == 0 {
+			return nil, badRequest("InvalidResourceTag.InstanceNotFound", "No instance carries the tags given in ResourceTag.")
+		}
+		if len(ids) > maxInstances {
+			return nil, forbidden("InstanceIds.ExceedLimit", "%d instances carry the tags given in ResourceTag; at most %d are allowed: split them into batches with another tag.", len(ids), maxInstances)
+		}
+		sort.Strings(ids)
+		return ids, nil
+	}
+	if len(in.InstanceIDs) == 0 {
+		return nil, badRequest("MissingParam.InstanceId", "The parameter instanceId is missing or empty: give InstanceId.N or ResourceTag.N.")
+	}
 	if len(in.InstanceIDs) > maxInstances {
 		return nil, forbidden("InstanceIds.ExceedLimit", "%d instances were given; at most %d are allowed.", len(in.InstanceIDs), maxInstances)
 	}
+	return in.InstanceIDs, nil
+}
+
+// checkResourceTags applies the documented limits of ResourceTag.N.
+func checkResourceTags(tags []Tag) error {
+	if len(tags) > maxResourceTags {
+		return badRequest("NumberExceed.ResourceTags", "%d ResourceTag pairs were given; at most %d are allowed.", len(tags), maxResourceTags)
+	}
+	seen := map[string]bool{}
+	for _, t := range tags {
+		lower := strings.ToLower(t.Key)
+		switch {
+		case t.Key == "":
+			return badRequest("MissingParameter.ResourceTagKey", "You must specify ResourceTag.N.Key.")
+		case len(t.Key) > maxResourceTagKeyLen || strings.HasPrefix(lower, "acs:") || strings.HasPrefix(lower, "aliyun") || hasURL(t.Key):
+			return badRequest("InvalidResourceTagKey.Malformed", "The ResourceTag key %q is not valid: at most %d characters, not starting with acs: or aliyun, without http:// or https://.", t.Key, maxResourceTagKeyLen)
+		case len(t.Value) > maxResourceTagValueLen || hasURL(t.Value):
+			return badRequest("InvalidResourceTagValue.Malformed", "The ResourceTag value of %q is not valid: at most %d characters, without http:// or https://.", t.Key, maxResourceTagValueLen)
+		case seen[t.Key]:
+			return badRequest("Duplicate.ResourceTagKey", "The ResourceTag key %q is given more than once.", t.Key)
+		}
+		seen[t.Key] = true
+	}
+	return nil
+}
+
+func hasURL(s string) bool {
+	l := strings.ToLower(s)
+	return strings.Contains(l, "http://") || strings.Contains(l, "https://")
+}
+
+// repeatMode derives the mode: with a Frequency the mode is Period whatever RepeatMode says
+// (a dry run stays a dry run); without either, Once. The deprecated Timed has no effect.
+func repeatMode(in InvokeInput) (string, error) {
+	mode := in.RepeatMode
+	switch mode {
+	case "":
+		mode = RepeatOnce
+	case RepeatOnce, RepeatPeriod, RepeatNextRebootOnly, RepeatEveryReboot, RepeatDryRun:
+	default:
+		return "", notFound("InvalidRepeatMode.NotFound", "The specified repeat mode %q does not exist; use Once, Period, NextRebootOnly, EveryReboot or DryRun.", in.RepeatMode)
+	}
+	if strings.TrimSpace(in.Frequency) != "" && mode != RepeatDryRun {
+		mode = RepeatPeriod
+	}
+	return mode, nil
+}
+
+// buildInvocation validates in against cmd and the instances and returns the invocation,
+// not yet recorded. Callers hold c.mu.
+func (c *Cloud) buildInvocation(cmd *Command, in InvokeInput, fp string) (*Invocation, error) {
+	requested, err := c.targets(in)
+	if err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	var ids []string
-	for _, id := range in.InstanceIDs {
+	for _, id := range requested {
 		inst, ok := c.instances[id]
 		if !ok {
 			return nil, notFound("InvalidInstance.NotFound", "The instance %s does not exist.", id)
@@ -160,20 +320,13 @@ func (c *Cloud) newInvocation(cmd *Command, in InvokeInput, fp string) (*Invocat
 			ids = append(ids, id)
 		}
 	}
-	mode := in.RepeatMode
-	if mode == "" {
-		mode = RepeatOnce
+	mode, err := repeatMode(in)
+	if err != nil {
+		return nil, err
 	}
-	if in.Timed && in.Frequency != "" {
-		mode = RepeatPeriod // the deprecated Timed flag wins, as documented
-	}
-	switch mode {
-	case RepeatOnce, RepeatPeriod, RepeatNextRebootOnly, RepeatEveryReboot:
-	default:
-		return nil, badRequest("InvalidParam.RepeatMode", "RepeatMode %q is not one of Once, Period, NextRebootOnly, EveryReboot.", in.RepeatMode)
-	}
-	if mode == RepeatPeriod {
-		if strings.TrimSpace(in.Frequency) == "" {
+	frequencyGiven := strings.TrimSpace(in.Frequency) != ""
+	if mode == RepeatPeriod || (mode == RepeatDryRun && frequencyGiven) {
+		if !frequencyGiven {
 			return nil, badRequest("MissingParam.Frequency", "Frequency is required when RepeatMode is Period.")
 		}
 		sch, err := c.rules().Parse(in.Frequency)
@@ -187,11 +340,25 @@ func (c *Cloud) newInvocation(cmd *Command, in InvokeInput, fp string) (*Invocat
 			return nil, badRequest("InvalidParam.Frequency", "The Frequency %q has no run in the future.", in.Frequency)
 		}
 	}
+	switch in.TerminationMode {
+	case "", TerminationProcess, TerminationProcessTree:
+	default:
+		return nil, notFound("InvalidTerminationMode.NotFound", "The specified TerminationMode %q does not exist; use Process or ProcessTree.", in.TerminationMode)
+	}
 	if len(in.Username) > maxUsernameLen {
 		return nil, forbidden("Username.ExceedLimit", "The user name has %d characters; at most %d are allowed.", len(in.Username), maxUsernameLen)
 	}
-	if in.Timeout < 0 || in.Timeout > maxTimeout {
-		return nil, badRequest("InvalidParameter.Timeout", "Timeout must be between 1 and %d seconds.", maxTimeout)
+	if len(in.WorkingDir) > maxWorkingDirLen {
+		return nil, badRequest("InvalidParameter.WorkingDir", "The working directory has %d characters; at most %d are allowed.", len(in.WorkingDir), maxWorkingDirLen)
+	}
+	if err := checkTimeout(in.Timeout); err != nil {
+		return nil, err
+	}
+	if err := checkLauncher(in.Launcher); err != nil {
+		return nil, err
+	}
+	if in.OssOutputDelivery != "" && !strings.HasPrefix(in.OssOutputDelivery, "oss://") {
+		return nil, badRequest("InvalidParameter.OssOutputDelivery", "OssOutputDelivery must look like oss://bucket/prefix, got %q.", in.OssOutputDelivery)
 	}
 	params, err := parseParameters(in.Parameters, cmd.EnableParameter, cmd.ParameterNames)
 	if err != nil {
@@ -208,15 +375,20 @@ func (c *Cloud) newInvocation(cmd *Command, in InvokeInput, fp string) (*Invocat
 	if launcher == "" {
 		launcher = cmd.Launcher
 	}
+	workingDir := in.WorkingDir
+	if workingDir == "" {
+		workingDir = cmd.WorkingDir
+	}
 	now := c.cfg.Now().UTC()
 	inv := &Invocation{
 		ID: newID("t-", 32), CommandID: cmd.ID, CommandName: cmd.Name, CommandType: cmd.Type,
 		CommandContent: cmd.Content, CommandDescription: cmd.Description,
-		EnableParameter: cmd.EnableParameter, WorkingDir: cmd.WorkingDir, Timeout: timeout,
+		EnableParameter: cmd.EnableParameter, WorkingDir: workingDir, Timeout: timeout,
 		RepeatMode: mode, Timed: mode == RepeatPeriod, Frequency: strings.TrimSpace(in.Frequency),
 		Parameters: params, Username: in.Username, Launcher: launcher,
 		TerminationMode: in.TerminationMode, ContainerID: in.ContainerID, ContainerName: in.ContainerName,
 		ClientToken: in.ClientToken, Fingerprint: fp, Tags: in.Tags, Created: now,
+		OssOutputDelivery: in.OssOutputDelivery, ResourceGroupID: in.ResourceGroupID,
 	}
 	for _, id := range ids {
 		status := StatusPending
@@ -225,12 +397,16 @@ func (c *Cloud) newInvocation(cmd *Command, in InvokeInput, fp string) (*Invocat
 		}
 		inv.Targets = append(inv.Targets, &Target{InstanceID: id, Status: status, Created: now, Updated: now})
 	}
+	return inv, nil
+}
+
+// record stores a new invocation and its ClientToken. Callers hold c.mu.
+func (c *Cloud) record(inv *Invocation) {
 	c.invocations[inv.ID] = inv
 	c.invOrder = append(c.invOrder, inv.ID)
 	if inv.ClientToken != "" {
 		c.tokens[inv.ClientToken] = inv.ID
 	}
-	return inv, nil
 }
 
 func (c *Cloud) rules() frequency.Rules {
@@ -282,7 +458,7 @@ func (c *Cloud) StopInvocation(id string, instanceIDs []string) error {
 		for _, iid := range instanceIDs {
 			t := inv.target(iid)
 			if t == nil {
-				return notFound("InvalidInstance.NotFound", "The instance %s is not a target of %s.", iid, id)
+				return notFound("InvalidInstanceId.NotFound", "The instance %s is not a target of %s.", iid, id)
 			}
 			targets = append(targets, t)
 		}

@@ -39,8 +39,11 @@ func parseParameterNames(content string) ([]string, error) {
 			}
 			continue
 		}
-		if !paramName.MatchString(name) || len(name) > maxParamNameLen {
-			return nil, badRequest("CmdParam.InvalidParamName", "The parameter name %q is invalid: use letters, digits, '_' and '-', at most %d characters.", name, maxParamNameLen)
+		if !paramName.MatchString(name) {
+			return nil, badRequest("CmdParam.InvalidParamName", "The parameter name %q is invalid: use letters, digits, '_' and '-'.", name)
+		}
+		if len(name) > maxParamNameLen {
+			return nil, forbidden("CmdParamName.ExceedLimit", "The parameter name %q has %d characters; at most %d are allowed.", name, len(name), maxParamNameLen)
 		}
 		if !seen[lower] {
 			seen[lower] = true
@@ -67,42 +70,42 @@ func parseParameters(raw string, enabled bool, names []string) (map[string]strin
 	}
 	dec := json.NewDecoder(strings.NewReader(raw))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, badRequest("ParameterType.NotSupported", "Parameters must be a JSON object of string values.")
+		return nil, badRequest("InvalidParameter.Parameters", "Parameters must be a JSON object of string values.")
 	}
 	params := map[string]string{}
 	lowerSeen := map[string]bool{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, badRequest("ParameterType.NotSupported", "Parameters is not valid JSON: %v", err)
+			return nil, badRequest("InvalidParameter.Parameters", "Parameters is not valid JSON: %v", err)
 		}
 		key := tok.(string)
 		var val json.RawMessage
 		if err := dec.Decode(&val); err != nil {
-			return nil, badRequest("ParameterType.NotSupported", "Parameters is not valid JSON: %v", err)
+			return nil, badRequest("InvalidParameter.Parameters", "Parameters is not valid JSON: %v", err)
 		}
 		var s string
 		if err := json.Unmarshal(val, &s); err != nil {
-			return nil, badRequest("ParameterType.NotSupported", "The value of parameter %q must be a string.", key)
+			return nil, forbidden("ParameterType.NotSupported", "The value of parameter %q must be a string.", key)
 		}
 		if key == "" || len(key) > maxParamNameLen {
-			return nil, badRequest("ParameterKey.ExceedLimit", "The parameter key %q must have 1 to %d characters.", key, maxParamNameLen)
+			return nil, forbidden("ParameterKey.ExceedLimit", "The parameter key %q must have 1 to %d characters.", key, maxParamNameLen)
 		}
 		lower := strings.ToLower(key)
 		if lowerSeen[lower] {
-			return nil, badRequest("ParameterKey.Duplicate", "The parameter key %q is given more than once.", key)
+			return nil, forbidden("ParameterKey.Duplicate", "The parameter key %q is given more than once.", key)
 		}
 		lowerSeen[lower] = true
 		params[key] = s
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, badRequest("ParameterType.NotSupported", "Parameters is not valid JSON: %v", err)
+		return nil, badRequest("InvalidParameter.Parameters", "Parameters is not valid JSON: %v", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, badRequest("ParameterType.NotSupported", "Parameters must be a single JSON object.")
+		return nil, badRequest("InvalidParameter.Parameters", "Parameters must be a single JSON object.")
 	}
 	if len(params) > maxParams {
-		return nil, badRequest("ParameterCount.ExceedLimit", "%d parameters were given; at most %d are allowed.", len(params), maxParams)
+		return nil, forbidden("ParameterCount.ExceedLimit", "%d parameters were given; at most %d are allowed.", len(params), maxParams)
 	}
 	known := map[string]bool{}
 	for _, n := range names {
@@ -110,7 +113,7 @@ func parseParameters(raw string, enabled bool, names []string) (map[string]strin
 	}
 	for k := range params {
 		if !known[strings.ToLower(k)] {
-			return nil, badRequest("Parameter.NotMatched", "The parameter %q is not defined by the command (defined: %s).", k, strings.Join(names, ", "))
+			return nil, forbidden("Parameter.NotMatched", "The parameter %q is not defined by the command (defined: %s).", k, strings.Join(names, ", "))
 		}
 	}
 	for _, n := range names {

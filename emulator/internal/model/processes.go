@@ -77,16 +77,14 @@ func (c *Cloud) marker(inv *Invocation, t *Target, run *Run) string {
 	return fmt.Sprintf("%s/%s/%d", c.owner, runKey(inv.ID, t.InstanceID), run.Seq)
 }
 
-// recordProcess notes a script process while it runs; a failing disk is only reported.
+// recordProcess notes a script process while it runs.
 func (c *Cloud) recordProcess(pid int, run string) {
 	b, _ := json.Marshal(processRecord{Start: runner.StartTime(pid), Run: run})
-	if err := c.cfg.Store.Put(bucketProcesses, strconv.Itoa(pid), b); err != nil {
-		fmt.Fprintf(os.Stderr, "emulator: recording process %d: %v\n", pid, err)
-	}
+	c.w.Put(bucketProcesses, strconv.Itoa(pid), b)
 }
 
 func (c *Cloud) forgetProcess(pid int) {
 	if pid > 0 {
-		_ = c.cfg.Store.Delete(bucketProcesses, strconv.Itoa(pid))
+		c.w.Delete(bucketProcesses, strconv.Itoa(pid))
 	}
 }

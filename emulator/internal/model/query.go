@@ -9,9 +9,10 @@ import (
 type InvocationFilter struct {
 	InvokeID, CommandID, CommandName, CommandType, InstanceID, RepeatMode string
 	// Status matches the overall status, current or legacy, case-insensitively.
-	Status string
-	Timed  *bool
-	Tags   []Tag
+	Status          string
+	Timed           *bool
+	ResourceGroupID string
+	Tags            []Tag
 }
 
 // Invocations lists matching invocations, newest first, as copies.
@@ -40,7 +41,8 @@ func (f InvocationFilter) matches(inv *Invocation) bool {
 		(f.RepeatMode != "" && inv.RepeatMode != f.RepeatMode) ||
 		!matchName(inv.CommandName, f.CommandName) ||
 		(f.Timed != nil && inv.Timed != *f.Timed) ||
-		(f.InstanceID != "" && inv.target(f.InstanceID) == nil) || !hasTags(inv.Tags, f.Tags) {
+		(f.InstanceID != "" && inv.target(f.InstanceID) == nil) || !hasTags(inv.Tags, f.Tags) ||
+		(f.ResourceGroupID != "" && inv.ResourceGroupID != f.ResourceGroupID) {
 		return false
 	}
 	if f.Status != "" && !strings.EqualFold(f.Status, inv.Status()) && !strings.EqualFold(f.Status, inv.LegacyStatus()) {
@@ -62,21 +64,26 @@ type Result struct {
 	Launcher, ContainerID, ContainerName      string
 	TerminationMode                           string
 	Tags                                      []Tag
+	// OssOutputDelivery is the task's; OssOutputStatus, OssOutputUri, OssOutputErrorCode and
+	// OssOutputErrorInfo say what became of the upload, which the emulator never makes.
+	OssOutputDelivery, OssOutputStatus, OssOutputURI string
+	OssOutputErrorCode, OssOutputErrorInfo           string
 }
 
 // ResultFilter selects results.
 type ResultFilter struct {
 	InvokeID, InstanceID, CommandID string
 	// RecordStatus matches the per-instance status, current or legacy, case-insensitively.
-	RecordStatus   string
-	IncludeHistory bool
-	Tags           []Tag
+	RecordStatus    string
+	IncludeHistory  bool
+	ResourceGroupID string
+	Tags            []Tag
 }
 
 // Results lists per-instance results, newest invocation first. Without IncludeHistory each
 // instance of an invocation gives one row: its current status with its latest run.
 func (c *Cloud) Results(f ResultFilter) []Result {
-	invs := c.Invocations(InvocationFilter{InvokeID: f.InvokeID, CommandID: f.CommandID, InstanceID: f.InstanceID, Tags: f.Tags})
+	invs := c.Invocations(InvocationFilter{InvokeID: f.InvokeID, CommandID: f.CommandID, InstanceID: f.InstanceID, Tags: f.Tags, ResourceGroupID: f.ResourceGroupID})
 	var out []Result
 	for _, inv := range invs {
 		for _, t := range inv.Targets {
@@ -111,6 +118,8 @@ func resultOf(inv *Invocation, t *Target, r *Run, status string) Result {
 		Launcher: inv.Launcher, ContainerID: inv.ContainerID, ContainerName: inv.ContainerName,
 		TerminationMode: inv.TerminationMode, Tags: inv.Tags,
 	}
+	res.OssOutputDelivery = inv.OssOutputDelivery
+	res.OssOutputStatus, res.OssOutputURI, res.OssOutputErrorCode, res.OssOutputErrorInfo = inv.OssOutput(t, status)
 	if r != nil {
 		res.Repeats = r.Repeat
 		if status == t.Status {

@@ -68,6 +68,8 @@ type Instance struct {
 	// AgentOffline marks an installed client that does not answer: runs stay Pending until
 	// the delivery window passes, then end Aborted with DeliveryTimeout.
 	AgentOffline bool `json:"agentOffline,omitempty"`
+	// AgentInstallAt is when a client that InstallCloudAssistant is installing comes online.
+	AgentInstallAt time.Time `json:"agentInstallAt,omitempty"`
 	// Released marks a released instance; it is kept in the store only so that a restart
 	// does not create it again from the configured instances.
 	Released bool      `json:"released,omitempty"`
@@ -94,6 +96,9 @@ type Command struct {
 	InvokeTimes     int       `json:"invokeTimes"`
 	// Hidden marks a command RunCommand created without KeepCommand: it is not listed.
 	Hidden bool `json:"hidden,omitempty"`
+	// ClientToken and Fingerprint make CreateCommand idempotent.
+	ClientToken string `json:"clientToken,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 // Invocation is one InvokeCommand or RunCommand call and what it did on each instance.
@@ -119,6 +124,8 @@ type Invocation struct {
 	ClientToken        string            `json:"clientToken,omitempty"`
 	Fingerprint        string            `json:"fingerprint,omitempty"`
 	Tags               []Tag             `json:"tags,omitempty"`
+	OssOutputDelivery  string            `json:"ossOutputDelivery,omitempty"`
+	ResourceGroupID    string            `json:"resourceGroupId,omitempty"`
 	Created            time.Time         `json:"created"`
 	// Stopped is set by StopInvocation of the whole invocation: no further runs.
 	Stopped bool `json:"stopped,omitempty"`

@@ -94,21 +94,36 @@ func (r *Request) List(prefix string) []string {
 
 // Tags returns Tag.N.Key / Tag.N.Value pairs ordered by N; pairs without a key are skipped.
 func (r *Request) Tags() []Tag {
+	var tags []Tag
+	for _, t := range r.TagList("Tag") {
+		if t.Key != "" {
+			tags = append(tags, t)
+		}
+	}
+	return tags
+}
+
+// TagList returns every prefix.N.Key / prefix.N.Value pair ordered by N (ResourceTag.1.Key…),
+// a pair that has only a Value included with an empty Key, so a caller can refuse it.
+func (r *Request) TagList(prefix string) []Tag {
+	seen := map[int]bool{}
 	var ns []int
 	for k := range r.Params {
-		rest, ok := strings.CutPrefix(k, "Tag.")
+		rest, ok := strings.CutPrefix(k, prefix+".")
 		if !ok {
 			continue
 		}
 		num, field, ok := strings.Cut(rest, ".")
-		if n, err := strconv.Atoi(num); ok && field == "Key" && err == nil && n > 0 && !strings.HasPrefix(num, "+") {
+		n, err := strconv.Atoi(num)
+		if ok && (field == "Key" || field == "Value") && err == nil && n > 0 && !strings.HasPrefix(num, "+") && !seen[n] {
+			seen[n] = true
 			ns = append(ns, n)
 		}
 	}
 	sort.Ints(ns)
 	var tags []Tag
 	for _, n := range ns {
-		p := "Tag." + strconv.Itoa(n) + "."
+		p := prefix + "." + strconv.Itoa(n) + "."
 		tags = append(tags, Tag{Key: r.Params.Get(p + "Key"), Value: r.Params.Get(p + "Value")})
 	}
 	return tags

@@ -26,6 +26,23 @@ type Verifier struct {
 	nonces nonceCache
 }
 
+// PersistNonces makes v report each accepted nonce (saved, with the time until which it must
+// be refused) and each forgotten one (expired), so that its owner can keep them across a
+// restart and give them back with RememberNonce. Call it before the first request.
+func (v *Verifier) PersistNonces(saved func(key string, until time.Time), expired func(key string)) {
+	v.nonces.mu.Lock()
+	defer v.nonces.mu.Unlock()
+	v.nonces.saved, v.nonces.expired = saved, expired
+}
+
+// RememberNonce restores a nonce accepted before a restart: until then, a request carrying
+// it again is refused with SignatureNonceUsed.
+func (v *Verifier) RememberNonce(key string, until time.Time) {
+	if v.now().Before(until) {
+		v.nonces.remember(key, until)
+	}
+}
+
 func (v *Verifier) now() time.Time {
 	if v.Now != nil {
 		return v.Now()

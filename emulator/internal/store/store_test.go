@@ -44,3 +44,40 @@ func TestStores(t *testing.T) {
 	assert.Equal(t, 1, n)
 	require.NoError(t, b.Close())
 }
+
+func TestWriter(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	b, err := OpenBolt(dir)
+	require.NoError(t, err)
+	w := NewWriter(b)
+	require.NoError(t, b.Put("runs", "old", []byte("x")))
+	for i := range 100 {
+		w.Put("runs", "k", []byte{byte(i)}) // the latest value wins
+	}
+	w.Delete("runs", "old")
+	v, ok, err := w.Get("runs", "k")
+	require.NoError(t, err)
+	assert.True(t, ok, "a pending write is visible")
+	assert.Equal(t, []byte{99}, v)
+	_, ok, err = w.Get("runs", "old")
+	require.NoError(t, err)
+	assert.False(t, ok, "so is a pending delete")
+	w.Flush()
+	v, ok, err = b.Get("runs", "k")
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, []byte{99}, v)
+	w.Put("runs", "last", []byte("y"))
+	w.Close() // writes what is pending
+	require.NoError(t, b.Close())
+	b, err = OpenBolt(dir)
+	require.NoError(t, err)
+	v, ok, err = b.Get("runs", "last")
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, "y", string(v))
+	_, ok, _ = b.Get("runs", "old")
+	assert.False(t, ok)
+	require.NoError(t, b.Close())
+}
