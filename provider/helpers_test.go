@@ -32,7 +32,14 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	srv, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0", MinScheduleInterval: time.Second})
+	return newHarnessWith(t, emulator.Options{MinScheduleInterval: time.Second})
+}
+
+// newHarnessWith is newHarness on an emulator with opts (a fake clock, say).
+func newHarnessWith(t *testing.T, opts emulator.Options) *harness {
+	t.Helper()
+	opts.Listen = "127.0.0.1:0"
+	srv, err := emulator.New(opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	s, err := integration.NewServer(context.Background(), provider.Name, semver.MustParse("0.1.0"),
