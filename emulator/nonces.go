@@ -38,7 +38,9 @@ func (s *Server) persistNonces() error {
 	}
 	s.nonces = store.NewWriter(s.store)
 	s.verifier.PersistNonces(
-		func(key string, until time.Time) { s.nonces.Put(bucketNonces, key, []byte(until.UTC().Format(time.RFC3339Nano))) },
+		func(key string, until time.Time) {
+			s.nonces.Put(bucketNonces, key, []byte(until.UTC().Format(time.RFC3339Nano)))
+		},
 		func(key string) { s.nonces.Delete(bucketNonces, key) },
 	)
 	return nil

@@ -20,6 +20,9 @@ const (
 	DefaultInstanceCount   = 3
 	// DefaultAgentInstallDelay is how long an InstallCloudAssistant takes by default.
 	DefaultAgentInstallDelay = 5 * time.Second
+	// DefaultDailyInvokeQuota is the documented number of InvokeCommand calls a region
+	// accepts per day.
+	DefaultDailyInvokeQuota = 5000
 )
 
 // Options configures a Server. The zero value is usable: it listens on DefaultListen with

@@ -37,7 +37,7 @@ type Server struct {
 	store    store.Store
 	verifier *protocol.Verifier
 	nonces   *store.Writer // with a DataDir, persists the signature nonces (nonces.go)
-	tempDir  string // removed by Close
+	tempDir  string        // removed by Close
 	faults   faultState
 	hostID   string
 	inflight sync.Map // Action + ClientToken of calls being processed

@@ -32,13 +32,13 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	return newHarnessWith(t, emulator.Options{MinScheduleInterval: time.Second})
+	return newHarnessWith(t, emulator.Options{})
 }
 
-// newHarnessWith is newHarness on an emulator with opts (a fake clock, say).
+// newHarnessWith is newHarness with emulator options (instances, delivery timeout, …).
 func newHarnessWith(t *testing.T, opts emulator.Options) *harness {
 	t.Helper()
-	opts.Listen = "127.0.0.1:0"
+	opts.Listen, opts.MinScheduleInterval = "127.0.0.1:0", time.Second
 	srv, err := emulator.New(opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })

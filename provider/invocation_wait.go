@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"time"
 
-	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
@@ -66,12 +65,8 @@ func waitAndJudge(ctx context.Context, client *ecsclient.Client, state *Invocati
 func waitContext(ctx context.Context, client *ecsclient.Client, state *InvocationState, started time.Time) (
 	context.Context, context.CancelFunc, time.Duration,
 ) {
-	if _, ok := ctx.Deadline(); ok {
-		c, cancel := context.WithCancel(ctx)
-		return c, cancel, 0
-	}
 	timeout := deref(state.Timeout)
-	if timeout == 0 {
+	if _, ok := ctx.Deadline(); !ok && timeout == 0 {
 		// The command's own timeout applies; reading it costs one call, made while the
 		// script starts anyway.
 		timeout = defaultCommandTimeout
@@ -79,9 +74,7 @@ func waitContext(ctx context.Context, client *ecsclient.Client, state *Invocatio
 			timeout = int(cmd.Timeout)
 		}
 	}
-	budget := time.Duration(timeout)*time.Second + deliveryAllowance
-	c, cancel := context.WithDeadline(ctx, started.Add(budget))
-	return c, cancel, budget
+	return boundedWait(ctx, started, timeout, defaultCommandTimeout)
 }
 
 // pollSchedule is the wait before each status read: fast at first, because most scripts
@@ -116,33 +109,20 @@ type waiter struct {
 	invokeID string
 	mode     RepeatMode
 	total    int
-	// lastStatus is the progress line last shown, so it is only repeated on change.
-	lastStatus string
 	// lastErr is the status read that was still failing when the wait's deadline came.
 	lastErr error
 }
 
 // wait returns the latest results; done is false when ctx ended first.
 func (w *waiter) wait(ctx context.Context, started time.Time) (results []InvocationResult, done bool, err error) {
-	log := p.GetLogger(ctx)
-	// Status reads ride out API outages until the wait's deadline, saying so on the status
-	// line; the progress line is shown again once the API answers.
-	reads := ecsclient.Patient(ctx, func(line string) {
-		log.InfoStatus(line)
-		w.lastStatus = ""
-	})
-	for n := 0; ; n++ {
-		next := started.Add(cumulativeDelay(n))
-		if !sleepUntil(ctx, next) {
-			return results, false, nil
-		}
-		raw, err := w.client.DescribeInvocationResults(reads, w.invokeID)
+	verb := "finished"
+	if w.mode == RepeatPeriod {
+		verb = "scheduled"
+	}
+	done, w.lastErr, err = poll(ctx, started, func(ctx context.Context) (bool, string, error) {
+		raw, err := w.client.DescribeInvocationResults(ctx, w.invokeID)
 		if err != nil {
-			if ctx.Err() != nil {
-				w.lastErr = err
-				return results, false, nil
-			}
-			return results, false, err
+			return false, "", err
 		}
 		results = convertResults(raw)
 		finished := 0
@@ -151,18 +131,10 @@ func (w *waiter) wait(ctx context.Context, started time.Time) (results []Invocat
 				finished++
 			}
 		}
-		if len(results) >= w.total && finished == len(results) {
-			return results, true, nil
-		}
-		verb := "finished"
-		if w.mode == RepeatPeriod {
-			verb = "scheduled"
-		}
-		if line := fmt.Sprintf("%d/%d instances %s", finished, w.total, verb); line != w.lastStatus {
-			log.InfoStatus(line)
-			w.lastStatus = line
-		}
-	}
+		return len(results) >= w.total && finished == len(results),
+			fmt.Sprintf("%d/%d instances %s", finished, w.total, verb), nil
+	})
+	return results, done, err
 }
 
 func cumulativeDelay(n int) time.Duration {

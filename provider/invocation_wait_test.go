@@ -169,7 +169,7 @@ func TestPeriodicInvocationStopsOnDelete(t *testing.T) { //nolint:paralleltest /
 	defer setFastSchedules()()
 	// The emulator's schedules run on a fake clock: the test advances it instead of sleeping.
 	fake := clock.NewFake(time.Now())
-	h := newHarnessWith(t, emulator.Options{MinScheduleInterval: time.Second, Clock: fake})
+	h := newHarnessWith(t, emulator.Options{Clock: fake})
 	cmdID, _ := h.command("tick", "date +%s")
 	in := h.invokeInputs(cmdID, "instanceIds", strs(h.srv.InstanceIDs()[0]), "repeatMode", str("Period"),
 		"frequency", str("rate(1s)"))

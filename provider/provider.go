@@ -46,6 +46,7 @@ func New() p.Provider {
 		WithResources(
 			infer.Resource(&Command{}),
 			infer.Resource(&Invocation{}),
+			infer.Resource(&File{}),
 		).
 		WithComponents(
 			infer.ComponentF(NewRunScript),

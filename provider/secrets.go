@@ -21,6 +21,9 @@ func keepSecretsOnRead(prov p.Provider) p.Provider {
 			resp.Properties = markInvocationSecrets(resp.Properties, resp.Inputs)
 			resp.Inputs = markInvocationSecrets(resp.Inputs, resp.Inputs)
 		}
+		if req.Urn.Type() == fileType && req.Inputs.Len() == 0 && req.Properties.Len() == 0 {
+			resp.Properties, resp.Inputs = markImportedFileContent(resp.Properties), markImportedFileContent(resp.Inputs)
+		}
 		return resp, err
 	}
 	return prov

@@ -10,6 +10,11 @@ export type Command = import("./command").Command;
 export const Command: typeof import("./command").Command = null as any;
 utilities.lazyLoad(exports, ["Command"], () => require("./command"));
 
+export { FileArgs } from "./file";
+export type File = import("./file").File;
+export const File: typeof import("./file").File = null as any;
+utilities.lazyLoad(exports, ["File"], () => require("./file"));
+
 export { GetAgentStatusArgs, GetAgentStatusResult, GetAgentStatusOutputArgs } from "./getAgentStatus";
 export const getAgentStatus: typeof import("./getAgentStatus").getAgentStatus = null as any;
 export const getAgentStatusOutput: typeof import("./getAgentStatus").getAgentStatusOutput = null as any;
@@ -64,6 +69,8 @@ const _module = {
         switch (type) {
             case "cloudassistant:index:Command":
                 return new Command(name, <any>undefined, { urn })
+            case "cloudassistant:index:File":
+                return new File(name, <any>undefined, { urn })
             case "cloudassistant:index:Invocation":
                 return new Invocation(name, <any>undefined, { urn })
             case "cloudassistant:index:RunScript":

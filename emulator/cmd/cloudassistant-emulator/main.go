@@ -75,6 +75,8 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Options, bool, error)
 	fs.DurationVar(&o.Faults.Latency, "latency", 0, "latency added to every call")
 	fs.Float64Var(&o.Faults.DropRate, "drop-rate", 0, "fraction of calls applied and then answered by closing the connection")
 	fs.DurationVar(&o.MinScheduleInterval, "min-schedule-interval", 0, "FOR TESTS ONLY: lower the 10 s minimum between scheduled runs")
+	fs.IntVar(&o.DailyInvokeQuota, "daily-invoke-quota", emulator.DefaultDailyInvokeQuota, "InvokeCommand and RunCommand calls accepted per UTC day before Invocation.ExceedQuota")
+	fs.DurationVar(&o.AgentInstallDelay, "agent-install-delay", emulator.DefaultAgentInstallDelay, "how long after InstallCloudAssistant a client comes online")
 	fs.BoolVar(&verbose, "verbose", false, "log every request on stderr")
 	if err := fs.Parse(args); err != nil {
 		return o, false, err

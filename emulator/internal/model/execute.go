@@ -54,7 +54,7 @@ func (c *Cloud) startRun(inv *Invocation, t *Target) {
 		return
 	}
 	spec.Marker = c.marker(inv, t, run)
-	spec.KillTree = inv.TerminationMode == killsProcessTree
+	spec.KillTree = inv.TerminationMode == TerminationProcessTree // every descendant; Process: the group
 	ctx, cancel := context.WithCancel(context.Background())
 	ar := &activeRun{cancel: cancel}
 	c.running[key] = ar

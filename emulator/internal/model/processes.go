@@ -16,10 +16,6 @@ import (
 // marker; New kills what a previous emulator on the same store left behind (the recorded
 // processes whose start time still matches, and every process with the owner's marker).
 
-// killsProcessTree is the TerminationMode whose stop or timeout kills every descendant of
-// the script, setsid ones included; "Process" (the default) kills the script's process group.
-const killsProcessTree = "ProcessTree"
-
 const (
 	bucketMeta      = "meta"
 	bucketProcesses = "processes"

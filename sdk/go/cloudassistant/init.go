@@ -23,6 +23,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 	switch typ {
 	case "cloudassistant:index:Command":
 		r = &Command{}
+	case "cloudassistant:index:File":
+		r = &File{}
 	case "cloudassistant:index:Invocation":
 		r = &Invocation{}
 	case "cloudassistant:index:RunScript":

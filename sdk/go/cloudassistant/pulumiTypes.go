@@ -92,6 +92,92 @@ func (o AgentStatusArrayOutput) Index(i pulumi.IntInput) AgentStatusOutput {
 	}).(AgentStatusOutput)
 }
 
+type FileResult struct {
+	// Why the delivery failed, when it did: `FileAlreadyExists`, `AccountNotExists`, `UserGroupNotExists`, `FilePathInvalid`, `InstanceNotRunning`, `ClientNotRunning`, `DeliveryTimeout`, ….
+	ErrorCode string `pulumi:"errorCode"`
+	// The service's explanation of `errorCode`.
+	ErrorInfo string `pulumi:"errorInfo"`
+	// When the delivery finished (UTC, ISO 8601).
+	FinishTime string `pulumi:"finishTime"`
+	// The instance ID.
+	InstanceId string `pulumi:"instanceId"`
+	// The file task that delivered to this instance.
+	InvokeId string `pulumi:"invokeId"`
+	// When the delivery started (UTC, ISO 8601).
+	StartTime string `pulumi:"startTime"`
+	// The status on this instance: `Pending`, `Running`, `Success`, `Failed` (the file could not be created), `Invalid`, `Aborted`, `Timeout` or `Error`.
+	Status string `pulumi:"status"`
+}
+
+type FileResultOutput struct{ *pulumi.OutputState }
+
+func (FileResultOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*FileResult)(nil)).Elem()
+}
+
+func (o FileResultOutput) ToFileResultOutput() FileResultOutput {
+	return o
+}
+
+func (o FileResultOutput) ToFileResultOutputWithContext(ctx context.Context) FileResultOutput {
+	return o
+}
+
+// Why the delivery failed, when it did: `FileAlreadyExists`, `AccountNotExists`, `UserGroupNotExists`, `FilePathInvalid`, `InstanceNotRunning`, `ClientNotRunning`, `DeliveryTimeout`, ….
+func (o FileResultOutput) ErrorCode() pulumi.StringOutput {
+	return o.ApplyT(func(v FileResult) string { return v.ErrorCode }).(pulumi.StringOutput)
+}
+
+// The service's explanation of `errorCode`.
+func (o FileResultOutput) ErrorInfo() pulumi.StringOutput {
+	return o.ApplyT(func(v FileResult) string { return v.ErrorInfo }).(pulumi.StringOutput)
+}
+
+// When the delivery finished (UTC, ISO 8601).
+func (o FileResultOutput) FinishTime() pulumi.StringOutput {
+	return o.ApplyT(func(v FileResult) string { return v.FinishTime }).(pulumi.StringOutput)
+}
+
+// The instance ID.
+func (o FileResultOutput) InstanceId() pulumi.StringOutput {
+	return o.ApplyT(func(v FileResult) string { return v.InstanceId }).(pulumi.StringOutput)
+}
+
+// The file task that delivered to this instance.
+func (o FileResultOutput) InvokeId() pulumi.StringOutput {
+	return o.ApplyT(func(v FileResult) string { return v.InvokeId }).(pulumi.StringOutput)
+}
+
+// When the delivery started (UTC, ISO 8601).
+func (o FileResultOutput) StartTime() pulumi.StringOutput {
+	return o.ApplyT(func(v FileResult) string { return v.StartTime }).(pulumi.StringOutput)
+}
+
+// The status on this instance: `Pending`, `Running`, `Success`, `Failed` (the file could not be created), `Invalid`, `Aborted`, `Timeout` or `Error`.
+func (o FileResultOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v FileResult) string { return v.Status }).(pulumi.StringOutput)
+}
+
+type FileResultArrayOutput struct{ *pulumi.OutputState }
+
+func (FileResultArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]FileResult)(nil)).Elem()
+}
+
+func (o FileResultArrayOutput) ToFileResultArrayOutput() FileResultArrayOutput {
+	return o
+}
+
+func (o FileResultArrayOutput) ToFileResultArrayOutputWithContext(ctx context.Context) FileResultArrayOutput {
+	return o
+}
+
+func (o FileResultArrayOutput) Index(i pulumi.IntInput) FileResultOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) FileResult {
+		return vs[0].([]FileResult)[vs[1].(int)]
+	}).(FileResultOutput)
+}
+
 type InvocationResult struct {
 	// How many bytes of output the service dropped.
 	Dropped int `pulumi:"dropped"`
@@ -202,6 +288,8 @@ func (o InvocationResultArrayOutput) Index(i pulumi.IntInput) InvocationResultOu
 func init() {
 	pulumi.RegisterOutputType(AgentStatusOutput{})
 	pulumi.RegisterOutputType(AgentStatusArrayOutput{})
+	pulumi.RegisterOutputType(FileResultOutput{})
+	pulumi.RegisterOutputType(FileResultArrayOutput{})
 	pulumi.RegisterOutputType(InvocationResultOutput{})
 	pulumi.RegisterOutputType(InvocationResultArrayOutput{})
 }

@@ -33,6 +33,37 @@ export interface AgentStatus {
     version: string;
 }
 
+export interface FileResult {
+    /**
+     * Why the delivery failed, when it did: `FileAlreadyExists`, `AccountNotExists`, `UserGroupNotExists`, `FilePathInvalid`, `InstanceNotRunning`, `ClientNotRunning`, `DeliveryTimeout`, ….
+     */
+    errorCode: string;
+    /**
+     * The service's explanation of `errorCode`.
+     */
+    errorInfo: string;
+    /**
+     * When the delivery finished (UTC, ISO 8601).
+     */
+    finishTime: string;
+    /**
+     * The instance ID.
+     */
+    instanceId: string;
+    /**
+     * The file task that delivered to this instance.
+     */
+    invokeId: string;
+    /**
+     * When the delivery started (UTC, ISO 8601).
+     */
+    startTime: string;
+    /**
+     * The status on this instance: `Pending`, `Running`, `Success`, `Failed` (the file could not be created), `Invalid`, `Aborted`, `Timeout` or `Error`.
+     */
+    status: string;
+}
+
 export interface InvocationResult {
     /**
      * How many bytes of output the service dropped.

@@ -8,6 +8,7 @@ import typing
 # Export this package's modules as members:
 from ._enums import *
 from .command import *
+from .file import *
 from .get_agent_status import *
 from .get_command import *
 from .get_invocation import *
@@ -33,6 +34,7 @@ _utilities.register(
   "fqn": "pulumi_cloudassistant",
   "classes": {
    "cloudassistant:index:Command": "Command",
+   "cloudassistant:index:File": "File",
    "cloudassistant:index:Invocation": "Invocation",
    "cloudassistant:index:RunScript": "RunScript",
    "cloudassistant:index:ScheduledScript": "ScheduledScript"

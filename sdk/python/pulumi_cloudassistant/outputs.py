@@ -17,6 +17,7 @@ from ._enums import *
 
 __all__ = [
     'AgentStatus',
+    'FileResult',
     'InvocationResult',
 ]
 
@@ -91,6 +92,117 @@ class AgentStatus(dict):
         The agent's version; empty when it is not installed.
         """
         return pulumi.get(self, "version")
+
+
+@pulumi.output_type
+class FileResult(dict):
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "errorCode":
+            suggest = "error_code"
+        elif key == "errorInfo":
+            suggest = "error_info"
+        elif key == "finishTime":
+            suggest = "finish_time"
+        elif key == "instanceId":
+            suggest = "instance_id"
+        elif key == "invokeId":
+            suggest = "invoke_id"
+        elif key == "startTime":
+            suggest = "start_time"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in FileResult. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        FileResult.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        FileResult.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 error_code: _builtins.str,
+                 error_info: _builtins.str,
+                 finish_time: _builtins.str,
+                 instance_id: _builtins.str,
+                 invoke_id: _builtins.str,
+                 start_time: _builtins.str,
+                 status: _builtins.str):
+        """
+        :param _builtins.str error_code: Why the delivery failed, when it did: `FileAlreadyExists`, `AccountNotExists`, `UserGroupNotExists`, `FilePathInvalid`, `InstanceNotRunning`, `ClientNotRunning`, `DeliveryTimeout`, ….
+        :param _builtins.str error_info: The service's explanation of `errorCode`.
+        :param _builtins.str finish_time: When the delivery finished (UTC, ISO 8601).
+        :param _builtins.str instance_id: The instance ID.
+        :param _builtins.str invoke_id: The file task that delivered to this instance.
+        :param _builtins.str start_time: When the delivery started (UTC, ISO 8601).
+        :param _builtins.str status: The status on this instance: `Pending`, `Running`, `Success`, `Failed` (the file could not be created), `Invalid`, `Aborted`, `Timeout` or `Error`.
+        """
+        pulumi.set(__self__, "error_code", error_code)
+        pulumi.set(__self__, "error_info", error_info)
+        pulumi.set(__self__, "finish_time", finish_time)
+        pulumi.set(__self__, "instance_id", instance_id)
+        pulumi.set(__self__, "invoke_id", invoke_id)
+        pulumi.set(__self__, "start_time", start_time)
+        pulumi.set(__self__, "status", status)
+
+    @_builtins.property
+    @pulumi.getter(name="errorCode")
+    def error_code(self) -> _builtins.str:
+        """
+        Why the delivery failed, when it did: `FileAlreadyExists`, `AccountNotExists`, `UserGroupNotExists`, `FilePathInvalid`, `InstanceNotRunning`, `ClientNotRunning`, `DeliveryTimeout`, ….
+        """
+        return pulumi.get(self, "error_code")
+
+    @_builtins.property
+    @pulumi.getter(name="errorInfo")
+    def error_info(self) -> _builtins.str:
+        """
+        The service's explanation of `errorCode`.
+        """
+        return pulumi.get(self, "error_info")
+
+    @_builtins.property
+    @pulumi.getter(name="finishTime")
+    def finish_time(self) -> _builtins.str:
+        """
+        When the delivery finished (UTC, ISO 8601).
+        """
+        return pulumi.get(self, "finish_time")
+
+    @_builtins.property
+    @pulumi.getter(name="instanceId")
+    def instance_id(self) -> _builtins.str:
+        """
+        The instance ID.
+        """
+        return pulumi.get(self, "instance_id")
+
+    @_builtins.property
+    @pulumi.getter(name="invokeId")
+    def invoke_id(self) -> _builtins.str:
+        """
+        The file task that delivered to this instance.
+        """
+        return pulumi.get(self, "invoke_id")
+
+    @_builtins.property
+    @pulumi.getter(name="startTime")
+    def start_time(self) -> _builtins.str:
+        """
+        When the delivery started (UTC, ISO 8601).
+        """
+        return pulumi.get(self, "start_time")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> _builtins.str:
+        """
+        The status on this instance: `Pending`, `Running`, `Success`, `Failed` (the file could not be created), `Invalid`, `Aborted`, `Timeout` or `Error`.
+        """
+        return pulumi.get(self, "status")
 
 
 @pulumi.output_type

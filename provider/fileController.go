@@ -1,0 +1,172 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi-go-provider/infer"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
+)
+
+var (
+	_ = (infer.CustomCheck[FileArgs])((*File)(nil))
+	_ = (infer.CustomDiff[FileArgs, FileState])((*File)(nil))
+	_ = (infer.CustomRead[FileArgs, FileState])((*File)(nil))
+	_ = (infer.CustomUpdate[FileArgs, FileState])((*File)(nil))
+	_ = (infer.CustomDelete[FileState])((*File)(nil))
+	_ = (infer.Annotated)((*File)(nil))
+)
+
+// Create sends the file in batches and waits for every instance. A failure by the policy, a
+// failed batch, a timeout or a cancel still returns the state of what was sent, so the file
+// tasks are recorded: a failed delivery is sent again by the next up, an unfinished one
+// waited for again.
+func (*File) Create(ctx context.Context, req infer.CreateRequest[FileArgs]) (infer.CreateResponse[FileState], error) {
+	state := FileState{FileArgs: req.Inputs, InvokeIDs: []string{}, Results: []FileResult{}}
+	if req.DryRun {
+		return infer.CreateResponse[FileState]{Output: state}, nil
+	}
+	client, err := getClient(ctx)
+	if err != nil {
+		return infer.CreateResponse[FileState]{}, err
+	}
+	started := time.Now()
+	ids, sendErr := sendFileBatches(ctx, client, state.FileArgs)
+	if len(ids) == 0 {
+		return infer.CreateResponse[FileState]{}, sendErr
+	}
+	state.InvokeIDs, state.InvokeID = ids, ids[0]
+	id := strings.Join(ids, ",")
+	if sendErr != nil {
+		// Some batches are out: record them, and send everything again on the next up.
+		if tasks, err := readFileTasks(ctx, client, ids); err == nil {
+			state.Results = fileResultsOf(tasks)
+		}
+		state.Status = fileStatus(state.Results)
+		state.ResendRequired = true
+		return infer.CreateResponse[FileState]{ID: id, Output: state}, infer.ResourceInitFailedError{Reasons: []string{
+			fmt.Sprintf("sending file %s: %v. File tasks %s were sent and are recorded; the next `pulumi up` "+
+				"sends the file again to every instance.", filePath(state.FileArgs), sendErr, id)}}
+	}
+	err = waitAndJudgeFile(ctx, client, &state, started)
+	return infer.CreateResponse[FileState]{ID: id, Output: state}, err
+}
+
+// Diff resends the file (a replace) when what lands on the instances changes: content, path,
+// instances, mode, owner or group, or a failed delivery. Metadata and provider-side settings
+// change in place. With removeOnDelete the old file is removed before the new one is sent,
+// so a resend to the same path does not end with the file removed.
+func (*File) Diff(_ context.Context, req infer.DiffRequest[FileArgs, FileState]) (infer.DiffResponse, error) {
+	old, new := req.State.FileArgs, req.Inputs
+	d := replaceDiff{}
+	diffDeep(d, "instanceIds", sortedCopy(old.InstanceIDs), sortedCopy(new.InstanceIDs),
+		len(old.InstanceIDs) == 0, len(new.InstanceIDs) == 0)
+	diffValue(d, "targetDir", old.TargetDir, new.TargetDir)
+	diffValue(d, "name", old.Name, new.Name)
+	diffPtr(d, "content", old.Content, new.Content)
+	diffPtr(d, "contentBase64", old.ContentBase64, new.ContentBase64)
+	diffServerDefault(d, "fileMode", nilIfEmpty(deref(old.FileMode)), nilIfEmpty(deref(new.FileMode)))
+	diffServerDefault(d, "fileOwner", nilIfEmpty(deref(old.FileOwner)), nilIfEmpty(deref(new.FileOwner)))
+	diffServerDefault(d, "fileGroup", nilIfEmpty(deref(old.FileGroup)), nilIfEmpty(deref(new.FileGroup)))
+	diffServerDefault(d, "resourceGroupId", nilIfEmpty(deref(old.ResourceGroupID)), nilIfEmpty(deref(new.ResourceGroupID)))
+	if req.State.ResendRequired {
+		d["resendRequired"] = p.PropertyDiff{Kind: p.UpdateReplace}
+	}
+	u := replaceDiff{}
+	diffPtr(u, "description", nilIfEmpty(deref(old.Description)), nilIfEmpty(deref(new.Description)))
+	diffMap(u, "tags", old.Tags, new.Tags)
+	diffServerDefault(u, "timeout", old.Timeout, new.Timeout)
+	diffValue(u, "overwrite", boolOr(old.Overwrite, true), boolOr(new.Overwrite, true))
+	diffValue(u, "failurePolicy", policyOr(old.FailurePolicy), policyOr(new.FailurePolicy))
+	diffValue(u, "removeOnDelete", deref(old.RemoveOnDelete), deref(new.RemoveOnDelete))
+	for k, v := range inPlace(u) {
+		d[k] = v
+	}
+	return d.response(deref(old.RemoveOnDelete)), nil
+}
+
+// inPlace turns the replacements recorded in d into in-place updates.
+func inPlace(d replaceDiff) replaceDiff {
+	kinds := map[p.DiffKind]p.DiffKind{p.AddReplace: p.Add, p.DeleteReplace: p.Delete, p.UpdateReplace: p.Update}
+	for k, v := range d {
+		if kind, ok := kinds[v.Kind]; ok {
+			v.Kind = kind
+		}
+		d[k] = v
+	}
+	return d
+}
+
+// Update records changed metadata and settings, which send nothing. For file tasks recorded
+// with an unknown outcome (the last up timed out or was cancelled) it waits for those same
+// tasks and judges them, so a failure is reported and never accepted silently.
+func (*File) Update(ctx context.Context, req infer.UpdateRequest[FileArgs, FileState]) (infer.UpdateResponse[FileState], error) {
+	state := req.State
+	state.FileArgs = req.Inputs
+	if req.DryRun || InvocationStatus(state.Status).terminal() {
+		return infer.UpdateResponse[FileState]{Output: state}, nil
+	}
+	client, err := getClient(ctx)
+	if err != nil {
+		return infer.UpdateResponse[FileState]{}, err
+	}
+	err = waitAndJudgeFile(ctx, client, &state, time.Now())
+	return infer.UpdateResponse[FileState]{Output: state}, err
+}
+
+// Read refreshes every instance's delivery, or on import (the task IDs joined with commas)
+// rebuilds the inputs from the service, which keeps the content it sent.
+func (*File) Read(ctx context.Context, req infer.ReadRequest[FileArgs, FileState]) (infer.ReadResponse[FileArgs, FileState], error) {
+	client, err := getClient(ctx)
+	if err != nil {
+		return infer.ReadResponse[FileArgs, FileState]{}, err
+	}
+	importing := req.State.InvokeID == "" && req.State.Name == ""
+	ids := strings.Split(req.ID, ",")
+	tasks, err := readFileTasks(ctx, client, ids)
+	switch {
+	case errors.Is(err, ecsclient.ErrNotFound) && importing:
+		return infer.ReadResponse[FileArgs, FileState]{}, fmt.Errorf(
+			"cannot import file %s: %v (the ID is the file task IDs, `f-…`, joined with commas; records are kept "+
+				"for a limited time)", req.ID, err)
+	case errors.Is(err, ecsclient.ErrNotFound):
+		// The service forgot the tasks; the files are still on the instances, and forgetting
+		// the resource would send them again.
+		p.GetLogger(ctx).Warningf("file task %s is no longer known to the service; keeping the last recorded results", req.ID)
+		return infer.ReadResponse[FileArgs, FileState]{ID: req.ID, Inputs: req.State.FileArgs, State: req.State}, nil
+	case err != nil:
+		return infer.ReadResponse[FileArgs, FileState]{}, err
+	}
+	state := req.State
+	if importing {
+		state = FileState{FileArgs: fileArgsFrom(tasks)}
+	}
+	state.InvokeIDs, state.InvokeID = ids, ids[0]
+	wasRunning := !importing && !InvocationStatus(state.Status).terminal()
+	state.Results = fileResultsOf(tasks)
+	state.Status = fileStatus(state.Results)
+	// A delivery the last up stopped waiting for may have failed since: refresh then marks it
+	// for a resend, as the wait would have.
+	if wasRunning && InvocationStatus(state.Status).terminal() &&
+		violates(deref(state.FailurePolicy), asInvocationResults(state.Results), RepeatOnce, len(state.InstanceIDs)) {
+		state.ResendRequired = true
+	}
+	return infer.ReadResponse[FileArgs, FileState]{ID: req.ID, Inputs: state.FileArgs, State: state}, nil
+}
+
+// Delete leaves the files on the instances, unless removeOnDelete asks to remove them.
+func (*File) Delete(ctx context.Context, req infer.DeleteRequest[FileState]) (infer.DeleteResponse, error) {
+	if !deref(req.State.RemoveOnDelete) {
+		return infer.DeleteResponse{}, nil
+	}
+	client, err := getClient(ctx)
+	if err != nil {
+		return infer.DeleteResponse{}, err
+	}
+	return infer.DeleteResponse{}, removeFile(ctx, client, req.State.FileArgs)
+}
