@@ -118,6 +118,12 @@ func TestTeaCommandsAndInvocations(t *testing.T) {
 	assert.Equal(t, "oss://bucket/out", tea.StringValue(rs[0].OssOutputDelivery))
 	assert.NotEmpty(t, tea.StringValue(rs[0].FinishedTime))
 
+	for rg, want := range map[string]int{"rg-tea": 1, "rg-other": 0} {
+		byGroup, err := c.DescribeInvocations(&ecs.DescribeInvocationsRequest{RegionId: region, ResourceGroupId: tea.String(rg)})
+		require.NoError(t, err)
+		assert.Len(t, byGroup.Body.Invocations.Invocation, want, rg)
+	}
+
 	// RunCommand, then StopInvocation of a running script.
 	run, err := c.RunCommand(&ecs.RunCommandRequest{
 		RegionId: region, Type: tea.String("RunShellScript"), CommandContent: tea.String("sleep 30"),
@@ -348,4 +354,78 @@ func TestTeaDailyQuota(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.RunCommand(run)
 	requireTeaCode(t, err, "Invocation.ExceedQuota", 403)
+}
+
+func TestTeaConformanceHappyPaths(t *testing.T) {
+	t.Parallel()
+	srv := start(t, confOptions())
+	c := teaClient(t, srv)
+	region := tea.String(srv.Region())
+	create := func(name, desc, token string) (string, error) {
+		resp, err := c.CreateCommand(&ecs.CreateCommandRequest{
+			RegionId: region, Name: tea.String(name), Description: tea.String(desc), Type: tea.String("RunShellScript"),
+			CommandContent: tea.String(b64("echo hi")), ClientToken: tea.String(token),
+		})
+		if err != nil {
+			return "", err
+		}
+		return tea.StringValue(resp.Body.CommandId), nil
+	}
+	// CreateCommand's ClientToken: the retry answers the first command; other fields conflict.
+	first, err := create("deploy-web", "rolls out the web tier", "tea-token")
+	require.NoError(t, err)
+	again, err := create("deploy-web", "rolls out the web tier", "tea-token")
+	require.NoError(t, err)
+	assert.Equal(t, first, again)
+	_, err = create("deploy-db", "rolls out the web tier", "tea-token")
+	requireTeaCode(t, err, "IdempotentParameterMismatch", 403)
+	_, err = create("deploy-db", "rolls out the database", "")
+	require.NoError(t, err)
+
+	// Name and Description filters with a trailing *.
+	byDesc, err := c.DescribeCommands(&ecs.DescribeCommandsRequest{RegionId: region, Description: tea.String("rolls out the w*")})
+	require.NoError(t, err)
+	require.Len(t, byDesc.Body.Commands.Command, 1)
+	assert.Equal(t, first, tea.StringValue(byDesc.Body.Commands.Command[0].CommandId))
+	byName, err := c.DescribeCommands(&ecs.DescribeCommandsRequest{RegionId: region, Name: tea.String("deploy*")})
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, tea.Int64Value(byName.Body.TotalCount))
+
+	// Timed has no effect: with it and no Frequency the task runs once.
+	timed, err := c.InvokeCommand(&ecs.InvokeCommandRequest{
+		RegionId: region, CommandId: tea.String(first), InstanceId: []*string{tea.String("i-a")}, Timed: tea.Bool(true),
+	})
+	require.NoError(t, err)
+	inv := teaWait(t, c, srv.Region(), tea.StringValue(timed.Body.InvokeId), "Success")
+	assert.Equal(t, "Once", tea.StringValue(inv.RepeatMode))
+	// A Frequency with another RepeatMode is Period.
+	periodic, err := c.InvokeCommand(&ecs.InvokeCommandRequest{
+		RegionId: region, CommandId: tea.String(first), InstanceId: []*string{tea.String("i-a")},
+		RepeatMode: tea.String("NextRebootOnly"), Frequency: tea.String("rate(1h)"),
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "Period", tea.StringValue(teaDescribe(t, c, srv.Region(), tea.StringValue(periodic.Body.InvokeId)).RepeatMode))
+
+	// A dry run records nothing.
+	before, err := c.DescribeInvocations(&ecs.DescribeInvocationsRequest{RegionId: region})
+	require.NoError(t, err)
+	_, err = c.InvokeCommand(&ecs.InvokeCommandRequest{
+		RegionId: region, CommandId: tea.String(first), InstanceId: []*string{tea.String("i-b")}, RepeatMode: tea.String("DryRun"),
+	})
+	requireTeaCode(t, err, "DryRunOperation", 400)
+	after, err := c.DescribeInvocations(&ecs.DescribeInvocationsRequest{RegionId: region})
+	require.NoError(t, err)
+	assert.Equal(t, tea.Int64Value(before.Body.TotalCount), tea.Int64Value(after.Body.TotalCount))
+
+	// LastInvokedTime tells when a run last started on the instance.
+	status, err := c.DescribeCloudAssistantStatus(&ecs.DescribeCloudAssistantStatusRequest{
+		RegionId: region, InstanceId: []*string{tea.String("i-a"), tea.String("i-b")},
+	})
+	require.NoError(t, err)
+	rows := map[string]string{}
+	for _, row := range status.Body.InstanceCloudAssistantStatusSet.InstanceCloudAssistantStatus {
+		rows[tea.StringValue(row.InstanceId)] = tea.StringValue(row.LastInvokedTime)
+	}
+	assert.NotEmpty(t, rows["i-a"])
+	assert.Empty(t, rows["i-b"], "a dry run starts nothing")
 }

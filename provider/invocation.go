@@ -51,7 +51,8 @@ func (FailurePolicy) Values() []infer.EnumValue[FailurePolicy] {
 // InvocationArgs are the inputs of an Invocation.
 type InvocationArgs struct {
 	CommandID           string            `pulumi:"commandId"`
-	InstanceIDs         []string          `pulumi:"instanceIds"`
+	InstanceIDs         []string          `pulumi:"instanceIds,optional"`
+	TargetTags          map[string]string `pulumi:"targetTags,optional"`
 	RepeatMode          *RepeatMode       `pulumi:"repeatMode,optional"`
 	Timed               *bool             `pulumi:"timed,optional"`
 	Frequency           *string           `pulumi:"frequency,optional"`
@@ -69,6 +70,10 @@ type InvocationArgs struct {
 	WaitForCompletion   *bool             `pulumi:"waitForCompletion,optional"`
 	FailurePolicy       *FailurePolicy    `pulumi:"failurePolicy,optional"`
 	SecretResults       *bool             `pulumi:"secretResults,optional"`
+	// Fleet rollout (invocation_limits.go, invocation_rollout.go).
+	MaxConcurrency         *string `pulumi:"maxConcurrency,optional"`
+	MaxErrors              *string `pulumi:"maxErrors,optional"`
+	OutputBytesPerInstance *int    `pulumi:"outputBytesPerInstance,optional"`
 }
 
 // InvocationState is the recorded state: the inputs (a custom Diff gets no old inputs) and
@@ -79,11 +84,18 @@ type InvocationState struct {
 	Status        string             `pulumi:"status"`
 	Results       []InvocationResult `pulumi:"results"`
 	RerunRequired bool               `pulumi:"rerunRequired"`
+	// Fleet outputs: every batch, where it ran, and the outcome in counts.
+	InvokeIDs             []string       `pulumi:"invokeIds"`
+	TargetInstanceIDs     []string       `pulumi:"targetInstanceIds"`
+	Summary               map[string]int `pulumi:"summary"`
+	FailedInstanceIDs     []string       `pulumi:"failedInstanceIds"`
+	NotStartedInstanceIDs []string       `pulumi:"notStartedInstanceIds"`
 }
 
 // InvocationResult is one instance's outcome.
 type InvocationResult struct {
 	InstanceID   string `pulumi:"instanceId"`
+	InvokeID     string `pulumi:"invokeId"`
 	Status       string `pulumi:"status"`
 	ExitCode     int    `pulumi:"exitCode"`
 	Output       string `pulumi:"output"`
@@ -103,8 +115,26 @@ func (i *Invocation) Annotate(a infer.Annotator) {
 // Annotate documents the inputs; the texts become the SDKs' docs.
 func (a *InvocationArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.CommandID, "The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.")
-	an.Describe(&a.InstanceIDs, "The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, "+
-		"with the Cloud Assistant client installed.")
+	an.Describe(&a.InstanceIDs, "The instances to run on: any number of unique IDs (or use `targetTags`). Each "+
+		"must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in "+
+		"batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the "+
+		"command on the added instances only and forgets the removed ones; any other change replaces the "+
+		"invocation, running it everywhere again.")
+	an.Describe(&a.TargetTags, "Run on the running instances that carry every one of these tags, instead of "+
+		"`instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; "+
+		"a change of the tags replaces the invocation. To see at preview which instances are added, pass "+
+		"`getInstances`' `instanceIds` to `instanceIds` instead.")
+	an.Describe(&a.MaxConcurrency, "At most this many instances run at once: a count (`\"10\"`) or a share of "+
+		"the instances (`\"25%\"`, rounded up). The next batch starts as earlier ones finish. Defaults to no "+
+		"limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.")
+	an.Describe(&a.MaxErrors, "Once more instances than this have failed, no further batch starts: a count "+
+		"(`\"0\"`, `\"5\"`) or a share (`\"10%\"`, rounded down). The run then fails by `failurePolicy` and "+
+		"the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches "+
+		"already running finish.")
+	an.Describe(&a.OutputBytesPerInstance, "How many bytes of each instance's output are kept in state (the "+
+		"last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up "+
+		"to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a "+
+		"1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.")
 	an.Describe(&a.RepeatMode, "When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` "+
 		"or `EveryReboot`.")
 	an.Describe(&a.Timed, "Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.")
@@ -138,7 +168,15 @@ func (a *InvocationArgs) Annotate(an infer.Annotator) {
 
 // Annotate documents the outputs.
 func (s *InvocationState) Annotate(a infer.Annotator) {
-	a.Describe(&s.InvokeID, "The invocation ID (`t-…`), also the resource ID.")
+	a.Describe(&s.InvokeID, "The invocation ID (`t-…`) of the first batch, also the resource ID.")
+	a.Describe(&s.InvokeIDs, "The invocation ID of every batch (at most 100 instances each), in the order "+
+		"they started; the first is `invokeId`. Import a multi-batch invocation by its first ID (see the docs).")
+	a.Describe(&s.TargetInstanceIDs, "The instances this invocation targets: `instanceIds`, or those "+
+		"`targetTags` resolved to when it was created.")
+	a.Describe(&s.Summary, "How many instances are in each status (`Success`: 998, `Failed`: 2); "+
+		"`NotStarted` counts those a rollout stopped by `maxErrors` never started.")
+	a.Describe(&s.FailedInstanceIDs, "The instances that finished without success, sorted.")
+	a.Describe(&s.NotStartedInstanceIDs, "The instances never started because `maxErrors` stopped the rollout.")
 	a.Describe(&s.Status, "The overall status: `Pending`, `Scheduled`, `Running`, `Success`, `Failed`, "+
 		"`PartialFailed` or `Stopped`.")
 	a.Describe(&s.Results, "One entry per instance, as last read: status, exit code and output.")
@@ -149,11 +187,13 @@ func (s *InvocationState) Annotate(a infer.Annotator) {
 // Annotate documents one instance's result.
 func (r *InvocationResult) Annotate(a infer.Annotator) {
 	a.Describe(&r.InstanceID, "The instance ID.")
+	a.Describe(&r.InvokeID, "The invocation ID of the batch this instance ran in.")
 	a.Describe(&r.Status, "The status on this instance: `Pending`, `Scheduled`, `Running`, `Success`, `Failed` "+
 		"(non-zero exit code), `Timeout`, `Error`, `Invalid`, `Aborted`, `Cancelled`, `Stopping` or `Terminated`.")
 	a.Describe(&r.ExitCode, "The script's exit code.")
 	a.Describe(&r.Output, "The script's output (stdout and stderr), decoded; the service keeps the last 24 KB.")
-	a.Describe(&r.Dropped, "How many bytes of output the service dropped.")
+	a.Describe(&r.Dropped, "How many bytes of output were dropped: by the service (it keeps 24 KB) and by "+
+		"`outputBytesPerInstance`.")
 	a.Describe(&r.ErrorCode, "Why the run failed, when it did: `ExitCodeNonzero`, `ExecutionTimeout`, "+
 		"`InstanceNotRunning`, `ClientNotRunning`, `DeliveryTimeout`, ….")
 	a.Describe(&r.ErrorInfo, "The service's explanation of `errorCode`.")

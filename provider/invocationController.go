@@ -37,9 +37,25 @@ func (*Invocation) Create(ctx context.Context, req infer.CreateRequest[Invocatio
 	if err != nil {
 		return infer.CreateResponse[InvocationState]{}, err
 	}
-	// One ClientToken per Create: every retry of the call below reuses it, so a retried
-	// request never starts the script twice, while a later Create runs it again.
-	r := invokeRequest(in, ecsclient.NewClientToken())
+	targets, err := resolveTargets(ctx, client, in)
+	if err != nil {
+		return infer.CreateResponse[InvocationState]{}, err
+	}
+	state.TargetInstanceIDs = targets
+	// One ClientToken per Create (each batch's derives from it): every retry of a call
+	// reuses its token, so a retried request never starts the script twice, while a later
+	// Create runs it again.
+	token := ecsclient.NewClientToken()
+	if needsRollout(in, len(targets)) {
+		err := runFleet(ctx, client, &state, newRollout(client, in, targets, len(targets), token, ""), nil)
+		if state.InvokeID == "" {
+			return infer.CreateResponse[InvocationState]{}, err
+		}
+		return infer.CreateResponse[InvocationState]{ID: state.InvokeID, Output: state}, err
+	}
+	single := in
+	single.InstanceIDs = targets
+	r := invokeRequest(single, token)
 	started := time.Now()
 	id, err := client.InvokeCommand(ctx, r)
 	if err != nil {
@@ -49,9 +65,11 @@ func (*Invocation) Create(ctx context.Context, req infer.CreateRequest[Invocatio
 	state.Status = string(InvocationPending)
 	mode := deref(in.RepeatMode)
 	if !deref(in.WaitForCompletion) || mode == RepeatNextRebootOnly || mode == RepeatEveryReboot {
+		recordSingleBatch(&state)
 		return infer.CreateResponse[InvocationState]{ID: id, Output: state}, nil
 	}
 	err = waitAndJudge(ctx, client, &state, started)
+	recordSingleBatch(&state)
 	return infer.CreateResponse[InvocationState]{ID: id, Output: state}, err
 }
 
@@ -88,6 +106,11 @@ func (*Invocation) Diff(_ context.Context, req infer.DiffRequest[InvocationArgs,
 	if req.State.RerunRequired {
 		d["rerunRequired"] = p.PropertyDiff{Kind: p.UpdateReplace}
 	}
+	diffMap(d, "targetTags", old.TargetTags, new.TargetTags)
+	diffPtr(d, "maxConcurrency", nilIfEmpty(deref(old.MaxConcurrency)), nilIfEmpty(deref(new.MaxConcurrency)))
+	diffPtr(d, "maxErrors", nilIfEmpty(deref(old.MaxErrors)), nilIfEmpty(deref(new.MaxErrors)))
+	diffPtr(d, "outputBytesPerInstance", old.OutputBytesPerInstance, new.OutputBytesPerInstance)
+	convergeDiff(d, req.State, new)
 	return d.response(active(old) || active(new)), nil
 }
 
@@ -107,12 +130,25 @@ func (*Invocation) Update(ctx context.Context, req infer.UpdateRequest[Invocatio
 	if err != nil {
 		return infer.UpdateResponse[InvocationState]{}, err
 	}
+	if len(state.TargetInstanceIDs) == 0 { // recorded before fleets: the IDs it ran on
+		state.TargetInstanceIDs = append([]string{}, req.State.InstanceIDs...)
+	}
+	if instancesChanged(req.State, req.Inputs) {
+		err := converge(ctx, client, &state, req.Inputs)
+		return infer.UpdateResponse[InvocationState]{Output: state}, err
+	}
+	if len(state.InvokeIDs) > 1 || len(state.NotStartedInstanceIDs) > 0 {
+		err := resumeFleet(ctx, client, &state)
+		return infer.UpdateResponse[InvocationState]{Output: state}, err
+	}
 	mode := deref(state.RepeatMode)
 	if !deref(state.WaitForCompletion) || mode == RepeatNextRebootOnly || mode == RepeatEveryReboot {
 		err := refreshResults(ctx, client, &state)
+		recordSingleBatch(&state)
 		return infer.UpdateResponse[InvocationState]{Output: state}, err
 	}
 	err = waitAndJudge(ctx, client, &state, time.Now())
+	recordSingleBatch(&state)
 	return infer.UpdateResponse[InvocationState]{Output: state}, err
 }
 
@@ -147,8 +183,15 @@ func (*Invocation) Read(ctx context.Context, req infer.ReadRequest[InvocationArg
 	}
 	state.InvokeID = inv.InvokeId
 	wasRunning := !importing && !InvocationStatus(req.State.Status).terminal()
-	if err := refreshResults(ctx, client, &state); err != nil {
-		return infer.ReadResponse[InvocationArgs, InvocationState]{}, err
+	if len(state.InvokeIDs) > 1 {
+		if err := refreshFleet(ctx, client, &state); err != nil {
+			return infer.ReadResponse[InvocationArgs, InvocationState]{}, err
+		}
+	} else {
+		if err := refreshResults(ctx, client, &state); err != nil {
+			return infer.ReadResponse[InvocationArgs, InvocationState]{}, err
+		}
+		recordSingleBatch(&state)
 	}
 	// A run the last up stopped waiting for may have failed since: refresh then marks it
 	// for a re-run, as the wait would have.
@@ -167,19 +210,32 @@ func (*Invocation) Delete(ctx context.Context, req infer.DeleteRequest[Invocatio
 	if err != nil {
 		return infer.DeleteResponse{}, err
 	}
-	if !active(req.State.InvocationArgs) {
-		inv, err := client.DescribeInvocation(ctx, req.ID)
-		if errors.Is(err, ecsclient.ErrNotFound) {
-			return infer.DeleteResponse{}, nil
-		}
-		if err != nil {
+	ids := req.State.InvokeIDs
+	if len(ids) == 0 {
+		ids = []string{req.ID}
+	}
+	for _, id := range ids { // every batch of a fleet
+		if err := stopIfRunning(ctx, client, id, active(req.State.InvocationArgs)); err != nil {
 			return infer.DeleteResponse{}, err
 		}
+	}
+	return infer.DeleteResponse{}, nil
+}
+
+func stopIfRunning(ctx context.Context, client *ecsclient.Client, id string, active bool) error {
+	if !active {
+		inv, err := client.DescribeInvocation(ctx, id)
+		if errors.Is(err, ecsclient.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 		if InvocationStatus(invocationStatus(inv)).terminal() {
-			return infer.DeleteResponse{}, nil
+			return nil
 		}
 	}
-	return infer.DeleteResponse{}, client.StopInvocation(ctx, req.ID)
+	return client.StopInvocation(ctx, id)
 }
 
 // WireDependencies keeps results secret when asked, or by default when parameters (which

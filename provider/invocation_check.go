@@ -24,9 +24,10 @@ func (*Invocation) Check(ctx context.Context, req infer.CheckRequest) (infer.Che
 	if known(in, "commandId") && strings.TrimSpace(args.CommandID) == "" {
 		f.add("commandId", "must not be empty")
 	}
-	if known(in, "instanceIds") {
-		checkInstanceIDs(&f, args.InstanceIDs)
+	if known(in, "instanceIds") && known(in, "targetTags") {
+		checkTargets(&f, args)
 	}
+	checkRolloutLimits(&f, args)
 	if known(in, "repeatMode") && args.RepeatMode != nil && !validEnum(*args.RepeatMode, RepeatMode("").Values()) {
 		f.add("repeatMode", "is %q; it must be one of Once, Period, NextRebootOnly, EveryReboot", *args.RepeatMode)
 	}
@@ -63,9 +64,22 @@ func (*Invocation) Check(ctx context.Context, req infer.CheckRequest) (infer.Che
 	return infer.CheckResponse[InvocationArgs]{Inputs: args, Failures: f}, nil
 }
 
+// checkTargets wants exactly one of instanceIds (any number of unique IDs: the provider
+// batches them) and targetTags.
+func checkTargets(f *failures, a InvocationArgs) {
+	switch {
+	case len(a.TargetTags) > 0 && len(a.InstanceIDs) > 0:
+		f.add("targetTags", "is set together with instanceIds; give one of them")
+	case len(a.TargetTags) > 0:
+		f.tags("targetTags", a.TargetTags)
+	default:
+		checkInstanceIDs(f, a.InstanceIDs)
+	}
+}
+
 func checkInstanceIDs(f *failures, ids []string) {
-	if len(ids) < minInstances || len(ids) > maxInstances {
-		f.add("instanceIds", "has %d instance IDs; it must have %d to %d", len(ids), minInstances, maxInstances)
+	if len(ids) < minInstances {
+		f.add("instanceIds", "has %d instance IDs; it must have at least %d (or set targetTags)", len(ids), minInstances)
 	}
 	seen := map[string]int{}
 	for i, id := range ids {

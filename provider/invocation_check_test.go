@@ -14,10 +14,6 @@ import (
 func TestInvocationCheckRules(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	many := make([]string, 101)
-	for i := range many {
-		many[i] = fmt.Sprintf("i-%03d", i)
-	}
 	manyParams := map[string]string{}
 	for i := 0; i < 21; i++ {
 		manyParams[fmt.Sprintf("p%d", i)] = "v"
@@ -28,8 +24,13 @@ func TestInvocationCheckRules(t *testing.T) {
 		path   string
 		reason string
 	}{
-		{"no instances", []any{"instanceIds", strs()}, "instanceIds", "has 0 instance IDs; it must have 1 to 100"},
-		{"too many instances", []any{"instanceIds", strs(many...)}, "instanceIds", "has 101 instance IDs; it must have 1 to 100"},
+		{"no instances", []any{"instanceIds", strs()}, "instanceIds", "has 0 instance IDs; it must have at least 1 (or set targetTags)"},
+		{"both targets", []any{"targetTags", strMap(map[string]string{"role": "web"})}, "targetTags", "is set together with instanceIds"},
+		{"bad maxConcurrency", []any{"maxConcurrency", str("ten")}, "maxConcurrency", `it must be a count such as "10"`},
+		{"zero maxConcurrency", []any{"maxConcurrency", str("0%")}, "maxConcurrency", "at least one instance"},
+		{"bad maxErrors", []any{"maxErrors", str("120%")}, "maxErrors", "from 0% to 100%"},
+		{"limits without waiting", []any{"maxErrors", str("1"), "waitForCompletion", boolean(false)}, "waitForCompletion", "need the provider to wait"},
+		{"output budget", []any{"outputBytesPerInstance", num(30000)}, "outputBytesPerInstance", "between 0 and 24576"},
 		{"duplicate instance", []any{"instanceIds", strs("i-a", "i-b", "i-a")}, "instanceIds[2]", "instance IDs must be unique"},
 		{"empty instance", []any{"instanceIds", strs("i-a", "")}, "instanceIds[1]", "must not be empty"},
 		{"empty command", []any{"commandId", str("")}, "commandId", "must not be empty"},

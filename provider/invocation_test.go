@@ -73,7 +73,6 @@ func TestInvocationReplaceOnEachInput(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	cmdID, _ := h.command("c", "echo {{p}}", "enableParameter", boolean(true))
-	ids := h.srv.InstanceIDs()
 	base := h.invokeInputs(cmdID, "parameters", strMap(map[string]string{"p": "x"}), "username", str("root"),
 		"timeout", num(60), "tags", strMap(map[string]string{"a": "1"}), "triggers", property.New([]property.Value{num(1)}))
 	id, state := h.create(invocationToken, "inv", base)
@@ -82,7 +81,7 @@ func TestInvocationReplaceOnEachInput(t *testing.T) {
 		with property.Value
 	}{
 		{"commandId", str("c-other")},
-		{"instanceIds", strs(ids[0])},
+		// instanceIds alone converges in place: TestFleetBatchesAndConverge.
 		{"repeatMode", str("EveryReboot")},
 		{"parameters", strMap(map[string]string{"p": "y"})},
 		{"username", str("admin")},

@@ -56,6 +56,7 @@ func New() p.Provider {
 			infer.Function(&GetCommand{}),
 			infer.Function(&GetInvocation{}),
 			infer.Function(&GetAgentStatus{}),
+			infer.Function(&GetInstances{}),
 		).
 		WithModuleMap(map[tokens.ModuleName]tokens.ModuleName{"provider": "index"}).
 		Build()

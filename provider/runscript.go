@@ -16,7 +16,8 @@ var runScriptDoc string
 type RunScriptArgs struct {
 	Script        pulumi.StringInput      `pulumi:"script"`
 	Type          pulumi.StringPtrInput   `pulumi:"type,optional"`
-	InstanceIDs   pulumi.StringArrayInput `pulumi:"instanceIds"`
+	InstanceIDs   pulumi.StringArrayInput `pulumi:"instanceIds,optional"`
+	TargetTags    pulumi.StringMapInput   `pulumi:"targetTags,optional"`
 	Parameters    pulumi.StringMapInput   `pulumi:"parameters,optional" provider:"secret"`
 	WorkingDir    pulumi.StringPtrInput   `pulumi:"workingDir,optional"`
 	Timeout       pulumi.IntPtrInput      `pulumi:"timeout,optional"`
@@ -25,6 +26,9 @@ type RunScriptArgs struct {
 	FailurePolicy pulumi.StringPtrInput   `pulumi:"failurePolicy,optional"`
 	WaitForAgent  pulumi.BoolPtrInput     `pulumi:"waitForAgent,optional"`
 	AgentTimeout  pulumi.IntPtrInput      `pulumi:"agentTimeout,optional"`
+	// Fleet rollout, passed to the Invocation.
+	MaxConcurrency pulumi.StringPtrInput `pulumi:"maxConcurrency,optional"`
+	MaxErrors      pulumi.StringPtrInput `pulumi:"maxErrors,optional"`
 }
 
 // RunScript runs a script once on instances, as a Command and an Invocation under one
@@ -56,7 +60,15 @@ func (a *RunScriptArgs) Annotate(an infer.Annotator) {
 		"built-in parameters such as `{{ACS::InstanceId}}` work too.")
 	an.Describe(&a.Type, "The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or "+
 		"`RunPowerShellScript` (Windows).")
-	an.Describe(&a.InstanceIDs, "The instances to run on: 1 to 100 unique IDs.")
+	an.Describe(&a.InstanceIDs, "The instances to run on: any number of unique IDs, sent in batches of at "+
+		"most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.")
+	an.Describe(&a.TargetTags, "Run on the running instances that carry every one of these tags, resolved when "+
+		"the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait "+
+		"(`waitForAgent`) applies to `instanceIds` only.")
+	an.Describe(&a.MaxConcurrency, "At most this many instances run at once: `\"10\"` or `\"25%\"`. "+
+		"Defaults to no limit.")
+	an.Describe(&a.MaxErrors, "Once more instances than this have failed (`\"0\"`, `\"5\"`, `\"10%\"`), "+
+		"no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.")
 	an.Describe(&a.Parameters, "Values for the script's `{{name}}` parameters. Always secret; when given, "+
 		"`results` and `outputs` are secret too, since scripts often print them.")
 	an.Describe(&a.WorkingDir, "The directory the script runs in. The service defaults to `/root` on Linux.")
@@ -76,8 +88,8 @@ func (a *RunScriptArgs) Annotate(an infer.Annotator) {
 // NewRunScript constructs a RunScript: a Command with the script, then an Invocation of it on
 // the instances once their agents are online.
 func NewRunScript(ctx *pulumi.Context, name string, args RunScriptArgs, opts ...pulumi.ResourceOption) (*RunScript, error) {
-	if args.Script == nil || args.InstanceIDs == nil {
-		return nil, errors.New("RunScript: script and instanceIds are required")
+	if args.Script == nil || (args.InstanceIDs == nil && args.TargetTags == nil) {
+		return nil, errors.New("RunScript: script and one of instanceIds and targetTags are required")
 	}
 	comp := &RunScript{}
 	if err := ctx.RegisterComponentResource(p.GetTypeToken(ctx), name, comp, opts...); err != nil {
@@ -92,9 +104,14 @@ func NewRunScript(ctx *pulumi.Context, name string, args RunScriptArgs, opts ...
 	}
 	inv := pulumi.Map{
 		"commandId":         cmd.CommandID,
-		"instanceIds":       agentReadyIDs(ctx, comp, args.InstanceIDs, args.WaitForAgent, args.AgentTimeout),
 		"waitForCompletion": pulumi.Bool(true),
 	}
+	if args.InstanceIDs != nil {
+		inv["instanceIds"] = agentReadyIDs(ctx, comp, args.InstanceIDs, args.WaitForAgent, args.AgentTimeout)
+	}
+	optional(inv, "targetTags", args.TargetTags)
+	optional(inv, "maxConcurrency", args.MaxConcurrency)
+	optional(inv, "maxErrors", args.MaxErrors)
 	optional(inv, "parameters", args.Parameters)
 	optional(inv, "timeout", args.Timeout)
 	optional(inv, "username", args.Username)

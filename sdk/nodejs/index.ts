@@ -25,6 +25,11 @@ export const getCommand: typeof import("./getCommand").getCommand = null as any;
 export const getCommandOutput: typeof import("./getCommand").getCommandOutput = null as any;
 utilities.lazyLoad(exports, ["getCommand","getCommandOutput"], () => require("./getCommand"));
 
+export { GetInstancesArgs, GetInstancesResult, GetInstancesOutputArgs } from "./getInstances";
+export const getInstances: typeof import("./getInstances").getInstances = null as any;
+export const getInstancesOutput: typeof import("./getInstances").getInstancesOutput = null as any;
+utilities.lazyLoad(exports, ["getInstances","getInstancesOutput"], () => require("./getInstances"));
+
 export { GetInvocationArgs, GetInvocationResult, GetInvocationOutputArgs } from "./getInvocation";
 export const getInvocation: typeof import("./getInvocation").getInvocation = null as any;
 export const getInvocationOutput: typeof import("./getInvocation").getInvocationOutput = null as any;

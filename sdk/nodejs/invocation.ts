@@ -77,6 +77,10 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public readonly containerName: pulumi.Output<string | undefined>;
     /**
+     * The instances that finished without success, sorted.
+     */
+    declare public /*out*/ readonly failedInstanceIds: pulumi.Output<string[]>;
+    /**
      * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
      */
     declare public readonly failurePolicy: pulumi.Output<enums.FailurePolicy | undefined>;
@@ -85,17 +89,37 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public readonly frequency: pulumi.Output<string | undefined>;
     /**
-     * The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+     * The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
      */
-    declare public readonly instanceIds: pulumi.Output<string[]>;
+    declare public readonly instanceIds: pulumi.Output<string[] | undefined>;
     /**
-     * The invocation ID (`t-…`), also the resource ID.
+     * The invocation ID (`t-…`) of the first batch, also the resource ID.
      */
     declare public /*out*/ readonly invokeId: pulumi.Output<string>;
+    /**
+     * The invocation ID of every batch (at most 100 instances each), in the order they started; the first is `invokeId`. Import a multi-batch invocation by its first ID (see the docs).
+     */
+    declare public /*out*/ readonly invokeIds: pulumi.Output<string[]>;
     /**
      * A launcher for the script, overriding the command's.
      */
     declare public readonly launcher: pulumi.Output<string | undefined>;
+    /**
+     * At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+     */
+    declare public readonly maxConcurrency: pulumi.Output<string | undefined>;
+    /**
+     * Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+     */
+    declare public readonly maxErrors: pulumi.Output<string | undefined>;
+    /**
+     * The instances never started because `maxErrors` stopped the rollout.
+     */
+    declare public /*out*/ readonly notStartedInstanceIds: pulumi.Output<string[]>;
+    /**
+     * How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+     */
+    declare public readonly outputBytesPerInstance: pulumi.Output<number | undefined>;
     /**
      * Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
      */
@@ -125,9 +149,21 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly status: pulumi.Output<string>;
     /**
+     * How many instances are in each status (`Success`: 998, `Failed`: 2); `NotStarted` counts those a rollout stopped by `maxErrors` never started.
+     */
+    declare public /*out*/ readonly summary: pulumi.Output<{[key: string]: number}>;
+    /**
      * Tags for the invocation (at most 20).
      */
     declare public readonly tags: pulumi.Output<{[key: string]: string} | undefined>;
+    /**
+     * The instances this invocation targets: `instanceIds`, or those `targetTags` resolved to when it was created.
+     */
+    declare public /*out*/ readonly targetInstanceIds: pulumi.Output<string[]>;
+    /**
+     * Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+     */
+    declare public readonly targetTags: pulumi.Output<{[key: string]: string} | undefined>;
     /**
      * What a stop or timeout kills: `Process` or `ProcessTree`.
      */
@@ -173,9 +209,6 @@ export class Invocation extends pulumi.CustomResource {
             if (args?.commandId === undefined && !opts.urn) {
                 throw new Error("Missing required property 'commandId'");
             }
-            if (args?.instanceIds === undefined && !opts.urn) {
-                throw new Error("Missing required property 'instanceIds'");
-            }
             resourceInputs["commandId"] = args?.commandId;
             resourceInputs["containerId"] = args?.containerId;
             resourceInputs["containerName"] = args?.containerName;
@@ -183,11 +216,15 @@ export class Invocation extends pulumi.CustomResource {
             resourceInputs["frequency"] = args?.frequency;
             resourceInputs["instanceIds"] = args?.instanceIds;
             resourceInputs["launcher"] = args?.launcher;
+            resourceInputs["maxConcurrency"] = args?.maxConcurrency;
+            resourceInputs["maxErrors"] = args?.maxErrors;
+            resourceInputs["outputBytesPerInstance"] = args?.outputBytesPerInstance;
             resourceInputs["parameters"] = args?.parameters ? pulumi.secret(args.parameters) : undefined;
             resourceInputs["repeatMode"] = args?.repeatMode;
             resourceInputs["resourceGroupId"] = args?.resourceGroupId;
             resourceInputs["secretResults"] = args?.secretResults;
             resourceInputs["tags"] = args?.tags;
+            resourceInputs["targetTags"] = args?.targetTags;
             resourceInputs["terminationMode"] = args?.terminationMode;
             resourceInputs["timed"] = args?.timed;
             resourceInputs["timeout"] = args?.timeout;
@@ -195,19 +232,30 @@ export class Invocation extends pulumi.CustomResource {
             resourceInputs["username"] = args?.username;
             resourceInputs["waitForCompletion"] = args?.waitForCompletion;
             resourceInputs["windowsPasswordName"] = args?.windowsPasswordName;
+            resourceInputs["failedInstanceIds"] = undefined /*out*/;
             resourceInputs["invokeId"] = undefined /*out*/;
+            resourceInputs["invokeIds"] = undefined /*out*/;
+            resourceInputs["notStartedInstanceIds"] = undefined /*out*/;
             resourceInputs["rerunRequired"] = undefined /*out*/;
             resourceInputs["results"] = undefined /*out*/;
             resourceInputs["status"] = undefined /*out*/;
+            resourceInputs["summary"] = undefined /*out*/;
+            resourceInputs["targetInstanceIds"] = undefined /*out*/;
         } else {
             resourceInputs["commandId"] = undefined /*out*/;
             resourceInputs["containerId"] = undefined /*out*/;
             resourceInputs["containerName"] = undefined /*out*/;
+            resourceInputs["failedInstanceIds"] = undefined /*out*/;
             resourceInputs["failurePolicy"] = undefined /*out*/;
             resourceInputs["frequency"] = undefined /*out*/;
             resourceInputs["instanceIds"] = undefined /*out*/;
             resourceInputs["invokeId"] = undefined /*out*/;
+            resourceInputs["invokeIds"] = undefined /*out*/;
             resourceInputs["launcher"] = undefined /*out*/;
+            resourceInputs["maxConcurrency"] = undefined /*out*/;
+            resourceInputs["maxErrors"] = undefined /*out*/;
+            resourceInputs["notStartedInstanceIds"] = undefined /*out*/;
+            resourceInputs["outputBytesPerInstance"] = undefined /*out*/;
             resourceInputs["parameters"] = undefined /*out*/;
             resourceInputs["repeatMode"] = undefined /*out*/;
             resourceInputs["rerunRequired"] = undefined /*out*/;
@@ -215,7 +263,10 @@ export class Invocation extends pulumi.CustomResource {
             resourceInputs["results"] = undefined /*out*/;
             resourceInputs["secretResults"] = undefined /*out*/;
             resourceInputs["status"] = undefined /*out*/;
+            resourceInputs["summary"] = undefined /*out*/;
             resourceInputs["tags"] = undefined /*out*/;
+            resourceInputs["targetInstanceIds"] = undefined /*out*/;
+            resourceInputs["targetTags"] = undefined /*out*/;
             resourceInputs["terminationMode"] = undefined /*out*/;
             resourceInputs["timed"] = undefined /*out*/;
             resourceInputs["timeout"] = undefined /*out*/;
@@ -256,13 +307,25 @@ export interface InvocationArgs {
      */
     frequency?: pulumi.Input<string | undefined>;
     /**
-     * The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+     * The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
      */
-    instanceIds: pulumi.Input<pulumi.Input<string>[]>;
+    instanceIds?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
      * A launcher for the script, overriding the command's.
      */
     launcher?: pulumi.Input<string | undefined>;
+    /**
+     * At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+     */
+    maxConcurrency?: pulumi.Input<string | undefined>;
+    /**
+     * Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+     */
+    maxErrors?: pulumi.Input<string | undefined>;
+    /**
+     * How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+     */
+    outputBytesPerInstance?: pulumi.Input<number | undefined>;
     /**
      * Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
      */
@@ -283,6 +346,10 @@ export interface InvocationArgs {
      * Tags for the invocation (at most 20).
      */
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+     */
+    targetTags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
      * What a stop or timeout kills: `Process` or `ProcessTree`.
      */

@@ -79,17 +79,17 @@ export class RunScript extends pulumi.ComponentResource {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (!opts.id) {
-            if (args?.instanceIds === undefined && !opts.urn) {
-                throw new Error("Missing required property 'instanceIds'");
-            }
             if (args?.script === undefined && !opts.urn) {
                 throw new Error("Missing required property 'script'");
             }
             resourceInputs["agentTimeout"] = args?.agentTimeout;
             resourceInputs["failurePolicy"] = args?.failurePolicy;
             resourceInputs["instanceIds"] = args?.instanceIds;
+            resourceInputs["maxConcurrency"] = args?.maxConcurrency;
+            resourceInputs["maxErrors"] = args?.maxErrors;
             resourceInputs["parameters"] = args?.parameters ? pulumi.secret(args.parameters) : undefined;
             resourceInputs["script"] = args?.script;
+            resourceInputs["targetTags"] = args?.targetTags;
             resourceInputs["timeout"] = args?.timeout;
             resourceInputs["triggers"] = args?.triggers;
             resourceInputs["type"] = args?.type;
@@ -126,9 +126,17 @@ export interface RunScriptArgs {
      */
     failurePolicy?: pulumi.Input<string | undefined>;
     /**
-     * The instances to run on: 1 to 100 unique IDs.
+     * The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
      */
-    instanceIds: pulumi.Input<string[]>;
+    instanceIds?: pulumi.Input<string[] | undefined>;
+    /**
+     * At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
+     */
+    maxConcurrency?: pulumi.Input<string | undefined>;
+    /**
+     * Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
+     */
+    maxErrors?: pulumi.Input<string | undefined>;
     /**
      * Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
      */
@@ -137,6 +145,10 @@ export interface RunScriptArgs {
      * The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
      */
     script: pulumi.Input<string>;
+    /**
+     * Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
+     */
+    targetTags?: pulumi.Input<{[key: string]: string} | undefined>;
     /**
      * The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
      */

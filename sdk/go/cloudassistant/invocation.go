@@ -40,16 +40,28 @@ type Invocation struct {
 	ContainerId pulumi.StringPtrOutput `pulumi:"containerId"`
 	// Run inside the container with this name (Linux only).
 	ContainerName pulumi.StringPtrOutput `pulumi:"containerName"`
+	// The instances that finished without success, sorted.
+	FailedInstanceIds pulumi.StringArrayOutput `pulumi:"failedInstanceIds"`
 	// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
 	FailurePolicy FailurePolicyPtrOutput `pulumi:"failurePolicy"`
 	// The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
 	Frequency pulumi.StringPtrOutput `pulumi:"frequency"`
-	// The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+	// The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
 	InstanceIds pulumi.StringArrayOutput `pulumi:"instanceIds"`
-	// The invocation ID (`t-…`), also the resource ID.
+	// The invocation ID (`t-…`) of the first batch, also the resource ID.
 	InvokeId pulumi.StringOutput `pulumi:"invokeId"`
+	// The invocation ID of every batch (at most 100 instances each), in the order they started; the first is `invokeId`. Import a multi-batch invocation by its first ID (see the docs).
+	InvokeIds pulumi.StringArrayOutput `pulumi:"invokeIds"`
 	// A launcher for the script, overriding the command's.
 	Launcher pulumi.StringPtrOutput `pulumi:"launcher"`
+	// At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+	MaxConcurrency pulumi.StringPtrOutput `pulumi:"maxConcurrency"`
+	// Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+	MaxErrors pulumi.StringPtrOutput `pulumi:"maxErrors"`
+	// The instances never started because `maxErrors` stopped the rollout.
+	NotStartedInstanceIds pulumi.StringArrayOutput `pulumi:"notStartedInstanceIds"`
+	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+	OutputBytesPerInstance pulumi.IntPtrOutput `pulumi:"outputBytesPerInstance"`
 	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
 	Parameters pulumi.StringMapOutput `pulumi:"parameters"`
 	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
@@ -64,8 +76,14 @@ type Invocation struct {
 	SecretResults pulumi.BoolPtrOutput `pulumi:"secretResults"`
 	// The overall status: `Pending`, `Scheduled`, `Running`, `Success`, `Failed`, `PartialFailed` or `Stopped`.
 	Status pulumi.StringOutput `pulumi:"status"`
+	// How many instances are in each status (`Success`: 998, `Failed`: 2); `NotStarted` counts those a rollout stopped by `maxErrors` never started.
+	Summary pulumi.IntMapOutput `pulumi:"summary"`
 	// Tags for the invocation (at most 20).
 	Tags pulumi.StringMapOutput `pulumi:"tags"`
+	// The instances this invocation targets: `instanceIds`, or those `targetTags` resolved to when it was created.
+	TargetInstanceIds pulumi.StringArrayOutput `pulumi:"targetInstanceIds"`
+	// Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+	TargetTags pulumi.StringMapOutput `pulumi:"targetTags"`
 	// What a stop or timeout kills: `Process` or `ProcessTree`.
 	TerminationMode TerminationModePtrOutput `pulumi:"terminationMode"`
 	// Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
@@ -93,9 +111,6 @@ func NewInvocation(ctx *pulumi.Context,
 
 	if args.CommandId == nil {
 		return nil, errors.New("invalid value for required argument 'CommandId'")
-	}
-	if args.InstanceIds == nil {
-		return nil, errors.New("invalid value for required argument 'InstanceIds'")
 	}
 	if args.Parameters != nil {
 		args.Parameters = pulumi.ToSecret(args.Parameters).(pulumi.StringMapInput)
@@ -147,10 +162,16 @@ type invocationArgs struct {
 	FailurePolicy *FailurePolicy `pulumi:"failurePolicy"`
 	// The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
 	Frequency *string `pulumi:"frequency"`
-	// The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+	// The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
 	InstanceIds []string `pulumi:"instanceIds"`
 	// A launcher for the script, overriding the command's.
 	Launcher *string `pulumi:"launcher"`
+	// At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+	MaxConcurrency *string `pulumi:"maxConcurrency"`
+	// Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+	MaxErrors *string `pulumi:"maxErrors"`
+	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+	OutputBytesPerInstance *int `pulumi:"outputBytesPerInstance"`
 	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
 	Parameters map[string]string `pulumi:"parameters"`
 	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
@@ -161,6 +182,8 @@ type invocationArgs struct {
 	SecretResults *bool `pulumi:"secretResults"`
 	// Tags for the invocation (at most 20).
 	Tags map[string]string `pulumi:"tags"`
+	// Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+	TargetTags map[string]string `pulumi:"targetTags"`
 	// What a stop or timeout kills: `Process` or `ProcessTree`.
 	TerminationMode *TerminationMode `pulumi:"terminationMode"`
 	// Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
@@ -191,10 +214,16 @@ type InvocationArgs struct {
 	FailurePolicy FailurePolicyPtrInput
 	// The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
 	Frequency pulumi.StringPtrInput
-	// The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+	// The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
 	InstanceIds pulumi.StringArrayInput
 	// A launcher for the script, overriding the command's.
 	Launcher pulumi.StringPtrInput
+	// At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+	MaxConcurrency pulumi.StringPtrInput
+	// Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+	MaxErrors pulumi.StringPtrInput
+	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+	OutputBytesPerInstance pulumi.IntPtrInput
 	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
 	Parameters pulumi.StringMapInput
 	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
@@ -205,6 +234,8 @@ type InvocationArgs struct {
 	SecretResults pulumi.BoolPtrInput
 	// Tags for the invocation (at most 20).
 	Tags pulumi.StringMapInput
+	// Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+	TargetTags pulumi.StringMapInput
 	// What a stop or timeout kills: `Process` or `ProcessTree`.
 	TerminationMode TerminationModePtrInput
 	// Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
@@ -325,6 +356,11 @@ func (o InvocationOutput) ContainerName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.ContainerName }).(pulumi.StringPtrOutput)
 }
 
+// The instances that finished without success, sorted.
+func (o InvocationOutput) FailedInstanceIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *Invocation) pulumi.StringArrayOutput { return v.FailedInstanceIds }).(pulumi.StringArrayOutput)
+}
+
 // When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
 func (o InvocationOutput) FailurePolicy() FailurePolicyPtrOutput {
 	return o.ApplyT(func(v *Invocation) FailurePolicyPtrOutput { return v.FailurePolicy }).(FailurePolicyPtrOutput)
@@ -335,19 +371,44 @@ func (o InvocationOutput) Frequency() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.Frequency }).(pulumi.StringPtrOutput)
 }
 
-// The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+// The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
 func (o InvocationOutput) InstanceIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringArrayOutput { return v.InstanceIds }).(pulumi.StringArrayOutput)
 }
 
-// The invocation ID (`t-…`), also the resource ID.
+// The invocation ID (`t-…`) of the first batch, also the resource ID.
 func (o InvocationOutput) InvokeId() pulumi.StringOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringOutput { return v.InvokeId }).(pulumi.StringOutput)
+}
+
+// The invocation ID of every batch (at most 100 instances each), in the order they started; the first is `invokeId`. Import a multi-batch invocation by its first ID (see the docs).
+func (o InvocationOutput) InvokeIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *Invocation) pulumi.StringArrayOutput { return v.InvokeIds }).(pulumi.StringArrayOutput)
 }
 
 // A launcher for the script, overriding the command's.
 func (o InvocationOutput) Launcher() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.Launcher }).(pulumi.StringPtrOutput)
+}
+
+// At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+func (o InvocationOutput) MaxConcurrency() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.MaxConcurrency }).(pulumi.StringPtrOutput)
+}
+
+// Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+func (o InvocationOutput) MaxErrors() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.MaxErrors }).(pulumi.StringPtrOutput)
+}
+
+// The instances never started because `maxErrors` stopped the rollout.
+func (o InvocationOutput) NotStartedInstanceIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *Invocation) pulumi.StringArrayOutput { return v.NotStartedInstanceIds }).(pulumi.StringArrayOutput)
+}
+
+// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+func (o InvocationOutput) OutputBytesPerInstance() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *Invocation) pulumi.IntPtrOutput { return v.OutputBytesPerInstance }).(pulumi.IntPtrOutput)
 }
 
 // Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
@@ -385,9 +446,24 @@ func (o InvocationOutput) Status() pulumi.StringOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
 }
 
+// How many instances are in each status (`Success`: 998, `Failed`: 2); `NotStarted` counts those a rollout stopped by `maxErrors` never started.
+func (o InvocationOutput) Summary() pulumi.IntMapOutput {
+	return o.ApplyT(func(v *Invocation) pulumi.IntMapOutput { return v.Summary }).(pulumi.IntMapOutput)
+}
+
 // Tags for the invocation (at most 20).
 func (o InvocationOutput) Tags() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringMapOutput { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+// The instances this invocation targets: `instanceIds`, or those `targetTags` resolved to when it was created.
+func (o InvocationOutput) TargetInstanceIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *Invocation) pulumi.StringArrayOutput { return v.TargetInstanceIds }).(pulumi.StringArrayOutput)
+}
+
+// Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+func (o InvocationOutput) TargetTags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *Invocation) pulumi.StringMapOutput { return v.TargetTags }).(pulumi.StringMapOutput)
 }
 
 // What a stop or timeout kills: `Process` or `ProcessTree`.

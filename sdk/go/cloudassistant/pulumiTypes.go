@@ -178,8 +178,80 @@ func (o FileResultArrayOutput) Index(i pulumi.IntInput) FileResultOutput {
 	}).(FileResultOutput)
 }
 
+type InstanceInfo struct {
+	// The instance ID.
+	InstanceId string `pulumi:"instanceId"`
+	// The instance name.
+	Name string `pulumi:"name"`
+	// The operating system family: `linux` or `windows`.
+	OsType string `pulumi:"osType"`
+	// The instance status, such as `Running` or `Stopped`.
+	Status string `pulumi:"status"`
+	// The instance's tags.
+	Tags map[string]string `pulumi:"tags"`
+}
+
+type InstanceInfoOutput struct{ *pulumi.OutputState }
+
+func (InstanceInfoOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*InstanceInfo)(nil)).Elem()
+}
+
+func (o InstanceInfoOutput) ToInstanceInfoOutput() InstanceInfoOutput {
+	return o
+}
+
+func (o InstanceInfoOutput) ToInstanceInfoOutputWithContext(ctx context.Context) InstanceInfoOutput {
+	return o
+}
+
+// The instance ID.
+func (o InstanceInfoOutput) InstanceId() pulumi.StringOutput {
+	return o.ApplyT(func(v InstanceInfo) string { return v.InstanceId }).(pulumi.StringOutput)
+}
+
+// The instance name.
+func (o InstanceInfoOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v InstanceInfo) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// The operating system family: `linux` or `windows`.
+func (o InstanceInfoOutput) OsType() pulumi.StringOutput {
+	return o.ApplyT(func(v InstanceInfo) string { return v.OsType }).(pulumi.StringOutput)
+}
+
+// The instance status, such as `Running` or `Stopped`.
+func (o InstanceInfoOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v InstanceInfo) string { return v.Status }).(pulumi.StringOutput)
+}
+
+// The instance's tags.
+func (o InstanceInfoOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v InstanceInfo) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+type InstanceInfoArrayOutput struct{ *pulumi.OutputState }
+
+func (InstanceInfoArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]InstanceInfo)(nil)).Elem()
+}
+
+func (o InstanceInfoArrayOutput) ToInstanceInfoArrayOutput() InstanceInfoArrayOutput {
+	return o
+}
+
+func (o InstanceInfoArrayOutput) ToInstanceInfoArrayOutputWithContext(ctx context.Context) InstanceInfoArrayOutput {
+	return o
+}
+
+func (o InstanceInfoArrayOutput) Index(i pulumi.IntInput) InstanceInfoOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) InstanceInfo {
+		return vs[0].([]InstanceInfo)[vs[1].(int)]
+	}).(InstanceInfoOutput)
+}
+
 type InvocationResult struct {
-	// How many bytes of output the service dropped.
+	// How many bytes of output were dropped: by the service (it keeps 24 KB) and by `outputBytesPerInstance`.
 	Dropped int `pulumi:"dropped"`
 	// Why the run failed, when it did: `ExitCodeNonzero`, `ExecutionTimeout`, `InstanceNotRunning`, `ClientNotRunning`, `DeliveryTimeout`, ….
 	ErrorCode string `pulumi:"errorCode"`
@@ -191,6 +263,8 @@ type InvocationResult struct {
 	FinishedTime string `pulumi:"finishedTime"`
 	// The instance ID.
 	InstanceId string `pulumi:"instanceId"`
+	// The invocation ID of the batch this instance ran in.
+	InvokeId string `pulumi:"invokeId"`
 	// The script's output (stdout and stderr), decoded; the service keeps the last 24 KB.
 	Output string `pulumi:"output"`
 	// How many times the command ran on this instance (periodic and reboot modes).
@@ -215,7 +289,7 @@ func (o InvocationResultOutput) ToInvocationResultOutputWithContext(ctx context.
 	return o
 }
 
-// How many bytes of output the service dropped.
+// How many bytes of output were dropped: by the service (it keeps 24 KB) and by `outputBytesPerInstance`.
 func (o InvocationResultOutput) Dropped() pulumi.IntOutput {
 	return o.ApplyT(func(v InvocationResult) int { return v.Dropped }).(pulumi.IntOutput)
 }
@@ -243,6 +317,11 @@ func (o InvocationResultOutput) FinishedTime() pulumi.StringOutput {
 // The instance ID.
 func (o InvocationResultOutput) InstanceId() pulumi.StringOutput {
 	return o.ApplyT(func(v InvocationResult) string { return v.InstanceId }).(pulumi.StringOutput)
+}
+
+// The invocation ID of the batch this instance ran in.
+func (o InvocationResultOutput) InvokeId() pulumi.StringOutput {
+	return o.ApplyT(func(v InvocationResult) string { return v.InvokeId }).(pulumi.StringOutput)
 }
 
 // The script's output (stdout and stderr), decoded; the service keeps the last 24 KB.
@@ -290,6 +369,8 @@ func init() {
 	pulumi.RegisterOutputType(AgentStatusArrayOutput{})
 	pulumi.RegisterOutputType(FileResultOutput{})
 	pulumi.RegisterOutputType(FileResultArrayOutput{})
+	pulumi.RegisterOutputType(InstanceInfoOutput{})
+	pulumi.RegisterOutputType(InstanceInfoArrayOutput{})
 	pulumi.RegisterOutputType(InvocationResultOutput{})
 	pulumi.RegisterOutputType(InvocationResultArrayOutput{})
 }

@@ -48,9 +48,6 @@ func NewRunScript(ctx *pulumi.Context,
 		return nil, errors.New("missing one or more required arguments")
 	}
 
-	if args.InstanceIds == nil {
-		return nil, errors.New("invalid value for required argument 'InstanceIds'")
-	}
 	if args.Script == nil {
 		return nil, errors.New("invalid value for required argument 'Script'")
 	}
@@ -71,12 +68,18 @@ type runScriptArgs struct {
 	AgentTimeout *int `pulumi:"agentTimeout"`
 	// When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
 	FailurePolicy *string `pulumi:"failurePolicy"`
-	// The instances to run on: 1 to 100 unique IDs.
+	// The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
 	InstanceIds []string `pulumi:"instanceIds"`
+	// At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
+	MaxConcurrency *string `pulumi:"maxConcurrency"`
+	// Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
+	MaxErrors *string `pulumi:"maxErrors"`
 	// Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
 	Parameters map[string]string `pulumi:"parameters"`
 	// The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
 	Script string `pulumi:"script"`
+	// Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
+	TargetTags map[string]string `pulumi:"targetTags"`
 	// The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
 	Timeout *int `pulumi:"timeout"`
 	// Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
@@ -97,12 +100,18 @@ type RunScriptArgs struct {
 	AgentTimeout pulumi.IntPtrInput
 	// When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
 	FailurePolicy pulumi.StringPtrInput
-	// The instances to run on: 1 to 100 unique IDs.
+	// The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
 	InstanceIds pulumi.StringArrayInput
+	// At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
+	MaxConcurrency pulumi.StringPtrInput
+	// Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
+	MaxErrors pulumi.StringPtrInput
 	// Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
 	Parameters pulumi.StringMapInput
 	// The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
 	Script pulumi.StringInput
+	// Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
+	TargetTags pulumi.StringMapInput
 	// The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
 	Timeout pulumi.IntPtrInput
 	// Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.

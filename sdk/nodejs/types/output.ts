@@ -64,9 +64,32 @@ export interface FileResult {
     status: string;
 }
 
+export interface InstanceInfo {
+    /**
+     * The instance ID.
+     */
+    instanceId: string;
+    /**
+     * The instance name.
+     */
+    name: string;
+    /**
+     * The operating system family: `linux` or `windows`.
+     */
+    osType: string;
+    /**
+     * The instance status, such as `Running` or `Stopped`.
+     */
+    status: string;
+    /**
+     * The instance's tags.
+     */
+    tags: {[key: string]: string};
+}
+
 export interface InvocationResult {
     /**
-     * How many bytes of output the service dropped.
+     * How many bytes of output were dropped: by the service (it keeps 24 KB) and by `outputBytesPerInstance`.
      */
     dropped: number;
     /**
@@ -89,6 +112,10 @@ export interface InvocationResult {
      * The instance ID.
      */
     instanceId: string;
+    /**
+     * The invocation ID of the batch this instance ran in.
+     */
+    invokeId: string;
     /**
      * The script's output (stdout and stderr), decoded; the service keeps the last 24 KB.
      */

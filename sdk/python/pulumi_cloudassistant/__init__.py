@@ -11,6 +11,7 @@ from .command import *
 from .file import *
 from .get_agent_status import *
 from .get_command import *
+from .get_instances import *
 from .get_invocation import *
 from .invocation import *
 from .provider import *

@@ -22,17 +22,21 @@ __all__ = ['InvocationArgs', 'Invocation']
 class InvocationArgs:
     def __init__(__self__, *,
                  command_id: pulumi.Input[_builtins.str],
-                 instance_ids: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]],
                  container_id: pulumi.Input[Optional[_builtins.str]] = None,
                  container_name: pulumi.Input[Optional[_builtins.str]] = None,
                  failure_policy: pulumi.Input[Optional['FailurePolicy']] = None,
                  frequency: pulumi.Input[Optional[_builtins.str]] = None,
+                 instance_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  launcher: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_concurrency: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_errors: pulumi.Input[Optional[_builtins.str]] = None,
+                 output_bytes_per_instance: pulumi.Input[Optional[_builtins.int]] = None,
                  parameters: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  repeat_mode: pulumi.Input[Optional['RepeatMode']] = None,
                  resource_group_id: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_results: pulumi.Input[Optional[_builtins.bool]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 target_tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  termination_mode: pulumi.Input[Optional['TerminationMode']] = None,
                  timed: pulumi.Input[Optional[_builtins.bool]] = None,
                  timeout: pulumi.Input[Optional[_builtins.int]] = None,
@@ -44,17 +48,21 @@ class InvocationArgs:
         The set of arguments for constructing a Invocation resource.
 
         :param pulumi.Input[_builtins.str] command_id: The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
         :param pulumi.Input[_builtins.str] container_id: Run inside this container of the instance (Linux only).
         :param pulumi.Input[_builtins.str] container_name: Run inside the container with this name (Linux only).
         :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
         :param pulumi.Input[_builtins.str] frequency: The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
         :param pulumi.Input[_builtins.str] launcher: A launcher for the script, overriding the command's.
+        :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+        :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+        :param pulumi.Input[_builtins.int] output_bytes_per_instance: How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] parameters: Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
         :param pulumi.Input['RepeatMode'] repeat_mode: When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
         :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to.
         :param pulumi.Input[_builtins.bool] secret_results: Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the invocation (at most 20).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] target_tags: Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
         :param pulumi.Input['TerminationMode'] termination_mode: What a stop or timeout kills: `Process` or `ProcessTree`.
         :param pulumi.Input[_builtins.bool] timed: Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
         :param pulumi.Input[_builtins.int] timeout: The timeout of this run in seconds (10 to 86400), overriding the command's.
@@ -64,7 +72,6 @@ class InvocationArgs:
         :param pulumi.Input[_builtins.str] windows_password_name: The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
         """
         pulumi.set(__self__, "command_id", command_id)
-        pulumi.set(__self__, "instance_ids", instance_ids)
         if container_id is not None:
             pulumi.set(__self__, "container_id", container_id)
         if container_name is not None:
@@ -73,8 +80,16 @@ class InvocationArgs:
             pulumi.set(__self__, "failure_policy", failure_policy)
         if frequency is not None:
             pulumi.set(__self__, "frequency", frequency)
+        if instance_ids is not None:
+            pulumi.set(__self__, "instance_ids", instance_ids)
         if launcher is not None:
             pulumi.set(__self__, "launcher", launcher)
+        if max_concurrency is not None:
+            pulumi.set(__self__, "max_concurrency", max_concurrency)
+        if max_errors is not None:
+            pulumi.set(__self__, "max_errors", max_errors)
+        if output_bytes_per_instance is not None:
+            pulumi.set(__self__, "output_bytes_per_instance", output_bytes_per_instance)
         if parameters is not None:
             pulumi.set(__self__, "parameters", parameters)
         if repeat_mode is not None:
@@ -85,6 +100,8 @@ class InvocationArgs:
             pulumi.set(__self__, "secret_results", secret_results)
         if tags is not None:
             pulumi.set(__self__, "tags", tags)
+        if target_tags is not None:
+            pulumi.set(__self__, "target_tags", target_tags)
         if termination_mode is not None:
             pulumi.set(__self__, "termination_mode", termination_mode)
         if timed is not None:
@@ -114,18 +131,6 @@ class InvocationArgs:
     @command_id.setter
     def command_id(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "command_id", value)
-
-    @_builtins.property
-    @pulumi.getter(name="instanceIds")
-    def instance_ids(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
-        """
-        The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
-        """
-        return pulumi.get(self, "instance_ids")
-
-    @instance_ids.setter
-    def instance_ids(self, value: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
-        pulumi.set(self, "instance_ids", value)
 
     @_builtins.property
     @pulumi.getter(name="containerId")
@@ -176,6 +181,18 @@ class InvocationArgs:
         pulumi.set(self, "frequency", value)
 
     @_builtins.property
+    @pulumi.getter(name="instanceIds")
+    def instance_ids(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+        """
+        return pulumi.get(self, "instance_ids")
+
+    @instance_ids.setter
+    def instance_ids(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "instance_ids", value)
+
+    @_builtins.property
     @pulumi.getter
     def launcher(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -186,6 +203,42 @@ class InvocationArgs:
     @launcher.setter
     def launcher(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "launcher", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxConcurrency")
+    def max_concurrency(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+        """
+        return pulumi.get(self, "max_concurrency")
+
+    @max_concurrency.setter
+    def max_concurrency(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "max_concurrency", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxErrors")
+    def max_errors(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+        """
+        return pulumi.get(self, "max_errors")
+
+    @max_errors.setter
+    def max_errors(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "max_errors", value)
+
+    @_builtins.property
+    @pulumi.getter(name="outputBytesPerInstance")
+    def output_bytes_per_instance(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+        """
+        return pulumi.get(self, "output_bytes_per_instance")
+
+    @output_bytes_per_instance.setter
+    def output_bytes_per_instance(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "output_bytes_per_instance", value)
 
     @_builtins.property
     @pulumi.getter
@@ -246,6 +299,18 @@ class InvocationArgs:
     @tags.setter
     def tags(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "tags", value)
+
+    @_builtins.property
+    @pulumi.getter(name="targetTags")
+    def target_tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+        """
+        return pulumi.get(self, "target_tags")
+
+    @target_tags.setter
+    def target_tags(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "target_tags", value)
 
     @_builtins.property
     @pulumi.getter(name="terminationMode")
@@ -346,11 +411,15 @@ class Invocation(pulumi.CustomResource):
                  frequency: pulumi.Input[Optional[_builtins.str]] = None,
                  instance_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  launcher: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_concurrency: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_errors: pulumi.Input[Optional[_builtins.str]] = None,
+                 output_bytes_per_instance: pulumi.Input[Optional[_builtins.int]] = None,
                  parameters: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  repeat_mode: pulumi.Input[Optional['RepeatMode']] = None,
                  resource_group_id: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_results: pulumi.Input[Optional[_builtins.bool]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 target_tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  termination_mode: pulumi.Input[Optional['TerminationMode']] = None,
                  timed: pulumi.Input[Optional[_builtins.bool]] = None,
                  timeout: pulumi.Input[Optional[_builtins.int]] = None,
@@ -388,13 +457,17 @@ class Invocation(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] container_name: Run inside the container with this name (Linux only).
         :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
         :param pulumi.Input[_builtins.str] frequency: The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
         :param pulumi.Input[_builtins.str] launcher: A launcher for the script, overriding the command's.
+        :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+        :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+        :param pulumi.Input[_builtins.int] output_bytes_per_instance: How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] parameters: Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
         :param pulumi.Input['RepeatMode'] repeat_mode: When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
         :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to.
         :param pulumi.Input[_builtins.bool] secret_results: Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the invocation (at most 20).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] target_tags: Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
         :param pulumi.Input['TerminationMode'] termination_mode: What a stop or timeout kills: `Process` or `ProcessTree`.
         :param pulumi.Input[_builtins.bool] timed: Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
         :param pulumi.Input[_builtins.int] timeout: The timeout of this run in seconds (10 to 86400), overriding the command's.
@@ -453,11 +526,15 @@ class Invocation(pulumi.CustomResource):
                  frequency: pulumi.Input[Optional[_builtins.str]] = None,
                  instance_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  launcher: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_concurrency: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_errors: pulumi.Input[Optional[_builtins.str]] = None,
+                 output_bytes_per_instance: pulumi.Input[Optional[_builtins.int]] = None,
                  parameters: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  repeat_mode: pulumi.Input[Optional['RepeatMode']] = None,
                  resource_group_id: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_results: pulumi.Input[Optional[_builtins.bool]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 target_tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  termination_mode: pulumi.Input[Optional['TerminationMode']] = None,
                  timed: pulumi.Input[Optional[_builtins.bool]] = None,
                  timeout: pulumi.Input[Optional[_builtins.int]] = None,
@@ -481,15 +558,17 @@ class Invocation(pulumi.CustomResource):
             __props__.__dict__["container_name"] = container_name
             __props__.__dict__["failure_policy"] = failure_policy
             __props__.__dict__["frequency"] = frequency
-            if instance_ids is None and not opts.urn:
-                raise TypeError("Missing required property 'instance_ids'")
             __props__.__dict__["instance_ids"] = instance_ids
             __props__.__dict__["launcher"] = launcher
+            __props__.__dict__["max_concurrency"] = max_concurrency
+            __props__.__dict__["max_errors"] = max_errors
+            __props__.__dict__["output_bytes_per_instance"] = output_bytes_per_instance
             __props__.__dict__["parameters"] = None if parameters is None else pulumi.Output.secret(parameters)
             __props__.__dict__["repeat_mode"] = repeat_mode
             __props__.__dict__["resource_group_id"] = resource_group_id
             __props__.__dict__["secret_results"] = secret_results
             __props__.__dict__["tags"] = tags
+            __props__.__dict__["target_tags"] = target_tags
             __props__.__dict__["termination_mode"] = termination_mode
             __props__.__dict__["timed"] = timed
             __props__.__dict__["timeout"] = timeout
@@ -497,10 +576,15 @@ class Invocation(pulumi.CustomResource):
             __props__.__dict__["username"] = username
             __props__.__dict__["wait_for_completion"] = wait_for_completion
             __props__.__dict__["windows_password_name"] = windows_password_name
+            __props__.__dict__["failed_instance_ids"] = None
             __props__.__dict__["invoke_id"] = None
+            __props__.__dict__["invoke_ids"] = None
+            __props__.__dict__["not_started_instance_ids"] = None
             __props__.__dict__["rerun_required"] = None
             __props__.__dict__["results"] = None
             __props__.__dict__["status"] = None
+            __props__.__dict__["summary"] = None
+            __props__.__dict__["target_instance_ids"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["parameters"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(Invocation, __self__).__init__(
@@ -528,11 +612,17 @@ class Invocation(pulumi.CustomResource):
         __props__.__dict__["command_id"] = None
         __props__.__dict__["container_id"] = None
         __props__.__dict__["container_name"] = None
+        __props__.__dict__["failed_instance_ids"] = None
         __props__.__dict__["failure_policy"] = None
         __props__.__dict__["frequency"] = None
         __props__.__dict__["instance_ids"] = None
         __props__.__dict__["invoke_id"] = None
+        __props__.__dict__["invoke_ids"] = None
         __props__.__dict__["launcher"] = None
+        __props__.__dict__["max_concurrency"] = None
+        __props__.__dict__["max_errors"] = None
+        __props__.__dict__["not_started_instance_ids"] = None
+        __props__.__dict__["output_bytes_per_instance"] = None
         __props__.__dict__["parameters"] = None
         __props__.__dict__["repeat_mode"] = None
         __props__.__dict__["rerun_required"] = None
@@ -540,7 +630,10 @@ class Invocation(pulumi.CustomResource):
         __props__.__dict__["results"] = None
         __props__.__dict__["secret_results"] = None
         __props__.__dict__["status"] = None
+        __props__.__dict__["summary"] = None
         __props__.__dict__["tags"] = None
+        __props__.__dict__["target_instance_ids"] = None
+        __props__.__dict__["target_tags"] = None
         __props__.__dict__["termination_mode"] = None
         __props__.__dict__["timed"] = None
         __props__.__dict__["timeout"] = None
@@ -575,6 +668,14 @@ class Invocation(pulumi.CustomResource):
         return pulumi.get(self, "container_name")
 
     @_builtins.property
+    @pulumi.getter(name="failedInstanceIds")
+    def failed_instance_ids(self) -> pulumi.Output[Sequence[_builtins.str]]:
+        """
+        The instances that finished without success, sorted.
+        """
+        return pulumi.get(self, "failed_instance_ids")
+
+    @_builtins.property
     @pulumi.getter(name="failurePolicy")
     def failure_policy(self) -> pulumi.Output[Optional['FailurePolicy']]:
         """
@@ -592,9 +693,9 @@ class Invocation(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="instanceIds")
-    def instance_ids(self) -> pulumi.Output[Sequence[_builtins.str]]:
+    def instance_ids(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
         """
-        The instances to run on: 1 to 100 unique IDs. Each must be running, in a VPC, with the Cloud Assistant client installed.
+        The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
         """
         return pulumi.get(self, "instance_ids")
 
@@ -602,9 +703,17 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="invokeId")
     def invoke_id(self) -> pulumi.Output[_builtins.str]:
         """
-        The invocation ID (`t-…`), also the resource ID.
+        The invocation ID (`t-…`) of the first batch, also the resource ID.
         """
         return pulumi.get(self, "invoke_id")
+
+    @_builtins.property
+    @pulumi.getter(name="invokeIds")
+    def invoke_ids(self) -> pulumi.Output[Sequence[_builtins.str]]:
+        """
+        The invocation ID of every batch (at most 100 instances each), in the order they started; the first is `invokeId`. Import a multi-batch invocation by its first ID (see the docs).
+        """
+        return pulumi.get(self, "invoke_ids")
 
     @_builtins.property
     @pulumi.getter
@@ -613,6 +722,38 @@ class Invocation(pulumi.CustomResource):
         A launcher for the script, overriding the command's.
         """
         return pulumi.get(self, "launcher")
+
+    @_builtins.property
+    @pulumi.getter(name="maxConcurrency")
+    def max_concurrency(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+        """
+        return pulumi.get(self, "max_concurrency")
+
+    @_builtins.property
+    @pulumi.getter(name="maxErrors")
+    def max_errors(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+        """
+        return pulumi.get(self, "max_errors")
+
+    @_builtins.property
+    @pulumi.getter(name="notStartedInstanceIds")
+    def not_started_instance_ids(self) -> pulumi.Output[Sequence[_builtins.str]]:
+        """
+        The instances never started because `maxErrors` stopped the rollout.
+        """
+        return pulumi.get(self, "not_started_instance_ids")
+
+    @_builtins.property
+    @pulumi.getter(name="outputBytesPerInstance")
+    def output_bytes_per_instance(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+        """
+        return pulumi.get(self, "output_bytes_per_instance")
 
     @_builtins.property
     @pulumi.getter
@@ -672,11 +813,35 @@ class Invocation(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
+    def summary(self) -> pulumi.Output[Mapping[str, _builtins.int]]:
+        """
+        How many instances are in each status (`Success`: 998, `Failed`: 2); `NotStarted` counts those a rollout stopped by `maxErrors` never started.
+        """
+        return pulumi.get(self, "summary")
+
+    @_builtins.property
+    @pulumi.getter
     def tags(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
         Tags for the invocation (at most 20).
         """
         return pulumi.get(self, "tags")
+
+    @_builtins.property
+    @pulumi.getter(name="targetInstanceIds")
+    def target_instance_ids(self) -> pulumi.Output[Sequence[_builtins.str]]:
+        """
+        The instances this invocation targets: `instanceIds`, or those `targetTags` resolved to when it was created.
+        """
+        return pulumi.get(self, "target_instance_ids")
+
+    @_builtins.property
+    @pulumi.getter(name="targetTags")
+    def target_tags(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
+        """
+        Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+        """
+        return pulumi.get(self, "target_tags")
 
     @_builtins.property
     @pulumi.getter(name="terminationMode")

@@ -18,6 +18,7 @@ from ._enums import *
 __all__ = [
     'AgentStatus',
     'FileResult',
+    'InstanceInfo',
     'InvocationResult',
 ]
 
@@ -206,6 +207,68 @@ class FileResult(dict):
 
 
 @pulumi.output_type
+class InstanceInfo(dict):
+    def __init__(__self__, *,
+                 instance_id: _builtins.str,
+                 name: _builtins.str,
+                 os_type: _builtins.str,
+                 status: _builtins.str,
+                 tags: Mapping[str, _builtins.str]):
+        """
+        :param _builtins.str instance_id: The instance ID.
+        :param _builtins.str name: The instance name.
+        :param _builtins.str os_type: The operating system family: `linux` or `windows`.
+        :param _builtins.str status: The instance status, such as `Running` or `Stopped`.
+        :param Mapping[str, _builtins.str] tags: The instance's tags.
+        """
+        pulumi.set(__self__, "instance_id", instance_id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "os_type", os_type)
+        pulumi.set(__self__, "status", status)
+        pulumi.set(__self__, "tags", tags)
+
+    @_builtins.property
+    @pulumi.getter(name="instanceId")
+    def instance_id(self) -> _builtins.str:
+        """
+        The instance ID.
+        """
+        return pulumi.get(self, "instance_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        The instance name.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="osType")
+    def os_type(self) -> _builtins.str:
+        """
+        The operating system family: `linux` or `windows`.
+        """
+        return pulumi.get(self, "os_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> _builtins.str:
+        """
+        The instance status, such as `Running` or `Stopped`.
+        """
+        return pulumi.get(self, "status")
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> Mapping[str, _builtins.str]:
+        """
+        The instance's tags.
+        """
+        return pulumi.get(self, "tags")
+
+
+@pulumi.output_type
 class InvocationResult(dict):
     @staticmethod
     def __key_warning(key: str):
@@ -220,6 +283,8 @@ class InvocationResult(dict):
             suggest = "finished_time"
         elif key == "instanceId":
             suggest = "instance_id"
+        elif key == "invokeId":
+            suggest = "invoke_id"
         elif key == "startTime":
             suggest = "start_time"
 
@@ -241,17 +306,19 @@ class InvocationResult(dict):
                  exit_code: _builtins.int,
                  finished_time: _builtins.str,
                  instance_id: _builtins.str,
+                 invoke_id: _builtins.str,
                  output: _builtins.str,
                  repeats: _builtins.int,
                  start_time: _builtins.str,
                  status: _builtins.str):
         """
-        :param _builtins.int dropped: How many bytes of output the service dropped.
+        :param _builtins.int dropped: How many bytes of output were dropped: by the service (it keeps 24 KB) and by `outputBytesPerInstance`.
         :param _builtins.str error_code: Why the run failed, when it did: `ExitCodeNonzero`, `ExecutionTimeout`, `InstanceNotRunning`, `ClientNotRunning`, `DeliveryTimeout`, ….
         :param _builtins.str error_info: The service's explanation of `errorCode`.
         :param _builtins.int exit_code: The script's exit code.
         :param _builtins.str finished_time: When the run finished (UTC, ISO 8601).
         :param _builtins.str instance_id: The instance ID.
+        :param _builtins.str invoke_id: The invocation ID of the batch this instance ran in.
         :param _builtins.str output: The script's output (stdout and stderr), decoded; the service keeps the last 24 KB.
         :param _builtins.int repeats: How many times the command ran on this instance (periodic and reboot modes).
         :param _builtins.str start_time: When the run started (UTC, ISO 8601).
@@ -263,6 +330,7 @@ class InvocationResult(dict):
         pulumi.set(__self__, "exit_code", exit_code)
         pulumi.set(__self__, "finished_time", finished_time)
         pulumi.set(__self__, "instance_id", instance_id)
+        pulumi.set(__self__, "invoke_id", invoke_id)
         pulumi.set(__self__, "output", output)
         pulumi.set(__self__, "repeats", repeats)
         pulumi.set(__self__, "start_time", start_time)
@@ -272,7 +340,7 @@ class InvocationResult(dict):
     @pulumi.getter
     def dropped(self) -> _builtins.int:
         """
-        How many bytes of output the service dropped.
+        How many bytes of output were dropped: by the service (it keeps 24 KB) and by `outputBytesPerInstance`.
         """
         return pulumi.get(self, "dropped")
 
@@ -315,6 +383,14 @@ class InvocationResult(dict):
         The instance ID.
         """
         return pulumi.get(self, "instance_id")
+
+    @_builtins.property
+    @pulumi.getter(name="invokeId")
+    def invoke_id(self) -> _builtins.str:
+        """
+        The invocation ID of the batch this instance ran in.
+        """
+        return pulumi.get(self, "invoke_id")
 
     @_builtins.property
     @pulumi.getter

@@ -20,11 +20,14 @@ __all__ = ['RunScriptArgs', 'RunScript']
 @pulumi.input_type
 class RunScriptArgs:
     def __init__(__self__, *,
-                 instance_ids: pulumi.Input[Sequence[_builtins.str]],
                  script: pulumi.Input[_builtins.str],
                  agent_timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  failure_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 instance_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 max_concurrency: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_errors: pulumi.Input[Optional[_builtins.str]] = None,
                  parameters: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 target_tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
                  type: pulumi.Input[Optional[_builtins.str]] = None,
@@ -34,11 +37,14 @@ class RunScriptArgs:
         """
         The set of arguments for constructing a RunScript resource.
 
-        :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: 1 to 100 unique IDs.
         :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
         :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
         :param pulumi.Input[_builtins.str] failure_policy: When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
+        :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
+        :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
+        :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
         :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
+        :param pulumi.Input[Mapping[str, _builtins.str]] target_tags: Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
         :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
         :param pulumi.Input[Sequence[Any]] triggers: Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
         :param pulumi.Input[_builtins.str] type: The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
@@ -46,14 +52,21 @@ class RunScriptArgs:
         :param pulumi.Input[_builtins.bool] wait_for_agent: Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online.
         :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in. The service defaults to `/root` on Linux.
         """
-        pulumi.set(__self__, "instance_ids", instance_ids)
         pulumi.set(__self__, "script", script)
         if agent_timeout is not None:
             pulumi.set(__self__, "agent_timeout", agent_timeout)
         if failure_policy is not None:
             pulumi.set(__self__, "failure_policy", failure_policy)
+        if instance_ids is not None:
+            pulumi.set(__self__, "instance_ids", instance_ids)
+        if max_concurrency is not None:
+            pulumi.set(__self__, "max_concurrency", max_concurrency)
+        if max_errors is not None:
+            pulumi.set(__self__, "max_errors", max_errors)
         if parameters is not None:
             pulumi.set(__self__, "parameters", parameters)
+        if target_tags is not None:
+            pulumi.set(__self__, "target_tags", target_tags)
         if timeout is not None:
             pulumi.set(__self__, "timeout", timeout)
         if triggers is not None:
@@ -66,18 +79,6 @@ class RunScriptArgs:
             pulumi.set(__self__, "wait_for_agent", wait_for_agent)
         if working_dir is not None:
             pulumi.set(__self__, "working_dir", working_dir)
-
-    @_builtins.property
-    @pulumi.getter(name="instanceIds")
-    def instance_ids(self) -> pulumi.Input[Sequence[_builtins.str]]:
-        """
-        The instances to run on: 1 to 100 unique IDs.
-        """
-        return pulumi.get(self, "instance_ids")
-
-    @instance_ids.setter
-    def instance_ids(self, value: pulumi.Input[Sequence[_builtins.str]]):
-        pulumi.set(self, "instance_ids", value)
 
     @_builtins.property
     @pulumi.getter
@@ -116,6 +117,42 @@ class RunScriptArgs:
         pulumi.set(self, "failure_policy", value)
 
     @_builtins.property
+    @pulumi.getter(name="instanceIds")
+    def instance_ids(self) -> pulumi.Input[Optional[Sequence[_builtins.str]]]:
+        """
+        The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
+        """
+        return pulumi.get(self, "instance_ids")
+
+    @instance_ids.setter
+    def instance_ids(self, value: pulumi.Input[Optional[Sequence[_builtins.str]]]):
+        pulumi.set(self, "instance_ids", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxConcurrency")
+    def max_concurrency(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
+        """
+        return pulumi.get(self, "max_concurrency")
+
+    @max_concurrency.setter
+    def max_concurrency(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "max_concurrency", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxErrors")
+    def max_errors(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
+        """
+        return pulumi.get(self, "max_errors")
+
+    @max_errors.setter
+    def max_errors(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "max_errors", value)
+
+    @_builtins.property
     @pulumi.getter
     def parameters(self) -> pulumi.Input[Optional[Mapping[str, _builtins.str]]]:
         """
@@ -126,6 +163,18 @@ class RunScriptArgs:
     @parameters.setter
     def parameters(self, value: pulumi.Input[Optional[Mapping[str, _builtins.str]]]):
         pulumi.set(self, "parameters", value)
+
+    @_builtins.property
+    @pulumi.getter(name="targetTags")
+    def target_tags(self) -> pulumi.Input[Optional[Mapping[str, _builtins.str]]]:
+        """
+        Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
+        """
+        return pulumi.get(self, "target_tags")
+
+    @target_tags.setter
+    def target_tags(self, value: pulumi.Input[Optional[Mapping[str, _builtins.str]]]):
+        pulumi.set(self, "target_tags", value)
 
     @_builtins.property
     @pulumi.getter
@@ -209,8 +258,11 @@ class RunScript(pulumi.ComponentResource):
                  agent_timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  failure_policy: pulumi.Input[Optional[_builtins.str]] = None,
                  instance_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 max_concurrency: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_errors: pulumi.Input[Optional[_builtins.str]] = None,
                  parameters: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  script: pulumi.Input[Optional[_builtins.str]] = None,
+                 target_tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
                  type: pulumi.Input[Optional[_builtins.str]] = None,
@@ -239,9 +291,12 @@ class RunScript(pulumi.ComponentResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
         :param pulumi.Input[_builtins.str] failure_policy: When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
-        :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: 1 to 100 unique IDs.
+        :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
+        :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
+        :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
         :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
         :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
+        :param pulumi.Input[Mapping[str, _builtins.str]] target_tags: Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
         :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
         :param pulumi.Input[Sequence[Any]] triggers: Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
         :param pulumi.Input[_builtins.str] type: The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
@@ -290,8 +345,11 @@ class RunScript(pulumi.ComponentResource):
                  agent_timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  failure_policy: pulumi.Input[Optional[_builtins.str]] = None,
                  instance_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 max_concurrency: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_errors: pulumi.Input[Optional[_builtins.str]] = None,
                  parameters: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  script: pulumi.Input[Optional[_builtins.str]] = None,
+                 target_tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
                  type: pulumi.Input[Optional[_builtins.str]] = None,
@@ -311,13 +369,14 @@ class RunScript(pulumi.ComponentResource):
 
             __props__.__dict__["agent_timeout"] = agent_timeout
             __props__.__dict__["failure_policy"] = failure_policy
-            if instance_ids is None and not opts.urn:
-                raise TypeError("Missing required property 'instance_ids'")
             __props__.__dict__["instance_ids"] = instance_ids
+            __props__.__dict__["max_concurrency"] = max_concurrency
+            __props__.__dict__["max_errors"] = max_errors
             __props__.__dict__["parameters"] = None if parameters is None else pulumi.Output.secret(parameters)
             if script is None and not opts.urn:
                 raise TypeError("Missing required property 'script'")
             __props__.__dict__["script"] = script
+            __props__.__dict__["target_tags"] = target_tags
             __props__.__dict__["timeout"] = timeout
             __props__.__dict__["triggers"] = triggers
             __props__.__dict__["type"] = type

@@ -1,0 +1,153 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pulumi/pulumi-go-provider/infer"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
+)
+
+// How an Invocation meets a fleet: which instances it targets, when it takes the batched
+// rollout (more than one batch, or rollout limits), and how the outcome is judged and
+// recorded. The rollout itself is in invocation_rollout.go.
+
+// needsRollout is true when the run cannot be one InvokeCommand waited on as a whole.
+func needsRollout(a InvocationArgs, targets int) bool {
+	return targets > maxBatch || a.MaxConcurrency != nil || a.MaxErrors != nil
+}
+
+// resolveTargets returns the instances to run on: instanceIds as given, or the running
+// instances carrying every targetTags tag, sorted.
+func resolveTargets(ctx context.Context, client *ecsclient.Client, a InvocationArgs) ([]string, error) {
+	if len(a.TargetTags) == 0 {
+		return append([]string{}, a.InstanceIDs...), nil
+	}
+	filter := ecsclient.InstanceFilter{Tags: a.TargetTags, Status: "Running"}
+	list, err := findInstances(ctx, client, filter)
+	if err != nil {
+		return nil, fmt.Errorf("resolving targetTags: %w", err)
+	}
+	if len(list) == 0 {
+		return nil, fmt.Errorf("targetTags: no running instance in region %s carries %s", client.Region(), filter)
+	}
+	ids := make([]string, 0, len(list))
+	for _, in := range list {
+		ids = append(ids, in.InstanceID)
+	}
+	return ids, nil
+}
+
+// runFleet runs r, records the outcome in st (keep: results of instances an earlier run
+// already covered) and judges it like waitAndJudge does for one batch. Errors after the
+// first batch started are infer.ResourceInitFailedError: the Invocation exists either way.
+func runFleet(ctx context.Context, client *ecsclient.Client, st *InvocationState, r *rollout, keep []InvocationResult) error {
+	waitCtx, cancel := fleetWaitContext(ctx, client, st, r)
+	defer cancel()
+	began := time.Now()
+	done, err := r.run(waitCtx)
+	r.record(st, keep)
+	st.RerunRequired = false
+	const resume = " The invocation is recorded; the next `pulumi up` waits for the started batches and " +
+		"starts the rest (and replaces the invocation if it failed)."
+	switch {
+	case err != nil && len(st.InvokeIDs) == 0:
+		return err // nothing started: nothing to record
+	case err != nil:
+		return infer.ResourceInitFailedError{Reasons: []string{fmt.Sprintf("rolling out invocation %s: %v.%s", st.InvokeID, err, resume)}}
+	case !done && errors.Is(ctx.Err(), context.Canceled):
+		return infer.ResourceInitFailedError{Reasons: []string{fmt.Sprintf(
+			"cancelled while rolling out invocation %s; started batches may still be running.%s", st.InvokeID, resume)}}
+	case !done:
+		return infer.ResourceInitFailedError{Reasons: []string{timeoutMessage(st, st.Results, time.Since(began)) + resume}}
+	case !r.wait:
+		return nil
+	}
+	policy := deref(st.FailurePolicy)
+	if r.halted && len(r.queue) > 0 && policy != NeverFail {
+		st.RerunRequired = true
+		return infer.ResourceInitFailedError{Reasons: []string{r.haltMessage(st)}}
+	}
+	if violates(policy, st.Results, r.mode, len(st.TargetInstanceIDs)) {
+		st.RerunRequired = true
+		msg := failureMessage(st, failedInstances(st.Results, r.mode), resultsSecret(st.InvocationArgs))
+		return infer.ResourceInitFailedError{Reasons: []string{msg}}
+	}
+	return nil
+}
+
+// fleetWaitContext bounds a rollout: by the engine's deadline (customTimeouts) when there
+// is one, else by one run's timeout per wave of maxConcurrency instances, plus delivery.
+func fleetWaitContext(ctx context.Context, client *ecsclient.Client, st *InvocationState, r *rollout) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok || !r.wait {
+		return context.WithCancel(ctx)
+	}
+	timeout := deref(st.Timeout)
+	if timeout == 0 {
+		timeout = defaultCommandTimeout
+		if cmd, err := client.DescribeCommand(ctx, st.CommandID); err == nil && cmd.Timeout > 0 {
+			timeout = int(cmd.Timeout)
+		}
+	}
+	waves := 1
+	if r.maxConcurrency > 0 {
+		waves = (len(r.queue) + r.maxConcurrency - 1) / r.maxConcurrency
+	}
+	budget := time.Duration(max(1, waves)*timeout)*time.Second + deliveryAllowance
+	return context.WithTimeout(ctx, budget)
+}
+
+// recordSingleBatch fills the fleet outputs of an Invocation that ran as one InvokeCommand.
+func recordSingleBatch(st *InvocationState) {
+	if st.InvokeID != "" && len(st.InvokeIDs) == 0 {
+		st.InvokeIDs = []string{st.InvokeID}
+	}
+	if st.Results == nil {
+		st.Results = []InvocationResult{}
+	}
+	for i := range st.Results {
+		if st.Results[i].InvokeID == "" {
+			st.Results[i].InvokeID = st.InvokeID
+		}
+	}
+	if len(st.TargetInstanceIDs) == 0 {
+		st.TargetInstanceIDs = append([]string{}, st.InstanceIDs...)
+	}
+	limitOutputs(st.Results, outputLimitOf(st.InvocationArgs, len(st.TargetInstanceIDs)))
+	fillFleetOutputs(st)
+}
+
+// fillFleetOutputs derives summary and failedInstanceIds from the results.
+func fillFleetOutputs(st *InvocationState) {
+	if st.NotStartedInstanceIDs == nil {
+		st.NotStartedInstanceIDs = []string{}
+	}
+	st.Summary = summarize(st.Results, len(st.NotStartedInstanceIDs))
+	st.FailedInstanceIDs = failedIDs(st.Results, effectiveMode(st.InvocationArgs))
+}
+
+// refreshFleet re-reads every batch of a multi-batch Invocation (statuses and outputs).
+func refreshFleet(ctx context.Context, client *ecsclient.Client, st *InvocationState) error {
+	var all []InvocationResult
+	for _, id := range st.InvokeIDs {
+		raw, err := client.DescribeInvocationResults(ctx, id)
+		if errors.Is(err, ecsclient.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, res := range convertResults(raw) {
+			res.InvokeID = id
+			all = append(all, res)
+		}
+	}
+	limitOutputs(all, outputLimitOf(st.InvocationArgs, len(st.TargetInstanceIDs)))
+	st.Results = all
+	st.Status = string(overallStatus(all, effectiveMode(st.InvocationArgs)))
+	fillFleetOutputs(st)
+	return nil
+}
