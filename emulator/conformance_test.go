@@ -546,3 +546,64 @@ func TestDailyInvokeQuota(t *testing.T) {
 	mkInvoke(t, c, cmd, []string{"i-a"}, func(r *ecs.InvokeCommandRequest) { r.ClientToken = "quota-1" })
 	assert.Equal(t, 2, invocationCount(t, c))
 }
+
+// TestInstallSurvivesRestart: an installation begun before a restart with the same DataDir
+// completes after it, and a CreateCommand ClientToken still answers the same command.
+func TestInstallSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	opts := confOptions()
+	opts.Listen, opts.DataDir, opts.AgentInstallDelay = "127.0.0.1:0", dir, time.Hour
+	srv, err := New(opts)
+	require.NoError(t, err)
+	c := client(t, srv)
+	req := ecs.CreateInstallCloudAssistantRequest()
+	req.InstanceId = &[]string{"i-noagent"}
+	_, err = c.InstallCloudAssistant(req)
+	require.NoError(t, err)
+	create := ecs.CreateCreateCommandRequest()
+	create.Name, create.Type, create.CommandContent = "kept", "RunShellScript", b64("true")
+	create.QueryParams["ClientToken"] = "restart-token"
+	first, err := c.CreateCommand(create)
+	require.NoError(t, err)
+	require.NoError(t, srv.Close())
+
+	// Restarted with a short delay: the pending installation keeps its hour, so a reboot
+	// is what completes it.
+	opts.AgentInstallDelay = time.Millisecond
+	srv2 := start(t, opts)
+	c2 := client(t, srv2)
+	status := ecs.CreateDescribeCloudAssistantStatusRequest()
+	status.InstanceId = &[]string{"i-noagent"}
+	resp, err := c2.DescribeCloudAssistantStatus(status)
+	require.NoError(t, err)
+	assert.Equal(t, "false", resp.InstanceCloudAssistantStatusSet.InstanceCloudAssistantStatus[0].CloudAssistantStatus)
+	reboot := ecs.CreateRebootInstanceRequest()
+	reboot.InstanceId = "i-noagent"
+	_, err = c2.RebootInstance(reboot)
+	require.NoError(t, err)
+	resp, err = c2.DescribeCloudAssistantStatus(status)
+	require.NoError(t, err)
+	assert.Equal(t, "true", resp.InstanceCloudAssistantStatusSet.InstanceCloudAssistantStatus[0].CloudAssistantStatus)
+
+	create2 := ecs.CreateCreateCommandRequest()
+	create2.Name, create2.Type, create2.CommandContent = "kept", "RunShellScript", b64("true")
+	create2.QueryParams["ClientToken"] = "restart-token"
+	again, err := c2.CreateCommand(create2)
+	require.NoError(t, err)
+	assert.Equal(t, first.CommandId, again.CommandId)
+}
+
+// TestRunCommandDryRun: a RunCommand dry run creates no command and runs nothing.
+func TestRunCommandDryRun(t *testing.T) {
+	t.Parallel()
+	srv := start(t, confOptions())
+	c := client(t, srv)
+	run := ecs.CreateRunCommandRequest()
+	run.Type, run.CommandContent, run.InstanceId = "RunShellScript", "echo x", &[]string{"i-a"}
+	run.RepeatMode, run.KeepCommand = "DryRun", requests.NewBoolean(true)
+	_, err := c.RunCommand(run)
+	requireCode(t, err, "DryRunOperation", 400)
+	assert.Equal(t, 0, srv.Stats().Commands)
+	assert.Equal(t, 0, invocationCount(t, c))
+}
