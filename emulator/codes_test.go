@@ -8,6 +8,8 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
 )
 
 func TestBadCronExpression(t *testing.T) {
@@ -90,7 +92,8 @@ func TestReleaseInstance(t *testing.T) {
 func TestDeliveryTimeout(t *testing.T) {
 	t.Parallel()
 	off := false
-	srv := start(t, Options{DeliveryTimeout: 500 * time.Millisecond, Instances: []Instance{
+	fake := clock.NewFake(time.Now().UTC().Truncate(time.Second))
+	srv := start(t, Options{Clock: fake, Instances: []Instance{
 		{ID: "i-on"}, {ID: "i-off", AgentOnline: &off}, {ID: "i-off2", AgentOnline: &off},
 	}})
 	c := client(t, srv)
@@ -122,6 +125,15 @@ func TestDeliveryTimeout(t *testing.T) {
 	_, err = c.StopInvocation(stop)
 	require.NoError(t, err)
 	require.NoError(t, srv.ReleaseInstance("i-off2"))
+	// i-on's run ends first, so that moving the clock a minute does not time it out.
+	require.Eventually(t, func() bool {
+		rs := results(t, c, inv, func(r *ecs.DescribeInvocationResultsRequest) { r.InstanceId = "i-on" })
+		return len(rs) == 1 && rs[0].InvocationStatus == "Success"
+	}, 10*time.Second, time.Millisecond)
+	fake.Advance(time.Minute - time.Millisecond)
+	rs = results(t, c, inv, func(r *ecs.DescribeInvocationResultsRequest) { r.InstanceId = "i-off" })
+	assert.Equal(t, "Pending", rs[0].InvocationStatus, "the delivery window is one minute")
+	fake.Advance(time.Millisecond)
 
 	got := waitStatus(t, c, inv, 5*time.Second, "PartialFailed")
 	assert.Equal(t, "PartialFailed", got.InvokeStatus)

@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,8 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
 )
 
 func TestInvokeOnce(t *testing.T) {
@@ -60,7 +64,9 @@ func TestInvokeOnce(t *testing.T) {
 func TestExecutionOutcomes(t *testing.T) {
 	t.Parallel()
 	no := false
-	srv := start(t, Options{Instances: []Instance{
+	fake := clock.NewFake(fakeStart)
+	sandbox := t.TempDir()
+	srv := start(t, Options{Clock: fake, SandboxDir: sandbox, Instances: []Instance{
 		{ID: "i-a"}, {ID: "i-b"}, {ID: "i-win", OSType: "windows"},
 		{ID: "i-off", Status: "Stopped"}, {ID: "i-noagent", AgentInstalled: &no},
 	}})
@@ -75,6 +81,9 @@ func TestExecutionOutcomes(t *testing.T) {
 		inv       func(*ecs.InvokeCommandRequest)
 		want      want
 		check     func(t *testing.T, r ecs.InvocationResult)
+		// advanceWhen names a file the script creates in /root of i-a once it is ready for
+		// the fake clock to move on by a second.
+		advanceWhen string
 	}{
 		{name: "nonzero exit", content: "echo out; exit 3", instances: one,
 			want: want{"Failed", "Failed", "Finished", "ExitCodeNonzero"},
@@ -82,7 +91,7 @@ func TestExecutionOutcomes(t *testing.T) {
 				assert.EqualValues(t, 3, r.ExitCode)
 				assert.Equal(t, "out\n", r.Output)
 			}},
-		{name: "timeout", content: "echo started; sleep 20", instances: one,
+		{name: "timeout", content: "echo started; touch timeout-started; sleep 20", instances: one, advanceWhen: "timeout-started",
 			inv:  func(r *ecs.InvokeCommandRequest) { r.Timeout = requests.NewInteger(1) },
 			want: want{"Timeout", "Failed", "Failed", "ExecutionTimeout"},
 			check: func(t *testing.T, r ecs.InvocationResult) {
@@ -152,6 +161,13 @@ func TestExecutionOutcomes(t *testing.T) {
 			c := client(t, srv) // the SDK client is not safe for concurrent use
 			cmd := mkCommand(t, c, tc.content, tc.cmd)
 			inv := mkInvoke(t, c, cmd, tc.instances, tc.inv)
+			if tc.advanceWhen != "" {
+				require.Eventually(t, func() bool {
+					_, err := os.Stat(filepath.Join(sandbox, "i-a", "root", tc.advanceWhen))
+					return err == nil
+				}, 10*time.Second, time.Millisecond)
+				fake.Advance(time.Second)
+			}
 			got := waitStatus(t, c, inv, 10*time.Second, tc.want.overall)
 			assert.Equal(t, tc.want.legacy, got.InvokeStatus)
 			if tc.want.status == "" {

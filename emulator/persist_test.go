@@ -10,13 +10,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/protocol"
 )
 
 func TestRestartWithDataDir(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	srv, err := New(Options{Listen: "127.0.0.1:0", DataDir: dir, MinScheduleInterval: time.Second})
+	fake := clock.NewFake(fakeStart)
+	srv, err := New(Options{Listen: "127.0.0.1:0", DataDir: dir, MinScheduleInterval: time.Second, Clock: fake})
 	require.NoError(t, err)
 	c := client(t, srv)
 	ids := srv.InstanceIDs()
@@ -33,7 +35,7 @@ func TestRestartWithDataDir(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, srv.Close())
 
-	srv2 := start(t, Options{DataDir: dir, MinScheduleInterval: time.Second})
+	srv2 := start(t, Options{DataDir: dir, MinScheduleInterval: time.Second, Clock: fake})
 	c2 := client(t, srv2)
 	assert.Equal(t, ids, srv2.InstanceIDs())
 	assert.Len(t, describeCommand(t, c2, cmd), 1)
@@ -49,8 +51,9 @@ func TestRestartWithDataDir(t *testing.T) {
 	assert.Equal(t, "ExecutionInterrupted", rs[0].ErrorCode)
 
 	// The schedule resumes, the instance stays stopped, the sandbox keeps its files.
-	before := len(history(t, c2, periodic))
-	require.Eventually(t, func() bool { return len(history(t, c2, periodic)) > before }, 5*time.Second, 50*time.Millisecond)
+	before := results(t, c2, periodic, nil)[0].Repeats
+	tick(t, srv2, fake, time.Second)
+	assert.Greater(t, results(t, c2, periodic, nil)[0].Repeats, before)
 	assert.Contains(t, []string{"Scheduled", "Running"}, describe(t, c2, periodic).InvocationStatus)
 	inst := ecs.CreateDescribeInstancesRequest()
 	inst.Status = "Stopped"

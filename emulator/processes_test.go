@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/runner"
 )
 
@@ -75,7 +76,8 @@ func TestProcessTreeKillsEveryDescendant(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			t.Parallel()
 			sandbox := t.TempDir()
-			srv := start(t, Options{SandboxDir: sandbox, InstanceCount: 1})
+			fake := clock.NewFake(fakeStart)
+			srv := start(t, Options{SandboxDir: sandbox, InstanceCount: 1, Clock: fake})
 			c := client(t, srv)
 			id := srv.InstanceIDs()[0]
 			timeout := 0
@@ -85,6 +87,9 @@ func TestProcessTreeKillsEveryDescendant(t *testing.T) {
 			inv := invokeDetach(t, c, id, "ProcessTree", timeout)
 			pids := scriptPids(t, sandbox, id)
 			want := "Failed" // a timeout
+			if how == "timeout" {
+				fake.Advance(time.Second)
+			}
 			if how == "stop" {
 				req := ecs.CreateStopInvocationRequest()
 				req.InvokeId = inv

@@ -88,8 +88,9 @@ type Cloud struct {
 }
 
 type activeRun struct {
-	cancel context.CancelFunc
-	reason string // why it was cancelled: stop, reboot, shutdown
+	cancel  context.CancelFunc
+	reason  string      // why it was cancelled: stop, reboot, shutdown, timeout
+	timeout clock.Timer // the run's timeout, on the model's clock
 }
 
 // New loads the state from cfg.Store and resumes schedules.

@@ -19,6 +19,7 @@ const (
 	reasonShutdown = "shutdown"
 	reasonPowerOff = "poweroff"
 	reasonRelease  = "release"
+	reasonTimeout  = "timeout"
 )
 
 // The ErrorCode and ErrorInfo of a run on an instance that is gone (released).
@@ -58,12 +59,23 @@ func (c *Cloud) startRun(inv *Invocation, t *Target) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ar := &activeRun{cancel: cancel}
 	c.running[key] = ar
+	// The timeout is a timer of the model's clock (a test's fake clock ends a run at once).
+	if d := time.Duration(inv.Timeout) * time.Second; d > 0 {
+		ar.timeout = c.cfg.Clock.AfterFunc(d, func() {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			if c.running[key] == ar && ar.reason == "" {
+				ar.reason = reasonTimeout
+				ar.cancel()
+			}
+		})
+	}
 	run.Status = StatusRunning
 	t.Status = StatusRunning
 	c.executions.Add(1)
 	c.fleet.started(t.InstanceID, len(c.running))
 	c.wg.Add(1)
-	go c.execute(ctx, inv.ID, t.InstanceID, run, ar, spec)
+	go c.execute(ctx, inv.ID, t.InstanceID, inv.Timeout, run, ar, spec)
 }
 
 // prepare checks that inst can run inv and builds the process spec; on failure it returns the
@@ -114,14 +126,13 @@ func (c *Cloud) prepare(inv *Invocation, inst *Instance) (spec runner.Spec, stat
 		Dir:  dir,
 		// Nothing of the emulator's environment, its credentials above all, reaches a script.
 		Env:         []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=" + home},
-		Timeout:     time.Duration(inv.Timeout) * time.Second,
 		OutputLimit: c.cfg.OutputLimit,
 		OutputHead:  c.cfg.OutputHead,
 	}, "", "", ""
 }
 
 // execute runs the process and records its outcome.
-func (c *Cloud) execute(ctx context.Context, invokeID, instanceID string, run *Run, ar *activeRun, spec runner.Spec) {
+func (c *Cloud) execute(ctx context.Context, invokeID, instanceID string, timeoutSeconds int64, run *Run, ar *activeRun, spec runner.Spec) {
 	defer c.wg.Done()
 	pid := 0
 	spec.Started = func(p int) {
@@ -138,15 +149,19 @@ func (c *Cloud) execute(ctx context.Context, invokeID, instanceID string, run *R
 		delete(c.running, key)
 	}
 	ar.cancel()
+	if ar.timeout != nil {
+		ar.timeout.Stop()
+	}
 	run.ExitCode, run.Output, run.Dropped = int64(res.ExitCode), res.Output, res.Dropped
 	run.Finish = c.cfg.Now().UTC() // the model's clock, as Start is
 	switch {
 	case res.StartErr != nil:
 		run.Status, run.ErrorCode, run.ErrorInfo = StatusError, "ExecutionException", res.StartErr.Error()
-	case res.TimedOut:
+	case res.Stopped && ar.reason == reasonTimeout:
+		timeout := time.Duration(timeoutSeconds) * time.Second
 		run.Status, run.ErrorCode = StatusTimeout, "ExecutionTimeout"
-		run.ErrorInfo = fmt.Sprintf("the script did not finish within %s", spec.Timeout)
-		run.Finish = run.Start.Add(spec.Timeout)
+		run.ErrorInfo = fmt.Sprintf("the script did not finish within %s", timeout)
+		run.Finish = run.Start.Add(timeout)
 	case res.Stopped && ar.reason == reasonRelease:
 		run.Status, run.ErrorCode, run.ErrorInfo = StatusInvalid, codeInstanceNotExists, infoInstanceNotExists
 	case res.Stopped && ar.reason == reasonStop:
