@@ -27,8 +27,9 @@ type RunScriptArgs struct {
 	WaitForAgent  pulumi.BoolPtrInput     `pulumi:"waitForAgent,optional"`
 	AgentTimeout  pulumi.IntPtrInput      `pulumi:"agentTimeout,optional"`
 	// Fleet rollout, passed to the Invocation.
-	MaxConcurrency pulumi.StringPtrInput `pulumi:"maxConcurrency,optional"`
-	MaxErrors      pulumi.StringPtrInput `pulumi:"maxErrors,optional"`
+	MaxConcurrency pulumi.StringPtrInput   `pulumi:"maxConcurrency,optional"`
+	MaxErrors      pulumi.StringPtrInput   `pulumi:"maxErrors,optional"`
+	Files          RunScriptFileArrayInput `pulumi:"files,optional"`
 }
 
 // RunScript runs a script once on instances, as a Command and an Invocation under one
@@ -83,6 +84,9 @@ func (a *RunScriptArgs) Annotate(an infer.Annotator) {
 		"instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances "+
 		"whose agent never came online.")
 	an.Describe(&a.AgentTimeout, "How long to wait for the agents, in seconds. Defaults to 300.")
+	an.Describe(&a.Files, "Files to deliver to the instances before the script runs (each a child `File`, "+
+		"overwriting what is there): a configuration the script installs, a unit file it enables. When a file "+
+		"changes it is sent again and the script runs again.")
 }
 
 // NewRunScript constructs a RunScript: a Command with the script, then an Invocation of it on
@@ -106,8 +110,16 @@ func NewRunScript(ctx *pulumi.Context, name string, args RunScriptArgs, opts ...
 		"commandId":         cmd.CommandID,
 		"waitForCompletion": pulumi.Bool(true),
 	}
+	var ready pulumi.StringArrayOutput
 	if args.InstanceIDs != nil {
-		inv["instanceIds"] = agentReadyIDs(ctx, comp, args.InstanceIDs, args.WaitForAgent, args.AgentTimeout)
+		ready = agentReadyIDs(ctx, comp, args.InstanceIDs, args.WaitForAgent, args.AgentTimeout)
+		inv["instanceIds"] = ready
+	} else if args.Files != nil {
+		return nil, errors.New("RunScript: files are sent to instanceIds; targetTags alone cannot receive them")
+	}
+	files, err := registerScriptFiles(ctx, comp, name, args.Files, ready)
+	if err != nil {
+		return nil, err
 	}
 	optional(inv, "targetTags", args.TargetTags)
 	optional(inv, "maxConcurrency", args.MaxConcurrency)
@@ -115,10 +127,14 @@ func NewRunScript(ctx *pulumi.Context, name string, args RunScriptArgs, opts ...
 	optional(inv, "parameters", args.Parameters)
 	optional(inv, "timeout", args.Timeout)
 	optional(inv, "username", args.Username)
-	optional(inv, "triggers", args.Triggers)
+	optional(inv, "triggers", fileTriggers(args.Triggers, files))
 	optional(inv, "failurePolicy", args.FailurePolicy)
+	after := make([]pulumi.Resource, 0, len(files))
+	for _, f := range files {
+		after = append(after, f)
+	}
 	child := &invocationChild{}
-	if err := ctx.RegisterResource(invocationToken, name, inv, child, childOptions(comp)...); err != nil {
+	if err := ctx.RegisterResource(invocationToken, name, inv, child, childOptions(comp, pulumi.DependsOn(after))...); err != nil {
 		return nil, err
 	}
 	comp.CommandID = cmd.CommandID

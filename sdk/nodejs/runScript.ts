@@ -84,6 +84,7 @@ export class RunScript extends pulumi.ComponentResource {
             }
             resourceInputs["agentTimeout"] = args?.agentTimeout;
             resourceInputs["failurePolicy"] = args?.failurePolicy;
+            resourceInputs["files"] = args?.files;
             resourceInputs["instanceIds"] = args?.instanceIds;
             resourceInputs["maxConcurrency"] = args?.maxConcurrency;
             resourceInputs["maxErrors"] = args?.maxErrors;
@@ -125,6 +126,10 @@ export interface RunScriptArgs {
      * When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
      */
     failurePolicy?: pulumi.Input<string | undefined>;
+    /**
+     * Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+     */
+    files?: pulumi.Input<pulumi.Input<inputs.RunScriptFileArgs>[] | undefined>;
     /**
      * The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
      */

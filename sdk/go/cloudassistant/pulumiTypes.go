@@ -364,7 +364,124 @@ func (o InvocationResultArrayOutput) Index(i pulumi.IntInput) InvocationResultOu
 	}).(InvocationResultOutput)
 }
 
+type RunScriptFile struct {
+	// The file's content as text, at most 24,576 bytes (32 KB after Base64). Secret when the program makes it one.
+	Content string `pulumi:"content"`
+	// The file's permissions as 3 or 4 octal digits, such as `0644` (the default) or `0755`.
+	Mode *string `pulumi:"mode"`
+	// The file's absolute path on the instances, such as `/etc/myapp/app.conf`.
+	Path string `pulumi:"path"`
+}
+
+// RunScriptFileInput is an input type that accepts RunScriptFileArgs and RunScriptFileOutput values.
+// You can construct a concrete instance of `RunScriptFileInput` via:
+//
+//	RunScriptFileArgs{...}
+type RunScriptFileInput interface {
+	pulumi.Input
+
+	ToRunScriptFileOutput() RunScriptFileOutput
+	ToRunScriptFileOutputWithContext(context.Context) RunScriptFileOutput
+}
+
+type RunScriptFileArgs struct {
+	// The file's content as text, at most 24,576 bytes (32 KB after Base64). Secret when the program makes it one.
+	Content pulumi.StringInput `pulumi:"content"`
+	// The file's permissions as 3 or 4 octal digits, such as `0644` (the default) or `0755`.
+	Mode pulumi.StringPtrInput `pulumi:"mode"`
+	// The file's absolute path on the instances, such as `/etc/myapp/app.conf`.
+	Path pulumi.StringInput `pulumi:"path"`
+}
+
+func (RunScriptFileArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*RunScriptFile)(nil)).Elem()
+}
+
+func (i RunScriptFileArgs) ToRunScriptFileOutput() RunScriptFileOutput {
+	return i.ToRunScriptFileOutputWithContext(context.Background())
+}
+
+func (i RunScriptFileArgs) ToRunScriptFileOutputWithContext(ctx context.Context) RunScriptFileOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RunScriptFileOutput)
+}
+
+// RunScriptFileArrayInput is an input type that accepts RunScriptFileArray and RunScriptFileArrayOutput values.
+// You can construct a concrete instance of `RunScriptFileArrayInput` via:
+//
+//	RunScriptFileArray{ RunScriptFileArgs{...} }
+type RunScriptFileArrayInput interface {
+	pulumi.Input
+
+	ToRunScriptFileArrayOutput() RunScriptFileArrayOutput
+	ToRunScriptFileArrayOutputWithContext(context.Context) RunScriptFileArrayOutput
+}
+
+type RunScriptFileArray []RunScriptFileInput
+
+func (RunScriptFileArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RunScriptFile)(nil)).Elem()
+}
+
+func (i RunScriptFileArray) ToRunScriptFileArrayOutput() RunScriptFileArrayOutput {
+	return i.ToRunScriptFileArrayOutputWithContext(context.Background())
+}
+
+func (i RunScriptFileArray) ToRunScriptFileArrayOutputWithContext(ctx context.Context) RunScriptFileArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RunScriptFileArrayOutput)
+}
+
+type RunScriptFileOutput struct{ *pulumi.OutputState }
+
+func (RunScriptFileOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RunScriptFile)(nil)).Elem()
+}
+
+func (o RunScriptFileOutput) ToRunScriptFileOutput() RunScriptFileOutput {
+	return o
+}
+
+func (o RunScriptFileOutput) ToRunScriptFileOutputWithContext(ctx context.Context) RunScriptFileOutput {
+	return o
+}
+
+// The file's content as text, at most 24,576 bytes (32 KB after Base64). Secret when the program makes it one.
+func (o RunScriptFileOutput) Content() pulumi.StringOutput {
+	return o.ApplyT(func(v RunScriptFile) string { return v.Content }).(pulumi.StringOutput)
+}
+
+// The file's permissions as 3 or 4 octal digits, such as `0644` (the default) or `0755`.
+func (o RunScriptFileOutput) Mode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RunScriptFile) *string { return v.Mode }).(pulumi.StringPtrOutput)
+}
+
+// The file's absolute path on the instances, such as `/etc/myapp/app.conf`.
+func (o RunScriptFileOutput) Path() pulumi.StringOutput {
+	return o.ApplyT(func(v RunScriptFile) string { return v.Path }).(pulumi.StringOutput)
+}
+
+type RunScriptFileArrayOutput struct{ *pulumi.OutputState }
+
+func (RunScriptFileArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RunScriptFile)(nil)).Elem()
+}
+
+func (o RunScriptFileArrayOutput) ToRunScriptFileArrayOutput() RunScriptFileArrayOutput {
+	return o
+}
+
+func (o RunScriptFileArrayOutput) ToRunScriptFileArrayOutputWithContext(ctx context.Context) RunScriptFileArrayOutput {
+	return o
+}
+
+func (o RunScriptFileArrayOutput) Index(i pulumi.IntInput) RunScriptFileOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) RunScriptFile {
+		return vs[0].([]RunScriptFile)[vs[1].(int)]
+	}).(RunScriptFileOutput)
+}
+
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*RunScriptFileInput)(nil)).Elem(), RunScriptFileArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RunScriptFileArrayInput)(nil)).Elem(), RunScriptFileArray{})
 	pulumi.RegisterOutputType(AgentStatusOutput{})
 	pulumi.RegisterOutputType(AgentStatusArrayOutput{})
 	pulumi.RegisterOutputType(FileResultOutput{})
@@ -373,4 +490,6 @@ func init() {
 	pulumi.RegisterOutputType(InstanceInfoArrayOutput{})
 	pulumi.RegisterOutputType(InvocationResultOutput{})
 	pulumi.RegisterOutputType(InvocationResultArrayOutput{})
+	pulumi.RegisterOutputType(RunScriptFileOutput{})
+	pulumi.RegisterOutputType(RunScriptFileArrayOutput{})
 }

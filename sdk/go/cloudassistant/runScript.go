@@ -68,6 +68,8 @@ type runScriptArgs struct {
 	AgentTimeout *int `pulumi:"agentTimeout"`
 	// When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
 	FailurePolicy *string `pulumi:"failurePolicy"`
+	// Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+	Files []RunScriptFile `pulumi:"files"`
 	// The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
 	InstanceIds []string `pulumi:"instanceIds"`
 	// At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
@@ -100,6 +102,8 @@ type RunScriptArgs struct {
 	AgentTimeout pulumi.IntPtrInput
 	// When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
 	FailurePolicy pulumi.StringPtrInput
+	// Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+	Files RunScriptFileArrayInput
 	// The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
 	InstanceIds pulumi.StringArrayInput
 	// At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.

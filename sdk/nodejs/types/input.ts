@@ -6,3 +6,17 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
+export interface RunScriptFileArgs {
+    /**
+     * The file's content as text, at most 24,576 bytes (32 KB after Base64). Secret when the program makes it one.
+     */
+    content: pulumi.Input<string>;
+    /**
+     * The file's permissions as 3 or 4 octal digits, such as `0644` (the default) or `0755`.
+     */
+    mode?: pulumi.Input<string | undefined>;
+    /**
+     * The file's absolute path on the instances, such as `/etc/myapp/app.conf`.
+     */
+    path: pulumi.Input<string>;
+}

@@ -17,6 +17,7 @@ from .invocation import *
 from .provider import *
 from .run_script import *
 from .scheduled_script import *
+from ._inputs import *
 from . import outputs
 
 # Make subpackages available:

@@ -14,6 +14,7 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
+from ._inputs import *
 
 __all__ = ['RunScriptArgs', 'RunScript']
 
@@ -23,6 +24,7 @@ class RunScriptArgs:
                  script: pulumi.Input[_builtins.str],
                  agent_timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  failure_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 files: pulumi.Input[Optional[Sequence[pulumi.Input['RunScriptFileArgs']]]] = None,
                  instance_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.str]] = None,
                  max_errors: pulumi.Input[Optional[_builtins.str]] = None,
@@ -40,6 +42,7 @@ class RunScriptArgs:
         :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
         :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
         :param pulumi.Input[_builtins.str] failure_policy: When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
+        :param pulumi.Input[Sequence[pulumi.Input['RunScriptFileArgs']]] files: Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
         :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
         :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
         :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
@@ -57,6 +60,8 @@ class RunScriptArgs:
             pulumi.set(__self__, "agent_timeout", agent_timeout)
         if failure_policy is not None:
             pulumi.set(__self__, "failure_policy", failure_policy)
+        if files is not None:
+            pulumi.set(__self__, "files", files)
         if instance_ids is not None:
             pulumi.set(__self__, "instance_ids", instance_ids)
         if max_concurrency is not None:
@@ -115,6 +120,18 @@ class RunScriptArgs:
     @failure_policy.setter
     def failure_policy(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "failure_policy", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def files(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['RunScriptFileArgs']]]]:
+        """
+        Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+        """
+        return pulumi.get(self, "files")
+
+    @files.setter
+    def files(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['RunScriptFileArgs']]]]):
+        pulumi.set(self, "files", value)
 
     @_builtins.property
     @pulumi.getter(name="instanceIds")
@@ -257,6 +274,7 @@ class RunScript(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  agent_timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  failure_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 files: pulumi.Input[Optional[Sequence[pulumi.Input[Union['RunScriptFileArgs', 'RunScriptFileArgsDict']]]]] = None,
                  instance_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.str]] = None,
                  max_errors: pulumi.Input[Optional[_builtins.str]] = None,
@@ -291,6 +309,7 @@ class RunScript(pulumi.ComponentResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
         :param pulumi.Input[_builtins.str] failure_policy: When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['RunScriptFileArgs', 'RunScriptFileArgsDict']]]] files: Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
         :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
         :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
         :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
@@ -344,6 +363,7 @@ class RunScript(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  agent_timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  failure_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 files: pulumi.Input[Optional[Sequence[pulumi.Input[Union['RunScriptFileArgs', 'RunScriptFileArgsDict']]]]] = None,
                  instance_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.str]] = None,
                  max_errors: pulumi.Input[Optional[_builtins.str]] = None,
@@ -369,6 +389,7 @@ class RunScript(pulumi.ComponentResource):
 
             __props__.__dict__["agent_timeout"] = agent_timeout
             __props__.__dict__["failure_policy"] = failure_policy
+            __props__.__dict__["files"] = files
             __props__.__dict__["instance_ids"] = instance_ids
             __props__.__dict__["max_concurrency"] = max_concurrency
             __props__.__dict__["max_errors"] = max_errors

@@ -1,0 +1,189 @@
+package provider
+
+// RunScript's `files`: files delivered (as child File resources) before the script runs.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"reflect"
+	"strings"
+
+	"github.com/pulumi/pulumi-go-provider/infer"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+const fileToken = Name + ":index:File"
+
+// RunScriptFile is one file a RunScript delivers before its script runs.
+type RunScriptFile struct {
+	Path    string  `pulumi:"path"`
+	Content string  `pulumi:"content"`
+	Mode    *string `pulumi:"mode,optional"`
+}
+
+// Annotate documents the fields; the texts become the SDKs' docs.
+func (f *RunScriptFile) Annotate(a infer.Annotator) {
+	a.Describe(&f.Path, "The file's absolute path on the instances, such as `/etc/myapp/app.conf`.")
+	a.Describe(&f.Content, "The file's content as text, at most 24,576 bytes (32 KB after Base64). Secret when "+
+		"the program makes it one.")
+	a.Describe(&f.Mode, "The file's permissions as 3 or 4 octal digits, such as `0644` (the default) or `0755`.")
+}
+
+// fileChild receives a File's outputs.
+type fileChild struct {
+	pulumi.CustomResourceState
+	InvokeIDs pulumi.StringArrayOutput `pulumi:"invokeIds"`
+}
+
+// registerScriptFiles registers one child File per entry of files, sent to instanceIDs.
+// Each content keeps its own secretness. The list itself must be known when the program
+// runs (its entries may hold unknown values), since each entry is a resource.
+func registerScriptFiles(ctx *pulumi.Context, comp pulumi.Resource, name string, files RunScriptFileArrayInput,
+	instanceIDs pulumi.Input,
+) ([]*fileChild, error) {
+	if files == nil {
+		return nil, nil
+	}
+	list, ok := files.(RunScriptFileArray)
+	if !ok {
+		return nil, errors.New("RunScript: files must be a list the program knows (its entries' values may be " +
+			"outputs, and a content may be secret, but not the whole list)")
+	}
+	children := make([]*fileChild, 0, len(list))
+	for i, entry := range list {
+		f, ok := entry.(RunScriptFileArgs)
+		if !ok || f.Path == nil || f.Content == nil {
+			return nil, fmt.Errorf("RunScript: files[%d] needs a path and a content", i)
+		}
+		p := f.Path.ToStringOutput()
+		m := pulumi.Map{
+			"instanceIds": instanceIDs,
+			"targetDir":   p.ApplyT(func(s string) string { return path.Dir(s) }).(pulumi.StringOutput),
+			"name":        p.ApplyT(func(s string) string { return path.Base(s) }).(pulumi.StringOutput),
+			"content":     f.Content,
+			"overwrite":   pulumi.Bool(true),
+		}
+		optional(m, "fileMode", f.Mode)
+		child := &fileChild{}
+		if err := ctx.RegisterResource(fileToken, fileChildName(name, i, f.Path), m, child, childOptions(comp)...); err != nil {
+			return nil, err
+		}
+		children = append(children, child)
+	}
+	return children, nil
+}
+
+// fileChildName names a child File after its path when the program gives it as a plain
+// string (so reordering the list replaces nothing), else after its position.
+func fileChildName(name string, i int, p pulumi.StringInput) string {
+	if s, ok := p.(pulumi.String); ok && s != "" {
+		return name + "-file-" + strings.Trim(string(s), "/")
+	}
+	return fmt.Sprintf("%s-file-%d", name, i)
+}
+
+// fileTriggers are values that change whenever a file is sent again: a RunScript with
+// files runs its script again after a file changes.
+func fileTriggers(user pulumi.ArrayInput, files []*fileChild) pulumi.Input {
+	if len(files) == 0 {
+		return user
+	}
+	out := pulumi.Array{}
+	if user != nil {
+		out = append(out, user.ToArrayOutput())
+	}
+	for _, f := range files {
+		out = append(out, f.InvokeIDs)
+	}
+	return out
+}
+
+// The input and output types that carry `files` into Construct with each value's own
+// secretness and unknownness, as a generated SDK's types would.
+
+// RunScriptFileInput is an input of RunScriptFile.
+type RunScriptFileInput interface {
+	pulumi.Input
+	ToRunScriptFileOutput() RunScriptFileOutput
+	ToRunScriptFileOutputWithContext(context.Context) RunScriptFileOutput
+}
+
+// RunScriptFileArgs is a RunScriptFile of inputs.
+type RunScriptFileArgs struct {
+	Path    pulumi.StringInput    `pulumi:"path"`
+	Content pulumi.StringInput    `pulumi:"content"`
+	Mode    pulumi.StringPtrInput `pulumi:"mode"`
+}
+
+// ElementType implements pulumi.Input.
+func (RunScriptFileArgs) ElementType() reflect.Type { return reflect.TypeFor[RunScriptFile]() }
+
+// ToRunScriptFileOutput converts the inputs to an output.
+func (a RunScriptFileArgs) ToRunScriptFileOutput() RunScriptFileOutput {
+	return pulumi.ToOutput(a).(RunScriptFileOutput)
+}
+
+// ToRunScriptFileOutputWithContext converts the inputs to an output.
+func (a RunScriptFileArgs) ToRunScriptFileOutputWithContext(ctx context.Context) RunScriptFileOutput {
+	return pulumi.ToOutputWithContext(ctx, a).(RunScriptFileOutput)
+}
+
+// RunScriptFileOutput is an output of RunScriptFile.
+type RunScriptFileOutput struct{ *pulumi.OutputState }
+
+// ElementType implements pulumi.Output.
+func (RunScriptFileOutput) ElementType() reflect.Type { return reflect.TypeFor[RunScriptFile]() }
+
+// ToRunScriptFileOutput returns the output itself.
+func (o RunScriptFileOutput) ToRunScriptFileOutput() RunScriptFileOutput { return o }
+
+// ToRunScriptFileOutputWithContext returns the output itself.
+func (o RunScriptFileOutput) ToRunScriptFileOutputWithContext(context.Context) RunScriptFileOutput {
+	return o
+}
+
+// RunScriptFileArrayInput is an input of a list of RunScriptFile.
+type RunScriptFileArrayInput interface {
+	pulumi.Input
+	ToRunScriptFileArrayOutput() RunScriptFileArrayOutput
+	ToRunScriptFileArrayOutputWithContext(context.Context) RunScriptFileArrayOutput
+}
+
+// RunScriptFileArray is a list of RunScriptFile inputs.
+type RunScriptFileArray []RunScriptFileInput
+
+// ElementType implements pulumi.Input.
+func (RunScriptFileArray) ElementType() reflect.Type { return reflect.TypeFor[[]RunScriptFile]() }
+
+// ToRunScriptFileArrayOutput converts the inputs to an output.
+func (a RunScriptFileArray) ToRunScriptFileArrayOutput() RunScriptFileArrayOutput {
+	return pulumi.ToOutput(a).(RunScriptFileArrayOutput)
+}
+
+// ToRunScriptFileArrayOutputWithContext converts the inputs to an output.
+func (a RunScriptFileArray) ToRunScriptFileArrayOutputWithContext(ctx context.Context) RunScriptFileArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, a).(RunScriptFileArrayOutput)
+}
+
+// RunScriptFileArrayOutput is an output of a list of RunScriptFile.
+type RunScriptFileArrayOutput struct{ *pulumi.OutputState }
+
+// ElementType implements pulumi.Output.
+func (RunScriptFileArrayOutput) ElementType() reflect.Type { return reflect.TypeFor[[]RunScriptFile]() }
+
+// ToRunScriptFileArrayOutput returns the output itself.
+func (o RunScriptFileArrayOutput) ToRunScriptFileArrayOutput() RunScriptFileArrayOutput { return o }
+
+// ToRunScriptFileArrayOutputWithContext returns the output itself.
+func (o RunScriptFileArrayOutput) ToRunScriptFileArrayOutputWithContext(context.Context) RunScriptFileArrayOutput {
+	return o
+}
+
+func init() {
+	pulumi.RegisterInputType(reflect.TypeFor[RunScriptFileInput](), RunScriptFileArgs{})
+	pulumi.RegisterInputType(reflect.TypeFor[RunScriptFileArrayInput](), RunScriptFileArray{})
+	pulumi.RegisterOutputType(RunScriptFileOutput{})
+	pulumi.RegisterOutputType(RunScriptFileArrayOutput{})
+}
