@@ -607,3 +607,15 @@ func TestRunCommandDryRun(t *testing.T) {
 	assert.Equal(t, 0, srv.Stats().Commands)
 	assert.Equal(t, 0, invocationCount(t, c))
 }
+
+// TestInvokeContentLimit: content and parameters may reach 18 KB after Base64 at invoke
+// time, as the current reference says (older pages said 16 KB).
+func TestInvokeContentLimit(t *testing.T) {
+	t.Parallel()
+	srv := start(t, confOptions())
+	c := client(t, srv)
+	// 13 KB of script is about 17.3 KB after Base64: over the old limit, under the current one.
+	cmd := mkCommand(t, c, ": "+strings.Repeat("x", 13*1024), nil)
+	inv := mkInvoke(t, c, cmd, []string{"i-a"}, nil)
+	waitStatus(t, c, inv, 5*time.Second, "Success")
+}

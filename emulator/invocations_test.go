@@ -236,7 +236,7 @@ func TestInvokeErrors(t *testing.T) {
 		}, "ParameterType.NotSupported", 403},
 		{"too many parameters", func(r *ecs.InvokeCommandRequest) { r.CommandId, r.Parameters = param, many }, "ParameterCount.ExceedLimit", 403},
 		{"content and parameters too large", func(r *ecs.InvokeCommandRequest) {
-			r.CommandId, r.Parameters = big, map[string]any{"a": strings.Repeat("v", 2048)}
+			r.CommandId, r.Parameters = big, map[string]any{"a": strings.Repeat("v", 3*1024)}
 		}, "CmdContent.ExceedLimit", 403},
 	}
 	for _, tc := range cases {

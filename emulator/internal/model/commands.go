@@ -12,8 +12,9 @@ const (
 	maxWorkingDirLen  = 200
 	// maxContentBase64 is the current API's limit of the content after Base64.
 	maxContentBase64 = 18 * 1024
-	// maxInvokeBase64 limits content plus parameters at invoke time.
-	maxInvokeBase64 = 16 * 1024
+	// maxInvokeBase64 limits content plus parameters at invoke time (18 KB in the current
+	// InvokeCommand reference; older pages said 16 KB).
+	maxInvokeBase64 = 18 * 1024
 	defaultTimeout  = 60
 	maxTimeout      = 86400
 	// maxLauncherLen is the documented 1 KB limit of Launcher.
