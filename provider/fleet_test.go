@@ -102,6 +102,14 @@ func TestFleetBatchesAndConverge(t *testing.T) {
 		"timeout", num(30)))
 	d = h.diff(t, invocationToken, "fleet", resp.ID, down.Properties, other)
 	assert.Equal(t, p.UpdateReplace, d.DetailedDiff["instanceIds"].Kind)
+
+	// Rollout settings change in place, alone or with instanceIds: they never re-run anything.
+	limits := h.check(invocationToken, "fleet", down.Properties, props("commandId", str(cmdID), "instanceIds", strs(all[:201]...),
+		"maxConcurrency", str("50%"), "outputBytesPerInstance", num(10)))
+	d = h.diff(t, invocationToken, "fleet", resp.ID, down.Properties, limits)
+	assert.Equal(t, p.Add, d.DetailedDiff["maxConcurrency"].Kind)
+	assert.Equal(t, p.Add, d.DetailedDiff["outputBytesPerInstance"].Kind)
+	assert.Equal(t, p.Update, d.DetailedDiff["instanceIds"].Kind)
 }
 
 // maxErrors "0" with failures in the first batch: later batches never start, and say so.

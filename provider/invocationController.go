@@ -107,9 +107,7 @@ func (*Invocation) Diff(_ context.Context, req infer.DiffRequest[InvocationArgs,
 		d["rerunRequired"] = p.PropertyDiff{Kind: p.UpdateReplace}
 	}
 	diffMap(d, "targetTags", old.TargetTags, new.TargetTags)
-	diffPtr(d, "maxConcurrency", nilIfEmpty(deref(old.MaxConcurrency)), nilIfEmpty(deref(new.MaxConcurrency)))
-	diffPtr(d, "maxErrors", nilIfEmpty(deref(old.MaxErrors)), nilIfEmpty(deref(new.MaxErrors)))
-	diffPtr(d, "outputBytesPerInstance", old.OutputBytesPerInstance, new.OutputBytesPerInstance)
+	rolloutDiff(d, old, new)
 	convergeDiff(d, req.State, new)
 	return d.response(active(old) || active(new)), nil
 }

@@ -18,7 +18,7 @@ import (
 // gain instances in place, and a failed run is re-run everywhere.
 func convergeDiff(d replaceDiff, old InvocationState, new InvocationArgs) {
 	change, ok := d["instanceIds"]
-	if !ok || len(d) != 1 || old.RerunRequired || effectiveMode(new) != RepeatOnce ||
+	if !ok || d.replaces("instanceIds") || old.RerunRequired || effectiveMode(new) != RepeatOnce ||
 		effectiveMode(old.InvocationArgs) != RepeatOnce || len(new.InstanceIDs) == 0 {
 		return
 	}
@@ -59,4 +59,49 @@ func resumeFleet(ctx context.Context, client *ecsclient.Client, st *InvocationSt
 	r := newRollout(client, st.InvocationArgs, nil, len(st.TargetInstanceIDs), st.InvokeID, "")
 	r.resume(st)
 	return runFleet(ctx, client, st, r, nil)
+}
+
+// rolloutDiff records changes of the rollout settings as in-place updates: they say how the
+// next batches start and how much output is kept, not what runs, so they never re-run it.
+func rolloutDiff(d replaceDiff, old, new InvocationArgs) {
+	for key, change := range map[string][2]*string{
+		"maxConcurrency": {nilIfEmpty(deref(old.MaxConcurrency)), nilIfEmpty(deref(new.MaxConcurrency))},
+		"maxErrors":      {nilIfEmpty(deref(old.MaxErrors)), nilIfEmpty(deref(new.MaxErrors))},
+	} {
+		diffPtr(d, key, change[0], change[1])
+	}
+	diffPtr(d, "outputBytesPerInstance", old.OutputBytesPerInstance, new.OutputBytesPerInstance)
+	for _, key := range []string{"maxConcurrency", "maxErrors", "outputBytesPerInstance"} {
+		if c, ok := d[key]; ok {
+			c.Kind = updateKind(c.Kind)
+			d[key] = c
+		}
+	}
+}
+
+// updateKind is the in-place counterpart of a replace kind.
+func updateKind(k p.DiffKind) p.DiffKind {
+	switch k {
+	case p.AddReplace:
+		return p.Add
+	case p.DeleteReplace:
+		return p.Delete
+	case p.UpdateReplace:
+		return p.Update
+	}
+	return k
+}
+
+// replaces reports whether any key but except asks for a replacement.
+func (d replaceDiff) replaces(except string) bool {
+	for key, c := range d {
+		if key == except {
+			continue
+		}
+		switch c.Kind {
+		case p.AddReplace, p.DeleteReplace, p.UpdateReplace:
+			return true
+		}
+	}
+	return false
 }

@@ -15,9 +15,10 @@ import (
 // rollout (more than one batch, or rollout limits), and how the outcome is judged and
 // recorded. The rollout itself is in invocation_rollout.go.
 
-// needsRollout is true when the run cannot be one InvokeCommand waited on as a whole.
+// needsRollout is true when the run cannot be one InvokeCommand waited on as a whole (the
+// single-batch wait counts instanceIds, so tag-resolved targets take the rollout too).
 func needsRollout(a InvocationArgs, targets int) bool {
-	return targets > maxBatch || a.MaxConcurrency != nil || a.MaxErrors != nil
+	return targets > maxBatch || a.MaxConcurrency != nil || a.MaxErrors != nil || len(a.TargetTags) > 0
 }
 
 // resolveTargets returns the instances to run on: instanceIds as given, or the running

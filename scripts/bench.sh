@@ -15,5 +15,5 @@ make --no-print-directory tools
 go run ./bench -out bench/results.md "$@"
 
 echo
-echo "=== Go micro-benchmarks (emulator and provider packages)"
+echo "=== Go micro-benchmarks (emulator and provider packages; BenchmarkPeriodicSchedule runs 2 x 110 s)"
 go test -run '^$' -bench . -benchtime 2s ./emulator/... ./provider/...

@@ -38,6 +38,15 @@ type Emulator struct {
 // StartEmulator starts bin/cloudassistant-emulator on a free loopback port with the given
 // instances (ids we choose, so tests need not parse them) and waits for its endpoint line.
 func StartEmulator(root string, instanceIDs []string) (*Emulator, error) {
+	instances := make([]emulator.Instance, len(instanceIDs))
+	for i, id := range instanceIDs {
+		instances[i] = emulator.Instance{ID: id, Name: fmt.Sprintf("e2e-%d", i+1)}
+	}
+	return StartEmulatorWith(root, instances)
+}
+
+// StartEmulatorWith is StartEmulator with instances described in full (names, tags, …).
+func StartEmulatorWith(root string, instances []emulator.Instance) (*Emulator, error) {
 	bin := filepath.Join(root, "bin", "cloudassistant-emulator")
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("emulator binary missing (run `make build`): %w", err)
@@ -46,9 +55,9 @@ func StartEmulator(root string, instanceIDs []string) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	instances := make([]emulator.Instance, len(instanceIDs))
-	for i, id := range instanceIDs {
-		instances[i] = emulator.Instance{ID: id, Name: fmt.Sprintf("e2e-%d", i+1)}
+	instanceIDs := make([]string, len(instances))
+	for i, in := range instances {
+		instanceIDs[i] = in.ID
 	}
 	data, err := json.Marshal(instances)
 	if err != nil {
