@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,4 +144,25 @@ func TestTeaTagsGroupsAndModifyCommand(t *testing.T) {
 	requireTeaCode(t, err, "InvalidResourceGroup.NotFound", 404)
 	_, err = c.ModifyCommand(&ecs.ModifyCommandRequest{RegionId: region, CommandId: tea.String("c-nope"), Name: tea.String("x")})
 	requireTeaCode(t, err, "InvalidCmdId.NotFound", 404)
+}
+
+// teaTested lists the actions the Tea SDK tests drive; TestTeaCoversEveryAction fails when
+// an action is served without one.
+var teaTested = []string{
+	"CreateCommand", "DescribeCommands", "ModifyCommand", "DeleteCommand",
+	"InvokeCommand", "RunCommand", "DescribeInvocations", "DescribeInvocationResults", "StopInvocation",
+	"ModifyInvocationAttribute", "SendFile", "DescribeSendFileResults",
+	"TagResources", "UntagResources", "ListTagResources", "JoinResourceGroup",
+	"DescribeCloudAssistantStatus", "InstallCloudAssistant",
+	"DescribeInstances", "StartInstance", "StopInstance", "RebootInstance",
+}
+
+func TestTeaCoversEveryAction(t *testing.T) {
+	served := make([]string, 0, len(handlers))
+	for action := range handlers {
+		if !strings.HasPrefix(action, "EmulatorTest") { // guard_test.go's test-only action
+			served = append(served, action)
+		}
+	}
+	assert.ElementsMatch(t, served, teaTested)
 }
