@@ -1,0 +1,45 @@
+// End-to-end test of file delivery from TypeScript: the file example's program (a File, and a
+// RunScript that receives a file and reads both back), inline through the Automation API and
+// the real engine, against a fresh emulator binary.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { test } from "node:test";
+import { defaultContent, program } from "../../examples/file/typescript/program";
+import { Emulator, newStack, useLocalToolchain } from "./harness";
+
+const instanceIds = ["i-e2efilenode0001", "i-e2efilenode0002"];
+const onOutput = process.env.E2E_VERBOSE ? (s: string) => process.stdout.write(s) : undefined;
+
+test("TypeScript File: delivered, read back by a RunScript, resent on change", { timeout: 10 * 60_000 }, async () => {
+    useLocalToolchain();
+    const emu = await Emulator.start(instanceIds);
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "cloudassistant-e2e-node-file-"));
+    try {
+        const stack = await newStack("cloudassistant-e2e-nodejs-file", stateDir, emu, program);
+        try {
+            let out = (await stack.up({ onOutput })).outputs;
+            assert.equal(out.fileStatus.value, "Success");
+            let outputs = out.outputs.value as Record<string, string>;
+            for (const id of instanceIds) {
+                assert.equal(outputs[id], `${defaultContent}run.sh ran\n`, `the script cats the files back on ${id}`);
+            }
+
+            await stack.setConfig("content", { value: "listen = 9090\n" });
+            const preview = await stack.preview({ diff: true });
+            assert.match(preview.stdout, /listen = 9090/, "the content change is a text diff");
+            out = (await stack.up({ onOutput })).outputs;
+            outputs = out.outputs.value as Record<string, string>;
+            for (const id of instanceIds) {
+                assert.equal(outputs[id], "listen = 9090\nrun.sh ran\n", `the new file was sent and read on ${id}`);
+            }
+            await stack.destroy({ onOutput });
+        } finally {
+            await stack.destroy().catch(() => undefined);
+        }
+    } finally {
+        await emu.stop();
+        fs.rmSync(stateDir, { recursive: true, force: true });
+    }
+});
