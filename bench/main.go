@@ -23,6 +23,7 @@ func main() {
 	runs := flag.Int("runs", 5, "measured runs per latency figure (medians over these)")
 	engineRuns := flag.Int("engine-runs", 5, "measured runs per pulumi up/preview figure")
 	skipEngine := flag.Bool("skip-engine", false, "skip the figures that need the CLI and the provider binary")
+	only := flag.String("only", "", `"fleet": measure only the fleet figures (engine floor, N Invocations, 1 × 1,000 instances)`)
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 
@@ -30,11 +31,18 @@ func main() {
 	defer cancel()
 	r := &report{Machine: describeMachine(), Runs: *runs, EngineRuns: *engineRuns}
 	started := time.Now()
-	if err := inProcess(ctx, r, *runs); err != nil {
-		log.Fatal(err)
+	if *only == "" {
+		if err := inProcess(ctx, r, *runs); err != nil {
+			log.Fatal(err)
+		}
 	}
-	if !*skipEngine {
+	if !*skipEngine && *only == "" {
 		if err := engine(ctx, r, *engineRuns); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if !*skipEngine && (*only == "" || *only == "fleet") {
+		if err := fleet(ctx, r, *engineRuns); err != nil {
 			log.Fatal(err)
 		}
 	}

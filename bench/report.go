@@ -16,6 +16,7 @@ type report struct {
 	Latency []latencyRow
 	Calls   []callsRow
 	Engine  *engineFigures
+	Fleet   *fleetFigures
 }
 
 func (r *report) markdown() string {
@@ -75,6 +76,9 @@ func (r *report) markdown() string {
 	} else {
 		w("\n## Engine figures\n\nSkipped (`-skip-engine`).\n")
 	}
+	if f := r.Fleet; f != nil {
+		f.markdown(w)
+	}
 	return b.String()
 }
 
@@ -105,6 +109,9 @@ func (r *report) targets() []target {
 	}
 	if e := r.Engine; e != nil {
 		out = append(out, e.targets()...)
+	}
+	if f := r.Fleet; f != nil {
+		out = append(out, f.targets()...)
 	}
 	return out
 }
