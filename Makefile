@@ -13,18 +13,37 @@ STATICCHECK := .tools/staticcheck
 VENV := .venv
 NODE_SDK_TGZ := bin/cloudassistant-pulumi-$(VERSION).tgz
 
+# Tools with dependency graphs of their own live in tool modules under tools/ (each its own
+# go.mod), so their pins never move the provider's: goreleaser, the YAML language host, and the
+# Java generator and language host (both need pulumi pkg v3.206.0, not the provider's release).
+GORELEASER := .tools/goreleaser
+LANGUAGE_YAML := .tools/pulumi-language-yaml
+JAVA_TOOLS := .tools/pulumi-language-java .tools/pulumi-java-gen
+# modver GO_MOD,MODULE: the version GO_MOD requires of MODULE.
+modver = $(shell awk '$$1 == "$(2)" { print $$2; exit }' $(1))
+YAML_VERSION := $(patsubst v%,%,$(call modver,tools/yaml/go.mod,github.com/pulumi/pulumi-yaml))
+JAVA_VERSION := $(patsubst v%,%,$(call modver,tools/java/go.mod,github.com/pulumi/pulumi-java/pkg))
+
 GO ?= go
 # Extra `go test` flags; tests/run-all.sh sets -v to count tests.
 GOTESTFLAGS ?=
 LDFLAGS := -X $(MODULE)/provider.Version=$(VERSION)
 
-.PHONY: all tools build generate test test-unit test-race sdk-go sdk-nodejs sdk-python \
-	test-e2e test-e2e-go test-e2e-nodejs test-e2e-python demo bench lint clean FORCE
+# The release archive of this machine's platform, built by goreleaser from .goreleaser.yml
+# (the install, YAML and Java end-to-end tests install the plugin from it).
+HOST_OS := $(shell $(GO) env GOOS)
+HOST_ARCH := $(shell $(GO) env GOARCH)
+PLUGIN_ARCHIVE := .state/dist-host/pulumi-resource-cloudassistant-v$(VERSION)-$(HOST_OS)-$(HOST_ARCH).tar.gz
+
+.PHONY: all tools build generate test test-unit test-race sdk-go sdk-nodejs sdk-python sdk-python-dist \
+	test-e2e test-e2e-go test-e2e-nodejs test-e2e-python test-e2e-install test-e2e-java sdk-java dist dist-host print-version \
+	demo bench lint clean FORCE
 
 all: build
 
-## tools: the pulumi CLI and staticcheck in .tools/ (a no-op once built at the pinned versions)
-tools: $(PULUMI) $(STATICCHECK)
+## tools: the pulumi CLI, staticcheck, goreleaser and the YAML and Java language hosts in .tools/
+## (file targets: a no-op once built at the pinned versions)
+tools: $(PULUMI) $(STATICCHECK) $(GORELEASER) $(LANGUAGE_YAML) $(JAVA_TOOLS)
 
 $(PULUMI): .tools/pulumi.version
 	@echo "building the pulumi CLI $(PULUMI_VERSION) into $@ (about 4 minutes on a cold cache)"
@@ -36,10 +55,54 @@ $(PULUMI): .tools/pulumi.version
 	@mkdir -p .tools
 	@echo "$(PULUMI_VERSION)" | cmp -s - $@ || echo "$(PULUMI_VERSION)" > $@
 
-# staticcheck comes from its own module (tools/go.mod), so its dependencies never move ours.
-$(STATICCHECK): tools/go.mod tools/go.sum
+# staticcheck comes from its own module (tools/staticcheck/go.mod), so its dependencies never move ours.
+$(STATICCHECK): tools/staticcheck/go.mod tools/staticcheck/go.sum
 	@mkdir -p .tools
-	cd tools && $(GO) build -o ../$@ honnef.co/go/tools/cmd/staticcheck
+	cd tools/staticcheck && $(GO) build -o ../../$@ honnef.co/go/tools/cmd/staticcheck
+
+$(GORELEASER): tools/goreleaser/go.mod tools/goreleaser/go.sum
+	@mkdir -p .tools
+	cd tools/goreleaser && $(GO) build -o ../../$@ github.com/goreleaser/goreleaser/v2
+
+$(LANGUAGE_YAML): tools/yaml/go.mod tools/yaml/go.sum
+	@mkdir -p .tools
+	cd tools/yaml && $(GO) build -ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$(YAML_VERSION)" \
+		-o ../../$@ github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+
+$(JAVA_TOOLS) &: tools/java/go.mod tools/java/go.sum
+	@mkdir -p .tools
+	cd tools/java && $(GO) build -ldflags "-X github.com/pulumi/pulumi-java/pkg/version.Version=$(JAVA_VERSION)" \
+		-o ../../.tools/ github.com/pulumi/pulumi-java/pkg/cmd/pulumi-language-java github.com/pulumi/pulumi-java/pkg/cmd/pulumi-java-gen
+	@touch $(JAVA_TOOLS)
+
+# A local snapshot release: goreleaser takes the version from GORELEASER_CURRENT_TAG, but only
+# once it has read the remote's URL from git; a clone without a remote gets one here (it is
+# read, never contacted), else goreleaser falls back to v0.0.0.
+GORELEASER_SNAPSHOT := GORELEASER_CURRENT_TAG=v$(VERSION) GIT_CONFIG_COUNT=1 \
+	GIT_CONFIG_KEY_0=remote.origin.url GIT_CONFIG_VALUE_0=https://github.com/cloudassistant/pulumi-cloudassistant.git \
+	$(GORELEASER) release --snapshot --clean
+
+## dist: release archives for linux, darwin, windows x amd64, arm64 and a checksums file in dist/.
+## Pass the version: `make dist VERSION=1.2.3` (goreleaser would infer v0.0.0 from a clone without tags).
+dist: $(GORELEASER)
+	$(GORELEASER_SNAPSHOT)
+	cd dist && sha256sum --check --strict pulumi-cloudassistant-$(VERSION)-checksums.txt
+
+## dist-host: the same archive for this machine only (what the end-to-end tests install).
+# It runs the release config with this platform as the only target, so the archive's name and
+# content come from .goreleaser.yml itself.
+dist-host: $(GORELEASER)
+	@mkdir -p .state
+	sed -e 's/^    goos: .*/    goos: [$(HOST_OS)]/' -e 's/^    goarch: .*/    goarch: [$(HOST_ARCH)]/' \
+		.goreleaser.yml > .state/goreleaser-host.yml
+	grep -q '^    goos: \[$(HOST_OS)\]' .state/goreleaser-host.yml
+	echo 'dist: .state/dist-host' >> .state/goreleaser-host.yml
+	$(GORELEASER_SNAPSHOT) --config .state/goreleaser-host.yml
+	test -f $(PLUGIN_ARCHIVE)
+
+# print-version: the release version (the release workflow compares it with the tag)
+print-version:
+	@echo $(VERSION)
 
 ## build: provider and emulator binaries in bin/ (Go's cache decides what to recompile)
 build: bin/pulumi-resource-cloudassistant bin/cloudassistant-emulator
@@ -50,9 +113,11 @@ bin/pulumi-resource-cloudassistant: FORCE
 bin/cloudassistant-emulator: FORCE
 	$(GO) build -o $@ ./emulator/cmd/cloudassistant-emulator
 
-## generate: schema.json and sdk/{go,nodejs,python} from the provider, in-process
-generate:
+## generate: schema.json and sdk/{go,nodejs,python} from the provider, in-process; then sdk/java
+## from schema.json with pulumi-java-gen (tools/java/gen-sdk.sh)
+generate: $(JAVA_TOOLS)
 	$(GO) run ./cmd/generate
+	tools/java/gen-sdk.sh sdk/java $(VERSION)
 
 ## test: every test; tests/run-all.sh times each stage and prints the runners' totals
 test:
@@ -82,10 +147,31 @@ $(NODE_SDK_TGZ): $(shell find sdk/nodejs -maxdepth 2 -type f \( -name '*.ts' -o 
 	@mkdir -p bin
 	npm pack ./sdk/nodejs/bin --pack-destination bin --loglevel=error
 
+## sdk-java: sdk/java is what the generator writes today (drift check), compiles with Maven
+## against com.pulumi:pulumi, and is installed into the local Maven repository for examples/java
+sdk-java: $(JAVA_TOOLS)
+	tools/java/gen-sdk.sh .state/java-sdk-check $(VERSION)
+	@diff -r -q -x target sdk/java .state/java-sdk-check || \
+		{ echo "sdk/java is out of date: run \`make generate\` and commit"; exit 1; }
+	cd sdk/java && mvn -B -q --no-transfer-progress install
+
 ## sdk-python: a venv with pulumi==$(PULUMI_VERSION), pytest and the Python SDK, imported once
 sdk-python: $(VENV)/.deps
 	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall ./sdk/python
 	$(VENV)/bin/python -c "import pulumi_cloudassistant as c; print('imported', c.__name__, [n for n in ('Command', 'Invocation', 'Provider') if hasattr(c, n)])"
+
+## sdk-python-dist: a wheel and an sdist in bin/python-dist, each installed into a clean venv
+## (pip resolves `pulumi>=3.231,<4` itself) and imported there with its plugin metadata checked
+sdk-python-dist: $(VENV)/.deps
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check build
+	rm -rf bin/python-dist sdk/python/build sdk/python/*.egg-info
+	$(VENV)/bin/python -m build --outdir bin/python-dist sdk/python
+	rm -rf sdk/python/build sdk/python/*.egg-info
+	for kind in whl tar.gz; do \
+		rm -rf .state/venv-$$kind && python3 -m venv .state/venv-$$kind || exit 1; \
+		.state/venv-$$kind/bin/pip install --quiet --disable-pip-version-check bin/python-dist/*.$$kind || exit 1; \
+		(cd .state && venv-$$kind/bin/python ../tests/python/check_installed_sdk.py $(VERSION)) || exit 1; \
+	done
 
 $(VENV)/.deps: .tools/pulumi.version sdk/python/pyproject.toml
 	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
@@ -109,6 +195,19 @@ test-e2e-nodejs: build tools sdk-nodejs
 test-e2e-python: build tools sdk-python
 	cd tests/python && ../../$(VENV)/bin/pytest -v
 
+## test-e2e-install: the plugin installed from its release archive into a fresh PULUMI_HOME
+## (no provider on PATH), then the Go example through the engine and examples/yaml with the
+## plain CLI (`pulumi up`, `preview --diff`, `destroy`)
+test-e2e-install: build tools dist-host
+	CLOUDASSISTANT_PLUGIN_ARCHIVE=$(CURDIR)/$(PLUGIN_ARCHIVE) \
+		$(GO) test -count=1 -v -timeout 20m $(GOTESTFLAGS) ./tests/install/ ./tests/yaml/
+
+## test-e2e-java: examples/java with the plain CLI (`pulumi up`, `destroy`) through
+## pulumi-language-java and Maven, with the plugin installed from the release archive
+test-e2e-java: build tools dist-host sdk-java
+	CLOUDASSISTANT_PLUGIN_ARCHIVE=$(CURDIR)/$(PLUGIN_ARCHIVE) \
+		$(GO) test -count=1 -v -timeout 20m $(GOTESTFLAGS) ./tests/java/
+
 ## demo: the Go example through the engine against a fresh emulator, with its diff, then destroy
 demo: build tools
 	$(GO) run ./cmd/demo
@@ -126,7 +225,7 @@ lint: $(STATICCHECK)
 
 ## clean: built binaries, the CLI, SDK build output, the venv and test installs
 clean:
-	rm -rf bin .tools $(VENV) .state sdk/nodejs/bin sdk/nodejs/node_modules \
+	rm -rf bin .tools $(VENV) .state dist sdk/java/target examples/java/target sdk/nodejs/bin sdk/nodejs/node_modules \
 		tests/nodejs/node_modules tests/nodejs/bin
 
 FORCE:

@@ -11,6 +11,9 @@ import (
 // Name is the package name: tokens read `cloudassistant:index:<Type>`.
 const Name = "cloudassistant"
 
+// PluginDownloadURL is where the engine fetches release archives of the plugin.
+const PluginDownloadURL = "github://api.github.com/cloudassistant/pulumi-cloudassistant"
+
 // Version is stamped at build time with
 // -ldflags "-X github.com/cloudassistant/pulumi-cloudassistant/provider.Version=1.2.3".
 var Version = "0.1.0-dev"
@@ -25,6 +28,9 @@ func New() p.Provider {
 		WithHomepage("https://github.com/cloudassistant/pulumi-cloudassistant").
 		WithRepository("https://github.com/cloudassistant/pulumi-cloudassistant").
 		WithPublisher("cloudassistant").
+		// The engine downloads pulumi-resource-cloudassistant-v<version>-<os>-<arch>.tar.gz from
+		// this repository's GitHub release (.goreleaser.yml names them); every SDK carries it.
+		WithPluginDownloadURL(PluginDownloadURL).
 		WithLicense("Apache-2.0").
 		WithLanguageMap(map[string]any{
 			"go": map[string]any{

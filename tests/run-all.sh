@@ -16,7 +16,7 @@ status=0
 count() {
 	local name=$1 log=$2 p=0 f=0 s=0
 	case $name in
-	unit | race | e2e-go)
+	unit | race | e2e-go | e2e-install | e2e-java)
 		# go test -v: one line per test and subtest.
 		p=$(grep -cE '^\s*--- PASS' "$log" || true)
 		f=$(grep -cE '^\s*--- FAIL' "$log" || true)
@@ -82,9 +82,13 @@ stage race make --no-print-directory test-race GOTESTFLAGS=-v
 stage sdk-go make --no-print-directory sdk-go
 stage sdk-nodejs make --no-print-directory sdk-nodejs
 stage sdk-python make --no-print-directory sdk-python
+stage sdk-pydist make --no-print-directory sdk-python-dist
+stage sdk-java make --no-print-directory sdk-java
 stage e2e-go make --no-print-directory test-e2e-go
 stage e2e-nodejs make --no-print-directory test-e2e-nodejs
 stage e2e-python make --no-print-directory test-e2e-python
+stage e2e-install make --no-print-directory test-e2e-install
+stage e2e-java make --no-print-directory test-e2e-java
 
 echo
 echo "=== summary (logs in $logs/)"

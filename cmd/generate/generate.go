@@ -111,7 +111,7 @@ func Files(spec schema.PackageSpec) (map[string][]byte, error) {
 }
 
 // bindForSDK binds a copy of the spec with what only the SDK manifests need: a fixed version and
-// exact dependency pins. schema.json keeps the provider's own language options untouched.
+// the dependency ranges. schema.json keeps the provider's own language options untouched.
 func bindForSDK(spec schema.PackageSpec) (*schema.Package, error) {
 	spec.Version = sdkVersion
 	lang := make(map[string]schema.RawMessage, len(spec.Language))
@@ -127,9 +127,10 @@ func bindForSDK(spec schema.PackageSpec) (*schema.Package, error) {
 	if node == nil {
 		node = map[string]any{}
 	}
-	// The language SDKs depend on the same release as the CLI and the Go module (pins.go): one
-	// exact @pulumi/pulumi keeps npm from installing a second copy next to a program's own.
-	node["dependencies"] = map[string]string{"@pulumi/pulumi": pulumiSDKVersion()}
+	// A caret range, the generator's own floor: an exact pin would make npm install a second
+	// copy of @pulumi/pulumi beside the program's own, and registration then fails. (Python's
+	// generator already writes "pulumi>=3.231.0,<4.0.0".)
+	node["dependencies"] = map[string]string{"@pulumi/pulumi": nodejsgen.MinimumValidSDKVersion}
 	node["devDependencies"] = map[string]string{"typescript": typescriptVersion, "@types/node": nodeTypesVersion}
 	node["typescriptVersion"] = typescriptVersion
 	raw, err := json.Marshal(node)

@@ -12,8 +12,9 @@ import (
 
 // The Pulumi version is pinned in one place: go.mod's github.com/pulumi/pulumi/sdk/v3 (and
 // pkg/v3 beside it, which the Makefile builds the CLI from). The generator links that very
-// module, so it reads the version from its own build, writes it into the SDK manifests, and
-// copies it into the hand-written manifests below; the drift test fails when a copy differs.
+// module, so it reads the version from its own build, writes it into sdk/go/go.mod (the Node.js
+// and Python SDKs accept a range), and copies it into the hand-written manifests below; the
+// drift test fails when a copy differs.
 
 // pulumiSDKModule is the module whose version go.mod pins for the whole project.
 const pulumiSDKModule = "github.com/pulumi/pulumi/sdk/v3"
@@ -50,6 +51,8 @@ var pinnedCopies = []pinnedCopy{
 	{"tests/nodejs/package.json", npmPin},
 	{"examples/python/requirements.txt", pipPin},
 	{"examples/components/python/requirements.txt", pipPin},
+	{"examples/file/typescript/package.json", npmPin},
+	{"examples/file/python/requirements.txt", pipPin},
 }
 
 // pinned returns data with every pin set to version, and whether it found one.

@@ -1,4 +1,4 @@
-module github.com/cloudassistant/pulumi-cloudassistant/tools
+module github.com/cloudassistant/pulumi-cloudassistant/tools/staticcheck
 
 go 1.26.0
 

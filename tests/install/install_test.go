@@ -1,0 +1,99 @@
+// Package install tests the provider the way a user installs it: from its release archive into
+// a fresh PULUMI_HOME (`pulumi plugin install resource cloudassistant <version> --file …`), with
+// no provider binary on PATH, then up / preview / destroy of the Go example through the engine.
+package install
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/examples/go/program"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/clirig"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
+)
+
+func TestPluginInstalledFromReleaseArchive(t *testing.T) {
+	archive := clirig.PluginArchive(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	root, err := harness.RepoRoot()
+	require.NoError(t, err)
+
+	cli := clirig.New(t, root)
+	cli.InstallPlugin(t, archive)
+	_, err = os.Stat(filepath.Join(cli.Home, "plugins", "resource-cloudassistant-v"+clirig.PluginVersion))
+	require.NoError(t, err, "the plugin's directory in the fresh PULUMI_HOME")
+	// The Automation API finds the CLI on this process's PATH: the one without bin/.
+	t.Setenv("PATH", cli.Env()["PATH"])
+
+	instances := []string{"i-install000000001", "i-install000000002"}
+	emu, err := harness.StartEmulator(root, instances)
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, emu.Stop()) })
+
+	stack, err := auto.UpsertStackInlineSource(ctx, "install", "cloudassistant-e2e-install", program.Program,
+		auto.EnvVars(cli.Env()))
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_, _ = stack.Destroy(context.Background())
+		_ = stack.Workspace().RemoveStack(context.Background(), stack.Name())
+	})
+	require.NoError(t, stack.SetAllConfig(ctx, auto.ConfigMap{
+		"cloudassistant:endpoint":        {Value: emu.URL},
+		"cloudassistant:region":          {Value: emu.Region},
+		"cloudassistant:accessKeyId":     {Value: emu.AccessKeyID},
+		"cloudassistant:accessKeySecret": {Value: emu.AccessKeySecret, Secret: true},
+		"instanceIds":                    {Value: `["` + strings.Join(instances, `","`) + `"]`},
+	}))
+
+	var log bytes.Buffer
+	streams := io.MultiWriter(&log, progress())
+
+	t.Run("up uses the installed plugin", func(t *testing.T) {
+		res, err := stack.Up(ctx, optup.ProgressStreams(streams), optup.ErrorProgressStreams(streams))
+		require.NoError(t, err)
+		codes, ok := res.Outputs["exitCodes"].Value.(map[string]any)
+		require.True(t, ok, "exitCodes output: %v", res.Outputs)
+		for _, id := range instances {
+			assert.EqualValues(t, 0, codes[id], "exit code of %s", id)
+		}
+		assert.NotContains(t, log.String(), clirig.AmbientWarning, "the engine ran a provider from PATH")
+	})
+
+	t.Run("preview shows no changes", func(t *testing.T) {
+		_, err := stack.Preview(ctx, optpreview.ExpectNoChanges(), optpreview.Diff(),
+			optpreview.ProgressStreams(streams), optpreview.ErrorProgressStreams(streams))
+		require.NoError(t, err)
+	})
+
+	t.Run("destroy deletes what up created", func(t *testing.T) {
+		_, err := stack.Destroy(ctx, optdestroy.ProgressStreams(streams), optdestroy.ErrorProgressStreams(streams))
+		require.NoError(t, err)
+		stats, err := emu.Stats()
+		require.NoError(t, err)
+		assert.Zero(t, stats.Commands, "commands left in the emulator")
+		assert.Zero(t, stats.ActiveInvocations, "active invocations left in the emulator")
+	})
+
+	assert.NotContains(t, log.String(), clirig.AmbientWarning, "the engine ran a provider from PATH")
+}
+
+func progress() io.Writer {
+	if testing.Verbose() {
+		return os.Stdout
+	}
+	return io.Discard
+}
