@@ -36,7 +36,7 @@ HOST_ARCH := $(shell $(GO) env GOARCH)
 PLUGIN_ARCHIVE := .state/dist-host/pulumi-resource-cloudassistant-v$(VERSION)-$(HOST_OS)-$(HOST_ARCH).tar.gz
 
 .PHONY: all tools build generate test test-unit test-race sdk-go sdk-nodejs sdk-python sdk-python-dist \
-	test-e2e test-e2e-go test-e2e-nodejs test-e2e-python test-e2e-install test-e2e-java sdk-java dist dist-host print-version \
+	test-e2e test-e2e-go test-e2e-nodejs test-e2e-python test-e2e-install test-e2e-java test-live test-live-emulator sdk-java dist dist-host print-version \
 	demo bench lint clean FORCE
 
 all: build
@@ -207,6 +207,20 @@ test-e2e-install: build tools dist-host
 test-e2e-java: build tools dist-host sdk-java
 	CLOUDASSISTANT_PLUGIN_ARCHIVE=$(CURDIR)/$(PLUGIN_ARCHIVE) \
 		$(GO) test -count=1 -v -timeout 20m $(GOTESTFLAGS) ./tests/java/
+
+## test-live: the install, YAML and Java suites against a real Cloud Assistant (opt-in; README
+## "Live acceptance"): instances and credentials come from CLOUDASSISTANT_LIVE_INSTANCE_IDS,
+## ALIBABA_CLOUD_REGION_ID, ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and
+## optionally ALIBABA_CLOUD_ECS_ENDPOINT; every command the suites create is deleted at the end
+LIVE_TARGETS ?= test-e2e-install test-e2e-java
+test-live:
+	@for v in CLOUDASSISTANT_LIVE_INSTANCE_IDS ALIBABA_CLOUD_REGION_ID ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET; do \
+		[ -n "$${!v:-}" ] || { echo "test-live needs $$v (see the README, Live acceptance)"; exit 1; }; done
+	CLOUDASSISTANT_LIVE=1 $(MAKE) --no-print-directory $(LIVE_TARGETS)
+
+## test-live-emulator: `make test-live` against an emulator binary started for it (the plumbing)
+test-live-emulator: build
+	tests/live-emulator.sh $(if $(LIVE_TARGETS),LIVE_TARGETS="$(LIVE_TARGETS)")
 
 ## demo: the Go example through the engine against a fresh emulator, with its diff, then destroy
 demo: build tools

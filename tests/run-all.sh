@@ -16,7 +16,7 @@ status=0
 count() {
 	local name=$1 log=$2 p=0 f=0 s=0
 	case $name in
-	unit | race | e2e-go | e2e-install | e2e-java)
+	unit | race | e2e-go | e2e-install | e2e-java | live-emulator)
 		# go test -v: one line per test and subtest.
 		p=$(grep -cE '^\s*--- PASS' "$log" || true)
 		f=$(grep -cE '^\s*--- FAIL' "$log" || true)
@@ -89,6 +89,7 @@ stage e2e-nodejs make --no-print-directory test-e2e-nodejs
 stage e2e-python make --no-print-directory test-e2e-python
 stage e2e-install make --no-print-directory test-e2e-install
 stage e2e-java make --no-print-directory test-e2e-java
+stage live-emulator make --no-print-directory test-live-emulator LIVE_TARGETS=test-e2e-install
 
 echo
 echo "=== summary (logs in $logs/)"

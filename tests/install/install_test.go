@@ -39,10 +39,10 @@ func TestPluginInstalledFromReleaseArchive(t *testing.T) {
 	// The Automation API finds the CLI on this process's PATH: the one without bin/.
 	t.Setenv("PATH", cli.Env()["PATH"])
 
-	instances := []string{"i-install000000001", "i-install000000002"}
-	emu, err := harness.StartEmulator(root, instances)
+	target, err := harness.StartTarget(root, []string{"i-install000000001", "i-install000000002"})
 	require.NoError(t, err)
-	t.Cleanup(func() { assert.NoError(t, emu.Stop()) })
+	t.Cleanup(func() { assert.NoError(t, target.Close()) })
+	instances := target.InstanceIDs
 
 	stack, err := auto.UpsertStackInlineSource(ctx, "install", "cloudassistant-e2e-install", program.Program,
 		auto.EnvVars(cli.Env()))
@@ -51,13 +51,15 @@ func TestPluginInstalledFromReleaseArchive(t *testing.T) {
 		_, _ = stack.Destroy(context.Background())
 		_ = stack.Workspace().RemoveStack(context.Background(), stack.Name())
 	})
-	require.NoError(t, stack.SetAllConfig(ctx, auto.ConfigMap{
-		"cloudassistant:endpoint":        {Value: emu.URL},
-		"cloudassistant:region":          {Value: emu.Region},
-		"cloudassistant:accessKeyId":     {Value: emu.AccessKeyID},
-		"cloudassistant:accessKeySecret": {Value: emu.AccessKeySecret, Secret: true},
+	cfg := auto.ConfigMap{
+		"cloudassistant:accessKeySecret": {Value: target.AccessKeySecret, Secret: true},
 		"instanceIds":                    {Value: `["` + strings.Join(instances, `","`) + `"]`},
-	}))
+	}
+	for k, v := range target.ProviderConfig() {
+		cfg[k] = auto.ConfigValue{Value: v}
+	}
+	require.NoError(t, stack.SetAllConfig(ctx, cfg))
+	var commandID string
 
 	var log bytes.Buffer
 	streams := io.MultiWriter(&log, progress())
@@ -65,6 +67,9 @@ func TestPluginInstalledFromReleaseArchive(t *testing.T) {
 	t.Run("up uses the installed plugin", func(t *testing.T) {
 		res, err := stack.Up(ctx, optup.ProgressStreams(streams), optup.ErrorProgressStreams(streams))
 		require.NoError(t, err)
+		commandID, _ = res.Outputs["commandId"].Value.(string)
+		require.NotEmpty(t, commandID, "commandId output: %v", res.Outputs)
+		target.TrackCommand(commandID)
 		codes, ok := res.Outputs["exitCodes"].Value.(map[string]any)
 		require.True(t, ok, "exitCodes output: %v", res.Outputs)
 		for _, id := range instances {
@@ -82,10 +87,13 @@ func TestPluginInstalledFromReleaseArchive(t *testing.T) {
 	t.Run("destroy deletes what up created", func(t *testing.T) {
 		_, err := stack.Destroy(ctx, optdestroy.ProgressStreams(streams), optdestroy.ErrorProgressStreams(streams))
 		require.NoError(t, err)
-		stats, err := emu.Stats()
-		require.NoError(t, err)
-		assert.Zero(t, stats.Commands, "commands left in the emulator")
-		assert.Zero(t, stats.ActiveInvocations, "active invocations left in the emulator")
+		clirig.RequireCommandsGone(t, target, commandID)
+		if emu := target.Emulator(); emu != nil {
+			stats, err := emu.Stats()
+			require.NoError(t, err)
+			assert.Zero(t, stats.Commands, "commands left in the emulator")
+			assert.Zero(t, stats.ActiveInvocations, "active invocations left in the emulator")
+		}
 	})
 
 	assert.NotContains(t, log.String(), clirig.AmbientWarning, "the engine ran a provider from PATH")

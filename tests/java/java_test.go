@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -31,10 +30,10 @@ func TestJavaExampleWithPlainCLI(t *testing.T) {
 
 	cli := clirig.New(t, root)
 	cli.InstallPlugin(t, archive)
-	instances := []string{"i-java00000000001", "i-java00000000002"}
-	emu, err := harness.StartEmulator(root, instances)
+	target, err := harness.StartTarget(root, []string{"i-java00000000001", "i-java00000000002"})
 	require.NoError(t, err)
-	t.Cleanup(func() { assert.NoError(t, emu.Stop()) })
+	t.Cleanup(func() { assert.NoError(t, target.Close()) })
+	instances := target.InstanceIDs
 
 	dir := filepath.Join(t.TempDir(), "project")
 	clirig.CopyDir(t, filepath.Join(root, "examples", "java"), dir)
@@ -43,14 +42,9 @@ func TestJavaExampleWithPlainCLI(t *testing.T) {
 		_, _ = cli.Try(dir, "destroy", "--yes", "--skip-preview")
 		_, _ = cli.Try(dir, "stack", "rm", "--yes", "--force")
 	})
-	cli.Run(t, dir, "config", "set", "cloudassistant:endpoint", emu.URL)
-	cli.Run(t, dir, "config", "set", "cloudassistant:region", emu.Region)
-	cli.Run(t, dir, "config", "set", "cloudassistant:accessKeyId", emu.AccessKeyID)
-	cli.Run(t, dir, "config", "set", "--secret", "cloudassistant:accessKeySecret", emu.AccessKeySecret)
-	for i, id := range instances {
-		cli.Run(t, dir, "config", "set", "--path", "instanceIds["+strconv.Itoa(i)+"]", id)
-	}
+	cli.Configure(t, dir, target)
 	var all strings.Builder
+	var commandID string
 
 	t.Run("up runs the script on every instance", func(t *testing.T) {
 		out := cli.Run(t, dir, "up", "--yes")
@@ -61,22 +55,29 @@ func TestJavaExampleWithPlainCLI(t *testing.T) {
 			ExitCodes map[string]int `json:"exitCodes"`
 		}
 		require.NoError(t, json.Unmarshal([]byte(cli.Run(t, dir, "stack", "output", "--json", "--show-secrets")), &outputs))
-		assert.NotEmpty(t, outputs.CommandID)
+		require.NotEmpty(t, outputs.CommandID)
+		commandID = outputs.CommandID
+		target.TrackCommand(commandID)
 		require.Len(t, outputs.ExitCodes, len(instances), "exitCodes: %v", outputs.ExitCodes)
 		for _, id := range instances {
 			assert.Equal(t, 0, outputs.ExitCodes[id], "exit code of %s", id)
 		}
-		stats, err := emu.Stats()
-		require.NoError(t, err)
-		assert.EqualValues(t, len(instances), stats.Executions)
+		if emu := target.Emulator(); emu != nil {
+			stats, err := emu.Stats()
+			require.NoError(t, err)
+			assert.EqualValues(t, len(instances), stats.Executions)
+		}
 	})
 
 	t.Run("destroy deletes everything", func(t *testing.T) {
 		all.WriteString(cli.Run(t, dir, "destroy", "--yes"))
-		stats, err := emu.Stats()
-		require.NoError(t, err)
-		assert.Zero(t, stats.Commands, "commands left in the emulator")
-		assert.Zero(t, stats.ActiveInvocations, "active invocations left in the emulator")
+		clirig.RequireCommandsGone(t, target, commandID)
+		if emu := target.Emulator(); emu != nil {
+			stats, err := emu.Stats()
+			require.NoError(t, err)
+			assert.Zero(t, stats.Commands, "commands left in the emulator")
+			assert.Zero(t, stats.ActiveInvocations, "active invocations left in the emulator")
+		}
 	})
 
 	assert.NotContains(t, all.String(), clirig.AmbientWarning, "the engine ran a provider from PATH")

@@ -28,10 +28,10 @@ func TestYAMLExampleWithPlainCLI(t *testing.T) {
 
 	cli := clirig.New(t, root)
 	cli.InstallPlugin(t, archive)
-	instances := []string{"i-yaml00000000001", "i-yaml00000000002"}
-	emu, err := harness.StartEmulator(root, instances)
+	target, err := harness.StartTarget(root, []string{"i-yaml00000000001", "i-yaml00000000002"})
 	require.NoError(t, err)
-	t.Cleanup(func() { assert.NoError(t, emu.Stop()) })
+	t.Cleanup(func() { assert.NoError(t, target.Close()) })
+	instances := target.InstanceIDs
 
 	dir := filepath.Join(t.TempDir(), "project")
 	clirig.CopyDir(t, filepath.Join(root, "examples", "yaml"), dir)
@@ -40,14 +40,9 @@ func TestYAMLExampleWithPlainCLI(t *testing.T) {
 		_, _ = cli.Try(dir, "destroy", "--yes", "--skip-preview")
 		_, _ = cli.Try(dir, "stack", "rm", "--yes", "--force")
 	})
-	cli.Run(t, dir, "config", "set", "cloudassistant:endpoint", emu.URL)
-	cli.Run(t, dir, "config", "set", "cloudassistant:region", emu.Region)
-	cli.Run(t, dir, "config", "set", "cloudassistant:accessKeyId", emu.AccessKeyID)
-	cli.Run(t, dir, "config", "set", "--secret", "cloudassistant:accessKeySecret", emu.AccessKeySecret)
-	for i, id := range instances {
-		cli.Run(t, dir, "config", "set", "--path", "instanceIds["+string(rune('0'+i))+"]", id)
-	}
+	cli.Configure(t, dir, target)
 	var all strings.Builder
+	var commands []string
 
 	t.Run("up runs the Command, the Invocation and the RunScript", func(t *testing.T) {
 		out := cli.Run(t, dir, "up", "--yes")
@@ -56,6 +51,7 @@ func TestYAMLExampleWithPlainCLI(t *testing.T) {
 		var outputs struct {
 			AllAgentsOnline bool   `json:"allAgentsOnline"`
 			CommandID       string `json:"commandId"`
+			SetupCommandID  string `json:"setupCommandId"`
 			SetupStatus     string `json:"setupStatus"`
 			GreetResults    []struct {
 				InstanceID string `json:"instanceId"`
@@ -68,6 +64,10 @@ func TestYAMLExampleWithPlainCLI(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(cli.Run(t, dir, "stack", "output", "--json")), &hidden))
 		assert.Equal(t, "[secret]", hidden["greetResults"])
 		require.NoError(t, json.Unmarshal([]byte(cli.Run(t, dir, "stack", "output", "--json", "--show-secrets")), &outputs))
+		commands = []string{outputs.CommandID, outputs.SetupCommandID}
+		for _, id := range commands {
+			target.TrackCommand(id)
+		}
 		assert.True(t, outputs.AllAgentsOnline, "getAgentStatus")
 		assert.NotEmpty(t, outputs.CommandID)
 		assert.Equal(t, "Success", outputs.SetupStatus, "the RunScript's status")
@@ -77,9 +77,11 @@ func TestYAMLExampleWithPlainCLI(t *testing.T) {
 			assert.Equal(t, 0, r.ExitCode, "exit code of %s", r.InstanceID)
 			assert.Contains(t, r.Output, "Hello from Cloud Assistant", "output of %s", r.InstanceID)
 		}
-		stats, err := emu.Stats()
-		require.NoError(t, err)
-		assert.EqualValues(t, 2*len(instances), stats.Executions, "greet and setup on each instance")
+		if emu := target.Emulator(); emu != nil {
+			stats, err := emu.Stats()
+			require.NoError(t, err)
+			assert.EqualValues(t, 2*len(instances), stats.Executions, "greet and setup on each instance")
+		}
 	})
 
 	t.Run("preview --diff after a script change shows the new line and the replacements", func(t *testing.T) {
@@ -99,10 +101,13 @@ func TestYAMLExampleWithPlainCLI(t *testing.T) {
 	t.Run("destroy deletes everything", func(t *testing.T) {
 		out := cli.Run(t, dir, "destroy", "--yes")
 		all.WriteString(out)
-		stats, err := emu.Stats()
-		require.NoError(t, err)
-		assert.Zero(t, stats.Commands, "commands left in the emulator")
-		assert.Zero(t, stats.ActiveInvocations, "active invocations left in the emulator")
+		clirig.RequireCommandsGone(t, target, commands...)
+		if emu := target.Emulator(); emu != nil {
+			stats, err := emu.Stats()
+			require.NoError(t, err)
+			assert.Zero(t, stats.Commands, "commands left in the emulator")
+			assert.Zero(t, stats.ActiveInvocations, "active invocations left in the emulator")
+		}
 	})
 
 	assert.NotContains(t, all.String(), clirig.AmbientWarning, "the engine ran a provider from PATH")

@@ -7,10 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
 )
 
 // ArchiveEnv names the variable through which make passes the release archive of this
@@ -139,4 +142,27 @@ func CopyDir(t *testing.T, src, dst string) {
 		return os.WriteFile(target, data, 0o644)
 	})
 	require.NoError(t, err)
+}
+
+// Configure sets a stack's provider config for target and its instanceIds, as a user would
+// with `pulumi config set` (the access key secret as a secret).
+func (c *CLI) Configure(t *testing.T, dir string, target *harness.Target) {
+	t.Helper()
+	for k, v := range target.ProviderConfig() {
+		c.Run(t, dir, "config", "set", k, v)
+	}
+	c.Run(t, dir, "config", "set", "--secret", "cloudassistant:accessKeySecret", target.AccessKeySecret)
+	for i, id := range target.InstanceIDs {
+		c.Run(t, dir, "config", "set", "--path", "instanceIds["+strconv.Itoa(i)+"]", id)
+	}
+}
+
+// RequireCommandsGone checks through the ECS API that destroy deleted every tracked command.
+func RequireCommandsGone(t *testing.T, target *harness.Target, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		exists, err := target.CommandExists(id)
+		require.NoError(t, err)
+		require.Falsef(t, exists, "command %s still exists after destroy", id)
+	}
 }
