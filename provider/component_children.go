@@ -122,3 +122,28 @@ func registerScriptCommand(ctx *pulumi.Context, comp pulumi.Resource, name strin
 	}
 	return cmd, nil
 }
+
+// scriptInvocationArgs are the Invocation inputs both components pass on as the program gave them.
+type scriptInvocationArgs struct {
+	Parameters pulumi.StringMapInput
+	Timeout    pulumi.IntPtrInput
+	Username   pulumi.StringPtrInput
+}
+
+// registerScriptInvocation registers the child Invocation of cmd. inv holds what only the
+// calling component sets (instances, schedule, batching); the inputs both share are added
+// here, and both wait for completion.
+func registerScriptInvocation(ctx *pulumi.Context, comp pulumi.Resource, name string, cmd *commandChild,
+	inv pulumi.Map, a scriptInvocationArgs, opts ...pulumi.ResourceOption,
+) (*invocationChild, error) {
+	inv["commandId"] = cmd.CommandID
+	inv["waitForCompletion"] = pulumi.Bool(true)
+	optional(inv, "parameters", a.Parameters)
+	optional(inv, "timeout", a.Timeout)
+	optional(inv, "username", a.Username)
+	child := &invocationChild{}
+	if err := ctx.RegisterResource(invocationToken, name, inv, child, childOptions(comp, opts...)...); err != nil {
+		return nil, err
+	}
+	return child, nil
+}

@@ -93,17 +93,13 @@ func NewScheduledScript(ctx *pulumi.Context, name string, args ScheduledScriptAr
 		return nil, err
 	}
 	inv := pulumi.Map{
-		"commandId":         cmd.CommandID,
-		"instanceIds":       agentReadyIDs(ctx, comp, args.InstanceIDs, args.WaitForAgent, args.AgentTimeout),
-		"repeatMode":        pulumi.String(string(RepeatPeriod)),
-		"frequency":         args.Schedule,
-		"waitForCompletion": pulumi.Bool(true),
+		"instanceIds": agentReadyIDs(ctx, comp, args.InstanceIDs, args.WaitForAgent, args.AgentTimeout),
+		"repeatMode":  pulumi.String(string(RepeatPeriod)),
+		"frequency":   args.Schedule,
 	}
-	optional(inv, "parameters", args.Parameters)
-	optional(inv, "timeout", args.Timeout)
-	optional(inv, "username", args.Username)
-	child := &invocationChild{}
-	err = ctx.RegisterResource(invocationToken, name, inv, child, childOptions(comp, pulumi.DeleteBeforeReplace(true))...)
+	child, err := registerScriptInvocation(ctx, comp, name, cmd, inv, scriptInvocationArgs{
+		Parameters: args.Parameters, Timeout: args.Timeout, Username: args.Username,
+	}, pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return nil, err
 	}
