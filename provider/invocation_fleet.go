@@ -52,6 +52,9 @@ func runFleet(ctx context.Context, client *ecsclient.Client, st *InvocationState
 	done, err := r.run(waitCtx)
 	r.record(st, keep)
 	st.RerunRequired = false
+	// The messages count instanceIds; tag-resolved or converged targets are the ones to count.
+	counted := *st
+	counted.InstanceIDs = st.TargetInstanceIDs
 	const resume = " The invocation is recorded; the next `pulumi up` waits for the started batches and " +
 		"starts the rest (and replaces the invocation if it failed)."
 	switch {
@@ -63,7 +66,7 @@ func runFleet(ctx context.Context, client *ecsclient.Client, st *InvocationState
 		return infer.ResourceInitFailedError{Reasons: []string{fmt.Sprintf(
 			"cancelled while rolling out invocation %s; started batches may still be running.%s", st.InvokeID, resume)}}
 	case !done:
-		return infer.ResourceInitFailedError{Reasons: []string{timeoutMessage(st, st.Results, time.Since(began)) + resume}}
+		return infer.ResourceInitFailedError{Reasons: []string{timeoutMessage(&counted, st.Results, time.Since(began)) + resume}}
 	case !r.wait:
 		return nil
 	}
@@ -74,7 +77,7 @@ func runFleet(ctx context.Context, client *ecsclient.Client, st *InvocationState
 	}
 	if violates(policy, st.Results, r.mode, len(st.TargetInstanceIDs)) {
 		st.RerunRequired = true
-		msg := failureMessage(st, failedInstances(st.Results, r.mode), resultsSecret(st.InvocationArgs))
+		msg := failureMessage(&counted, failedInstances(st.Results, r.mode), resultsSecret(st.InvocationArgs))
 		return infer.ResourceInitFailedError{Reasons: []string{msg}}
 	}
 	return nil
