@@ -69,8 +69,9 @@ func (*Command) Create(ctx context.Context, req infer.CreateRequest[CommandArgs]
 	return infer.CreateResponse[CommandState]{ID: id, Output: state}, nil
 }
 
-// Diff replaces the command on any input change: the service has no in-place update that
-// covers every input. Content is compared as text, whatever encoding the program used.
+// Diff updates name, description, tags and resource group in place (see inPlaceInputs) and
+// replaces the command on any other change. Content is compared as text, whatever encoding
+// the program used.
 func (*Command) Diff(_ context.Context, req infer.DiffRequest[CommandArgs, CommandState]) (infer.DiffResponse, error) {
 	old, new := req.State.CommandArgs, req.Inputs
 	d := replaceDiff{}
@@ -84,7 +85,7 @@ func (*Command) Diff(_ context.Context, req infer.DiffRequest[CommandArgs, Comma
 	diffPtr(d, "launcher", nilIfEmpty(deref(old.Launcher)), nilIfEmpty(deref(new.Launcher)))
 	diffMap(d, "tags", old.Tags, new.Tags)
 	diffServerDefault(d, "resourceGroupId", old.ResourceGroupID, new.ResourceGroupID)
-	return d.response(false), nil
+	return d.classify(commandToken).response(false), nil
 }
 
 // Read refreshes the state, or on import (a bare ID) rebuilds the inputs from the service.

@@ -53,7 +53,9 @@ func TestCommandAutoNameIsStable(t *testing.T) {
 	assert.Equal(t, name, again.Get("name").AsString())
 }
 
-func TestCommandReplaceOnEachInput(t *testing.T) {
+// TestCommandDiffOnEachInput: name, description, tags and resource group update in place;
+// every other input replaces.
+func TestCommandDiffOnEachInput(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	base := []any{"name", str("base"), "type", str("RunShellScript"), "commandContent", str("echo base"),
@@ -65,16 +67,16 @@ func TestCommandReplaceOnEachInput(t *testing.T) {
 		with property.Value
 		kind p.DiffKind
 	}{
-		{"name", str("other"), p.UpdateReplace},
+		{"name", str("other"), p.Update},
 		{"type", str("RunBatScript"), p.UpdateReplace},
 		{"commandContent", str("echo changed"), p.UpdateReplace},
-		{"description", str("e"), p.UpdateReplace},
+		{"description", str("e"), p.Update},
 		{"workingDir", str("/var"), p.UpdateReplace},
 		{"timeout", num(31), p.UpdateReplace},
 		{"enableParameter", boolean(true), p.UpdateReplace},
 		{"launcher", str("bash {{ACS::ScriptFileName}}"), p.AddReplace},
-		{"tags", strMap(map[string]string{"a": "2"}), p.UpdateReplace},
-		{"resourceGroupId", str("rg-1"), p.AddReplace},
+		{"tags", strMap(map[string]string{"a": "2"}), p.Update},
+		{"resourceGroupId", str("rg-1"), p.Add},
 	}
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {

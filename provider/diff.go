@@ -7,8 +7,8 @@ import (
 	p "github.com/pulumi/pulumi-go-provider"
 )
 
-// replaceDiff collects per-property replacements for a custom Diff. Every input of these
-// resources is immutable in the service, so every change it records is a replace.
+// replaceDiff collects per-property changes for a custom Diff. It records every change as a
+// replace; classify then turns the changes of inputs that update in place into updates.
 type replaceDiff map[string]p.PropertyDiff
 
 // ptr records a change of an optional value: added, removed or updated.
@@ -66,6 +66,8 @@ func diffDeep(d replaceDiff, key string, old, new any, oldEmpty, newEmpty bool) 
 	}
 }
 
+// response is the engine's answer. deleteBeforeReplace applies only when a change replaces
+// the resource; changes of in-place inputs (see classify) are plain updates.
 func (d replaceDiff) response(deleteBeforeReplace bool) p.DiffResponse {
 	if len(d) == 0 {
 		return p.DiffResponse{}
@@ -73,6 +75,6 @@ func (d replaceDiff) response(deleteBeforeReplace bool) p.DiffResponse {
 	return p.DiffResponse{
 		HasChanges:          true,
 		DetailedDiff:        d,
-		DeleteBeforeReplace: deleteBeforeReplace,
+		DeleteBeforeReplace: deleteBeforeReplace && d.replaces(""),
 	}
 }

@@ -81,8 +81,10 @@ func (a *FileArgs) Annotate(an infer.Annotator) {
 		"`FileAlreadyExists`.")
 	an.Describe(&a.Timeout, "How long the service tries to deliver the file, in seconds (10 to 86400); the service "+
 		"defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.")
-	an.Describe(&a.Description, "A description of the file task (at most 512 characters). Changing it sends nothing.")
-	an.Describe(&a.Tags, "Tags for the file tasks (at most 20). Changing them sends nothing.")
+	an.Describe(&a.Description, "A description of the file task (at most 512 characters). Changing it sends nothing: the "+
+		"service keeps a sent task's description, so only the state changes.")
+	an.Describe(&a.Tags, "Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a "+
+		"sent task's tags, so only the state changes.")
 	an.Describe(&a.ResourceGroupID, "The resource group of the file tasks.")
 	an.Describe(&a.FailurePolicy, "When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or "+
 		"`Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.")

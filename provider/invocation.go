@@ -153,7 +153,9 @@ func (a *InvocationArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.TerminationMode, "What a stop or timeout kills: `Process` or `ProcessTree`.")
 	an.Describe(&a.Launcher, "A launcher for the script, overriding the command's.")
 	an.Describe(&a.Tags, "Tags for the invocation (at most 20).")
-	an.Describe(&a.ResourceGroupID, "The resource group the invocation belongs to.")
+	an.Describe(&a.ResourceGroupID, "The resource group the invocation belongs to. A change is recorded without "+
+		"running the command again, but the service cannot move an existing invocation: its record stays in the "+
+		"group it was created in.")
 	an.Describe(&a.Triggers, "Any values: when one changes, the invocation is replaced and so runs again.")
 	an.Describe(&a.WaitForCompletion, "Whether `pulumi up` waits for every instance to finish (for `Period`, "+
 		"to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's "+
@@ -161,7 +163,7 @@ func (a *InvocationArgs) Annotate(an infer.Annotator) {
 		"update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.")
 	an.Describe(&a.FailurePolicy, "When a finished invocation fails the deployment: `FailIfAny` (the default), "+
 		"`FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, "+
-		"running it again.")
+		"running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.")
 	an.Describe(&a.SecretResults, "Whether `results` (and so every instance's output) is stored and shown as a "+
 		"secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.")
 }

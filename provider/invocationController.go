@@ -103,19 +103,23 @@ func (*Invocation) Diff(_ context.Context, req infer.DiffRequest[InvocationArgs,
 	diffValue(d, "waitForCompletion", boolOr(old.WaitForCompletion, true), boolOr(new.WaitForCompletion, true))
 	diffValue(d, "failurePolicy", policyOr(old.FailurePolicy), policyOr(new.FailurePolicy))
 	diffValue(d, "secretResults", resultsSecret(old), resultsSecret(new))
-	if req.State.RerunRequired {
+	// A run that failed by its policy runs again, unless the new policy accepts it.
+	if req.State.RerunRequired && violates(policyOr(new.FailurePolicy), req.State.Results, deref(old.RepeatMode), len(old.InstanceIDs)) {
 		d["rerunRequired"] = p.PropertyDiff{Kind: p.UpdateReplace}
 	}
 	diffMap(d, "targetTags", old.TargetTags, new.TargetTags)
 	rolloutDiff(d, old, new)
+	d.classify(invocationToken)
 	convergeDiff(d, req.State, new)
 	return d.response(active(old) || active(new)), nil
 }
 
-// Update only runs for an invocation recorded with init errors that Diff does not replace:
-// one whose outcome was unknown when the last up ended (a timeout or a cancel). It waits for
-// that same run and judges it, so a failure is reported (and re-run by the next up) and
-// never accepted silently.
+// Update changes what can change without running the command again (see inPlaceInputs):
+// tags through the API; resource group, waiting, failure policy and secrecy in the record.
+// It also runs for an invocation recorded with init errors that Diff does not replace: one
+// whose outcome was unknown when the last up ended (a timeout or a cancel). It then waits for
+// that same run and judges it, so a failure is reported (and re-run by the next up) and never
+// accepted silently. A changed failure policy judges the recorded run again.
 func (*Invocation) Update(ctx context.Context, req infer.UpdateRequest[InvocationArgs, InvocationState]) (
 	infer.UpdateResponse[InvocationState], error,
 ) {
@@ -127,6 +131,11 @@ func (*Invocation) Update(ctx context.Context, req infer.UpdateRequest[Invocatio
 	client, err := getClient(ctx)
 	if err != nil {
 		return infer.UpdateResponse[InvocationState]{}, err
+	}
+	old := req.State.InvocationArgs
+	if err := updateInvocationMetadata(ctx, client, req.ID, req.State, state); err != nil {
+		return infer.UpdateResponse[InvocationState]{Output: req.State}, infer.ResourceInitFailedError{Reasons: []string{
+			"updating invocation " + req.ID + ": " + err.Error()}}
 	}
 	if len(state.TargetInstanceIDs) == 0 { // recorded before fleets: the IDs it ran on
 		state.TargetInstanceIDs = append([]string{}, req.State.InstanceIDs...)
@@ -140,14 +149,33 @@ func (*Invocation) Update(ctx context.Context, req infer.UpdateRequest[Invocatio
 		return infer.UpdateResponse[InvocationState]{Output: state}, err
 	}
 	mode := deref(state.RepeatMode)
-	if !deref(state.WaitForCompletion) || mode == RepeatNextRebootOnly || mode == RepeatEveryReboot {
+	switch {
+	case !deref(state.WaitForCompletion) || mode == RepeatNextRebootOnly || mode == RepeatEveryReboot:
 		err := refreshResults(ctx, client, &state)
 		recordSingleBatch(&state)
 		return infer.UpdateResponse[InvocationState]{Output: state}, err
+	case !runSettled(state.Status, mode):
+		err = waitAndJudge(ctx, client, &state, time.Now())
+		recordSingleBatch(&state)
+		return infer.UpdateResponse[InvocationState]{Output: state}, err
 	}
-	err = waitAndJudge(ctx, client, &state, time.Now())
-	recordSingleBatch(&state)
-	return infer.UpdateResponse[InvocationState]{Output: state}, err
+	// The recorded run, judged by the (possibly new) policy: a failure is reported again, so
+	// it is never accepted silently, and the next up replaces it.
+	failed := failedInstances(state.Results, mode)
+	state.RerunRequired = violates(policyOr(state.FailurePolicy), state.Results, mode, len(state.InstanceIDs))
+	if state.RerunRequired {
+		return infer.UpdateResponse[InvocationState]{Output: state}, infer.ResourceInitFailedError{Reasons: []string{
+			failureMessage(&state, failed, resultsSecret(state.InvocationArgs))}}
+	}
+	if len(failed) > 0 && policyOr(old.FailurePolicy) != policyOr(state.FailurePolicy) {
+		p.GetLogger(ctx).Warning(toleratedMessage(&state, failed))
+	}
+	return infer.UpdateResponse[InvocationState]{Output: state}, nil
+}
+
+// runSettled reports whether the recorded run's outcome is known: finished, or scheduled.
+func runSettled(status string, mode RepeatMode) bool {
+	return InvocationStatus(status).terminal() || (mode == RepeatPeriod && InvocationStatus(status) == InvocationScheduled)
 }
 
 // Read refreshes status and results, or on import (a bare ID) rebuilds the inputs.
@@ -243,4 +271,15 @@ func (*Invocation) WireDependencies(f infer.FieldSelector, args *InvocationArgs,
 		f.OutputField(&state.Results).AlwaysSecret()
 	}
 	f.OutputField(&state.Parameters).AlwaysSecret()
+	// What an in-place update can change, for previews: the invocation ID stays (only a
+	// replace changes it); results and the fleet outputs move only when the instances do or
+	// the wait resumes; rerunRequired also follows the failure policy. Everything else shows
+	// as known in a preview of an update, not as [unknown].
+	runs := []infer.InputField{f.InputField(&args.InstanceIDs), f.InputField(&args.TargetTags),
+		f.InputField(&args.WaitForCompletion)}
+	for _, out := range []any{&state.Status, &state.Results, &state.InvokeIDs, &state.TargetInstanceIDs,
+		&state.Summary, &state.FailedInstanceIDs, &state.NotStartedInstanceIDs} {
+		f.OutputField(out).DependsOn(runs...)
+	}
+	f.OutputField(&state.RerunRequired).DependsOn(append(runs, f.InputField(&args.FailurePolicy))...)
 }

@@ -42,6 +42,22 @@ func failureMessage(st *InvocationState, failed []InvocationResult, hideOutput b
 	return b.String()
 }
 
+// toleratedMessage is the warning for failures the policy accepts: the deployment goes on,
+// but the user should know which instances did not succeed.
+func toleratedMessage(st *InvocationState, failed []InvocationResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "invocation %s of command %s did not succeed on %d of %d instance%s; failurePolicy %s accepts that:",
+		st.InvokeID, st.CommandID, len(failed), len(st.InstanceIDs), pluralS(len(st.InstanceIDs)), policyOr(st.FailurePolicy))
+	for _, r := range failed {
+		fmt.Fprintf(&b, " %s (%s, exit code %d", r.InstanceID, r.Status, r.ExitCode)
+		if r.ErrorCode != "" {
+			fmt.Fprintf(&b, ", %s", r.ErrorCode)
+		}
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
 func timeoutMessage(st *InvocationState, results []InvocationResult, waited time.Duration) string {
 	var pending []string
 	finished := 0

@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/provider"
 )
 
 // invoke checks and creates an invocation of commandID on the emulator's instances.
@@ -104,7 +106,11 @@ func TestInvocationReplaceOnEachInput(t *testing.T) {
 			d := h.diff(t, invocationToken, "inv", id, state, checked)
 			require.True(t, d.HasChanges)
 			require.Contains(t, d.DetailedDiff, c.key)
-			assert.Contains(t, []p.DiffKind{p.UpdateReplace, p.AddReplace}, d.DetailedDiff[c.key].Kind)
+			if provider.ChangeEffect(string(invocationToken), c.key) == "update in place" {
+				assert.Contains(t, []p.DiffKind{p.Update, p.Add}, d.DetailedDiff[c.key].Kind, "%s updates in place", c.key)
+			} else {
+				assert.Contains(t, []p.DiffKind{p.UpdateReplace, p.AddReplace}, d.DetailedDiff[c.key].Kind, "%s replaces", c.key)
+			}
 			assert.Len(t, d.DetailedDiff, 1, "only %s changed: %v", c.key, d.DetailedDiff)
 			assert.Equal(t, c.key == "repeatMode", d.DeleteBeforeReplace, "only schedules delete first")
 		})

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
@@ -56,6 +57,9 @@ func waitAndJudge(ctx context.Context, client *ecsclient.Client, state *Invocati
 		state.RerunRequired = true
 		msg := failureMessage(state, failedInstances(results, mode), resultsSecret(state.InvocationArgs))
 		return infer.ResourceInitFailedError{Reasons: []string{msg}}
+	}
+	if failed := failedInstances(results, mode); len(failed) > 0 {
+		p.GetLogger(ctx).Warning(toleratedMessage(state, failed))
 	}
 	return nil
 }

@@ -34,12 +34,14 @@ func poll(ctx context.Context, started time.Time, step pollStep) (done bool, las
 			return false, err, nil
 		case err != nil:
 			return false, nil, err
-		case done:
-			return true, nil, nil
 		}
+		// The line follows every change and ends with the final count.
 		if progress != last && progress != "" {
 			log.InfoStatus(progress)
 			last = progress
+		}
+		if done {
+			return true, nil, nil
 		}
 	}
 }

@@ -83,7 +83,7 @@ export class File extends pulumi.CustomResource {
      */
     declare public readonly contentBase64: pulumi.Output<string | undefined>;
     /**
-     * A description of the file task (at most 512 characters). Changing it sends nothing.
+     * A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
      */
     declare public readonly description: pulumi.Output<string | undefined>;
     /**
@@ -143,7 +143,7 @@ export class File extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly status: pulumi.Output<string>;
     /**
-     * Tags for the file tasks (at most 20). Changing them sends nothing.
+     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
      */
     declare public readonly tags: pulumi.Output<{[key: string]: string} | undefined>;
     /**
@@ -235,7 +235,7 @@ export interface FileArgs {
      */
     contentBase64?: pulumi.Input<string | undefined>;
     /**
-     * A description of the file task (at most 512 characters). Changing it sends nothing.
+     * A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
      */
     description?: pulumi.Input<string | undefined>;
     /**
@@ -275,7 +275,7 @@ export interface FileArgs {
      */
     resourceGroupId?: pulumi.Input<string | undefined>;
     /**
-     * Tags for the file tasks (at most 20). Changing them sends nothing.
+     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
      */
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**

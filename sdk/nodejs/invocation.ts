@@ -81,7 +81,7 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly failedInstanceIds: pulumi.Output<string[]>;
     /**
-     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
      */
     declare public readonly failurePolicy: pulumi.Output<enums.FailurePolicy | undefined>;
     /**
@@ -133,7 +133,7 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly rerunRequired: pulumi.Output<boolean>;
     /**
-     * The resource group the invocation belongs to.
+     * The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
      */
     declare public readonly resourceGroupId: pulumi.Output<string | undefined>;
     /**
@@ -299,7 +299,7 @@ export interface InvocationArgs {
      */
     containerName?: pulumi.Input<string | undefined>;
     /**
-     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
      */
     failurePolicy?: pulumi.Input<enums.FailurePolicy | undefined>;
     /**
@@ -335,7 +335,7 @@ export interface InvocationArgs {
      */
     repeatMode?: pulumi.Input<enums.RepeatMode | undefined>;
     /**
-     * The resource group the invocation belongs to.
+     * The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
      */
     resourceGroupId?: pulumi.Input<string | undefined>;
     /**

@@ -47,7 +47,7 @@ type File struct {
 	Content pulumi.StringPtrOutput `pulumi:"content"`
 	// The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
 	ContentBase64 pulumi.StringPtrOutput `pulumi:"contentBase64"`
-	// A description of the file task (at most 512 characters). Changing it sends nothing.
+	// A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
 	Description pulumi.StringPtrOutput `pulumi:"description"`
 	// When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
 	FailurePolicy FailurePolicyPtrOutput `pulumi:"failurePolicy"`
@@ -77,7 +77,7 @@ type File struct {
 	Results FileResultArrayOutput `pulumi:"results"`
 	// The overall status: `Pending`, `Running`, `Success`, `Failed` or `PartialFailed`.
 	Status pulumi.StringOutput `pulumi:"status"`
-	// Tags for the file tasks (at most 20). Changing them sends nothing.
+	// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
 	Tags pulumi.StringMapOutput `pulumi:"tags"`
 	// The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
 	TargetDir pulumi.StringOutput `pulumi:"targetDir"`
@@ -138,7 +138,7 @@ type fileArgs struct {
 	Content *string `pulumi:"content"`
 	// The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
 	ContentBase64 *string `pulumi:"contentBase64"`
-	// A description of the file task (at most 512 characters). Changing it sends nothing.
+	// A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
 	Description *string `pulumi:"description"`
 	// When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
 	FailurePolicy *FailurePolicy `pulumi:"failurePolicy"`
@@ -158,7 +158,7 @@ type fileArgs struct {
 	RemoveOnDelete *bool `pulumi:"removeOnDelete"`
 	// The resource group of the file tasks.
 	ResourceGroupId *string `pulumi:"resourceGroupId"`
-	// Tags for the file tasks (at most 20). Changing them sends nothing.
+	// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
 	Tags map[string]string `pulumi:"tags"`
 	// The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
 	TargetDir string `pulumi:"targetDir"`
@@ -172,7 +172,7 @@ type FileArgs struct {
 	Content pulumi.StringPtrInput
 	// The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
 	ContentBase64 pulumi.StringPtrInput
-	// A description of the file task (at most 512 characters). Changing it sends nothing.
+	// A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
 	Description pulumi.StringPtrInput
 	// When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
 	FailurePolicy FailurePolicyPtrInput
@@ -192,7 +192,7 @@ type FileArgs struct {
 	RemoveOnDelete pulumi.BoolPtrInput
 	// The resource group of the file tasks.
 	ResourceGroupId pulumi.StringPtrInput
-	// Tags for the file tasks (at most 20). Changing them sends nothing.
+	// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
 	Tags pulumi.StringMapInput
 	// The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
 	TargetDir pulumi.StringInput
@@ -297,7 +297,7 @@ func (o FileOutput) ContentBase64() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *File) pulumi.StringPtrOutput { return v.ContentBase64 }).(pulumi.StringPtrOutput)
 }
 
-// A description of the file task (at most 512 characters). Changing it sends nothing.
+// A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
 func (o FileOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *File) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
@@ -372,7 +372,7 @@ func (o FileOutput) Status() pulumi.StringOutput {
 	return o.ApplyT(func(v *File) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
 }
 
-// Tags for the file tasks (at most 20). Changing them sends nothing.
+// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
 func (o FileOutput) Tags() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *File) pulumi.StringMapOutput { return v.Tags }).(pulumi.StringMapOutput)
 }

@@ -42,7 +42,7 @@ type Invocation struct {
 	ContainerName pulumi.StringPtrOutput `pulumi:"containerName"`
 	// The instances that finished without success, sorted.
 	FailedInstanceIds pulumi.StringArrayOutput `pulumi:"failedInstanceIds"`
-	// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+	// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
 	FailurePolicy FailurePolicyPtrOutput `pulumi:"failurePolicy"`
 	// The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
 	Frequency pulumi.StringPtrOutput `pulumi:"frequency"`
@@ -68,7 +68,7 @@ type Invocation struct {
 	RepeatMode RepeatModePtrOutput `pulumi:"repeatMode"`
 	// True when the run failed by `failurePolicy`: the next `pulumi up` replaces the invocation, running the command again (like a tainted resource).
 	RerunRequired pulumi.BoolOutput `pulumi:"rerunRequired"`
-	// The resource group the invocation belongs to.
+	// The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
 	ResourceGroupId pulumi.StringPtrOutput `pulumi:"resourceGroupId"`
 	// One entry per instance, as last read: status, exit code and output.
 	Results InvocationResultArrayOutput `pulumi:"results"`
@@ -158,7 +158,7 @@ type invocationArgs struct {
 	ContainerId *string `pulumi:"containerId"`
 	// Run inside the container with this name (Linux only).
 	ContainerName *string `pulumi:"containerName"`
-	// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+	// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
 	FailurePolicy *FailurePolicy `pulumi:"failurePolicy"`
 	// The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
 	Frequency *string `pulumi:"frequency"`
@@ -176,7 +176,7 @@ type invocationArgs struct {
 	Parameters map[string]string `pulumi:"parameters"`
 	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
 	RepeatMode *RepeatMode `pulumi:"repeatMode"`
-	// The resource group the invocation belongs to.
+	// The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
 	ResourceGroupId *string `pulumi:"resourceGroupId"`
 	// Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
 	SecretResults *bool `pulumi:"secretResults"`
@@ -210,7 +210,7 @@ type InvocationArgs struct {
 	ContainerId pulumi.StringPtrInput
 	// Run inside the container with this name (Linux only).
 	ContainerName pulumi.StringPtrInput
-	// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+	// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
 	FailurePolicy FailurePolicyPtrInput
 	// The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
 	Frequency pulumi.StringPtrInput
@@ -228,7 +228,7 @@ type InvocationArgs struct {
 	Parameters pulumi.StringMapInput
 	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
 	RepeatMode RepeatModePtrInput
-	// The resource group the invocation belongs to.
+	// The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
 	ResourceGroupId pulumi.StringPtrInput
 	// Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
 	SecretResults pulumi.BoolPtrInput
@@ -361,7 +361,7 @@ func (o InvocationOutput) FailedInstanceIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringArrayOutput { return v.FailedInstanceIds }).(pulumi.StringArrayOutput)
 }
 
-// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
 func (o InvocationOutput) FailurePolicy() FailurePolicyPtrOutput {
 	return o.ApplyT(func(v *Invocation) FailurePolicyPtrOutput { return v.FailurePolicy }).(FailurePolicyPtrOutput)
 }
@@ -426,7 +426,7 @@ func (o InvocationOutput) RerunRequired() pulumi.BoolOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.BoolOutput { return v.RerunRequired }).(pulumi.BoolOutput)
 }
 
-// The resource group the invocation belongs to.
+// The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
 func (o InvocationOutput) ResourceGroupId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.ResourceGroupId }).(pulumi.StringPtrOutput)
 }

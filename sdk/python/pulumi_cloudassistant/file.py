@@ -44,7 +44,7 @@ class FileArgs:
         :param pulumi.Input[_builtins.str] target_dir: The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
         :param pulumi.Input[_builtins.str] content: The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
         :param pulumi.Input[_builtins.str] content_base64: The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
-        :param pulumi.Input[_builtins.str] description: A description of the file task (at most 512 characters). Changing it sends nothing.
+        :param pulumi.Input[_builtins.str] description: A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
         :param pulumi.Input['FailurePolicy'] failure_policy: When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
         :param pulumi.Input[_builtins.str] file_group: The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
         :param pulumi.Input[_builtins.str] file_mode: The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
@@ -52,7 +52,7 @@ class FileArgs:
         :param pulumi.Input[_builtins.bool] overwrite: Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
         :param pulumi.Input[_builtins.bool] remove_on_delete: Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
         :param pulumi.Input[_builtins.str] resource_group_id: The resource group of the file tasks.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the file tasks (at most 20). Changing them sends nothing.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
         :param pulumi.Input[_builtins.int] timeout: How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
         """
         pulumi.set(__self__, "instance_ids", instance_ids)
@@ -147,7 +147,7 @@ class FileArgs:
     @pulumi.getter
     def description(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        A description of the file task (at most 512 characters). Changing it sends nothing.
+        A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
         """
         return pulumi.get(self, "description")
 
@@ -243,7 +243,7 @@ class FileArgs:
     @pulumi.getter
     def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Tags for the file tasks (at most 20). Changing them sends nothing.
+        Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
         """
         return pulumi.get(self, "tags")
 
@@ -321,7 +321,7 @@ class File(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] content: The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
         :param pulumi.Input[_builtins.str] content_base64: The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
-        :param pulumi.Input[_builtins.str] description: A description of the file task (at most 512 characters). Changing it sends nothing.
+        :param pulumi.Input[_builtins.str] description: A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
         :param pulumi.Input['FailurePolicy'] failure_policy: When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
         :param pulumi.Input[_builtins.str] file_group: The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
         :param pulumi.Input[_builtins.str] file_mode: The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
@@ -331,7 +331,7 @@ class File(pulumi.CustomResource):
         :param pulumi.Input[_builtins.bool] overwrite: Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
         :param pulumi.Input[_builtins.bool] remove_on_delete: Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
         :param pulumi.Input[_builtins.str] resource_group_id: The resource group of the file tasks.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the file tasks (at most 20). Changing them sends nothing.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
         :param pulumi.Input[_builtins.str] target_dir: The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
         :param pulumi.Input[_builtins.int] timeout: How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
         """
@@ -501,7 +501,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter
     def description(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        A description of the file task (at most 512 characters). Changing it sends nothing.
+        A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
         """
         return pulumi.get(self, "description")
 
@@ -621,7 +621,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter
     def tags(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Tags for the file tasks (at most 20). Changing them sends nothing.
+        Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
         """
         return pulumi.get(self, "tags")
 

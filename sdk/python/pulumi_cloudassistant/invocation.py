@@ -50,7 +50,7 @@ class InvocationArgs:
         :param pulumi.Input[_builtins.str] command_id: The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.
         :param pulumi.Input[_builtins.str] container_id: Run inside this container of the instance (Linux only).
         :param pulumi.Input[_builtins.str] container_name: Run inside the container with this name (Linux only).
-        :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+        :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
         :param pulumi.Input[_builtins.str] frequency: The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
         :param pulumi.Input[_builtins.str] launcher: A launcher for the script, overriding the command's.
@@ -59,7 +59,7 @@ class InvocationArgs:
         :param pulumi.Input[_builtins.int] output_bytes_per_instance: How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] parameters: Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
         :param pulumi.Input['RepeatMode'] repeat_mode: When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
-        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to.
+        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
         :param pulumi.Input[_builtins.bool] secret_results: Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the invocation (at most 20).
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] target_tags: Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
@@ -160,7 +160,7 @@ class InvocationArgs:
     @pulumi.getter(name="failurePolicy")
     def failure_policy(self) -> pulumi.Input[Optional['FailurePolicy']]:
         """
-        When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+        When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
         """
         return pulumi.get(self, "failure_policy")
 
@@ -268,7 +268,7 @@ class InvocationArgs:
     @pulumi.getter(name="resourceGroupId")
     def resource_group_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The resource group the invocation belongs to.
+        The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
         """
         return pulumi.get(self, "resource_group_id")
 
@@ -455,7 +455,7 @@ class Invocation(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] command_id: The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.
         :param pulumi.Input[_builtins.str] container_id: Run inside this container of the instance (Linux only).
         :param pulumi.Input[_builtins.str] container_name: Run inside the container with this name (Linux only).
-        :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+        :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
         :param pulumi.Input[_builtins.str] frequency: The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
         :param pulumi.Input[_builtins.str] launcher: A launcher for the script, overriding the command's.
@@ -464,7 +464,7 @@ class Invocation(pulumi.CustomResource):
         :param pulumi.Input[_builtins.int] output_bytes_per_instance: How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] parameters: Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
         :param pulumi.Input['RepeatMode'] repeat_mode: When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
-        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to.
+        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
         :param pulumi.Input[_builtins.bool] secret_results: Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the invocation (at most 20).
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] target_tags: Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
@@ -679,7 +679,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="failurePolicy")
     def failure_policy(self) -> pulumi.Output[Optional['FailurePolicy']]:
         """
-        When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+        When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
         """
         return pulumi.get(self, "failure_policy")
 
@@ -783,7 +783,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="resourceGroupId")
     def resource_group_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The resource group the invocation belongs to.
+        The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
         """
         return pulumi.get(self, "resource_group_id")
 

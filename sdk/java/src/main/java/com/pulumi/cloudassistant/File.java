@@ -81,14 +81,14 @@ public class File extends com.pulumi.resources.CustomResource {
         return Codegen.optional(this.contentBase64);
     }
     /**
-     * A description of the file task (at most 512 characters). Changing it sends nothing.
+     * A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes.
      * 
      */
     @Export(name="description", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> description;
 
     /**
-     * @return A description of the file task (at most 512 characters). Changing it sends nothing.
+     * @return A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes.
      * 
      */
     public Output<Optional<String>> description() {
@@ -291,14 +291,14 @@ public class File extends com.pulumi.resources.CustomResource {
         return this.status;
     }
     /**
-     * Tags for the file tasks (at most 20). Changing them sends nothing.
+     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
      * 
      */
     @Export(name="tags", refs={Map.class,String.class}, tree="[0,1,1]")
     private Output</* @Nullable */ Map<String,String>> tags;
 
     /**
-     * @return Tags for the file tasks (at most 20). Changing them sends nothing.
+     * @return Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
      * 
      */
     public Output<Optional<Map<String,String>>> tags() {

@@ -52,14 +52,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * A description of the file task (at most 512 characters). Changing it sends nothing.
+     * A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes.
      * 
      */
     @Import(name="description")
     private @Nullable Output<String> description;
 
     /**
-     * @return A description of the file task (at most 512 characters). Changing it sends nothing.
+     * @return A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes.
      * 
      */
     public Optional<Output<String>> description() {
@@ -202,14 +202,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Tags for the file tasks (at most 20). Changing them sends nothing.
+     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
      * 
      */
     @Import(name="tags")
     private @Nullable Output<Map<String,String>> tags;
 
     /**
-     * @return Tags for the file tasks (at most 20). Changing them sends nothing.
+     * @return Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
      * 
      */
     public Optional<Output<Map<String,String>>> tags() {
@@ -327,7 +327,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param description A description of the file task (at most 512 characters). Changing it sends nothing.
+         * @param description A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes.
          * 
          * @return builder
          * 
@@ -338,7 +338,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param description A description of the file task (at most 512 characters). Changing it sends nothing.
+         * @param description A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes.
          * 
          * @return builder
          * 
@@ -547,7 +547,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the file tasks (at most 20). Changing them sends nothing.
+         * @param tags Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
          * 
          * @return builder
          * 
@@ -558,7 +558,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the file tasks (at most 20). Changing them sends nothing.
+         * @param tags Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
          * 
          * @return builder
          * 

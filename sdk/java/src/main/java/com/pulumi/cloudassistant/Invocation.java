@@ -103,14 +103,14 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return this.failedInstanceIds;
     }
     /**
-     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
      * 
      */
     @Export(name="failurePolicy", refs={FailurePolicy.class}, tree="[0]")
     private Output</* @Nullable */ FailurePolicy> failurePolicy;
 
     /**
-     * @return When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+     * @return When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
      * 
      */
     public Output<Optional<FailurePolicy>> failurePolicy() {
@@ -285,14 +285,14 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return this.rerunRequired;
     }
     /**
-     * The resource group the invocation belongs to.
+     * The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
      * 
      */
     @Export(name="resourceGroupId", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> resourceGroupId;
 
     /**
-     * @return The resource group the invocation belongs to.
+     * @return The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
      * 
      */
     public Output<Optional<String>> resourceGroupId() {

@@ -70,14 +70,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
      * 
      */
     @Import(name="failurePolicy")
     private @Nullable Output<FailurePolicy> failurePolicy;
 
     /**
-     * @return When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+     * @return When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
      * 
      */
     public Optional<Output<FailurePolicy>> failurePolicy() {
@@ -205,14 +205,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The resource group the invocation belongs to.
+     * The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
      * 
      */
     @Import(name="resourceGroupId")
     private @Nullable Output<String> resourceGroupId;
 
     /**
-     * @return The resource group the invocation belongs to.
+     * @return The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
      * 
      */
     public Optional<Output<String>> resourceGroupId() {
@@ -487,7 +487,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param failurePolicy When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+         * @param failurePolicy When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
          * 
          * @return builder
          * 
@@ -498,7 +498,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param failurePolicy When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again.
+         * @param failurePolicy When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
          * 
          * @return builder
          * 
@@ -686,7 +686,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param resourceGroupId The resource group the invocation belongs to.
+         * @param resourceGroupId The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
          * 
          * @return builder
          * 
@@ -697,7 +697,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param resourceGroupId The resource group the invocation belongs to.
+         * @param resourceGroupId The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
          * 
          * @return builder
          * 
