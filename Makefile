@@ -9,6 +9,7 @@ VERSION ?= 0.1.0
 # provider framework and the language SDKs all come from one release.
 PULUMI_VERSION := $(shell awk '$$1 == "github.com/pulumi/pulumi/pkg/v3" { print $$2; exit }' go.mod)
 PULUMI := .tools/pulumi
+STATICCHECK := .tools/staticcheck
 VENV := .venv
 NODE_SDK_TGZ := bin/cloudassistant-pulumi-$(VERSION).tgz
 
@@ -34,15 +35,15 @@ HOST_OS := $(shell $(GO) env GOOS)
 HOST_ARCH := $(shell $(GO) env GOARCH)
 PLUGIN_ARCHIVE := .state/dist-host/pulumi-resource-cloudassistant-v$(VERSION)-$(HOST_OS)-$(HOST_ARCH).tar.gz
 
-.PHONY: all tools build generate test test-unit sdk-go sdk-nodejs sdk-python sdk-python-dist \
+.PHONY: all tools build generate test test-unit test-race sdk-go sdk-nodejs sdk-python sdk-python-dist \
 	test-e2e test-e2e-go test-e2e-nodejs test-e2e-python test-e2e-install test-e2e-java test-live test-live-emulator sdk-java dist dist-host print-version \
 	demo bench lint clean FORCE
 
 all: build
 
-## tools: the pulumi CLI, goreleaser and the YAML and Java language hosts in .tools/
+## tools: the pulumi CLI, staticcheck, goreleaser and the YAML and Java language hosts in .tools/
 ## (file targets: a no-op once built at the pinned versions)
-tools: $(PULUMI) $(GORELEASER) $(LANGUAGE_YAML) $(JAVA_TOOLS)
+tools: $(PULUMI) $(STATICCHECK) $(GORELEASER) $(LANGUAGE_YAML) $(JAVA_TOOLS)
 
 $(PULUMI): .tools/pulumi.version
 	@echo "building the pulumi CLI $(PULUMI_VERSION) into $@ (about 4 minutes on a cold cache)"
@@ -53,6 +54,11 @@ $(PULUMI): .tools/pulumi.version
 .tools/pulumi.version: go.mod
 	@mkdir -p .tools
 	@echo "$(PULUMI_VERSION)" | cmp -s - $@ || echo "$(PULUMI_VERSION)" > $@
+
+# staticcheck comes from its own module (tools/staticcheck/go.mod), so its dependencies never move ours.
+$(STATICCHECK): tools/staticcheck/go.mod tools/staticcheck/go.sum
+	@mkdir -p .tools
+	cd tools/staticcheck && $(GO) build -o ../../$@ honnef.co/go/tools/cmd/staticcheck
 
 $(GORELEASER): tools/goreleaser/go.mod tools/goreleaser/go.sum
 	@mkdir -p .tools
@@ -122,8 +128,10 @@ test:
 ## test-unit: emulator, provider, internal packages and the generated-code drift check
 test-unit:
 	$(GO) test -count=1 $(GOTESTFLAGS) ./emulator/... ./provider/... ./internal/... ./cmd/...
-	# The ECS client is shared by every operation the engine runs at once: prove it race-free.
-	$(GO) test -count=1 -race -run 'Concurrent|Retries|ClientToken' ./provider/internal/ecsclient/
+
+## test-race: the race detector over the emulator and the provider, whose parts run concurrently
+test-race:
+	$(GO) test -count=1 -race $(GOTESTFLAGS) ./emulator/... ./provider/...
 
 ## sdk-go: the Go SDK builds and vets as its own module
 sdk-go:
@@ -222,11 +230,12 @@ demo: build tools
 bench:
 	scripts/bench.sh
 
-## lint: formatting and vet
-lint:
+## lint: gofmt, go vet and staticcheck
+lint: $(STATICCHECK)
 	@out="$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go'))"; \
 		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
 
 ## clean: built binaries, the CLI, SDK build output, the venv and test installs
 clean:

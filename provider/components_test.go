@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
 )
 
@@ -149,6 +150,9 @@ func TestScheduledScriptRunsAndStopsOnDelete(t *testing.T) {
 	defer setFastSchedules()()
 	opts := emulatorOptions(2)
 	opts.MinScheduleInterval = time.Second
+	// The emulator's schedules run on a fake clock: the test advances it instead of sleeping.
+	fake := clock.NewFake(time.Now())
+	opts.Clock = fake
 	h, kids := newComponentHarness(t, opts)
 	ids := h.srv.InstanceIDs()
 	resp, err := h.construct(scheduledScriptType, "tick", props(
@@ -178,18 +182,29 @@ func TestScheduledScriptRunsAndStopsOnDelete(t *testing.T) {
 	assert.Equal(t, invs[0].ID, out.Get("invokeId").AsString())
 
 	// It runs periodically on every instance...
-	require.Eventually(t, func() bool { return h.srv.Stats().Executions >= 4 }, 15*time.Second, 100*time.Millisecond)
+	require.Eventually(t, func() bool {
+		// Move the clock a second on only once the last run has ended, as on the real clock.
+		st := h.srv.Stats()
+		if st.Running > 0 {
+			return false
+		}
+		if st.Executions >= 4 {
+			return true
+		}
+		fake.Advance(time.Second)
+		return false
+	}, 15*time.Second, 10*time.Millisecond)
 	assert.Equal(t, 1, h.srv.Stats().ActiveInvocations)
 
 	// ...and deleting the children, as the engine does on destroy, stops the schedule.
 	require.NoError(t, h.s.Delete(p.DeleteRequest{Urn: invs[0].URN, ID: invs[0].ID, Properties: invs[0].State}))
 	cmds := kids.of("cloudassistant:index:Command")
 	require.NoError(t, h.s.Delete(p.DeleteRequest{Urn: cmds[0].URN, ID: cmds[0].ID, Properties: cmds[0].State}))
-	time.Sleep(500 * time.Millisecond) // a run started just before the stop may still be counted
+	// No firing can start between the delete and this read: only the test moves the clock.
 	stopped := h.srv.Stats()
 	assert.Zero(t, stopped.ActiveInvocations)
 	assert.Zero(t, stopped.Commands)
-	time.Sleep(3 * time.Second)
+	fake.Advance(3 * time.Second)
 	assert.Equal(t, stopped.Executions, h.srv.Stats().Executions, "no run after the stop")
 }
 
@@ -220,9 +235,14 @@ func TestRunScriptWaitsForAnAgentThatComesOnline(t *testing.T) {
 	client, err := ecsclient.New(ecsclient.Options{Region: h.srv.Region(), AccessKeyID: h.srv.AccessKeyID(),
 		AccessKeySecret: h.srv.AccessKeySecret(), Endpoint: h.srv.URL()})
 	require.NoError(t, err)
-	// The instance boots (and its agent comes online) while the component waits.
+	// The instance boots (and its agent comes online) while the component waits: once the
+	// component has found its agent offline.
+	booted := make(chan struct{})
 	go func() {
-		time.Sleep(1500 * time.Millisecond)
+		defer close(booted)
+		for h.srv.Stats().Actions["DescribeCloudAssistantStatus"] == 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
 		req := ecs.CreateStartInstanceRequest()
 		req.InstanceId = "i-booting"
 		req.RegionId = h.srv.Region()
@@ -232,7 +252,11 @@ func TestRunScriptWaitsForAnAgentThatComesOnline(t *testing.T) {
 	resp, err := h.construct(runScriptType, "patient", props(
 		"script", str("echo up"), "instanceIds", strs("i-booting"), "agentTimeout", num(30)))
 	require.NoError(t, err)
-	assert.GreaterOrEqual(t, time.Since(start), 1500*time.Millisecond, "it waited for the agent")
+	select {
+	case <-booted:
+	default:
+		t.Error("it waited for the agent: the component finished before the instance booted")
+	}
 	assert.Less(t, time.Since(start), 15*time.Second, "and went on soon after it came online")
 	assert.Equal(t, "Success", resp.State.Get("status").AsString())
 	assert.Equal(t, "up\n", stringMap(t, resp.State.Get("outputs"))["i-booting"])

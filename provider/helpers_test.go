@@ -137,9 +137,6 @@ func (h *harness) mutatingCalls() int64 {
 	return n
 }
 
-// plain drops secretness, for comparisons of values.
-func plain(v property.Value) property.Value { return v.WithSecret(false) }
-
 // setFastSchedules lets the provider accept the 1 s schedules the test emulator fires.
 func setFastSchedules() func() { return provider.SetMinScheduleInterval(time.Second) }
 

@@ -9,6 +9,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
 )
 
 // failOnFirst fails with exit code 4 on the first emulated instance only. The emulator
@@ -164,13 +167,26 @@ func TestNoWait(t *testing.T) {
 // Deleting a periodic invocation stops its schedule: no run starts afterwards.
 func TestPeriodicInvocationStopsOnDelete(t *testing.T) { //nolint:paralleltest // lowers global limits
 	defer setFastSchedules()()
-	h := newHarness(t)
+	// The emulator's schedules run on a fake clock: the test advances it instead of sleeping.
+	fake := clock.NewFake(time.Now())
+	h := newHarnessWith(t, emulator.Options{Clock: fake})
 	cmdID, _ := h.command("tick", "date +%s")
 	in := h.invokeInputs(cmdID, "instanceIds", strs(h.srv.InstanceIDs()[0]), "repeatMode", str("Period"),
 		"frequency", str("rate(1s)"))
 	id, state := h.create(invocationToken, "tick", in)
 	assert.Equal(t, "Scheduled", state.Get("status").AsString())
-	require.Eventually(t, func() bool { return h.srv.Stats().Executions >= 2 }, 5*time.Second, 100*time.Millisecond)
+	require.Eventually(t, func() bool {
+		// Move the clock a second on only once the last run has ended, as on the real clock.
+		st := h.srv.Stats()
+		if st.Running > 0 {
+			return false
+		}
+		if st.Executions >= 2 {
+			return true
+		}
+		fake.Advance(time.Second)
+		return false
+	}, 5*time.Second, 10*time.Millisecond)
 
 	// Replacing a schedule deletes the old one first.
 	checked := h.check(invocationToken, "tick", state, in.Set("frequency", str("rate(2s)")))
@@ -180,7 +196,7 @@ func TestPeriodicInvocationStopsOnDelete(t *testing.T) { //nolint:paralleltest /
 	require.NoError(t, h.s.Delete(p.DeleteRequest{ID: id, Urn: urn(invocationToken, "tick"), Properties: state}))
 	assert.Zero(t, h.srv.Stats().ActiveInvocations)
 	after := h.srv.Stats().Executions
-	time.Sleep(2500 * time.Millisecond)
+	fake.Advance(2500 * time.Millisecond)
 	assert.Equal(t, after, h.srv.Stats().Executions, "no run after the delete")
 }
 

@@ -16,7 +16,7 @@ status=0
 count() {
 	local name=$1 log=$2 p=0 f=0 s=0
 	case $name in
-	unit | e2e-go | e2e-install | e2e-java | live-emulator)
+	unit | race | e2e-go | e2e-install | e2e-java | live-emulator)
 		# go test -v: one line per test and subtest.
 		p=$(grep -cE '^\s*--- PASS' "$log" || true)
 		f=$(grep -cE '^\s*--- FAIL' "$log" || true)
@@ -76,7 +76,9 @@ stage() {
 
 stage tools make --no-print-directory tools
 stage build make --no-print-directory build
+stage lint make --no-print-directory lint
 stage unit make --no-print-directory test-unit GOTESTFLAGS=-v
+stage race make --no-print-directory test-race GOTESTFLAGS=-v
 stage sdk-go make --no-print-directory sdk-go
 stage sdk-nodejs make --no-print-directory sdk-nodejs
 stage sdk-python make --no-print-directory sdk-python

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"testing"
@@ -76,5 +77,26 @@ func TestGenerateIsDeterministic(t *testing.T) {
 	require.Equal(t, len(a), len(b))
 	for name, data := range a {
 		require.Truef(t, bytes.Equal(data, b[name]), "%s differs between two runs", name)
+	}
+}
+
+// TestPulumiPinsMatchGoMod: every hand-written manifest that names the Pulumi SDK version
+// names go.mod's, and go.mod pins the SDK and the engine (pkg, the CLI's source) alike.
+func TestPulumiPinsMatchGoMod(t *testing.T) {
+	version := pulumiSDKVersion()
+	bi, ok := debug.ReadBuildInfo()
+	require.True(t, ok)
+	for _, d := range bi.Deps {
+		if d.Path == "github.com/pulumi/pulumi/pkg/v3" {
+			require.Equal(t, "v"+version, d.Version, "go.mod must pin pulumi/pkg/v3 and pulumi/sdk/v3 to one version")
+		}
+	}
+	for _, c := range pinnedCopies {
+		data, err := os.ReadFile(filepath.Join("..", "..", filepath.FromSlash(c.path)))
+		require.NoError(t, err)
+		want, found := c.pinned(data, version)
+		require.True(t, found, "%s names no Pulumi SDK version", c.path)
+		require.True(t, bytes.Equal(want, data), "%s pins another Pulumi version than go.mod (%s); run `make generate`",
+			c.path, version)
 	}
 }

@@ -24,10 +24,7 @@ const (
 	tool = "pulumi-cloudassistant/cmd/generate"
 	// sdkVersion is the version the SDK manifests carry. It is a constant (not provider.Version,
 	// which the build stamps) so that regenerating on any machine gives identical bytes.
-	sdkVersion = "0.1.0"
-	// pulumiSDKVersion is the release of the pulumi Go SDK that sdk/go requires (the same as
-	// the CLI and the root module). The Node.js and Python SDKs instead accept a range (below).
-	pulumiSDKVersion  = "3.256.0"
+	sdkVersion        = "0.1.0"
 	typescriptVersion = "~5.9.3"
 	nodeTypesVersion  = "^20"
 	goModulePath      = "github.com/cloudassistant/pulumi-cloudassistant/sdk/go"
@@ -37,7 +34,8 @@ const (
 var sdkDirs = []string{"sdk/go", "sdk/nodejs", "sdk/python"}
 
 // Generate writes schema.json and sdk/{go,nodejs,python} under root, removing stale files,
-// completes sdk/go/go.sum with `go mod tidy`, and refreshes the README's reference tables.
+// completes sdk/go/go.sum with `go mod tidy`, copies go.mod's Pulumi version into the examples'
+// and tests' manifests, and refreshes the README's reference tables.
 func Generate(ctx context.Context, root string) error {
 	spec, err := Schema(ctx)
 	if err != nil {
@@ -51,6 +49,9 @@ func Generate(ctx context.Context, root string) error {
 		return err
 	}
 	if err := tidyGoSDK(ctx, filepath.Join(root, "sdk", "go")); err != nil {
+		return err
+	}
+	if err := updatePins(root); err != nil {
 		return err
 	}
 	return updateReadme(root, spec)
@@ -156,7 +157,7 @@ func goMod() []byte {
 go 1.26
 
 require github.com/pulumi/pulumi/sdk/v3 v%s
-`, goModulePath, pulumiSDKVersion))
+`, goModulePath, pulumiSDKVersion()))
 }
 
 // readme gives the Node.js and Python packages the description users see in their registries.

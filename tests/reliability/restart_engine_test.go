@@ -55,9 +55,13 @@ func TestEngineEmulatorRestart(t *testing.T) {
 	require.Eventually(t, func() bool { return first.Stats().Executions == runs }, time.Minute, 10*time.Millisecond,
 		"the scripts did not all start:\n%s", out.String())
 
-	// Hold every new status read, let reads already answered drain, then open the gate.
+	// Hold every new status read, and open the gate once each invocation's wait has a read held
+	// (a wait sends its next read only after the last one was answered).
+	reads := first.Stats().Actions["DescribeInvocationResults"]
 	first.SetFaults(emulator.Faults{Latency: time.Minute})
-	time.Sleep(200 * time.Millisecond)
+	require.Eventually(t, func() bool {
+		return first.Stats().Actions["DescribeInvocationResults"] >= reads+invocations
+	}, time.Minute, 10*time.Millisecond, "the waits did not read again:\n%s", out.String())
 	require.NoError(t, os.WriteFile(gate, nil, 0o644))
 	require.Eventually(t, func() bool { return first.Stats().ActiveInvocations == 0 }, time.Minute, 10*time.Millisecond)
 	require.False(t, finished.Load(), "up ended before the restart: this test proves nothing")

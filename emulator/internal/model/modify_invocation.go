@@ -132,9 +132,7 @@ func (c *Cloud) commandForContent(inv, next *Invocation, names []string, now tim
 func (c *Cloud) apply(inv, next *Invocation) {
 	inv.CommandID, inv.CommandContent = next.CommandID, next.CommandContent
 	inv.EnableParameter, inv.Parameters = next.EnableParameter, next.Parameters
-	for _, t := range next.Targets[len(inv.Targets):] {
-		inv.Targets = append(inv.Targets, t)
-	}
+	inv.Targets = append(inv.Targets, next.Targets[len(inv.Targets):]...)
 	if next.Frequency != inv.Frequency {
 		inv.Frequency = next.Frequency
 		if tm, ok := c.timers[inv.ID]; ok {

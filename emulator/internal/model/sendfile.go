@@ -3,7 +3,6 @@ package model
 import (
 	"encoding/base64"
 	"fmt"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -260,9 +259,6 @@ func (f FileFilter) matches(task *FileTask) bool {
 		(f.Status == "" || strings.EqualFold(f.Status, task.Status())) &&
 		hasTags(task.Tags, f.Tags)
 }
-
-// cleanTargetPath is the absolute path of the file on the instance.
-func cleanTargetPath(dir, name string) string { return path.Join(path.Clean(dir), name) }
 
 // SandboxDir is the directory that holds the instances' disks, one directory each.
 func (c *Cloud) SandboxDir() string { return c.cfg.SandboxDir }
