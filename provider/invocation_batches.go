@@ -33,15 +33,6 @@ func convergeGroup(added []string) string {
 	return "add-" + hex.EncodeToString(sum[:8])
 }
 
-// splitIDs cuts ids into consecutive batches of at most size.
-func splitIDs(ids []string, size int) [][]string {
-	var out [][]string
-	for start := 0; start < len(ids); start += size {
-		out = append(out, ids[start:min(start+size, len(ids))])
-	}
-	return out
-}
-
 // setDiff returns the IDs of a not in b, in a's order.
 func setDiff(a, b []string) []string {
 	in := make(map[string]bool, len(b))
