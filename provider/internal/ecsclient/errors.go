@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 )
 
 // APIError is a failed call: what was being done, the service's code and message, and the
@@ -94,8 +93,8 @@ func Retryable(err error) bool {
 }
 
 // wrap turns an SDK error into an *APIError and scrubs secrets (the client's, and the
-// sensitive values of req, which may be nil) from its text.
-func (c *Client) wrap(op string, err error, attempts int, req requests.AcsRequest) error {
+// sensitive values of the request, listed by requestSecrets) from its text.
+func (c *Client) wrap(op string, err error, attempts int, secrets []string) error {
 	a := &APIError{Op: op, Attempts: attempts, Err: err}
 	var s *sdkerrors.ServerError
 	var ce *sdkerrors.ClientError
@@ -119,7 +118,7 @@ func (c *Client) wrap(op string, err error, attempts int, req requests.AcsReques
 	default:
 		a.Message = stripURLs(err)
 	}
-	a.Message = c.scrubMessage(a.Message, req)
+	a.Message = c.scrubMessage(a.Message, secrets)
 	return a
 }
 

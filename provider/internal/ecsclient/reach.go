@@ -6,7 +6,6 @@ import (
 	"time"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 )
 
 // unreachableAfter is how long a client that has never had an answer from its endpoint
@@ -41,8 +40,8 @@ func endpointDescription(opts Options, host, scheme string) string {
 }
 
 // unreachable is the error of a call while the endpoint has never answered.
-func (c *Client) unreachable(op string, err error, attempts int, req requests.AcsRequest) error {
-	a := c.wrap(op, err, attempts, req).(*APIError)
+func (c *Client) unreachable(op string, err error, attempts int, secrets []string) error {
+	a := c.wrap(op, err, attempts, secrets).(*APIError)
 	a.Message = fmt.Sprintf("cannot reach %s: %s. Check the endpoint, the network and any proxy", c.endpoint, a.Message)
 	a.Err = errors.Join(ErrUnreachable, err)
 	return a

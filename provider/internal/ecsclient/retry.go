@@ -54,6 +54,9 @@ func (c *Client) withRetry(ctx context.Context, op string, kind callKind, req re
 ) error {
 	started := time.Now()
 	patient := kind == reading && patienceOf(ctx) != nil
+	// Read the request's secrets now: after a ctx ends, an abandoned exchange may still be
+	// signing req (the SDK writes its parameter maps) while the error is being scrubbed.
+	secrets := requestSecrets(req)
 	var last error
 	for attempt := 0; ; attempt++ {
 		err := call(ctx)
@@ -65,24 +68,24 @@ func (c *Client) withRetry(ctx context.Context, op string, kind callKind, req re
 			c.reached.Store(true)
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-			return c.wrap(op, pickLast(last, ctxErr), attempt, req)
+			return c.wrap(op, pickLast(last, ctxErr), attempt, secrets)
 		}
 		last = err
 		if !Retryable(err) {
-			return c.wrap(op, err, attempt+1, req)
+			return c.wrap(op, err, attempt+1, secrets)
 		}
 		if !c.reached.Load() && !answered(err) && time.Since(started) >= c.unreachableAfter {
-			return c.unreachable(op, err, attempt+1, req)
+			return c.unreachable(op, err, attempt+1, secrets)
 		}
 		if !patient && attempt+1 >= c.retry.MaxAttempts {
 			if !c.reached.Load() && !answered(err) {
-				return c.unreachable(op, err, attempt+1, req)
+				return c.unreachable(op, err, attempt+1, secrets)
 			}
-			return c.wrap(op, err, attempt+1, req)
+			return c.wrap(op, err, attempt+1, secrets)
 		}
 		wait := c.retry.delay(attempt)
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			return c.wrap(op, err, attempt+1, req)
+			return c.wrap(op, err, attempt+1, secrets)
 		}
 		if patient {
 			patienceOf(ctx).notify(err, ctx)
@@ -92,7 +95,7 @@ func (c *Client) withRetry(ctx context.Context, op string, kind callKind, req re
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return c.wrap(op, err, attempt+1, req)
+			return c.wrap(op, err, attempt+1, secrets)
 		}
 	}
 }

@@ -37,14 +37,15 @@ const (
 // sensitiveParams are the request parameters whose values must never be quoted back.
 var sensitiveParams = []string{"Parameters", "CommandContent", "Content"}
 
-// scrubMessage removes strings to sign, credentials and req's sensitive values from s.
-func (c *Client) scrubMessage(s string, req requests.AcsRequest) string {
+// scrubMessage removes strings to sign, credentials and the request's secrets (as
+// requestSecrets lists them) from s.
+func (c *Client) scrubMessage(s string, secrets []string) string {
 	if i := strings.Index(s, stringToSignMessage); i >= 0 {
 		s = s[:i+len(stringToSignMessage)] + " " + redactedStringToSign
 	}
 	s = stringToSignV1.ReplaceAllString(s, redactedStringToSign)
 	s = c.scrub(s)
-	for _, v := range requestSecrets(req) {
+	for _, v := range secrets {
 		s = strings.ReplaceAll(s, v, redacted)
 	}
 	return s
