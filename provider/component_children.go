@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 
+	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -121,6 +122,17 @@ func registerScriptCommand(ctx *pulumi.Context, comp pulumi.Resource, name strin
 		return nil, err
 	}
 	return cmd, nil
+}
+
+// registerScriptComponent registers the component itself and then its child Command: the
+// first steps of both components.
+func registerScriptComponent(ctx *pulumi.Context, comp pulumi.ComponentResource, name string, a scriptCommandArgs,
+	opts ...pulumi.ResourceOption,
+) (*commandChild, error) {
+	if err := ctx.RegisterComponentResource(p.GetTypeToken(ctx), name, comp, opts...); err != nil {
+		return nil, err
+	}
+	return registerScriptCommand(ctx, comp, name, a)
 }
 
 // scriptInvocationArgs are the Invocation inputs both components pass on as the program gave them.

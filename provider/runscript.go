@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"errors"
 
-	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -96,13 +95,10 @@ func NewRunScript(ctx *pulumi.Context, name string, args RunScriptArgs, opts ...
 		return nil, errors.New("RunScript: script and one of instanceIds and targetTags are required")
 	}
 	comp := &RunScript{}
-	if err := ctx.RegisterComponentResource(p.GetTypeToken(ctx), name, comp, opts...); err != nil {
-		return nil, err
-	}
-	cmd, err := registerScriptCommand(ctx, comp, name, scriptCommandArgs{
+	cmd, err := registerScriptComponent(ctx, comp, name, scriptCommandArgs{
 		Script: args.Script, Type: args.Type, Parameters: args.Parameters,
 		WorkingDir: args.WorkingDir, Timeout: args.Timeout,
-	})
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -82,13 +81,10 @@ func NewScheduledScript(ctx *pulumi.Context, name string, args ScheduledScriptAr
 		return nil, errors.New("ScheduledScript: script, schedule and instanceIds are required")
 	}
 	comp := &ScheduledScript{}
-	if err := ctx.RegisterComponentResource(p.GetTypeToken(ctx), name, comp, opts...); err != nil {
-		return nil, err
-	}
-	cmd, err := registerScriptCommand(ctx, comp, name, scriptCommandArgs{
+	cmd, err := registerScriptComponent(ctx, comp, name, scriptCommandArgs{
 		Script: args.Script, Type: args.Type, Parameters: args.Parameters,
 		WorkingDir: args.WorkingDir, Timeout: args.Timeout,
-	})
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}
