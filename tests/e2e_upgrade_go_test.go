@@ -96,9 +96,11 @@ func TestProviderUpgradeKeepsResources(t *testing.T) {
 			providerOps[urn[i:]] = op
 		}
 	}
+	// Default providers are named after the plugin's version and download URL.
+	const downloadURL = "_github_/api.github.com/cloudassistant/pulumi-cloudassistant"
 	require.Equal(t, map[string]apitype.OpType{
-		"pulumi:providers:cloudassistant::default_0_1_0": apitype.OpDelete,
-		"pulumi:providers:cloudassistant::default_0_2_0": apitype.OpCreate,
+		"pulumi:providers:cloudassistant::default_0_1_0" + downloadURL: apitype.OpDelete,
+		"pulumi:providers:cloudassistant::default_0_2_0" + downloadURL: apitype.OpCreate,
 	}, providerOps, "the upgrade should move to a new default provider; steps: %v", ops)
 	for urn, op := range ops {
 		if strings.Contains(urn, "pulumi:providers:") {
