@@ -10,14 +10,24 @@ import (
 // Tagging and resource groups: TagResources, UntagResources, ListTagResources and
 // JoinResourceGroup, for Cloud Assistant commands and invocations (and instances).
 
-func tagResources(s *Server, r *protocol.Request) (any, error) {
+// tagTargets reads the resources TagResources and UntagResources act on: a type and at
+// least one ID.
+func tagTargets(r *protocol.Request) (string, []string, error) {
 	rt, err := required(r, "ResourceType")
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	ids := r.List("ResourceId")
 	if len(ids) == 0 {
-		return nil, protocol.ErrMissingParameter("ResourceId")
+		return "", nil, protocol.ErrMissingParameter("ResourceId")
+	}
+	return rt, ids, nil
+}
+
+func tagResources(s *Server, r *protocol.Request) (any, error) {
+	rt, ids, err := tagTargets(r)
+	if err != nil {
+		return nil, err
 	}
 	t := tags(r)
 	if len(t) == 0 {
@@ -30,13 +40,9 @@ func tagResources(s *Server, r *protocol.Request) (any, error) {
 }
 
 func untagResources(s *Server, r *protocol.Request) (any, error) {
-	rt, err := required(r, "ResourceType")
+	rt, ids, err := tagTargets(r)
 	if err != nil {
 		return nil, err
-	}
-	ids := r.List("ResourceId")
-	if len(ids) == 0 {
-		return nil, protocol.ErrMissingParameter("ResourceId")
 	}
 	all, err := boolParam(r, "All")
 	if err != nil {
