@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 
+	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -121,4 +122,40 @@ func registerScriptCommand(ctx *pulumi.Context, comp pulumi.Resource, name strin
 		return nil, err
 	}
 	return cmd, nil
+}
+
+// registerScriptComponent registers the component itself and then its child Command: the
+// first steps of both components.
+func registerScriptComponent(ctx *pulumi.Context, comp pulumi.ComponentResource, name string, a scriptCommandArgs,
+	opts ...pulumi.ResourceOption,
+) (*commandChild, error) {
+	if err := ctx.RegisterComponentResource(p.GetTypeToken(ctx), name, comp, opts...); err != nil {
+		return nil, err
+	}
+	return registerScriptCommand(ctx, comp, name, a)
+}
+
+// scriptInvocationArgs are the Invocation inputs both components pass on as the program gave them.
+type scriptInvocationArgs struct {
+	Parameters pulumi.StringMapInput
+	Timeout    pulumi.IntPtrInput
+	Username   pulumi.StringPtrInput
+}
+
+// registerScriptInvocation registers the child Invocation of cmd. inv holds what only the
+// calling component sets (instances, schedule, batching); the inputs both share are added
+// here, and both wait for completion.
+func registerScriptInvocation(ctx *pulumi.Context, comp pulumi.Resource, name string, cmd *commandChild,
+	inv pulumi.Map, a scriptInvocationArgs, opts ...pulumi.ResourceOption,
+) (*invocationChild, error) {
+	inv["commandId"] = cmd.CommandID
+	inv["waitForCompletion"] = pulumi.Bool(true)
+	optional(inv, "parameters", a.Parameters)
+	optional(inv, "timeout", a.Timeout)
+	optional(inv, "username", a.Username)
+	child := &invocationChild{}
+	if err := ctx.RegisterResource(invocationToken, name, inv, child, childOptions(comp, opts...)...); err != nil {
+		return nil, err
+	}
+	return child, nil
 }

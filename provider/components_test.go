@@ -182,18 +182,7 @@ func TestScheduledScriptRunsAndStopsOnDelete(t *testing.T) {
 	assert.Equal(t, invs[0].ID, out.Get("invokeId").AsString())
 
 	// It runs periodically on every instance...
-	require.Eventually(t, func() bool {
-		// Move the clock a second on only once the last run has ended, as on the real clock.
-		st := h.srv.Stats()
-		if st.Running > 0 {
-			return false
-		}
-		if st.Executions >= 4 {
-			return true
-		}
-		fake.Advance(time.Second)
-		return false
-	}, 15*time.Second, 10*time.Millisecond)
+	advanceUntilExecutions(t, h.srv, fake, 4, 15*time.Second)
 	assert.Equal(t, 1, h.srv.Stats().ActiveInvocations)
 
 	// ...and deleting the children, as the engine does on destroy, stops the schedule.

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
 	"github.com/cloudassistant/pulumi-cloudassistant/provider"
 )
 
@@ -139,6 +140,24 @@ func (h *harness) mutatingCalls() int64 {
 
 // setFastSchedules lets the provider accept the 1 s schedules the test emulator fires.
 func setFastSchedules() func() { return provider.SetMinScheduleInterval(time.Second) }
+
+// advanceUntilExecutions moves the emulator's fake clock a second at a time until the
+// schedules have run at least n times, failing after within. The clock moves only once the
+// last run has ended, as on the real clock.
+func advanceUntilExecutions(t *testing.T, srv *emulator.Server, fake *clock.Fake, n int64, within time.Duration) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		st := srv.Stats()
+		if st.Running > 0 {
+			return false
+		}
+		if st.Executions >= n {
+			return true
+		}
+		fake.Advance(time.Second)
+		return false
+	}, within, 10*time.Millisecond)
+}
 
 // failurePath is the property a Check failure names, in its Property or, for values the
 // engine must not print, at the start of its Reason.

@@ -175,18 +175,7 @@ func TestPeriodicInvocationStopsOnDelete(t *testing.T) { //nolint:paralleltest /
 		"frequency", str("rate(1s)"))
 	id, state := h.create(invocationToken, "tick", in)
 	assert.Equal(t, "Scheduled", state.Get("status").AsString())
-	require.Eventually(t, func() bool {
-		// Move the clock a second on only once the last run has ended, as on the real clock.
-		st := h.srv.Stats()
-		if st.Running > 0 {
-			return false
-		}
-		if st.Executions >= 2 {
-			return true
-		}
-		fake.Advance(time.Second)
-		return false
-	}, 5*time.Second, 10*time.Millisecond)
+	advanceUntilExecutions(t, h.srv, fake, 2, 5*time.Second)
 
 	// Replacing a schedule deletes the old one first.
 	checked := h.check(invocationToken, "tick", state, in.Set("frequency", str("rate(2s)")))

@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"errors"
 
-	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -96,20 +95,14 @@ func NewRunScript(ctx *pulumi.Context, name string, args RunScriptArgs, opts ...
 		return nil, errors.New("RunScript: script and one of instanceIds and targetTags are required")
 	}
 	comp := &RunScript{}
-	if err := ctx.RegisterComponentResource(p.GetTypeToken(ctx), name, comp, opts...); err != nil {
-		return nil, err
-	}
-	cmd, err := registerScriptCommand(ctx, comp, name, scriptCommandArgs{
+	cmd, err := registerScriptComponent(ctx, comp, name, scriptCommandArgs{
 		Script: args.Script, Type: args.Type, Parameters: args.Parameters,
 		WorkingDir: args.WorkingDir, Timeout: args.Timeout,
-	})
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}
-	inv := pulumi.Map{
-		"commandId":         cmd.CommandID,
-		"waitForCompletion": pulumi.Bool(true),
-	}
+	inv := pulumi.Map{}
 	var ready pulumi.StringArrayOutput
 	if args.InstanceIDs != nil {
 		ready = agentReadyIDs(ctx, comp, args.InstanceIDs, args.WaitForAgent, args.AgentTimeout)
@@ -124,17 +117,16 @@ func NewRunScript(ctx *pulumi.Context, name string, args RunScriptArgs, opts ...
 	optional(inv, "targetTags", args.TargetTags)
 	optional(inv, "maxConcurrency", args.MaxConcurrency)
 	optional(inv, "maxErrors", args.MaxErrors)
-	optional(inv, "parameters", args.Parameters)
-	optional(inv, "timeout", args.Timeout)
-	optional(inv, "username", args.Username)
 	optional(inv, "triggers", fileTriggers(args.Triggers, files))
 	optional(inv, "failurePolicy", args.FailurePolicy)
 	after := make([]pulumi.Resource, 0, len(files))
 	for _, f := range files {
 		after = append(after, f)
 	}
-	child := &invocationChild{}
-	if err := ctx.RegisterResource(invocationToken, name, inv, child, childOptions(comp, pulumi.DependsOn(after))...); err != nil {
+	child, err := registerScriptInvocation(ctx, comp, name, cmd, inv, scriptInvocationArgs{
+		Parameters: args.Parameters, Timeout: args.Timeout, Username: args.Username,
+	}, pulumi.DependsOn(after))
+	if err != nil {
 		return nil, err
 	}
 	comp.CommandID = cmd.CommandID

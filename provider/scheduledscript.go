@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -82,28 +81,21 @@ func NewScheduledScript(ctx *pulumi.Context, name string, args ScheduledScriptAr
 		return nil, errors.New("ScheduledScript: script, schedule and instanceIds are required")
 	}
 	comp := &ScheduledScript{}
-	if err := ctx.RegisterComponentResource(p.GetTypeToken(ctx), name, comp, opts...); err != nil {
-		return nil, err
-	}
-	cmd, err := registerScriptCommand(ctx, comp, name, scriptCommandArgs{
+	cmd, err := registerScriptComponent(ctx, comp, name, scriptCommandArgs{
 		Script: args.Script, Type: args.Type, Parameters: args.Parameters,
 		WorkingDir: args.WorkingDir, Timeout: args.Timeout,
-	})
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}
 	inv := pulumi.Map{
-		"commandId":         cmd.CommandID,
-		"instanceIds":       agentReadyIDs(ctx, comp, args.InstanceIDs, args.WaitForAgent, args.AgentTimeout),
-		"repeatMode":        pulumi.String(string(RepeatPeriod)),
-		"frequency":         args.Schedule,
-		"waitForCompletion": pulumi.Bool(true),
+		"instanceIds": agentReadyIDs(ctx, comp, args.InstanceIDs, args.WaitForAgent, args.AgentTimeout),
+		"repeatMode":  pulumi.String(string(RepeatPeriod)),
+		"frequency":   args.Schedule,
 	}
-	optional(inv, "parameters", args.Parameters)
-	optional(inv, "timeout", args.Timeout)
-	optional(inv, "username", args.Username)
-	child := &invocationChild{}
-	err = ctx.RegisterResource(invocationToken, name, inv, child, childOptions(comp, pulumi.DeleteBeforeReplace(true))...)
+	child, err := registerScriptInvocation(ctx, comp, name, cmd, inv, scriptInvocationArgs{
+		Parameters: args.Parameters, Timeout: args.Timeout, Username: args.Username,
+	}, pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return nil, err
 	}
