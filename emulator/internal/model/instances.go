@@ -110,35 +110,48 @@ func (c *Cloud) setStatus(in *Instance, status string) error {
 	return nil
 }
 
-// StartInstance starts a stopped instance; reboot-mode invocations run, as on any boot.
-func (c *Cloud) StartInstance(id string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// instanceIn returns the instance when it is in the status an action needs, or the
+// documented IncorrectInstanceStatus error. The caller holds c.mu.
+func (c *Cloud) instanceIn(id, want string) (*Instance, error) {
 	in, err := c.instance(id)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if in.Status != InstanceStopped {
-		return forbidden("IncorrectInstanceStatus", "The instance %s is %s; it must be Stopped.", id, in.Status)
+	if in.Status != want {
+		return nil, forbidden("IncorrectInstanceStatus", "The instance %s is %s; it must be %s.", id, in.Status, want)
 	}
+	return in, nil
+}
+
+// powerOn marks the instance Running and boots it: an install the agent was waiting on
+// finishes, and reboot-mode invocations run. The caller holds c.mu.
+func (c *Cloud) powerOn(in *Instance) error {
 	if err := c.setStatus(in, InstanceRunning); err != nil {
 		return err
 	}
 	c.finishAgentInstall(in)
-	c.boot(id)
+	c.boot(in.ID)
 	return nil
+}
+
+// StartInstance starts a stopped instance; reboot-mode invocations run, as on any boot.
+func (c *Cloud) StartInstance(id string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	in, err := c.instanceIn(id, InstanceStopped)
+	if err != nil {
+		return err
+	}
+	return c.powerOn(in)
 }
 
 // StopInstance stops a running instance; its running scripts are interrupted.
 func (c *Cloud) StopInstance(id string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	in, err := c.instance(id)
+	in, err := c.instanceIn(id, InstanceRunning)
 	if err != nil {
 		return err
-	}
-	if in.Status != InstanceRunning {
-		return forbidden("IncorrectInstanceStatus", "The instance %s is %s; it must be Running.", id, in.Status)
 	}
 	c.interrupt(id, reasonPowerOff)
 	return c.setStatus(in, InstanceStopped)
@@ -149,20 +162,12 @@ func (c *Cloud) StopInstance(id string) error {
 func (c *Cloud) RebootInstance(id string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	in, err := c.instance(id)
+	in, err := c.instanceIn(id, InstanceRunning)
 	if err != nil {
 		return err
 	}
-	if in.Status != InstanceRunning {
-		return forbidden("IncorrectInstanceStatus", "The instance %s is %s; it must be Running.", id, in.Status)
-	}
 	c.interrupt(id, reasonReboot)
-	if err := c.setStatus(in, InstanceRunning); err != nil {
-		return err
-	}
-	c.finishAgentInstall(in)
-	c.boot(id)
-	return nil
+	return c.powerOn(in)
 }
 
 // ReleaseInstance deletes an instance. Its running scripts are killed and its pending runs
