@@ -16,33 +16,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/clirig"
-	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
 )
 
 func TestJavaExampleWithPlainCLI(t *testing.T) {
-	archive := clirig.PluginArchive(t)
-	root, err := harness.RepoRoot()
-	require.NoError(t, err)
-	_, err = os.Stat(filepath.Join(root, ".tools", "pulumi-language-java"))
+	project := clirig.StartProject(t, "java", []string{"i-java00000000001", "i-java00000000002"})
+	cli, target, dir := project.CLI, project.Target, project.Dir
+	_, err := os.Stat(filepath.Join(cli.Root, ".tools", "pulumi-language-java"))
 	require.NoError(t, err, "the Java language host (make tools)")
 	_, err = exec.LookPath("mvn")
 	require.NoError(t, err, "Maven runs Java programs")
-
-	cli := clirig.New(t, root)
-	cli.InstallPlugin(t, archive)
-	target, err := harness.StartTarget(root, []string{"i-java00000000001", "i-java00000000002"})
-	require.NoError(t, err)
-	t.Cleanup(func() { assert.NoError(t, target.Close()) })
 	instances := target.InstanceIDs
-
-	dir := filepath.Join(t.TempDir(), "project")
-	clirig.CopyDir(t, filepath.Join(root, "examples", "java"), dir)
-	cli.Run(t, dir, "stack", "init", "e2e")
-	t.Cleanup(func() {
-		_, _ = cli.Try(dir, "destroy", "--yes", "--skip-preview")
-		_, _ = cli.Try(dir, "stack", "rm", "--yes", "--force")
-	})
-	cli.Configure(t, dir, target)
 	var all strings.Builder
 	var commandID string
 
@@ -71,13 +54,7 @@ func TestJavaExampleWithPlainCLI(t *testing.T) {
 
 	t.Run("destroy deletes everything", func(t *testing.T) {
 		all.WriteString(cli.Run(t, dir, "destroy", "--yes"))
-		clirig.RequireCommandsGone(t, target, commandID)
-		if emu := target.Emulator(); emu != nil {
-			stats, err := emu.Stats()
-			require.NoError(t, err)
-			assert.Zero(t, stats.Commands, "commands left in the emulator")
-			assert.Zero(t, stats.ActiveInvocations, "active invocations left in the emulator")
-		}
+		clirig.RequireNothingLeft(t, target, commandID)
 	})
 
 	assert.NotContains(t, all.String(), clirig.AmbientWarning, "the engine ran a provider from PATH")

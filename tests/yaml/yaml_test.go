@@ -14,33 +14,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/clirig"
-	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
 )
 
 const changedLine = `echo "second revision"`
 
 func TestYAMLExampleWithPlainCLI(t *testing.T) {
-	archive := clirig.PluginArchive(t)
-	root, err := harness.RepoRoot()
-	require.NoError(t, err)
-	_, err = os.Stat(filepath.Join(root, ".tools", "pulumi-language-yaml"))
+	project := clirig.StartProject(t, "yaml", []string{"i-yaml00000000001", "i-yaml00000000002"})
+	cli, target, dir := project.CLI, project.Target, project.Dir
+	_, err := os.Stat(filepath.Join(cli.Root, ".tools", "pulumi-language-yaml"))
 	require.NoError(t, err, "the YAML language host (make tools)")
-
-	cli := clirig.New(t, root)
-	cli.InstallPlugin(t, archive)
-	target, err := harness.StartTarget(root, []string{"i-yaml00000000001", "i-yaml00000000002"})
-	require.NoError(t, err)
-	t.Cleanup(func() { assert.NoError(t, target.Close()) })
 	instances := target.InstanceIDs
-
-	dir := filepath.Join(t.TempDir(), "project")
-	clirig.CopyDir(t, filepath.Join(root, "examples", "yaml"), dir)
-	cli.Run(t, dir, "stack", "init", "e2e")
-	t.Cleanup(func() {
-		_, _ = cli.Try(dir, "destroy", "--yes", "--skip-preview")
-		_, _ = cli.Try(dir, "stack", "rm", "--yes", "--force")
-	})
-	cli.Configure(t, dir, target)
 	var all strings.Builder
 	var commands []string
 
@@ -101,13 +84,7 @@ func TestYAMLExampleWithPlainCLI(t *testing.T) {
 	t.Run("destroy deletes everything", func(t *testing.T) {
 		out := cli.Run(t, dir, "destroy", "--yes")
 		all.WriteString(out)
-		clirig.RequireCommandsGone(t, target, commands...)
-		if emu := target.Emulator(); emu != nil {
-			stats, err := emu.Stats()
-			require.NoError(t, err)
-			assert.Zero(t, stats.Commands, "commands left in the emulator")
-			assert.Zero(t, stats.ActiveInvocations, "active invocations left in the emulator")
-		}
+		clirig.RequireNothingLeft(t, target, commands...)
 	})
 
 	assert.NotContains(t, all.String(), clirig.AmbientWarning, "the engine ran a provider from PATH")

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
@@ -164,5 +165,51 @@ func RequireCommandsGone(t *testing.T, target *harness.Target, ids ...string) {
 		exists, err := target.CommandExists(id)
 		require.NoError(t, err)
 		require.Falsef(t, exists, "command %s still exists after destroy", id)
+	}
+}
+
+// Project is a copy of an example project, with its own stack configured for a target.
+type Project struct {
+	CLI    *CLI
+	Target *harness.Target
+	Dir    string
+}
+
+// StartProject is what every plain-CLI test does first: the plugin installed from its archive
+// into a fresh PULUMI_HOME, a target (the emulator, or the live service from the environment)
+// with instanceIDs, and a copy of examples/<example> with a stack "e2e" configured for it. The
+// stack is destroyed and removed, and the target closed, when the test ends.
+func StartProject(t *testing.T, example string, instanceIDs []string) *Project {
+	t.Helper()
+	archive := PluginArchive(t)
+	root, err := harness.RepoRoot()
+	require.NoError(t, err)
+	cli := New(t, root)
+	cli.InstallPlugin(t, archive)
+	target, err := harness.StartTarget(root, instanceIDs)
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, target.Close()) })
+
+	dir := filepath.Join(t.TempDir(), "project")
+	CopyDir(t, filepath.Join(root, "examples", example), dir)
+	cli.Run(t, dir, "stack", "init", "e2e")
+	t.Cleanup(func() {
+		_, _ = cli.Try(dir, "destroy", "--yes", "--skip-preview")
+		_, _ = cli.Try(dir, "stack", "rm", "--yes", "--force")
+	})
+	cli.Configure(t, dir, target)
+	return &Project{CLI: cli, Target: target, Dir: dir}
+}
+
+// RequireNothingLeft checks after a destroy that every tracked command is gone and, on the
+// emulator, that no command and no active invocation remains.
+func RequireNothingLeft(t *testing.T, target *harness.Target, commandIDs ...string) {
+	t.Helper()
+	RequireCommandsGone(t, target, commandIDs...)
+	if emu := target.Emulator(); emu != nil {
+		stats, err := emu.Stats()
+		require.NoError(t, err)
+		assert.Zero(t, stats.Commands, "commands left in the emulator")
+		assert.Zero(t, stats.ActiveInvocations, "active invocations left in the emulator")
 	}
 }
