@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/pulumi/pulumi-go-provider/infer"
@@ -41,6 +42,7 @@ func (*Invocation) Check(ctx context.Context, req infer.CheckRequest) (infer.Che
 	}
 	if known(in, "repeatMode") && known(in, "timed") && known(in, "frequency") {
 		checkSchedule(&f, &args)
+		checkAtNotPast(&f, req.OldInputs, deref(args.Frequency), time.Now())
 	}
 	if known(in, "parameters") {
 		checkParameters(&f, args.Parameters)

@@ -38,6 +38,8 @@ func TestInvocationCheckRules(t *testing.T) {
 		{"period without frequency", []any{"repeatMode", str("Period")}, "frequency", "is required when repeatMode is Period"},
 		{"timed without frequency", []any{"timed", boolean(true)}, "frequency", "is required when timed is true"},
 		{"frequency syntax", []any{"repeatMode", str("Period"), "frequency", str("every day")}, "frequency", "cron"},
+		{"past at", []any{"repeatMode", str("Period"), "frequency", str("at(2020-01-01 10:00:00 Asia/Shanghai)")}, "frequency", "is 2020-01-01T10:00:00+08:00, which is in the past"},
+		{"duplicate instance names the id", []any{"instanceIds", strs("i-a", "i-b", "i-a")}, "instanceIds[2]", `repeats "i-a" (also at instanceIds[0])`},
 		{"frequency interval", []any{"repeatMode", str("Period"), "frequency", str("*/5 * * * * ?")}, "frequency", "at least 10s"},
 		{"rate too short", []any{"repeatMode", str("Period"), "frequency", str("rate(30s)")}, "frequency", "shorter than the minimum 1m0s"},
 		{"frequency without period", []any{"frequency", str("rate(5m)")}, "frequency", "only used when repeatMode is Period"},
@@ -71,6 +73,12 @@ func TestInvocationCheckRules(t *testing.T) {
 		assert.Equal(t, "Period", out.Get("repeatMode").AsString(), "timed with a frequency is Period")
 		assert.True(t, out.Get("waitForCompletion").AsBool())
 		assert.Equal(t, "FailIfAny", out.Get("failurePolicy").AsString())
+	})
+	t.Run("deployed past at passes", func(t *testing.T) {
+		// An at(…) that has fired since it was deployed must not fail later previews.
+		in := props("commandId", str("c-123"), "instanceIds", strs("i-a"), "repeatMode", str("Period"),
+			"frequency", str("at(2020-01-01 10:00:00 Asia/Shanghai)"))
+		h.check(invocationToken, "i", in, in)
 	})
 	t.Run("unknown values pass", func(t *testing.T) {
 		in := props("commandId", property.New(property.Computed), "instanceIds", property.New(property.Computed))
