@@ -139,7 +139,7 @@ func (a *InvocationArgs) Annotate(an infer.Annotator) {
 		"or `EveryReboot`.")
 	an.Describe(&a.Timed, "Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.")
 	an.Deprecate(&a.Timed, "Deprecated by the service: use `repeatMode: Period` with `frequency`.")
-	an.Describe(&a.Frequency, "The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, "+
+	an.Describe(&a.Frequency, "The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, "+
 		"or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone "+
 		"(`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.")
 	an.Describe(&a.Parameters, "Values for the command's `{{name}}` parameters (the command needs "+

@@ -58,7 +58,7 @@ func (s *ScheduledScript) Annotate(a infer.Annotator) {
 // Annotate documents the inputs; the texts become the SDKs' docs.
 func (a *ScheduledScriptArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.Script, "The script, as plain text. With `parameters`, `{{name}}` marks a parameter.")
-	an.Describe(&a.Schedule, "When to run: `rate(30m)` (1 minute to 7 days), `at(2026-12-01 10:00:00 "+
+	an.Describe(&a.Schedule, "When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 "+
 		"Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally "+
 		"followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.")
 	an.Describe(&a.InstanceIDs, "The instances to run on: 1 to 100 unique IDs.")

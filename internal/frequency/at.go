@@ -21,7 +21,7 @@ func parseAt(s string, loc *time.Location) (*AtSchedule, error) {
 	}
 	parts := strings.Fields(inner)
 	if !ok || len(parts) < 2 || len(parts) > 3 {
-		return nil, fmt.Errorf("at expression %q is malformed; want at(YYYY-MM-DD hh:mm:ss [time zone]), e.g. at(2026-12-01 10:00:00 Asia/Shanghai)", s)
+		return nil, fmt.Errorf("at expression %q is malformed; want at(YYYY-MM-DD hh:mm:ss [time zone]), e.g. at(2030-06-01 10:00:00 Asia/Shanghai)", s)
 	}
 	if len(parts) == 3 {
 		z, err := parseZone(parts[2])

@@ -14,7 +14,7 @@ type Kind int
 // The Frequency forms.
 const (
 	Rate Kind = iota + 1 // rate(5m): a fixed interval
-	At                   // at(2026-12-01 10:00:00 Asia/Shanghai): once
+	At                   // at(2030-06-01 10:00:00 Asia/Shanghai): once
 	Cron                 // 0 */20 * * * ? [Asia/Shanghai]: cron, seconds first
 )
 

@@ -85,7 +85,7 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public readonly failurePolicy: pulumi.Output<enums.FailurePolicy | undefined>;
     /**
-     * The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
      */
     declare public readonly frequency: pulumi.Output<string | undefined>;
     /**
@@ -303,7 +303,7 @@ export interface InvocationArgs {
      */
     failurePolicy?: pulumi.Input<enums.FailurePolicy | undefined>;
     /**
-     * The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
      */
     frequency?: pulumi.Input<string | undefined>;
     /**

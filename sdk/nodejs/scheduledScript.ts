@@ -121,7 +121,7 @@ export interface ScheduledScriptArgs {
      */
     parameters?: pulumi.Input<{[key: string]: string} | undefined>;
     /**
-     * When to run: `rate(30m)` (1 minute to 7 days), `at(2026-12-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
      */
     schedule: pulumi.Input<string>;
     /**

@@ -72,7 +72,7 @@ type scheduledScriptArgs struct {
 	InstanceIds []string `pulumi:"instanceIds"`
 	// Values for the script's `{{name}}` parameters. Always secret.
 	Parameters map[string]string `pulumi:"parameters"`
-	// When to run: `rate(30m)` (1 minute to 7 days), `at(2026-12-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+	// When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
 	Schedule string `pulumi:"schedule"`
 	// The script, as plain text. With `parameters`, `{{name}}` marks a parameter.
 	Script string `pulumi:"script"`
@@ -96,7 +96,7 @@ type ScheduledScriptArgs struct {
 	InstanceIds pulumi.StringArrayInput
 	// Values for the script's `{{name}}` parameters. Always secret.
 	Parameters pulumi.StringMapInput
-	// When to run: `rate(30m)` (1 minute to 7 days), `at(2026-12-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+	// When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
 	Schedule pulumi.StringInput
 	// The script, as plain text. With `parameters`, `{{name}}` marks a parameter.
 	Script pulumi.StringInput

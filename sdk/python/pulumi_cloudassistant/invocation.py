@@ -51,7 +51,7 @@ class InvocationArgs:
         :param pulumi.Input[_builtins.str] container_id: Run inside this container of the instance (Linux only).
         :param pulumi.Input[_builtins.str] container_name: Run inside the container with this name (Linux only).
         :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
-        :param pulumi.Input[_builtins.str] frequency: The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+        :param pulumi.Input[_builtins.str] frequency: The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
         :param pulumi.Input[_builtins.str] launcher: A launcher for the script, overriding the command's.
         :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
@@ -172,7 +172,7 @@ class InvocationArgs:
     @pulumi.getter
     def frequency(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+        The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
         """
         return pulumi.get(self, "frequency")
 
@@ -456,7 +456,7 @@ class Invocation(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] container_id: Run inside this container of the instance (Linux only).
         :param pulumi.Input[_builtins.str] container_name: Run inside the container with this name (Linux only).
         :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
-        :param pulumi.Input[_builtins.str] frequency: The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+        :param pulumi.Input[_builtins.str] frequency: The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
         :param pulumi.Input[_builtins.str] launcher: A launcher for the script, overriding the command's.
         :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
@@ -687,7 +687,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter
     def frequency(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+        The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
         """
         return pulumi.get(self, "frequency")
 

@@ -33,7 +33,7 @@ class ScheduledScriptArgs:
         The set of arguments for constructing a ScheduledScript resource.
 
         :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: 1 to 100 unique IDs.
-        :param pulumi.Input[_builtins.str] schedule: When to run: `rate(30m)` (1 minute to 7 days), `at(2026-12-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+        :param pulumi.Input[_builtins.str] schedule: When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
         :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter.
         :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
         :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret.
@@ -77,7 +77,7 @@ class ScheduledScriptArgs:
     @pulumi.getter
     def schedule(self) -> pulumi.Input[_builtins.str]:
         """
-        When to run: `rate(30m)` (1 minute to 7 days), `at(2026-12-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+        When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
         """
         return pulumi.get(self, "schedule")
 
@@ -219,7 +219,7 @@ class ScheduledScript(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
         :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: 1 to 100 unique IDs.
         :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret.
-        :param pulumi.Input[_builtins.str] schedule: When to run: `rate(30m)` (1 minute to 7 days), `at(2026-12-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+        :param pulumi.Input[_builtins.str] schedule: When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
         :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter.
         :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60.
         :param pulumi.Input[_builtins.str] type: The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.

@@ -85,14 +85,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
      * 
      */
     @Import(name="frequency")
     private @Nullable Output<String> frequency;
 
     /**
-     * @return The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * @return The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
      * 
      */
     public Optional<Output<String>> frequency() {
@@ -508,7 +508,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param frequency The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+         * @param frequency The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
          * 
          * @return builder
          * 
@@ -519,7 +519,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param frequency The schedule of a `Period` invocation: `rate(5m)`, `at(2026-12-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+         * @param frequency The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
          * 
          * @return builder
          * 

@@ -66,14 +66,14 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * When to run: `rate(30m)` (1 minute to 7 days), `at(2026-12-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
      * 
      */
     @Import(name="schedule", required=true)
     private Output<String> schedule;
 
     /**
-     * @return When to run: `rate(30m)` (1 minute to 7 days), `at(2026-12-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * @return When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
      * 
      */
     public Output<String> schedule() {
@@ -277,7 +277,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param schedule When to run: `rate(30m)` (1 minute to 7 days), `at(2026-12-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+         * @param schedule When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
          * 
          * @return builder
          * 
@@ -288,7 +288,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param schedule When to run: `rate(30m)` (1 minute to 7 days), `at(2026-12-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+         * @param schedule When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
          * 
          * @return builder
          * 
