@@ -58,7 +58,11 @@ type Client struct {
 	endpoint string
 	// reached is set by the first answer of the service (any status): until then, transport
 	// errors mean a wrong endpoint more likely than an outage.
-	reached          atomic.Bool
+	reached atomic.Bool
+	// firstTry is when the client first called its endpoint (Unix nanoseconds): the
+	// unreachableAfter window runs from there, not from each call, so the look-ups that
+	// follow a failed call do not start a window of their own.
+	firstTry         atomic.Int64
 	unreachableAfter time.Duration
 }
 

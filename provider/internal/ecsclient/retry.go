@@ -52,7 +52,7 @@ const (
 func (c *Client) withRetry(ctx context.Context, op string, kind callKind, req requests.AcsRequest,
 	call func(context.Context) error,
 ) error {
-	started := time.Now()
+	c.firstTry.CompareAndSwap(0, time.Now().UnixNano())
 	patient := kind == reading && patienceOf(ctx) != nil
 	// Read the request's secrets now: after a ctx ends, an abandoned exchange may still be
 	// signing req (the SDK writes its parameter maps) while the error is being scrubbed.
@@ -74,7 +74,7 @@ func (c *Client) withRetry(ctx context.Context, op string, kind callKind, req re
 		if !Retryable(err) {
 			return c.wrap(op, err, attempt+1, secrets)
 		}
-		if !c.reached.Load() && !answered(err) && time.Since(started) >= c.unreachableAfter {
+		if !c.reached.Load() && !answered(err) && time.Since(time.Unix(0, c.firstTry.Load())) >= c.unreachableAfter {
 			return c.unreachable(op, err, attempt+1, secrets)
 		}
 		if !patient && attempt+1 >= c.retry.MaxAttempts {
