@@ -192,8 +192,9 @@ func TestEngineWaitOutlastsOutage(t *testing.T) {
 
 	var once sync.Once
 	go func() {
-		// The outage starts once the script runs, and lasts 20 s of its 30.
-		for ctx.Err() == nil && emu.Stats().Executions == 0 {
+		// The outage starts once the script runs and the provider has read its status (so
+		// the InvokeCommand's answer is in), and lasts 20 s of the script's 30.
+		for ctx.Err() == nil && (emu.Stats().Executions == 0 || statusReads(emu) == 0) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		once.Do(func() {
@@ -269,3 +270,9 @@ func (b *lockedBuffer) Write(p []byte) (int, error) {
 }
 func (b *lockedBuffer) Len() int       { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.Len() }
 func (b *lockedBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
+
+// statusReads counts the status reads the emulator has answered.
+func statusReads(emu *emulator.Server) int64 {
+	st := emu.Stats()
+	return int64(st.Actions["DescribeInvocationResults"] + st.Actions["DescribeInvocations"])
+}
