@@ -26,10 +26,6 @@ import (
 // provider cannot see them finish before the restart, whatever its polling schedule.
 func TestEngineEmulatorRestart(t *testing.T) {
 	useEngine(t)
-	// Known failure, kept visible as a skip (issue 10 stays open for it): a status read held
-	// past ecsclient's 30 s per-call timeout ends the wait with "timed out (the operation's
-	// deadline passed)" instead of being retried until the wait's own deadline.
-	t.Skip("a status read held past the 30 s per-call timeout ends the wait instead of retrying (issue 10)")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	opts := emulator.Options{Listen: "127.0.0.1:0", InstanceCount: 2, DataDir: t.TempDir()}

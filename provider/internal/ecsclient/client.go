@@ -41,6 +41,9 @@ type Options struct {
 	UserAgent string
 	// Retry is the retry policy; the zero value means DefaultRetry.
 	Retry RetryPolicy
+	// CallTimeout bounds one HTTP exchange (an answer held longer is a transport error, and
+	// retried like one); zero means 30 s. The ctx deadline shortens it further.
+	CallTimeout time.Duration
 }
 
 // Client calls ECS Cloud Assistant APIs with the provider's retry and error policy.
@@ -64,10 +67,11 @@ type Client struct {
 	// follow a failed call do not start a window of their own.
 	firstTry         atomic.Int64
 	unreachableAfter time.Duration
+	callTimeout      time.Duration
 }
 
-// perCallTimeout bounds one HTTP exchange; the ctx deadline shortens it further.
-const perCallTimeout = 30 * time.Second
+// defaultCallTimeout bounds one HTTP exchange unless Options.CallTimeout says otherwise.
+const defaultCallTimeout = 30 * time.Second
 
 // New builds a client. It resolves no credentials yet: the chain is consulted on the first call.
 func New(opts Options) (*Client, error) {
@@ -123,7 +127,8 @@ func New(opts Options) (*Client, error) {
 		}
 	}
 	return &Client{apis: apis, region: opts.Region, retry: retry, secrets: secrets,
-		endpoint: endpointDescription(opts, host, scheme), unreachableAfter: cmp.Or(opts.UnreachableAfter, unreachableAfter)}, nil
+		endpoint: endpointDescription(opts, host, scheme), unreachableAfter: cmp.Or(opts.UnreachableAfter, unreachableAfter),
+		callTimeout: cmp.Or(opts.CallTimeout, defaultCallTimeout)}, nil
 }
 
 // Region is the region every call targets.
@@ -180,7 +185,7 @@ func (c *Client) read(ctx context.Context, op string, req requests.AcsRequest, r
 // send runs one exchange, returning early when ctx ends. The SDK takes no ctx, so the
 // request's own timeouts are cut to the ctx deadline and the call runs in a goroutine.
 func (c *Client) send(ctx context.Context, req requests.AcsRequest, resp responses.AcsResponse) error {
-	timeout := perCallTimeout
+	timeout := c.callTimeout
 	if dl, ok := ctx.Deadline(); ok {
 		if left := time.Until(dl); left < timeout {
 			timeout = left

@@ -68,9 +68,6 @@ func Code(err error) string {
 // transport failures. IdempotentProcessing means an earlier attempt with the same
 // ClientToken is still being handled: asking again with that token is safe.
 func Retryable(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
 	var s *sdkerrors.ServerError
 	if errors.As(err, &s) {
 		code := s.ErrorCode()
@@ -86,6 +83,15 @@ func Retryable(err error) bool {
 		case sdkerrors.DefaultClientErrorCode, sdkerrors.TimeoutErrorCode:
 			return true
 		}
+		return false
+	}
+	// A failed HTTP exchange is a transport error, even when it Is context.DeadlineExceeded:
+	// the SDK takes no ctx, so that deadline is the exchange's own read timeout (a held
+	// answer), never the caller's.
+	if isExchangeError(err) {
+		return true
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
 	var n net.Error
@@ -109,17 +115,27 @@ func (c *Client) wrap(op string, err error, attempts int, secrets []string) erro
 			// The SDK compared both strings to sign: they match, so the secret is wrong.
 			a.Message = "the access key secret does not match the access key id (check accessKeySecret)"
 		}
+	case errors.As(err, &ce):
+		a.Message = transportMessage(ce)
+	case isExchangeError(err):
+		// Before the ctx cases: an exchange's own read timeout also Is DeadlineExceeded.
+		a.Message = stripURLs(err)
 	case errors.Is(err, context.DeadlineExceeded):
 		a.Message = "timed out (the operation's deadline passed)"
 	case errors.Is(err, context.Canceled):
 		a.Message = "cancelled"
-	case errors.As(err, &ce):
-		a.Message = transportMessage(ce)
 	default:
 		a.Message = stripURLs(err)
 	}
 	a.Message = c.scrubMessage(a.Message, secrets)
 	return a
+}
+
+// isExchangeError reports an error of the HTTP exchange itself (refused, reset, no answer
+// within the call's timeout), as opposed to the caller's ctx ending.
+func isExchangeError(err error) bool {
+	var u *url.Error
+	return errors.As(err, &u)
 }
 
 // transportMessage describes a client-side failure without the request URL: the SDK's

@@ -89,6 +89,43 @@ func TestPatientReadsStopAtTheDeadline(t *testing.T) {
 	assert.Greater(t, px.Refused(), int64(2), "more attempts than MaxAttempts")
 }
 
+// TestPatientReadsRetryAHeldAnswer: an answer held past the call's own timeout is a transport
+// error like any other — a patient read retries it until the API answers in time, and a plain
+// read gives up after its attempts with a transport message, not a "deadline passed" one
+// (the exchange's read timeout also Is context.DeadlineExceeded).
+func TestPatientReadsRetryAHeldAnswer(t *testing.T) {
+	t.Parallel()
+	srv, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0"})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close() })
+	c, err := ecsclient.New(ecsclient.Options{
+		Region: srv.Region(), AccessKeyID: srv.AccessKeyID(), AccessKeySecret: srv.AccessKeySecret(),
+		Endpoint: srv.URL(), Retry: ecsclient.RetryPolicy{Base: 5 * time.Millisecond, Max: 20 * time.Millisecond, MaxAttempts: 2},
+		CallTimeout: 100 * time.Millisecond,
+	})
+	require.NoError(t, err)
+	id := newCommand(t, c, "true")
+
+	srv.SetFaults(emulator.Faults{Latency: time.Second})
+	_, err = c.DescribeCommand(context.Background(), id)
+	require.Error(t, err, "a plain read keeps its bounded attempts")
+	assert.NotContains(t, err.Error(), "deadline passed", "the caller set no deadline")
+	assert.Contains(t, err.Error(), "Client.Timeout exceeded")
+
+	var status lines
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.DescribeCommand(ecsclient.Patient(ctx, status.add), id)
+		done <- err
+	}()
+	require.Eventually(t, func() bool { return status.count() >= 3 }, 30*time.Second, 5*time.Millisecond,
+		"the held read is retried")
+	srv.SetFaults(emulator.Faults{})
+	require.NoError(t, <-done, "the read succeeds once answers come in time")
+}
+
 // TestNeverReachedEndpointSaysSo: a client whose endpoint never answered fails naming the
 // endpoint and the setting that chose it, even inside a patient wait.
 func TestNeverReachedEndpointSaysSo(t *testing.T) {
