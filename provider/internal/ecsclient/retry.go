@@ -57,9 +57,15 @@ func (c *Client) withRetry(ctx context.Context, op string, kind callKind, req re
 	// Read the request's secrets now: after a ctx ends, an abandoned exchange may still be
 	// signing req (the SDK writes its parameter maps) while the error is being scrubbed.
 	secrets := requestSecrets(req)
+	ticket := &probeTicket{}
+	defer c.throttle.release(ticket)
 	var last error
 	for attempt := 0; ; attempt++ {
+		if err := c.throttle.wait(ctx, ticket); err != nil {
+			return c.wrap(op, pickLast(last, err), attempt, secrets)
+		}
 		err := call(ctx)
+		c.throttle.answered(ticket, err)
 		if err == nil {
 			c.reached.Store(true)
 			return nil
