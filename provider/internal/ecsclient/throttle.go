@@ -30,6 +30,20 @@ type throttleGate struct {
 // It has a field because pointers to distinct zero-size values may compare equal.
 type probeTicket struct{ _ byte }
 
+type ticketKey struct{}
+
+// ticketOf returns the ticket of the call ctx belongs to (nested true), or a new one.
+func ticketOf(ctx context.Context) (t *probeTicket, nested bool) {
+	if t, ok := ctx.Value(ticketKey{}).(*probeTicket); ok {
+		return t, true
+	}
+	return &probeTicket{}, false
+}
+
+func withTicket(ctx context.Context, t *probeTicket) context.Context {
+	return context.WithValue(ctx, ticketKey{}, t)
+}
+
 // wait blocks until the gate is open or t holds the probe, or ctx ends (its error).
 func (g *throttleGate) wait(ctx context.Context, t *probeTicket) error {
 	for {
