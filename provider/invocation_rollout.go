@@ -30,7 +30,10 @@ type rollout struct {
 
 	batches []*batchRun
 	queue   []string // instances not started yet
-	halted  bool     // maxErrors was exceeded: queue is never started
+	// lost is the batch whose InvokeCommand answer never came; it leads the queue, and the
+	// next start (or the next up, from state) sends it again with the same token.
+	lost   *UnconfirmedBatch
+	halted bool // maxErrors was exceeded: queue is never started
 
 	// Counters for the benchmark.
 	statusCalls, rounds int
@@ -69,6 +72,7 @@ func (r *rollout) resume(st *InvocationState) {
 		b.done = len(b.ids) > 0 && b.settled(r.mode)
 	}
 	r.queue = nil
+	r.lost = st.UnconfirmedBatch
 	for _, id := range st.TargetInstanceIDs {
 		if !started[id] {
 			r.queue = append(r.queue, id)
@@ -81,6 +85,9 @@ func (r *rollout) resume(st *InvocationState) {
 // still failing then). It waits through poll.go's loop like every other wait; the read
 // schedule starts again whenever a batch starts, so a new batch is read as early as the first.
 func (r *rollout) run(ctx context.Context) (done bool, lastErr, err error) {
+	if err := r.resendLost(ctx); err != nil {
+		return false, nil, err
+	}
 	if !r.wait {
 		for len(r.queue) > 0 {
 			if err := r.startBatch(ctx, min(maxBatch, len(r.queue))); err != nil {
@@ -142,17 +149,25 @@ func (r *rollout) startAllowed(ctx context.Context) (bool, error) {
 	return started, nil
 }
 
+// startBatch starts the first size instances of the queue as one batch. When the call
+// fails its outcome is unknown: the batch is kept as lost, to be sent again as it was.
 func (r *rollout) startBatch(ctx context.Context, size int) error {
 	ids := r.queue[:size]
+	token := batchToken(r.base, r.group, len(r.batches))
+	if r.lost != nil {
+		ids, token = r.lost.InstanceIDs, r.lost.ClientToken
+	}
 	args := r.args
 	args.InstanceIDs = ids
-	token := batchToken(r.base, r.group, len(r.batches))
 	id, err := r.client.InvokeCommand(ctx, invokeRequest(args, token))
 	if err != nil {
-		return fmt.Errorf("starting batch %d (%d instance%s): %w", len(r.batches)+1, size, pluralS(size), err)
+		r.lost = &UnconfirmedBatch{ClientToken: token, InstanceIDs: append([]string{}, ids...)}
+		return fmt.Errorf("starting batch %d (%d instance%s; the next up sends it again with the same ClientToken, "+
+			"so it runs at most once): %w", len(r.batches)+1, len(ids), pluralS(len(ids)), err)
 	}
 	r.batches = append(r.batches, newBatchRun(id, ids))
-	r.queue = r.queue[size:]
+	r.queue = r.queue[len(ids):]
+	r.lost = nil
 	return nil
 }
 
@@ -243,9 +258,10 @@ func (r *rollout) record(st *InvocationState, keep []InvocationResult) {
 	if len(st.InvokeIDs) > 0 {
 		st.InvokeID = st.InvokeIDs[0]
 	}
-	st.NotStartedInstanceIDs = append([]string{}, r.queue...)
+	st.NotStartedInstanceIDs = r.notStarted()
+	st.UnconfirmedBatch = r.lost
 	st.Status = string(overallStatus(results, r.mode))
-	st.Summary = summarize(results, len(r.queue))
+	st.Summary = summarize(results, len(st.NotStartedInstanceIDs))
 	st.FailedInstanceIDs = failedIDs(results, r.mode)
 }
 
