@@ -84,7 +84,7 @@ func optional(m pulumi.Map, key string, v pulumi.Input) {
 // scriptCommandArgs are the Command inputs both components share.
 type scriptCommandArgs struct {
 	Script     pulumi.StringInput
-	Type       pulumi.StringPtrInput
+	Type       *CommandTypeOutput
 	Parameters pulumi.StringMapInput
 	WorkingDir pulumi.StringPtrInput
 	Timeout    pulumi.IntPtrInput
@@ -99,11 +99,11 @@ var builtinParam = regexp.MustCompile(`\{\{\s*ACS::`)
 func registerScriptCommand(ctx *pulumi.Context, comp pulumi.Resource, name string, a scriptCommandArgs) (*commandChild, error) {
 	typ := pulumi.String(string(CommandTypeShell)).ToStringOutput()
 	if a.Type != nil {
-		typ = a.Type.ToStringPtrOutput().ApplyT(func(t *string) string {
-			if t == nil || *t == "" {
+		typ = a.Type.ApplyT(func(t CommandType) string {
+			if t == "" {
 				return string(CommandTypeShell)
 			}
-			return *t
+			return string(t)
 		}).(pulumi.StringOutput)
 	}
 	hasParams := a.Parameters != nil

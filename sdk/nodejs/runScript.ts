@@ -125,7 +125,7 @@ export interface RunScriptArgs {
     /**
      * When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
      */
-    failurePolicy?: pulumi.Input<string | undefined>;
+    failurePolicy?: pulumi.Input<enums.FailurePolicy | undefined>;
     /**
      * Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
      */
@@ -165,7 +165,7 @@ export interface RunScriptArgs {
     /**
      * The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
      */
-    type?: pulumi.Input<string | undefined>;
+    type?: pulumi.Input<enums.CommandType | undefined>;
     /**
      * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
      */
