@@ -461,7 +461,9 @@ func TestModifyInvocationAttribute(t *testing.T) {
 		return err
 	}
 	params := func(p map[string]any) func(*ecs.ModifyInvocationAttributeRequest) {
-		return func(r *ecs.ModifyInvocationAttributeRequest) { r.EnableParameter, r.Parameters = requests.NewBoolean(true), p }
+		return func(r *ecs.ModifyInvocationAttributeRequest) {
+			r.EnableParameter, r.Parameters = requests.NewBoolean(true), p
+		}
 	}
 	for _, tc := range []struct {
 		name, code string
