@@ -551,11 +551,22 @@ func TestInstallCloudAssistant(t *testing.T) {
 	after := mkInvoke(t, c, cmd, []string{"i-noagent"}, nil)
 	waitStatus(t, c, after, 5*time.Second, "Success")
 
+	// The current InstallCloudAssistant "Error codes" table.
 	req.InstanceId = &[]string{"i-nope"}
 	_, err = c.InstallCloudAssistant(req)
-	requireCode(t, err, "InvalidInstanceId.NotFound", 404)
+	requireCode(t, err, "InvalidInstance.NotFound", 404)
+	assert.Equal(t, "The specified instance does not exist.", serverError(t, err).Message())
 	_, err = c.InstallCloudAssistant(ecs.CreateInstallCloudAssistantRequest())
-	requireCode(t, err, "MissingParameter.InstanceId", 400)
+	requireCode(t, err, "MissingParam.InstanceId", 400)
+	assert.Equal(t, "The parameter instanceId is missing or empty.", serverError(t, err).Message())
+	fiftyOne := make([]string, 51)
+	for i := range fiftyOne {
+		fiftyOne[i] = "i-a"
+	}
+	req.InstanceId = &fiftyOne
+	_, err = c.InstallCloudAssistant(req)
+	requireCode(t, err, "InstanceIds.ExceedLimit", 403)
+	assert.Equal(t, "The number of instance IDs exceeds the upper limit.", serverError(t, err).Message())
 }
 
 func TestDailyInvokeQuota(t *testing.T) {
@@ -575,6 +586,7 @@ func TestDailyInvokeQuota(t *testing.T) {
 	req.CommandId, req.InstanceId = cmd, &[]string{"i-a"}
 	_, err = c.InvokeCommand(req)
 	requireCode(t, err, "Invocation.ExceedQuota", 403)
+	assert.Equal(t, "The invocation quota in the current region has been reached for today.", serverError(t, err).Message())
 	_, err = c.RunCommand(run)
 	requireCode(t, err, "Invocation.ExceedQuota", 403)
 	// A retry of a call already counted is answered, not refused.
