@@ -171,20 +171,6 @@ func (c *Cloud) checkTargetsReady(inv *Invocation) error {
 	return nil
 }
 
-// takeQuota counts one invocation against the region's daily quota (UTC days) and refuses
-// it with Invocation.ExceedQuota when the day's quota is spent. Callers hold c.mu.
-func (c *Cloud) takeQuota() error {
-	day := c.cfg.Now().UTC().Format("2006-01-02")
-	if c.quotaDay != day {
-		c.quotaDay, c.quotaUsed = day, 0
-	}
-	if c.quotaUsed >= c.cfg.DailyInvokeQuota {
-		return errInvokeQuota
-	}
-	c.quotaUsed++
-	return nil
-}
-
 func checkToken(tok string) error {
 	if len(tok) > maxTokenLen {
 		return badRequest("InvalidClientToken.Malformed", "ClientToken has %d characters; at most %d ASCII characters are allowed.", len(tok), maxTokenLen)
