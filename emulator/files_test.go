@@ -224,6 +224,13 @@ func TestSendFileRequestErrors(t *testing.T) {
 			}
 		})
 	}
+	// DescribeSendFileResults' paging errors, as its table words them.
+	page := ecs.CreateDescribeSendFileResultsRequest()
+	page.PageSize = requests.NewInteger(51)
+	_, err := c.DescribeSendFileResults(page)
+	requireCode(t, err, "InvalidParam.PageSize", 400)
+	assert.Equal(t, "The specified parameter is invalid.", serverError(t, err).Message())
+
 	// The limit itself is accepted.
 	id, err := sendTestFile(t, c, ids, func(r *ecs.SendFileRequest) { r.Content = fits })
 	require.NoError(t, err)
