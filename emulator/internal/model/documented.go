@@ -73,7 +73,6 @@ var (
 	errModifyInstanceCount   = documented(http.StatusForbidden, "InvalidInstanceId.CountLimitExceeded", "The count of the parameter InstanceId exceeds the limit of 100.")
 	errModifyKeyDuplicate    = documented(http.StatusBadRequest, "InvalidParameters.KeyDuplicate", "The key in the parameter Parameters cannot be duplicated.")
 	errModifyKeyNotMatch     = documented(http.StatusBadRequest, "InvalidParameters.KeyNotMatch", "The key in the parameter Parameters do not match those defined when creating the command.")
-	errModifyKeyMalformed    = documented(http.StatusBadRequest, "InvalidParameters.KeyMalformed", "The key in the parameter Parameters is not valid.")
 	errModifyKeyEmpty        = documented(http.StatusBadRequest, "InvalidParameters.KeyEmpty", "The key in the parameter Parameters cannot be empty.")
 	errModifyParamCount      = documented(http.StatusForbidden, "InvalidParameters.CountLimitExceeded", "The count of the parameter Parameters exceeds the limit of 10.")
 	errModifyKeyLength       = documented(http.StatusForbidden, "InvalidParameters.KeyLengthLimitExceeded", "The length of the key in the parameter Parameters exceeds the limit of 64 characters.")
