@@ -103,6 +103,13 @@ var (
 	errFileInstance    = documented(http.StatusNotFound, "InvalidInstance.NotFound", "The specified instances not found.")
 )
 
+// The Tag.N of a file task (SendFile, DescribeSendFileResults: the same rows in both tables;
+// their NumberExceed.Tags message differs from the tagging actions').
+var (
+	errTaskTagsCount   = documented(http.StatusBadRequest, "NumberExceed.Tags", "The Tags parameter number is exceed.")
+	errTaskTagKeyEmpty = documented(http.StatusBadRequest, "MissingParameter.TagKey", "You must specify Tag.N.Key.")
+)
+
 // Shared by SendFile, InstallCloudAssistant and InvokeCommand.
 var (
 	// ErrMissingInstanceID is the answer to a call without InstanceId.N.
