@@ -166,6 +166,13 @@ func TestTeaDocumentedFileAndInstallErrors(t *testing.T) {
 	err = send(func(r *ecs.SendFileRequest) { r.Timeout = tea.Int64(86401) })
 	requireTeaDocumented(t, err, "InvalidTimeout.ExceedLimit", 403, "The specified parameter Timeout exceeds the upper limit.")
 
+	err = send(func(r *ecs.SendFileRequest) { r.Tag = []*ecs.SendFileRequestTag{{Value: tea.String("v")}} })
+	requireTeaDocumented(t, err, "MissingParameter.TagKey", 400, "You must specify Tag.N.Key.")
+	_, err = c.DescribeSendFileResults(&ecs.DescribeSendFileResultsRequest{
+		RegionId: region, Tag: []*ecs.DescribeSendFileResultsRequestTag{{Key: tea.String("k"), Value: tea.String("https://x")}},
+	})
+	requireTeaDocumented(t, err, "InvalidTagValue.Malformed", 400, "The specified Tag.n.Value is not valid.")
+
 	// DescribeSendFileResults' paging errors (the same table rows as DescribeInvocationResults).
 	_, err = c.DescribeSendFileResults(&ecs.DescribeSendFileResultsRequest{RegionId: region, PageNumber: tea.Int64(1 << 40)})
 	requireTeaDocumented(t, err, "InvalidParam.PageNumber", 400, "The specified parameter is invalid.")
