@@ -144,7 +144,9 @@ func (a *InvocationArgs) Annotate(an infer.Annotator) {
 		"or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone "+
 		"(`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.")
 	an.Describe(&a.Parameters, "Values for the command's `{{name}}` parameters (the command needs "+
-		"`enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.")
+		"`enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… "+
+		"was created without enableParameter; set enableParameter: true on the Command`). Always stored as a "+
+		"secret; at most 20 keys of at most 64 characters.")
 	an.Describe(&a.Username, "The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.")
 	an.Describe(&a.WindowsPasswordName, "The name of the password of `username` in the Cloud Assistant parameter "+
 		"store, for a Windows user other than System. Requires `username`.")

@@ -121,7 +121,7 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public readonly outputBytesPerInstance: pulumi.Output<number | undefined>;
     /**
-     * Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
      */
     declare public readonly parameters: pulumi.Output<{[key: string]: string} | undefined>;
     /**
@@ -333,7 +333,7 @@ export interface InvocationArgs {
      */
     outputBytesPerInstance?: pulumi.Input<number | undefined>;
     /**
-     * Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
      */
     parameters?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**

@@ -62,7 +62,7 @@ type Invocation struct {
 	NotStartedInstanceIds pulumi.StringArrayOutput `pulumi:"notStartedInstanceIds"`
 	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
 	OutputBytesPerInstance pulumi.IntPtrOutput `pulumi:"outputBytesPerInstance"`
-	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
 	Parameters pulumi.StringMapOutput `pulumi:"parameters"`
 	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
 	RepeatMode RepeatModePtrOutput `pulumi:"repeatMode"`
@@ -174,7 +174,7 @@ type invocationArgs struct {
 	MaxErrors *string `pulumi:"maxErrors"`
 	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
 	OutputBytesPerInstance *int `pulumi:"outputBytesPerInstance"`
-	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
 	Parameters map[string]string `pulumi:"parameters"`
 	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
 	RepeatMode *RepeatMode `pulumi:"repeatMode"`
@@ -226,7 +226,7 @@ type InvocationArgs struct {
 	MaxErrors pulumi.StringPtrInput
 	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
 	OutputBytesPerInstance pulumi.IntPtrInput
-	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
 	Parameters pulumi.StringMapInput
 	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
 	RepeatMode RepeatModePtrInput
@@ -413,7 +413,7 @@ func (o InvocationOutput) OutputBytesPerInstance() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.IntPtrOutput { return v.OutputBytesPerInstance }).(pulumi.IntPtrOutput)
 }
 
-// Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
 func (o InvocationOutput) Parameters() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringMapOutput { return v.Parameters }).(pulumi.StringMapOutput)
 }

@@ -244,14 +244,14 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return Codegen.optional(this.outputBytesPerInstance);
     }
     /**
-     * Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
      * 
      */
     @Export(name="parameters", refs={Map.class,String.class}, tree="[0,1,1]")
     private Output</* @Nullable */ Map<String,String>> parameters;
 
     /**
-     * @return Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * @return Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
      * 
      */
     public Output<Optional<Map<String,String>>> parameters() {
