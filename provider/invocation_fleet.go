@@ -95,10 +95,7 @@ func fleetWaitContext(ctx context.Context, client *ecsclient.Client, st *Invocat
 	}
 	timeout := deref(st.Timeout)
 	if timeout == 0 {
-		timeout = defaultCommandTimeout
-		if cmd, err := client.DescribeCommand(ctx, st.CommandID); err == nil && cmd.Timeout > 0 {
-			timeout = int(cmd.Timeout)
-		}
+		timeout = commandTimeout(ctx, client, st.CommandID)
 	}
 	waves := 1
 	if r.maxConcurrency > 0 {

@@ -34,3 +34,19 @@ func TestSingleBatchPollsStatusOnly(t *testing.T) {
 	assert.GreaterOrEqual(t, actions["DescribeInvocations"], int64(3), "status reads while running")
 	assert.Equal(t, int64(1), actions["DescribeInvocationResults"], "outputs read once, at the end")
 }
+
+// Invocations without a timeout of their own bound their wait by their command's: the
+// command is read once per provider process, not once per Invocation.
+func TestCommandTimeoutIsReadOnce(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	cmdID, _ := h.command("once", "true")
+	_, err := h.tryInvoke("first", h.invokeInputs(cmdID), 0)
+	require.NoError(t, err)
+	before := h.srv.Stats().Actions["DescribeCommands"]
+	for _, name := range []string{"second", "third"} {
+		_, err := h.tryInvoke(name, h.invokeInputs(cmdID), 0)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, before, h.srv.Stats().Actions["DescribeCommands"])
+}

@@ -74,10 +74,7 @@ func waitContext(ctx context.Context, client *ecsclient.Client, state *Invocatio
 	if _, ok := ctx.Deadline(); !ok && timeout == 0 {
 		// The command's own timeout applies; reading it costs one call, made while the
 		// script starts anyway.
-		timeout = defaultCommandTimeout
-		if cmd, err := client.DescribeCommand(ctx, state.CommandID); err == nil && cmd.Timeout > 0 {
-			timeout = int(cmd.Timeout)
-		}
+		timeout = commandTimeout(ctx, client, state.CommandID)
 	}
 	return boundedWait(ctx, started, timeout, defaultCommandTimeout)
 }
