@@ -144,7 +144,7 @@ func (*Invocation) Update(ctx context.Context, req infer.UpdateRequest[Invocatio
 		err := converge(ctx, client, &state, req.Inputs)
 		return infer.UpdateResponse[InvocationState]{Output: state}, err
 	}
-	if len(state.InvokeIDs) > 1 || len(state.NotStartedInstanceIDs) > 0 {
+	if len(state.InvokeIDs) > 1 || len(state.NotStartedInstanceIDs) > 0 || state.UnconfirmedBatch != nil {
 		err := resumeFleet(ctx, client, &state)
 		return infer.UpdateResponse[InvocationState]{Output: state}, err
 	}

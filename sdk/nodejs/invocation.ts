@@ -183,6 +183,10 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public readonly triggers: pulumi.Output<any[] | undefined>;
     /**
+     * A batch that was sent but whose answer never came (the up failed or was cancelled while starting it): it may be running. The next `pulumi up` sends it again with the same ClientToken, so the service runs it at most once. Absent when every started batch is known.
+     */
+    declare public /*out*/ readonly unconfirmedBatch: pulumi.Output<outputs.UnconfirmedBatch | undefined>;
+    /**
      * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
      */
     declare public readonly username: pulumi.Output<string | undefined>;
@@ -241,6 +245,7 @@ export class Invocation extends pulumi.CustomResource {
             resourceInputs["status"] = undefined /*out*/;
             resourceInputs["summary"] = undefined /*out*/;
             resourceInputs["targetInstanceIds"] = undefined /*out*/;
+            resourceInputs["unconfirmedBatch"] = undefined /*out*/;
         } else {
             resourceInputs["commandId"] = undefined /*out*/;
             resourceInputs["containerId"] = undefined /*out*/;
@@ -271,6 +276,7 @@ export class Invocation extends pulumi.CustomResource {
             resourceInputs["timed"] = undefined /*out*/;
             resourceInputs["timeout"] = undefined /*out*/;
             resourceInputs["triggers"] = undefined /*out*/;
+            resourceInputs["unconfirmedBatch"] = undefined /*out*/;
             resourceInputs["username"] = undefined /*out*/;
             resourceInputs["waitForCompletion"] = undefined /*out*/;
             resourceInputs["windowsPasswordName"] = undefined /*out*/;

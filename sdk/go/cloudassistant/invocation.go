@@ -94,6 +94,8 @@ type Invocation struct {
 	Timeout pulumi.IntPtrOutput `pulumi:"timeout"`
 	// Any values: when one changes, the invocation is replaced and so runs again.
 	Triggers pulumi.ArrayOutput `pulumi:"triggers"`
+	// A batch that was sent but whose answer never came (the up failed or was cancelled while starting it): it may be running. The next `pulumi up` sends it again with the same ClientToken, so the service runs it at most once. Absent when every started batch is known.
+	UnconfirmedBatch UnconfirmedBatchPtrOutput `pulumi:"unconfirmedBatch"`
 	// The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
 	Username pulumi.StringPtrOutput `pulumi:"username"`
 	// Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
@@ -486,6 +488,11 @@ func (o InvocationOutput) Timeout() pulumi.IntPtrOutput {
 // Any values: when one changes, the invocation is replaced and so runs again.
 func (o InvocationOutput) Triggers() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.ArrayOutput { return v.Triggers }).(pulumi.ArrayOutput)
+}
+
+// A batch that was sent but whose answer never came (the up failed or was cancelled while starting it): it may be running. The next `pulumi up` sends it again with the same ClientToken, so the service runs it at most once. Absent when every started batch is known.
+func (o InvocationOutput) UnconfirmedBatch() UnconfirmedBatchPtrOutput {
+	return o.ApplyT(func(v *Invocation) UnconfirmedBatchPtrOutput { return v.UnconfirmedBatch }).(UnconfirmedBatchPtrOutput)
 }
 
 // The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.

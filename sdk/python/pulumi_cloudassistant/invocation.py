@@ -585,6 +585,7 @@ class Invocation(pulumi.CustomResource):
             __props__.__dict__["status"] = None
             __props__.__dict__["summary"] = None
             __props__.__dict__["target_instance_ids"] = None
+            __props__.__dict__["unconfirmed_batch"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["parameters"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(Invocation, __self__).__init__(
@@ -638,6 +639,7 @@ class Invocation(pulumi.CustomResource):
         __props__.__dict__["timed"] = None
         __props__.__dict__["timeout"] = None
         __props__.__dict__["triggers"] = None
+        __props__.__dict__["unconfirmed_batch"] = None
         __props__.__dict__["username"] = None
         __props__.__dict__["wait_for_completion"] = None
         __props__.__dict__["windows_password_name"] = None
@@ -875,6 +877,14 @@ class Invocation(pulumi.CustomResource):
         Any values: when one changes, the invocation is replaced and so runs again.
         """
         return pulumi.get(self, "triggers")
+
+    @_builtins.property
+    @pulumi.getter(name="unconfirmedBatch")
+    def unconfirmed_batch(self) -> pulumi.Output[Optional['outputs.UnconfirmedBatch']]:
+        """
+        A batch that was sent but whose answer never came (the up failed or was cancelled while starting it): it may be running. The next `pulumi up` sends it again with the same ClientToken, so the service runs it at most once. Absent when every started batch is known.
+        """
+        return pulumi.get(self, "unconfirmed_batch")
 
     @_builtins.property
     @pulumi.getter
