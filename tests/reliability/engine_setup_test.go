@@ -37,6 +37,7 @@ var (
 // and the CLI first on PATH.
 func useEngine(t *testing.T) {
 	t.Helper()
+	skipLive(t) // before building anything: every engine test here needs an emulator
 	if testing.Short() {
 		t.Skip("engine test: runs the pulumi CLI")
 	}
