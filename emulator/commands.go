@@ -86,14 +86,8 @@ func modifyCommand(s *Server, r *protocol.Request) (any, error) {
 		ID: id, Name: optional(r, "Name"), Description: optional(r, "Description"),
 		WorkingDir: optional(r, "WorkingDir"), Launcher: optional(r, "Launcher"),
 	}
-	if c := optional(r, "CommandContent"); c != nil && *c != "" {
-		// ModifyCommand takes Base64 content, like CreateCommand's default.
-		plain, err := decodeContent(*c, false)
-		if err != nil {
-			return nil, err
-		}
-		patch.Content = &plain
-	}
+	// CommandContent is read and ignored: the current reference says it no longer takes
+	// effect, so a client that still sends it gets a success that changes no script.
 	if t, ok, err := int64Param(r, "Timeout"); err != nil {
 		return nil, err
 	} else if ok {

@@ -58,9 +58,11 @@ func TestCommandLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	got = describeCommand(t, c, id)[0]
 	assert.Equal(t, "renamed", got.Name)
-	assert.Equal(t, b64("echo {{other}}"), got.CommandContent)
+	// The current ModifyCommand reference: CommandContent "is no longer used and does not
+	// take effect"; the call succeeds and the script and its parameters stay.
+	assert.Equal(t, b64("echo {{ greeting }} {{name}} {{ACS::InstanceId}}"), got.CommandContent)
 	assert.EqualValues(t, 90, got.Timeout)
-	assert.Equal(t, []string{"other"}, got.ParameterNames.ParameterName)
+	assert.Equal(t, []string{"greeting", "name"}, got.ParameterNames.ParameterName)
 	assert.Equal(t, "says hello", got.Description, "fields not sent stay")
 
 	del := ecs.CreateDeleteCommandRequest()

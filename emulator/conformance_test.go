@@ -450,7 +450,8 @@ func TestModifyInvocationAttribute(t *testing.T) {
 	assert.JSONEq(t, `{"who":"b"}`, got.Parameters)
 	assert.Equal(t, "echo v1-{{who}}", string(mustB64Decode(t, describeCommand(t, c, cmd)[0].CommandContent)), "the original command is unchanged")
 
-	// Errors: a task that runs once, an unknown task, an unknown instance, a bad frequency.
+	// Errors: the codes, statuses and messages of the current ModifyInvocationAttribute
+	// "Error codes" table (which differ from InvokeCommand's for the same faults).
 	once := mkInvoke(t, c, cmd, []string{"i-a"}, func(r *ecs.InvokeCommandRequest) { r.Parameters = map[string]any{"who": "x"} })
 	modify := func(mod func(*ecs.ModifyInvocationAttributeRequest)) error {
 		req := ecs.CreateModifyInvocationAttributeRequest()
@@ -459,19 +460,53 @@ func TestModifyInvocationAttribute(t *testing.T) {
 		_, err := c.ModifyInvocationAttribute(req)
 		return err
 	}
-	requireCode(t, modify(func(r *ecs.ModifyInvocationAttributeRequest) { r.InvokeId = once }), "Operation.Forbidden", 403)
-	requireCode(t, modify(func(r *ecs.ModifyInvocationAttributeRequest) { r.InvokeId = "t-nope" }), "InvalidInvokeId.NotFound", 404)
-	requireCode(t, modify(func(r *ecs.ModifyInvocationAttributeRequest) { r.InstanceId = &[]string{"i-nope"} }), "InvalidInstance.NotFound", 404)
-	requireCode(t, modify(func(r *ecs.ModifyInvocationAttributeRequest) { r.Frequency = "every day" }), "InvalidParam.Frequency", 400)
-	requireCode(t, modify(func(r *ecs.ModifyInvocationAttributeRequest) {
-		r.EnableParameter, r.Parameters = requests.NewBoolean(true), map[string]any{"nobody": "x"}
-	}), "Parameter.NotMatched", 403)
+	params := func(p map[string]any) func(*ecs.ModifyInvocationAttributeRequest) {
+		return func(r *ecs.ModifyInvocationAttributeRequest) {
+			r.EnableParameter, r.Parameters = requests.NewBoolean(true), p
+		}
+	}
+	for _, tc := range []struct {
+		name, code string
+		status     int
+		message    string
+		mod        func(*ecs.ModifyInvocationAttributeRequest)
+	}{
+		{"a task that runs once", "InvalidOperation.RepeatModeUnsupported", 403, "The operation is not supported for current repeat mode of invocation.",
+			func(r *ecs.ModifyInvocationAttributeRequest) { r.InvokeId = once }},
+		{"an unknown task", "InvalidInvokeId.NotFound", 404, "The specified parameter InvokeId does not exist.",
+			func(r *ecs.ModifyInvocationAttributeRequest) { r.InvokeId = "t-nope" }},
+		{"an unknown instance", "InvalidInstanceId.NotFound", 404, "The specified parameter InstanceId does not exist.",
+			func(r *ecs.ModifyInvocationAttributeRequest) { r.InstanceId = &[]string{"i-nope"} }},
+		{"a Windows instance for a shell script", "InvalidInstanceId.OSTypeUnsupported", 403,
+			"The OS type of the instance corresponding to the parameter InstanceId does not support the specified command type.",
+			func(r *ecs.ModifyInvocationAttributeRequest) { r.InstanceId = &[]string{"i-win"} }},
+		{"a bad frequency", "InvalidParameter.Frequency", 400, "The specified parameter Frequency is not valid.",
+			func(r *ecs.ModifyInvocationAttributeRequest) { r.Frequency = "every day" }},
+		{"an undefined parameter", "InvalidParameters.KeyNotMatch", 400,
+			"The key in the parameter Parameters do not match those defined when creating the command.", params(map[string]any{"nobody": "x"})},
+		{"an empty key", "InvalidParameters.KeyEmpty", 400, "The key in the parameter Parameters cannot be empty.", params(map[string]any{"": "x", "who": "y"})},
+		{"a long key", "InvalidParameters.KeyLengthLimitExceeded", 403,
+			"The length of the key in the parameter Parameters exceeds the limit of 64 characters.", params(map[string]any{strings.Repeat("k", 65): "x"})},
+		{"a number value", "InvalidParameters.ValueTypeUnsupported", 403,
+			"The type of the value in the parameter Parameters is not supported.", params(map[string]any{"who": 7})},
+		{"content that is not Base64", "InvalidCommandContent.DecodeError", 400, "The specified parameter CommandContent can not be Base64 decoded.",
+			func(r *ecs.ModifyInvocationAttributeRequest) { r.CommandContent, r.ContentEncoding = "%%%", "Base64" }},
+		{"content over 18 KB of a kept command", "InvalidCommandContent.LengthLimitExceeded", 403,
+			"The length of the parameter CommandContent exceeds the limit of 18 KB characters.",
+			func(r *ecs.ModifyInvocationAttributeRequest) { r.CommandContent = strings.Repeat("x", 14*1024) }},
+	} {
+		err := modify(tc.mod)
+		requireCode(t, err, tc.code, tc.status)
+		assert.Equal(t, tc.message, serverError(t, err).Message(), tc.name)
+	}
 
 	stop := ecs.CreateStopInvocationRequest()
 	stop.InvokeId = inv
 	_, err = c.StopInvocation(stop)
 	require.NoError(t, err)
-	requireCode(t, modify(func(r *ecs.ModifyInvocationAttributeRequest) { r.Frequency = "rate(2s)" }), "Operation.Forbidden", 403)
+	err = modify(func(r *ecs.ModifyInvocationAttributeRequest) { r.Frequency = "rate(2s)" })
+	requireCode(t, err, "InvalidOperation.InvokeAlreadyFinished", 403)
+	assert.Equal(t, "The operation is not supported for finished invocation.", serverError(t, err).Message())
 }
 
 func TestModifyRebootTask(t *testing.T) {
@@ -516,11 +551,22 @@ func TestInstallCloudAssistant(t *testing.T) {
 	after := mkInvoke(t, c, cmd, []string{"i-noagent"}, nil)
 	waitStatus(t, c, after, 5*time.Second, "Success")
 
+	// The current InstallCloudAssistant "Error codes" table.
 	req.InstanceId = &[]string{"i-nope"}
 	_, err = c.InstallCloudAssistant(req)
-	requireCode(t, err, "InvalidInstanceId.NotFound", 404)
+	requireCode(t, err, "InvalidInstance.NotFound", 404)
+	assert.Equal(t, "The specified instance does not exist.", serverError(t, err).Message())
 	_, err = c.InstallCloudAssistant(ecs.CreateInstallCloudAssistantRequest())
-	requireCode(t, err, "MissingParameter.InstanceId", 400)
+	requireCode(t, err, "MissingParam.InstanceId", 400)
+	assert.Equal(t, "The parameter instanceId is missing or empty.", serverError(t, err).Message())
+	fiftyOne := make([]string, 51)
+	for i := range fiftyOne {
+		fiftyOne[i] = "i-a"
+	}
+	req.InstanceId = &fiftyOne
+	_, err = c.InstallCloudAssistant(req)
+	requireCode(t, err, "InstanceIds.ExceedLimit", 403)
+	assert.Equal(t, "The number of instance IDs exceeds the upper limit.", serverError(t, err).Message())
 }
 
 func TestDailyInvokeQuota(t *testing.T) {
@@ -540,6 +586,7 @@ func TestDailyInvokeQuota(t *testing.T) {
 	req.CommandId, req.InstanceId = cmd, &[]string{"i-a"}
 	_, err = c.InvokeCommand(req)
 	requireCode(t, err, "Invocation.ExceedQuota", 403)
+	assert.Equal(t, "The invocation quota in the current region has been reached for today.", serverError(t, err).Message())
 	_, err = c.RunCommand(run)
 	requireCode(t, err, "Invocation.ExceedQuota", 403)
 	// A retry of a call already counted is answered, not refused.

@@ -23,9 +23,6 @@ func sendFile(s *Server, r *protocol.Request) (any, error) {
 		FileOwner: r.Get("FileOwner"), FileGroup: r.Get("FileGroup"), Description: r.Get("Description"),
 		ResourceGroupID: r.Get("ResourceGroupId"), ClientToken: r.Get("ClientToken"), Tags: tags(r),
 	}
-	if len(in.InstanceIDs) == 0 {
-		return nil, protocol.ErrMissingParameter("InstanceId")
-	}
 	var err error
 	if in.Overwrite, err = boolParam(r, "Overwrite"); err != nil {
 		return nil, err

@@ -185,27 +185,43 @@ func TestSendFileRequestErrors(t *testing.T) {
 		code   string
 		status int
 	}{
+		// The codes and statuses of the current SendFile "Error codes" table.
 		{"51 instances", many, nil, "InstanceIds.ExceedLimit", 403},
-		{"no instance", []string{}, nil, "MissingParameter.InstanceId", 400},
+		{"no instance", []string{}, nil, "MissingParam.InstanceId", 400},
 		{"unknown instance", []string{"i-nope"}, nil, "InvalidInstance.NotFound", 404},
 		{"too large", ids, func(r *ecs.SendFileRequest) { r.Content = fits + "a" }, "FileSize.ExceedLimit", 403},
 		{"too large in Base64", ids, func(r *ecs.SendFileRequest) {
 			r.ContentType, r.Content = "Base64", base64.StdEncoding.EncodeToString([]byte(fits+"abc"))
 		}, "FileSize.ExceedLimit", 403},
-		{"bad Base64", ids, func(r *ecs.SendFileRequest) { r.ContentType, r.Content = "Base64", "%%%" }, "FileContent.DecodeError", 403},
-		{"bad content type", ids, func(r *ecs.SendFileRequest) { r.ContentType = "Gzip" }, "FileContentType.Invalid", 403},
-		{"symbolic mode", ids, func(r *ecs.SendFileRequest) { r.FileMode = "u+x" }, "FileMode.Invalid", 403},
-		{"mode 0888", ids, func(r *ecs.SendFileRequest) { r.FileMode = "0888" }, "FileMode.Invalid", 403},
-		{"relative dir", ids, func(r *ecs.SendFileRequest) { r.TargetDir = "etc/app" }, "FileTargetDir.Invalid", 403},
+		{"bad Base64", ids, func(r *ecs.SendFileRequest) { r.ContentType, r.Content = "Base64", "%%%" }, "FileContent.DecodeError", 400},
+		{"bad content type", ids, func(r *ecs.SendFileRequest) { r.ContentType = "Gzip" }, "FileContentType.Invalid", 400},
+		{"symbolic mode", ids, func(r *ecs.SendFileRequest) { r.FileMode = "u+x" }, "FileMode.Invalid", 400},
+		{"mode 0888", ids, func(r *ecs.SendFileRequest) { r.FileMode = "0888" }, "FileMode.Invalid", 400},
+		{"relative dir", ids, func(r *ecs.SendFileRequest) { r.TargetDir = "etc/app" }, "FileTargetDir.Invalid", 400},
 		{"long name", ids, func(r *ecs.SendFileRequest) { r.Name = strings.Repeat("n", 256) }, "FileName.ExceedLimit", 403},
 		{"long description", ids, func(r *ecs.SendFileRequest) { r.Description = strings.Repeat("d", 513) }, "FileDesc.ExceedLimit", 403},
+		{"long owner", ids, func(r *ecs.SendFileRequest) { r.FileOwner = strings.Repeat("o", 65) }, "InvalidParameter.FileOwner", 400},
+		{"long group", ids, func(r *ecs.SendFileRequest) { r.FileGroup = strings.Repeat("g", 65) }, "InvalidParameter.FileGroup", 400},
+		{"timeout over a day", ids, func(r *ecs.SendFileRequest) { r.Timeout = requests.NewInteger(86401) }, "InvalidTimeout.ExceedLimit", 403},
 		{"no name", ids, func(r *ecs.SendFileRequest) { r.Name = "" }, "MissingParameter.Name", 400},
 		{"no content", ids, func(r *ecs.SendFileRequest) { r.Content = "" }, "MissingParameter.Content", 400},
+	}
+	messages := map[string]string{
+		"MissingParam.InstanceId":  "The parameter instanceId is missing or empty.",
+		"InstanceIds.ExceedLimit":  "The number of instance IDs exceeds the upper limit.",
+		"InvalidInstance.NotFound": "The specified instances not found.",
+		"FileContent.DecodeError":  "The Content can not be base64 decoded.",
+		"FileMode.Invalid":         "The mode of file is invalid.",
+		"FileTargetDir.Invalid":    "The target directory of file is invalid.",
+		"FileSize.ExceedLimit":     "The length of file content exceeds limit.",
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := sendTestFile(t, c, tc.ids, tc.mod)
 			requireCode(t, err, tc.code, tc.status)
+			if want, ok := messages[tc.code]; ok {
+				assert.Equal(t, want, serverError(t, err).Message(), "the documented message")
+			}
 		})
 	}
 	// The limit itself is accepted.

@@ -85,11 +85,7 @@ func describeCloudAssistantStatus(s *Server, r *protocol.Request) (any, error) {
 }
 
 func installCloudAssistant(s *Server, r *protocol.Request) (any, error) {
-	ids := r.List("InstanceId")
-	if len(ids) == 0 {
-		return nil, protocol.ErrMissingParameter("InstanceId")
-	}
-	if err := s.cloud.InstallCloudAssistant(ids); err != nil {
+	if err := s.cloud.InstallCloudAssistant(r.List("InstanceId")); err != nil {
 		return nil, err
 	}
 	return empty{}, nil

@@ -142,7 +142,7 @@ func modifyInvocationAttribute(s *Server, r *protocol.Request) (any, error) {
 		// ModifyInvocationAttribute's ContentEncoding defaults (and falls back) to PlainText.
 		content, err := decodeContent(c, plainText(r, true))
 		if err != nil {
-			return nil, err
+			return nil, model.ErrModifyContentEncoding
 		}
 		p.Content = &content
 	}

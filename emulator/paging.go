@@ -49,8 +49,8 @@ func parsePage(r *protocol.Request, defSize, maxSize int) (page, error) {
 			p.size = maxResults
 		}
 		if tok != "" {
-			n, err := strconv.Atoi(strings.TrimPrefix(tok, tokenPrefix))
-			if !strings.HasPrefix(tok, tokenPrefix) || err != nil || n < 0 || n > maxPageNumber {
+			n, ok := tokenOffset(tok)
+			if !ok {
 				return p, bad("NextToken", "is not a token this service issued")
 			}
 			p.offset = n
@@ -79,6 +79,15 @@ func parsePage(r *protocol.Request, defSize, maxSize int) (page, error) {
 	}
 	p.offset = (p.number - 1) * p.size
 	return p, nil
+}
+
+// tokenOffset reads the offset a NextToken of window carries; false for a foreign token.
+func tokenOffset(tok string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimPrefix(tok, tokenPrefix))
+	if !strings.HasPrefix(tok, tokenPrefix) || err != nil || n < 0 || n > maxPageNumber {
+		return 0, false
+	}
+	return n, true
 }
 
 // window returns the slice bounds of the page over total items and the next token.

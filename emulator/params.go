@@ -46,9 +46,15 @@ func boolParam(r *protocol.Request, name string) (bool, error) {
 	return v, err
 }
 
-func tags(r *protocol.Request) []model.Tag {
+func tags(r *protocol.Request) []model.Tag { return toModelTags(r.Tags()) }
+
+// allTags is tags with the pairs that have a Tag.N.Value but no Tag.N.Key kept (with an
+// empty key), for the tagging actions, which answer such a pair with an error.
+func allTags(r *protocol.Request) []model.Tag { return toModelTags(r.TagList("Tag")) }
+
+func toModelTags(in []protocol.Tag) []model.Tag {
 	var out []model.Tag
-	for _, t := range r.Tags() {
+	for _, t := range in {
 		out = append(out, model.Tag{Key: t.Key, Value: t.Value})
 	}
 	return out

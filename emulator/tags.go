@@ -11,15 +11,15 @@ import (
 // JoinResourceGroup, for Cloud Assistant commands and invocations (and instances).
 
 // tagTargets reads the resources TagResources and UntagResources act on: a type and at
-// least one ID.
+// least one ID (absent ones are the tagging tables' 404 MissingParameter.*).
 func tagTargets(r *protocol.Request) (string, []string, error) {
-	rt, err := required(r, "ResourceType")
-	if err != nil {
-		return "", nil, err
+	rt := r.Get("ResourceType")
+	if rt == "" {
+		return "", nil, model.ErrTagMissing["ResourceType"]
 	}
 	ids := r.List("ResourceId")
 	if len(ids) == 0 {
-		return "", nil, protocol.ErrMissingParameter("ResourceId")
+		return "", nil, model.ErrTagMissing["ResourceId"]
 	}
 	return rt, ids, nil
 }
@@ -29,9 +29,9 @@ func tagResources(s *Server, r *protocol.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := tags(r)
+	t := allTags(r)
 	if len(t) == 0 {
-		return nil, protocol.ErrMissingParameter("Tag")
+		return nil, model.ErrTagMissing["Tag"]
 	}
 	if err := s.cloud.TagResources(rt, ids, t); err != nil {
 		return nil, err
@@ -72,16 +72,19 @@ type listTagResourcesJSON struct {
 const listTagPage = 50
 
 func listTagResources(s *Server, r *protocol.Request) (any, error) {
-	rt, err := required(r, "ResourceType")
-	if err != nil {
-		return nil, err
+	rt := r.Get("ResourceType")
+	if rt == "" {
+		return nil, model.ErrTagMissing["ResourceType"]
 	}
-	p, err := parsePage(r, listTagPage, listTagPage)
-	if err != nil {
-		return nil, err
+	// ListTagResources pages by NextToken only, and answers a foreign one with its own code.
+	p := page{token: true, size: listTagPage}
+	if tok := r.Get("NextToken"); tok != "" {
+		var ok bool
+		if p.offset, ok = tokenOffset(tok); !ok {
+			return nil, model.ErrListTagNextToken
+		}
 	}
-	p.token = true // ListTagResources pages by NextToken only
-	rows, err := s.cloud.ListTagResources(rt, r.List("ResourceId"), tags(r), tagFilters(r))
+	rows, err := s.cloud.ListTagResources(rt, r.List("ResourceId"), allTags(r), tagFilters(r))
 	if err != nil {
 		return nil, err
 	}
@@ -109,20 +112,17 @@ func tagFilters(r *protocol.Request) []model.TagFilter {
 	}
 }
 
+// joinResourceGroup: ResourceType is optional in the reference, which names no default; an
+// absent one is answered like an unknown one (the emulator groups commands only).
 func joinResourceGroup(s *Server, r *protocol.Request) (any, error) {
-	rt, err := required(r, "ResourceType")
-	if err != nil {
-		return nil, err
+	id, group := r.Get("ResourceId"), r.Get("ResourceGroupId")
+	switch {
+	case id == "":
+		return nil, model.ErrJoinMissing("ResourceId")
+	case group == "":
+		return nil, model.ErrJoinMissing("ResourceGroupId")
 	}
-	id, err := required(r, "ResourceId")
-	if err != nil {
-		return nil, err
-	}
-	group, err := required(r, "ResourceGroupId")
-	if err != nil {
-		return nil, err
-	}
-	if err := s.cloud.JoinResourceGroup(rt, id, group); err != nil {
+	if err := s.cloud.JoinResourceGroup(r.Get("ResourceType"), id, group); err != nil {
 		return nil, err
 	}
 	return empty{}, nil

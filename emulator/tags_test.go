@@ -52,6 +52,17 @@ func listTags(t *testing.T, c *ecs.Client, rt string, mod func(*ecs.ListTagResou
 	}
 }
 
+// listErr makes one ListTagResources call for commands and returns its error.
+func listErr(c *ecs.Client, mod func(*ecs.ListTagResourcesRequest)) error {
+	req := ecs.CreateListTagResourcesRequest()
+	req.ResourceType = "command"
+	if mod != nil {
+		mod(req)
+	}
+	_, err := c.ListTagResources(req)
+	return err
+}
+
 // TestTagResourcesCommandsAndInvocations: tags are added, replaced, listed, filtered and
 // removed through the classic SDK, and DescribeCommands/DescribeInvocations show them.
 func TestTagResourcesCommandsAndInvocations(t *testing.T) {
@@ -76,7 +87,9 @@ func TestTagResourcesCommandsAndInvocations(t *testing.T) {
 		cmd:   {"env": "prod", "team": "web"},
 		other: {"env": "prod", "team": "web"},
 	}, listTags(t, c, "command", func(r *ecs.ListTagResourcesRequest) { r.ResourceId = &[]string{cmd, other} }))
-	assert.Equal(t, map[string]map[string]string{inv: {"release": "v2"}}, listTags(t, c, "invocation", nil))
+	assert.Equal(t, map[string]map[string]string{inv: {"release": "v2"}}, listTags(t, c, "invocation", func(r *ecs.ListTagResourcesRequest) {
+		r.TagFilter = &[]ecs.ListTagResourcesTagFilter{{TagKey: "rel*"}}
+	}))
 	assert.Len(t, listTags(t, c, "command", func(r *ecs.ListTagResourcesRequest) {
 		r.Tag = &[]ecs.ListTagResourcesTag{{Key: "env", Value: "prod"}}
 	}), 2, "exact tag filter")
@@ -122,20 +135,23 @@ func TestListTagResourcesPages(t *testing.T) {
 		require.NoError(t, tagRes(t, c, "command", []string{id}, kv...))
 		ids = append(ids, id)
 	}
+	// Every command carrying k00 (a call must select by id, tag or filter).
+	byKey := func(r *ecs.ListTagResourcesRequest) { r.Tag = &[]ecs.ListTagResourcesTag{{Key: "k00"}} }
 	req := ecs.CreateListTagResourcesRequest()
 	req.ResourceType = "command"
+	byKey(req)
 	resp, err := c.ListTagResources(req)
 	require.NoError(t, err)
 	assert.Len(t, resp.TagResources.TagResource, listTagPage)
 	assert.NotEmpty(t, resp.NextToken)
-	all := listTags(t, c, "command", nil)
+	all := listTags(t, c, "command", byKey)
 	assert.Len(t, all, 3, "the untagged command %s lists nothing", cmd)
 	for _, id := range ids {
 		assert.Len(t, all[id], 20)
 	}
 	req.NextToken = "forged"
 	_, err = c.ListTagResources(req)
-	requireCode(t, err, "InvalidParameter.NextToken", 400)
+	requireCode(t, err, "Invalid.NextToken", 403)
 }
 
 func TestTagResourcesErrors(t *testing.T) {
@@ -158,40 +174,79 @@ func TestTagResourcesErrors(t *testing.T) {
 		code   string
 		status int
 	}{
-		{"no resource type", func() error { return tagRes(t, c, "", []string{cmd}, "a", "b") }, "MissingParameter.ResourceType", 400},
-		{"no resource id", func() error { return tagRes(t, c, "command", nil, "a", "b") }, "MissingParameter.ResourceId", 400},
-		{"no tag", func() error { return tagRes(t, c, "command", []string{cmd}) }, "MissingParameter.Tag", 400},
+		// The codes, statuses and messages of the current TagResources, UntagResources and
+		// ListTagResources "Error codes" tables.
+		{"no resource type", func() error { return tagRes(t, c, "", []string{cmd}, "a", "b") }, "MissingParameter.ResourceType", 404},
+		{"no resource id", func() error { return tagRes(t, c, "command", nil, "a", "b") }, "MissingParameter.ResourceIds", 404},
+		{"no tag", func() error { return tagRes(t, c, "command", []string{cmd}) }, "MissingParameter.Tags", 404},
 		{"unknown type", func() error { return tagRes(t, c, "bucket", []string{cmd}, "a", "b") }, "InvalidResourceType.NotFound", 404},
 		{"unknown command", func() error { return tagRes(t, c, "command", []string{"c-nope"}, "a", "b") }, "InvalidResourceId.NotFound", 404},
 		{"unknown invocation", func() error { return tagRes(t, c, "invocation", []string{"t-nope"}, "a", "b") }, "InvalidResourceId.NotFound", 404},
-		{"too many ids", func() error { return tagRes(t, c, "command", fifty, "a", "b") }, "InvalidParameter.ResourceIds", 400},
+		{"too many ids", func() error { return tagRes(t, c, "command", fifty, "a", "b") }, "NumberExceed.ResourceIds", 400},
 		{"reserved key", func() error { return tagRes(t, c, "command", []string{cmd}, "acs:x", "b") }, "InvalidTagKey.Malformed", 400},
 		{"aliyun key", func() error { return tagRes(t, c, "command", []string{cmd}, "aliyun-x", "b") }, "InvalidTagKey.Malformed", 400},
 		{"long key", func() error { return tagRes(t, c, "command", []string{cmd}, strings.Repeat("k", 129), "b") }, "InvalidTagKey.Malformed", 400},
+		{"duplicate key", func() error { return tagRes(t, c, "command", []string{cmd}, "k0", "a", "k0", "b") }, "Duplicate.TagKey", 400},
 		{"url value", func() error { return tagRes(t, c, "command", []string{cmd}, "a", "see https://x") }, "InvalidTagValue.Malformed", 400},
 		{"long value", func() error { return tagRes(t, c, "command", []string{cmd}, "a", strings.Repeat("v", 129)) }, "InvalidTagValue.Malformed", 400},
-		{"21st tag", func() error { return tagRes(t, c, "command", []string{cmd}, "extra", "v") }, "OperationDenied.QuotaExceed", 403},
+		{"21st tag", func() error { return tagRes(t, c, "command", []string{cmd}, "extra", "v") }, "OperationDenied.QuotaExceed", 400},
 		{"21 tags in a call", func() error {
 			return tagRes(t, c, "command", []string{cmd}, append(append([]string{}, twenty...), "x", "y")...)
-		}, "InvalidParameter.Tags", 400},
+		}, "NumberExceed.Tags", 400},
 		{"untag unknown", func() error {
 			req := ecs.CreateUntagResourcesRequest()
 			req.ResourceType, req.ResourceId, req.TagKey = "command", &[]string{"c-nope"}, &[]string{"a"}
 			_, err := c.UntagResources(req)
 			return err
 		}, "InvalidResourceId.NotFound", 404},
-		{"list with both filters", func() error {
-			req := ecs.CreateListTagResourcesRequest()
-			req.ResourceType = "command"
-			req.Tag = &[]ecs.ListTagResourcesTag{{Key: "a"}}
-			req.TagFilter = &[]ecs.ListTagResourcesTagFilter{{TagKey: "b"}}
-			_, err := c.ListTagResources(req)
+		{"untag all and keys", func() error {
+			req := ecs.CreateUntagResourcesRequest()
+			req.ResourceType, req.ResourceId, req.TagKey, req.All = "command", &[]string{cmd}, &[]string{"k0"}, requests.NewBoolean(true)
+			_, err := c.UntagResources(req)
 			return err
-		}, "InvalidParameter.TagFilter", 400},
+		}, "Param.Conflict", 403},
+		{"list with both filters", func() error {
+			return listErr(c, func(r *ecs.ListTagResourcesRequest) {
+				r.Tag = &[]ecs.ListTagResourcesTag{{Key: "a"}}
+				r.TagFilter = &[]ecs.ListTagResourcesTagFilter{{TagKey: "b"}}
+			})
+		}, "InvalidTags.MalFormed", 400},
+		{"list with nothing to select", func() error { return listErr(c, nil) }, "BothEmpty.TagsAndResources", 403},
+		{"list a value without key", func() error {
+			return listErr(c, func(r *ecs.ListTagResourcesRequest) { r.Tag = &[]ecs.ListTagResourcesTag{{Value: "v"}} })
+		}, "InvalidParameter.TagValue", 400},
+		{"list six filter values", func() error {
+			return listErr(c, func(r *ecs.ListTagResourcesRequest) {
+				r.TagFilter = &[]ecs.ListTagResourcesTagFilter{{TagKey: "k0", TagValues: &[]string{"1", "2", "3", "4", "5", "6"}}}
+			})
+		}, "NumberExceed.TagValues", 403},
+		{"list values under a fuzzy key", func() error {
+			return listErr(c, func(r *ecs.ListTagResourcesRequest) {
+				r.TagFilter = &[]ecs.ListTagResourcesTagFilter{{TagKey: "k*", TagValues: &[]string{"v"}}}
+			})
+		}, "InvalidTagFilter.Malformed", 403},
+		{"list a foreign token", func() error {
+			return listErr(c, func(r *ecs.ListTagResourcesRequest) { r.ResourceId, r.NextToken = &[]string{cmd}, "forged" })
+		}, "Invalid.NextToken", 403},
+		{"list an unknown type", func() error {
+			return listErr(c, func(r *ecs.ListTagResourcesRequest) { r.ResourceType, r.ResourceId = "bucket", &[]string{cmd} })
+		}, "InvalidResourceType.NotFound", 404},
+	}
+	messages := map[string]string{
+		"MissingParameter.ResourceIds": "The parameter - ResourceIds.N should not be null.",
+		"NumberExceed.ResourceIds":     "The ResourceIds parameter's number is exceed , Valid : 50.",
+		"OperationDenied.QuotaExceed":  "The quota of tags on resource is beyond permitted range.",
+		"InvalidResourceId.NotFound":   "The specified ResourceIds are not found in our records.",
+		"Param.Conflict":               "The specified all is true, but the specified TagKey.N is not empty.",
+		"BothEmpty.TagsAndResources":   "The specified Tags and ResourcesIds are not allow to both empty.",
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			requireCode(t, tc.call(), tc.code, tc.status)
+			err := tc.call()
+			requireCode(t, err, tc.code, tc.status)
+			if want, ok := messages[tc.code]; ok {
+				assert.Equal(t, want, serverError(t, err).Message(), "the documented message")
+			}
 		})
 	}
 	assert.Len(t, describeCommand(t, c, cmd)[0].Tags.Tag, 20, "failed calls changed nothing")
@@ -211,12 +266,23 @@ func TestJoinResourceGroup(t *testing.T) {
 	require.NoError(t, join("command", cmd, "rg-b"))
 	assert.Equal(t, "rg-b", describeCommand(t, c, cmd)[0].ResourceGroupId)
 
-	requireCode(t, join("command", cmd, ""), "MissingParameter.ResourceGroupId", 400)
-	requireCode(t, join("command", "", "rg-b"), "MissingParameter.ResourceId", 400)
-	requireCode(t, join("", cmd, "rg-b"), "MissingParameter.ResourceType", 400)
-	requireCode(t, join("command", "c-nope", "rg-b"), "InvalidResourceId.NotFound", 404)
-	requireCode(t, join("invocation", "t-x", "rg-b"), "InvalidResourceType.NotFound", 404)
-	requireCode(t, join("command", cmd, "group"), "InvalidResourceGroup.NotFound", 404)
+	// The current JoinResourceGroup "Error codes" table.
+	for _, tc := range []struct {
+		err     error
+		code    string
+		status  int
+		message string
+	}{
+		{join("command", cmd, ""), "MissingParameter", 403, `The input parameter "ResourceGroupId" that is mandatory for processing this request is not supplied.`},
+		{join("command", "", "rg-b"), "MissingParameter", 403, `The input parameter "ResourceId" that is mandatory for processing this request is not supplied.`},
+		{join("", cmd, "rg-b"), "InvalidResourceType.NotFound", 404, "The ResourceType provided does not exist in our records."},
+		{join("invocation", "t-x", "rg-b"), "InvalidResourceType.NotFound", 404, "The ResourceType provided does not exist in our records."},
+		{join("command", "c-nope", "rg-b"), "InvalidResourceId.NotFound", 404, "The ResourceId provided does not exist in our records."},
+		{join("command", cmd, "group"), "InvalidResourceGroup.NotFound", 404, "The ResourceGroup provided does not exist in our records."},
+	} {
+		requireCode(t, tc.err, tc.code, tc.status)
+		assert.Equal(t, tc.message, serverError(t, tc.err).Message())
+	}
 	assert.Equal(t, "rg-b", describeCommand(t, c, cmd)[0].ResourceGroupId)
 }
 
@@ -230,7 +296,7 @@ func TestModifyCommandFields(t *testing.T) {
 	mod := ecs.CreateModifyCommandRequest()
 	mod.CommandId, mod.Name, mod.Description = id, "new-name", "new description"
 	mod.WorkingDir, mod.Timeout, mod.Launcher = "/srv", requests.NewInteger(120), "python3 -u {{ACS::ScriptFileName|Ext(\".py\")}}"
-	mod.CommandContent = b64("echo bye")
+	mod.CommandContent = b64("echo bye") // accepted and ignored, as the current reference says
 	_, err := c.ModifyCommand(mod)
 	require.NoError(t, err)
 	got := describeCommand(t, c, id)[0]
@@ -239,7 +305,7 @@ func TestModifyCommandFields(t *testing.T) {
 	assert.Equal(t, "/srv", got.WorkingDir)
 	assert.EqualValues(t, 120, got.Timeout)
 	assert.Equal(t, mod.Launcher, got.Launcher)
-	assert.Equal(t, b64("echo bye"), got.CommandContent)
+	assert.Equal(t, b64("echo hi"), got.CommandContent, "CommandContent no longer takes effect")
 
 	cases := []struct {
 		name   string
@@ -252,8 +318,6 @@ func TestModifyCommandFields(t *testing.T) {
 		{"long name", func(r *ecs.ModifyCommandRequest) { r.Name = strings.Repeat("n", 129) }, "CmdName.ExceedLimit", 403},
 		{"long description", func(r *ecs.ModifyCommandRequest) { r.Description = strings.Repeat("d", 513) }, "CmdDesc.ExceedLimit", 403},
 		{"long working dir", func(r *ecs.ModifyCommandRequest) { r.WorkingDir = strings.Repeat("w", 201) }, "InvalidParameter.WorkingDir", 400},
-		{"bad content", func(r *ecs.ModifyCommandRequest) { r.CommandContent = "%%%" }, "CmdContent.DecodeError", 400},
-		{"content too large", func(r *ecs.ModifyCommandRequest) { r.CommandContent = b64(strings.Repeat("x", 14*1024)) }, "CmdContent.ExceedLimit", 403},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -126,7 +126,7 @@ func TestTeaTagsGroupsAndModifyCommand(t *testing.T) {
 	assert.Equal(t, "rg-b", tea.StringValue(one.ResourceGroupId))
 	assert.Equal(t, "renamed", tea.StringValue(one.Name))
 	assert.Equal(t, "new", tea.StringValue(one.Description))
-	assert.Equal(t, b64("echo bye"), tea.StringValue(one.CommandContent))
+	assert.Equal(t, b64("echo hi"), tea.StringValue(one.CommandContent), "ModifyCommand's CommandContent no longer takes effect")
 	assert.Equal(t, "/tmp", tea.StringValue(one.WorkingDir))
 	assert.EqualValues(t, 120, tea.Int64Value(one.Timeout))
 	assert.Equal(t, "bash {{ACS::ScriptFileName}}", tea.StringValue(one.Launcher))

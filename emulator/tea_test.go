@@ -186,7 +186,7 @@ func TestTeaInstancesWithoutRegionId(t *testing.T) {
 	assert.NotEmpty(t, tea.StringValue(row.LastHeartbeatTime))
 	assert.Empty(t, tea.StringValue(row.LastInvokedTime))
 	_, err = c.InstallCloudAssistant(&ecs.InstallCloudAssistantRequest{RegionId: region, InstanceId: []*string{tea.String("i-nope")}})
-	requireTeaCode(t, err, "InvalidInstanceId.NotFound", 404)
+	requireTeaCode(t, err, "InvalidInstance.NotFound", 404)
 }
 
 func TestTeaModifyInvocationAttribute(t *testing.T) {
@@ -353,7 +353,7 @@ func TestTeaDailyQuota(t *testing.T) {
 	_, err := c.RunCommand(run)
 	require.NoError(t, err)
 	_, err = c.RunCommand(run)
-	requireTeaCode(t, err, "Invocation.ExceedQuota", 403)
+	requireTeaDocumented(t, err, "Invocation.ExceedQuota", 403, "The invocation quota in the current region has been reached for today.")
 }
 
 func TestTeaConformanceHappyPaths(t *testing.T) {

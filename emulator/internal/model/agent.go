@@ -6,22 +6,27 @@ import (
 	"time"
 )
 
-// maxInstallInstances bounds the instance ids of one InstallCloudAssistant call.
-const maxInstallInstances = 100
+// maxInstallInstances bounds the instance ids of one InstallCloudAssistant call (the current
+// reference: "You can specify up to 50 instance IDs in a single request").
+const maxInstallInstances = 50
 
 // InstallCloudAssistant installs the Cloud Assistant client on instances that lack it. The
 // client comes online AgentInstallDelay later (the real service asks for a reboot; a
 // RebootInstance or StartInstance completes the installation at once). Instances that have
 // the client are left alone. Every id is checked before any is changed.
 func (c *Cloud) InstallCloudAssistant(ids []string) error {
-	if len(ids) > maxInstallInstances {
-		return forbidden("InstanceIds.ExceedLimit", "%d instances were given; at most %d are allowed.", len(ids), maxInstallInstances)
+	// The codes, statuses and messages of the current InstallCloudAssistant table.
+	switch {
+	case len(ids) == 0:
+		return ErrMissingInstanceID
+	case len(ids) > maxInstallInstances:
+		return errInstanceCount
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, id := range ids {
-		if _, err := c.instance(id); err != nil {
-			return err
+		if _, ok := c.instances[id]; !ok {
+			return errInstallInstance
 		}
 	}
 	at := c.cfg.Now().UTC().Add(c.cfg.AgentInstallDelay)

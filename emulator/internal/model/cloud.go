@@ -39,7 +39,8 @@ type Config struct {
 	MinScheduleInterval time.Duration
 	// OutputLimit is the number of output bytes kept per run (24 KB); OutputHead of them
 	// come from the start of the output and the rest from its end, the middle being dropped,
-	// as the open-source Cloud Assistant agent does (6,000 bytes of head).
+	// as the open-source Cloud Assistant agent does (6,000 bytes of head). It is the same for
+	// every run, kept command or not: DescribeInvocationResults documents one 24 KB limit.
 	OutputLimit int
 	OutputHead  int
 	// DeliveryTimeout is how long a run waits for an offline client before it ends Aborted
@@ -145,6 +146,9 @@ func New(cfg Config) (*Cloud, error) {
 		return nil, err
 	}
 	if err := c.loadOwner(); err != nil {
+		return nil, err
+	}
+	if err := c.loadQuota(); err != nil {
 		return nil, err
 	}
 	if err := c.killLeftovers(); err != nil {

@@ -147,12 +147,14 @@ func (c *Cloud) CreateCommand(in CommandInput) (*Command, error) {
 	return &cp, nil
 }
 
-// CommandPatch lists the fields ModifyCommand changes; nil leaves a field alone.
+// CommandPatch lists the fields ModifyCommand changes; nil leaves a field alone. There is
+// no content: the current ModifyCommand reference says CommandContent "is no longer used
+// and does not take effect" (a command's script never changes; a new one needs a new
+// command).
 type CommandPatch struct {
 	ID          string
 	Name        *string
 	Description *string
-	Content     *string
 	WorkingDir  *string
 	Timeout     *int64
 	Launcher    *string
@@ -160,7 +162,7 @@ type CommandPatch struct {
 
 // ModifyCommand changes a command; invocations already made keep what they ran.
 func (c *Cloud) ModifyCommand(p CommandPatch) error {
-	if err := checkCommandFields(p.Name, p.Description, p.Content, p.WorkingDir, p.Timeout, p.Launcher); err != nil {
+	if err := checkCommandFields(p.Name, p.Description, nil, p.WorkingDir, p.Timeout, p.Launcher); err != nil {
 		return err
 	}
 	c.mu.Lock()
@@ -175,16 +177,6 @@ func (c *Cloud) ModifyCommand(p CommandPatch) error {
 	}
 	if p.Description != nil {
 		next.Description = *p.Description
-	}
-	if p.Content != nil && *p.Content != "" {
-		next.Content = *p.Content
-		if next.EnableParameter {
-			names, err := parseParameterNames(next.Content)
-			if err != nil {
-				return err
-			}
-			next.ParameterNames = names
-		}
 	}
 	if p.WorkingDir != nil {
 		next.WorkingDir = *p.WorkingDir

@@ -67,7 +67,8 @@ type RunInput struct {
 }
 
 // ErrDryRunPassed is what a RepeatMode=DryRun call that passes every check answers, the
-// way every ECS dry run does.
+// way every ECS dry run does (DryRunOperation, 400, as RunInstances and the other DryRun
+// actions document it; the InvokeCommand page does not say what a passed dry run answers).
 var ErrDryRunPassed = badRequest("DryRunOperation", "Request validation has been passed with DryRun flag set.")
 
 // Invoke runs an existing command on instances.
@@ -147,32 +148,26 @@ func (c *Cloud) dryRunOrQuota(inv *Invocation) error {
 
 // checkTargetsReady is the part of a dry run that looks at the instances: running, with a
 // client that answers, and of the command's OS. Callers hold c.mu.
+//
+// The current InvokeCommand reference says what a dry run checks ("the request parameters,
+// instance execution environment, and Cloud Assistant Agent running status") but lists no
+// code for a failed check (its table, checked 2026-12-02, has neither of the two below). The
+// emulator's choices: IncorrectInstanceStatus (403) with the message every ECS page that
+// lists it gives (RebootInstance, StartInstance…), and ClientNotRunning (403), the
+// ErrorCode DescribeInvocationResults documents for a run whose agent is not running. The
+// OS check answers the table's InvalidInstance.NotMatch (400).
 func (c *Cloud) checkTargetsReady(inv *Invocation) error {
 	for _, t := range inv.Targets {
 		in := c.instances[t.InstanceID]
 		switch {
 		case in.Status != InstanceRunning:
-			return forbidden("IncorrectInstanceStatus", "The instance %s is %s; it must be Running.", in.ID, in.Status)
+			return forbidden("IncorrectInstanceStatus", "The current status of the resource does not support this operation.")
 		case !in.AgentInstalled || in.AgentOffline:
-			return forbidden("ClientNotRunning", "The Cloud Assistant client of instance %s is not installed or not running.", in.ID)
+			return forbidden("ClientNotRunning", "The Cloud Assistant Agent of instance %s is not running.", in.ID)
 		case inv.CommandType != TypeShell && in.OSType != OSWindows:
-			return badRequest("InvalidInstance.NotMatch", "The command type %s does not fit the Linux instance %s.", inv.CommandType, in.ID)
+			return badRequest("InvalidInstance.NotMatch", "The specified instance type does not match the command.")
 		}
 	}
-	return nil
-}
-
-// takeQuota counts one invocation against the region's daily quota (UTC days) and refuses
-// it with Invocation.ExceedQuota when the day's quota is spent. Callers hold c.mu.
-func (c *Cloud) takeQuota() error {
-	day := c.cfg.Now().UTC().Format("2006-01-02")
-	if c.quotaDay != day {
-		c.quotaDay, c.quotaUsed = day, 0
-	}
-	if c.quotaUsed >= c.cfg.DailyInvokeQuota {
-		return forbidden("Invocation.ExceedQuota", "The invocation quota in the current region has been reached for today (%d).", c.cfg.DailyInvokeQuota)
-	}
-	c.quotaUsed++
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/base64"
 	"strings"
 	"time"
 )
@@ -29,25 +30,24 @@ func (c *Cloud) ModifyInvocationAttribute(p InvocationPatch) (newCommandID strin
 	defer c.mu.Unlock()
 	inv, ok := c.invocations[p.InvokeID]
 	if !ok {
-		return "", notFound("InvalidInvokeId.NotFound", "The invocation %s does not exist.", p.InvokeID)
+		return "", errModifyInvokeID
 	}
 	if inv.RepeatMode != RepeatPeriod && inv.RepeatMode != RepeatNextRebootOnly && inv.RepeatMode != RepeatEveryReboot {
-		return "", forbidden("Operation.Forbidden", "The invocation %s runs %s; only Period, NextRebootOnly and EveryReboot tasks can be modified.", inv.ID, inv.RepeatMode)
+		return "", errModifyRepeatMode
 	}
 	if !inv.Active() || inv.Stopped {
-		return "", forbidden("Operation.Forbidden", "The invocation %s is %s; only a Pending, Scheduled, Running or Stopping task can be modified.", inv.ID, inv.Status())
+		return "", errModifyFinished
 	}
 	next := inv.clone()
 	if strings.TrimSpace(p.Frequency) != "" {
+		// The reference: Frequency "takes effect only when RepeatMode is set to Period"; the
+		// emulator refuses it on a reboot task rather than ignore it, with the table's code.
 		if inv.RepeatMode != RepeatPeriod {
-			return "", badRequest("InvalidParam.Frequency", "Frequency applies only to a Period task; %s runs %s.", inv.ID, inv.RepeatMode)
+			return "", errModifyFrequency
 		}
 		sch, err := c.rules().Parse(p.Frequency)
-		if err != nil {
-			return "", badRequest("InvalidParam.Frequency", "The Frequency %q is invalid: %v", p.Frequency, err)
-		}
-		if sch.Next(c.cfg.Now()).IsZero() {
-			return "", badRequest("InvalidParam.Frequency", "The Frequency %q has no run in the future.", p.Frequency)
+		if err != nil || sch.Next(c.cfg.Now()).IsZero() {
+			return "", errModifyFrequency
 		}
 		next.Frequency = strings.TrimSpace(p.Frequency)
 	}
@@ -59,7 +59,7 @@ func (c *Cloud) ModifyInvocationAttribute(p InvocationPatch) (newCommandID strin
 		return "", err
 	}
 	if p.Content != nil && *p.Content != "" {
-		if err := checkCommandFields(nil, nil, p.Content, nil, nil, nil); err != nil {
+		if err := c.checkModifiedContent(inv, *p.Content); err != nil {
 			return "", err
 		}
 		next.CommandContent = *p.Content
@@ -70,24 +70,24 @@ func (c *Cloud) ModifyInvocationAttribute(p InvocationPatch) (newCommandID strin
 			raw = describeParams(inv.Parameters)
 		}
 		if next.Parameters, err = parseParameters(raw, next.EnableParameter, names); err != nil {
-			return "", err
+			return "", modifyParameterError(err)
 		}
 	}
 	now := c.cfg.Now().UTC()
 	for _, id := range p.AddInstanceIDs {
 		inst, ok := c.instances[id]
 		if !ok {
-			return "", notFound("InvalidInstance.NotFound", "The instance %s does not exist.", id)
+			return "", errModifyInstanceID
 		}
 		if inv.CommandType == TypeShell && inst.OSType == OSWindows {
-			return "", badRequest("InvalidInstance.NotMatch", "The command type %s does not fit the Windows instance %s.", inv.CommandType, id)
+			return "", errModifyOSType
 		}
 		if next.target(id) == nil {
 			next.Targets = append(next.Targets, &Target{InstanceID: id, Status: StatusScheduled, Created: now, Updated: now})
 		}
 	}
 	if len(next.Targets) > maxInstances {
-		return "", forbidden("InstanceIds.ExceedLimit", "The task would have %d instances; at most %d are allowed.", len(next.Targets), maxInstances)
+		return "", errModifyInstanceCount
 	}
 	if next.CommandContent != inv.CommandContent {
 		cmd := c.commandForContent(inv, next, names, now)
@@ -95,6 +95,44 @@ func (c *Cloud) ModifyInvocationAttribute(p InvocationPatch) (newCommandID strin
 	}
 	c.apply(inv, next)
 	return newCommandID, nil
+}
+
+// checkModifiedContent applies the reference's size limit to new content: 18 KB after
+// Base64 when the task's command is kept (KeepCommand, or InvokeCommand of a listed command),
+// 24 KB when it is not. Callers hold c.mu.
+func (c *Cloud) checkModifiedContent(inv *Invocation, content string) error {
+	limitKB := 24
+	if cmd, ok := c.commands[inv.CommandID]; ok && !cmd.Hidden {
+		limitKB = 18
+	}
+	if base64.StdEncoding.EncodedLen(len(content)) > limitKB*1024 {
+		return errModifyContentLength(limitKB)
+	}
+	return nil
+}
+
+// modifyParameterError turns the Parameters errors InvokeCommand answers into the
+// InvalidParameters.* codes of ModifyInvocationAttribute's table. Parameter.MissingValue,
+// Parameter.Disabled and InvalidParameter.Parameters (malformed JSON) have no counterpart
+// there and stay as InvokeCommand answers them.
+func modifyParameterError(err error) error {
+	if err == errParamKeyEmpty {
+		return errModifyKeyEmpty
+	}
+	e, ok := err.(*Error)
+	if !ok {
+		return err
+	}
+	if mapped, ok := map[string]*Error{
+		"ParameterKey.Duplicate":     errModifyKeyDuplicate,
+		"Parameter.NotMatched":       errModifyKeyNotMatch,
+		"ParameterKey.ExceedLimit":   errModifyKeyLength,
+		"ParameterCount.ExceedLimit": errModifyParamCount,
+		"ParameterType.NotSupported": errModifyValueType,
+	}[e.Code]; ok {
+		return mapped
+	}
+	return err
 }
 
 // parameterNamesOf returns the parameter names the modified task's content defines.

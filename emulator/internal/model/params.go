@@ -56,6 +56,10 @@ func parseParameterNames(content string) ([]string, error) {
 	return names, nil
 }
 
+// errParamKeyEmpty is InvokeCommand's answer to an empty key (its table has no code of its
+// own for that); ModifyInvocationAttribute, whose table has one, tells it apart by identity.
+var errParamKeyEmpty = forbidden("ParameterKey.ExceedLimit", "The maximum length of a parameter name is exceeded.")
+
 // parseParameters validates the JSON object of an invocation against the command's names.
 func parseParameters(raw string, enabled bool, names []string) (map[string]string, error) {
 	raw = strings.TrimSpace(raw)
@@ -88,7 +92,10 @@ func parseParameters(raw string, enabled bool, names []string) (map[string]strin
 		if err := json.Unmarshal(val, &s); err != nil {
 			return nil, forbidden("ParameterType.NotSupported", "The value of parameter %q must be a string.", key)
 		}
-		if key == "" || len(key) > maxParamNameLen {
+		if key == "" {
+			return nil, errParamKeyEmpty
+		}
+		if len(key) > maxParamNameLen {
 			return nil, forbidden("ParameterKey.ExceedLimit", "The parameter key %q must have 1 to %d characters.", key, maxParamNameLen)
 		}
 		lower := strings.ToLower(key)

@@ -128,7 +128,7 @@ func (c *Cloud) SendFile(in SendFileInput) (*FileTask, error) {
 	seen := map[string]bool{}
 	for _, id := range in.InstanceIDs {
 		if _, ok := c.instances[id]; !ok {
-			return nil, notFound("InvalidInstance.NotFound", "The instance %s does not exist.", id)
+			return nil, errFileInstance
 		}
 		if seen[id] {
 			continue
@@ -150,21 +150,28 @@ func (c *Cloud) SendFile(in SendFileInput) (*FileTask, error) {
 
 // newFileTask checks what the API checks before accepting a SendFile call.
 func newFileTask(in SendFileInput, now time.Time) (*FileTask, error) {
+	// The codes, statuses and messages of the current SendFile "Error codes" table.
 	switch {
+	case len(in.InstanceIDs) == 0:
+		return nil, ErrMissingInstanceID
 	case len(in.InstanceIDs) > maxFileInstances:
-		return nil, forbidden("InstanceIds.ExceedLimit", "%d instances were given; at most %d are allowed.", len(in.InstanceIDs), maxFileInstances)
+		return nil, errInstanceCount
 	case len([]rune(in.Name)) > maxFileNameLen:
-		return nil, forbidden("FileName.ExceedLimit", "The file name has %d characters; at most %d are allowed.", len([]rune(in.Name)), maxFileNameLen)
+		return nil, errFileName
 	case len([]rune(in.Description)) > maxDescriptionLen:
-		return nil, forbidden("FileDesc.ExceedLimit", "The description has %d characters; at most %d are allowed.", len([]rune(in.Description)), maxDescriptionLen)
+		return nil, errFileDesc
 	case !strings.HasPrefix(in.TargetDir, "/") || len([]rune(in.TargetDir)) > maxFileDirLen:
-		return nil, forbidden("FileTargetDir.Invalid", "The target directory %q is invalid: it must be an absolute path of at most %d characters.", in.TargetDir, maxFileDirLen)
-	case in.Timeout < 0 || in.Timeout > maxTimeout:
+		return nil, errFileTargetDir
+	case in.Timeout < 0:
+		// The table has no code for a negative Timeout; InvalidParameter.Timeout is the
+		// emulator's choice.
 		return nil, badRequest("InvalidParameter.Timeout", "Timeout must be between 1 and %d seconds.", maxTimeout)
+	case in.Timeout > maxTimeout:
+		return nil, errFileTimeout
 	case len(in.FileOwner) > maxFileOwnerLen:
-		return nil, forbidden("FileOwner.ExceedLimit", "The file owner has %d characters; at most %d are allowed.", len(in.FileOwner), maxFileOwnerLen)
+		return nil, errFileOwner
 	case len(in.FileGroup) > maxFileOwnerLen:
-		return nil, forbidden("FileGroup.ExceedLimit", "The file group has %d characters; at most %d are allowed.", len(in.FileGroup), maxFileOwnerLen)
+		return nil, errFileGroup
 	}
 	contentType := in.ContentType
 	if contentType == "" {
@@ -177,21 +184,21 @@ func newFileTask(in SendFileInput, now time.Time) (*FileTask, error) {
 	case strings.EqualFold(contentType, ContentBase64):
 		b, err := base64.StdEncoding.DecodeString(in.Content)
 		if err != nil {
-			return nil, forbidden("FileContent.DecodeError", "The Content can not be base64 decoded: %v", err)
+			return nil, errFileDecode
 		}
 		contentType, content = ContentBase64, b
 	default:
-		return nil, forbidden("FileContentType.Invalid", "The ContentType %q is invalid: it must be PlainText or Base64.", in.ContentType)
+		return nil, errFileContentType
 	}
-	if n := base64.StdEncoding.EncodedLen(len(content)); n > maxFileBase64 {
-		return nil, forbidden("FileSize.ExceedLimit", "The file content is %d bytes after Base64; at most %d are allowed.", n, maxFileBase64)
+	if base64.StdEncoding.EncodedLen(len(content)) > maxFileBase64 {
+		return nil, errFileSize
 	}
 	mode := in.FileMode
 	if mode == "" {
 		mode = defaultFileMode
 	}
 	if _, err := ParseFileMode(mode); err != nil {
-		return nil, forbidden("FileMode.Invalid", "The FileMode %q is invalid: %v", in.FileMode, err)
+		return nil, errFileMode
 	}
 	timeout := in.Timeout
 	switch {

@@ -52,9 +52,11 @@ func (c *Cloud) tagsOf(resourceType, id string) (*[]Tag, error) {
 			return &in.Tags, nil
 		}
 	default:
-		return nil, notFound("InvalidResourceType.NotFound", "The ResourceType %q is not supported; use command, invocation or instance.", resourceType)
+		// The service knows more types (disk, image, activation…); the emulator has none of
+		// them, so they are as unknown here as a misspelt one.
+		return nil, errTagResourceType
 	}
-	return nil, notFound("InvalidResourceId.NotFound", "The specified ResourceId %s is not found in our records.", id)
+	return nil, errTagResourceID
 }
 
 // persistTagged saves the resource whose tags changed. The caller holds c.mu.
@@ -73,34 +75,34 @@ func (c *Cloud) persistTagged(resourceType, id string) error {
 
 func checkResourceIDs(ids []string) error {
 	if len(ids) > maxTagResourceIDs {
-		return badRequest("InvalidParameter.ResourceIds", "%d ResourceId values were given; at most %d are allowed.", len(ids), maxTagResourceIDs)
+		return errTagResourceIDsCount
 	}
 	return nil
 }
 
-// checkTagKey applies the documented rules for a key to add or remove.
-func checkTagKey(k string) error {
-	lower := strings.ToLower(k)
-	switch {
-	case k == "":
-		return badRequest("InvalidTagKey.Malformed", "A tag key cannot be empty.")
-	case len([]rune(k)) > maxTagKeyLen:
-		return badRequest("InvalidTagKey.Malformed", "The tag key %q has %d characters; at most %d are allowed.", k, len([]rune(k)), maxTagKeyLen)
-	case strings.HasPrefix(lower, "aliyun") || strings.HasPrefix(lower, "acs:"):
-		return badRequest("InvalidTagKey.Malformed", "The tag key %q starts with a reserved prefix (aliyun, acs:).", k)
-	case strings.Contains(lower, "http://") || strings.Contains(lower, "https://"):
-		return badRequest("InvalidTagKey.Malformed", "The tag key %q cannot contain http:// or https://.", k)
+// checkTagKeys applies the documented rules to the keys of one call: non-empty, at most 128
+// characters, no reserved prefix (aliyun, acs:), no URL, each once.
+func checkTagKeys(keys []string) error {
+	seen := map[string]bool{}
+	for _, k := range keys {
+		lower := strings.ToLower(k)
+		switch {
+		case k == "", len([]rune(k)) > maxTagKeyLen,
+			strings.HasPrefix(lower, "aliyun"), strings.HasPrefix(lower, "acs:"),
+			strings.Contains(lower, "http://"), strings.Contains(lower, "https://"):
+			return errTagKeyMalformed
+		case seen[k]:
+			return errTagKeyDuplicate
+		}
+		seen[k] = true
 	}
 	return nil
 }
 
 func checkTagValue(v string) error {
 	lower := strings.ToLower(v)
-	switch {
-	case len([]rune(v)) > maxTagValueLen:
-		return badRequest("InvalidTagValue.Malformed", "A tag value has %d characters; at most %d are allowed.", len([]rune(v)), maxTagValueLen)
-	case strings.Contains(lower, "http://") || strings.Contains(lower, "https://"):
-		return badRequest("InvalidTagValue.Malformed", "A tag value cannot contain http:// or https://.")
+	if len([]rune(v)) > maxTagValueLen || strings.Contains(lower, "http://") || strings.Contains(lower, "https://") {
+		return errTagValueMalformed
 	}
 	return nil
 }
@@ -112,12 +114,16 @@ func (c *Cloud) TagResources(resourceType string, ids []string, tags []Tag) erro
 		return err
 	}
 	if len(tags) > maxTagsPerCall {
-		return badRequest("InvalidParameter.Tags", "%d tags were given; at most %d are allowed per call.", len(tags), maxTagsPerCall)
+		return errTagsCount
+	}
+	keys := make([]string, len(tags))
+	for i, t := range tags {
+		keys[i] = t.Key
+	}
+	if err := checkTagKeys(keys); err != nil {
+		return err
 	}
 	for _, t := range tags {
-		if err := checkTagKey(t.Key); err != nil {
-			return err
-		}
 		if err := checkTagValue(t.Value); err != nil {
 			return err
 		}
@@ -132,25 +138,29 @@ func (c *Cloud) TagResources(resourceType string, ids []string, tags []Tag) erro
 		}
 		merged := mergeTags(*cur, tags)
 		if len(merged) > maxTagsPerRes {
-			return forbidden("OperationDenied.QuotaExceed", "The resource %s would carry %d tags; at most %d are allowed.", id, len(merged), maxTagsPerRes)
+			return errTagQuota
 		}
 		next[id] = merged
 	}
 	return c.applyTags(resourceType, next)
 }
 
-// UntagResources removes the given keys from resources, or every tag with all (which only
-// applies when no key is given, as documented).
+// UntagResources removes the given keys from resources, or every tag with all. The
+// parameter table says All "takes effect only if you do not specify TagKey.N", but the error
+// table answers both together with Param.Conflict (403): the error table wins.
 func (c *Cloud) UntagResources(resourceType string, ids, keys []string, all bool) error {
 	if err := checkResourceIDs(ids); err != nil {
 		return err
 	}
 	if len(keys) > maxTagsPerCall {
-		return badRequest("InvalidParameter.TagKeys", "%d tag keys were given; at most %d are allowed per call.", len(keys), maxTagsPerCall)
+		return errTagsCount
+	}
+	if all && len(keys) > 0 {
+		return errUntagAllConflict
 	}
 	for _, k := range keys {
 		if k == "" {
-			return badRequest("InvalidTagKey.Malformed", "A tag key cannot be empty.")
+			return errTagKeyMalformed
 		}
 	}
 	c.mu.Lock()
@@ -217,25 +227,28 @@ func (c *Cloud) ListTagResources(resourceType string, ids []string, tags []Tag, 
 		return nil, err
 	}
 	if len(tags) > maxTagsPerCall {
-		return nil, badRequest("InvalidParameter.Tags", "%d tags were given; at most %d are allowed.", len(tags), maxTagsPerCall)
-	}
-	if len(filters) > maxTagFilters {
-		return nil, badRequest("InvalidParameter.TagFilter", "%d tag filters were given; at most %d are allowed.", len(filters), maxTagFilters)
+		return nil, errTagsCount
 	}
 	if len(tags) > 0 && len(filters) > 0 {
-		return nil, badRequest("InvalidParameter.TagFilter", "TagFilter.N cannot be used together with Tag.N.")
+		return nil, errListTagsAndFilters
+	}
+	if len(ids) == 0 && len(tags) == 0 && len(filters) == 0 {
+		return nil, errListNothingGiven
 	}
 	for _, t := range tags {
 		if t.Key == "" {
-			return nil, badRequest("InvalidParameter.TagValue", "Tag.N.Value was given without Tag.N.Key.")
+			return nil, errListTagValueWithoutKey
 		}
+	}
+	if len(filters) > maxTagFilters {
+		return nil, errListTagFilter // the table has no count code for TagFilter.N
 	}
 	for _, f := range filters {
 		if len(f.Values) > maxTagFilterVals {
-			return nil, badRequest("InvalidParameter.TagFilter", "A tag filter has %d values; at most %d are allowed.", len(f.Values), maxTagFilterVals)
+			return nil, errListTagValuesCount
 		}
-		if len(f.Values) > 0 && strings.Contains(f.Key, "*") {
-			return nil, badRequest("InvalidParameter.TagFilter", "TagFilter.N.TagKey must be exact when TagFilter.N.TagValues.N is given.")
+		if f.Key == "" || (len(f.Values) > 0 && strings.Contains(f.Key, "*")) {
+			return nil, errListTagFilter
 		}
 	}
 	c.mu.Lock()
@@ -269,10 +282,7 @@ func (c *Cloud) ListTagResources(resourceType string, ids []string, tags []Tag, 
 	return out, nil
 }
 
-func isNotFoundID(err error) bool {
-	e, ok := err.(*Error)
-	return ok && e.Code == "InvalidResourceId.NotFound"
-}
+func isNotFoundID(err error) bool { return err == errTagResourceID }
 
 // resourceIDs lists the visible resources of a type. The caller holds c.mu.
 func (c *Cloud) resourceIDs(resourceType string) []string {
@@ -331,16 +341,17 @@ func matchPattern(s, pattern string) bool {
 // resource groups: any id of the form rg-… exists.
 func (c *Cloud) JoinResourceGroup(resourceType, id, group string) error {
 	if resourceType != ResourceCommand {
-		return notFound("InvalidResourceType.NotFound", "The ResourceType %q cannot join a resource group here; Cloud Assistant commands use command.", resourceType)
+		// The service moves instances, disks… too; the emulator keeps groups for commands only.
+		return errJoinResourceType
 	}
 	if !strings.HasPrefix(group, "rg-") {
-		return notFound("InvalidResourceGroup.NotFound", "The resource group %q does not exist.", group)
+		return errJoinResourceGroup
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cmd, ok := c.commands[id]
 	if !ok || cmd.Hidden {
-		return notFound("InvalidResourceId.NotFound", "The specified ResourceId %s is not found in our records.", id)
+		return errJoinResourceID
 	}
 	old := cmd.ResourceGroupID
 	cmd.ResourceGroupID = group

@@ -144,3 +144,31 @@ func TestKillMarkedChecksStartTimes(t *testing.T) {
 	assert.Equal(t, 1, KillMarked("nobody/", map[int]uint64{pid: StartTime(pid)}))
 	require.Eventually(t, func() bool { return !Alive(pid) }, 5*time.Second, time.Millisecond)
 }
+
+// TestCaptureKeepsFirstPartialLine: a script whose first write has no newline ("printf x")
+// keeps that byte at the head, and the kept bytes do not depend on how the output was cut
+// into writes: the run's pipe delivers it in whatever pieces the kernel makes.
+func TestCaptureKeepsFirstPartialLine(t *testing.T) {
+	t.Parallel()
+	stream := "x" + strings.Repeat("y", 30000) + "z"
+	want := "x" + strings.Repeat("y", 24*1024-2) + "z"
+
+	res := Run(context.Background(), Spec{
+		Argv: sh("printf x; head -c 30000 /dev/zero | tr '\\0' y; printf z"), Dir: t.TempDir(),
+		OutputLimit: 24 * 1024, OutputHead: 6000,
+	})
+	require.NoError(t, res.StartErr)
+	assert.Equal(t, want, string(res.Output))
+	assert.Equal(t, len(stream)-24*1024, res.Dropped)
+
+	for _, chunk := range []int{1, 7, 4096, 5999, 6000, 6001, len(stream)} {
+		w := &capWriter{headLimit: 6000, tailLimit: 24*1024 - 6000}
+		for rest := stream; rest != ""; {
+			n := min(chunk, len(rest))
+			_, _ = w.Write([]byte(rest[:n]))
+			rest = rest[n:]
+		}
+		assert.Equal(t, want, string(w.bytes()), "writes of %d bytes", chunk)
+		assert.Equal(t, len(stream)-24*1024, w.dropped, "writes of %d bytes", chunk)
+	}
+}

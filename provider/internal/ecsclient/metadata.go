@@ -19,7 +19,9 @@ const (
 )
 
 // CommandPatch lists the command fields to change; nil leaves one alone, a pointer to ""
-// clears it (the SDK drops empty fields, so they are sent by hand).
+// clears it (the SDK drops empty fields, so they are sent by hand). There is deliberately no
+// content: ModifyCommand's CommandContent "is no longer used and does not take effect" in
+// the current reference, so a content change must replace the command (Command.Diff).
 type CommandPatch struct {
 	Name        *string
 	Description *string
