@@ -9,6 +9,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -24,7 +25,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) < 1 || (args[0] != "left" && args[0] != "delete") {
-		return fmt.Errorf("usage: e2e-commands left|delete COMMAND_ID...")
+		return errors.New("usage: e2e-commands left|delete COMMAND_ID…")
 	}
 	target, err := harness.LiveTarget()
 	if err != nil {
