@@ -94,7 +94,9 @@ func TestConformanceDryRun(t *testing.T) {
 	}
 	requireCode(t, dry([]string{"i-a", "i-b"}, nil), "DryRunOperation", 400)
 	requireCode(t, dry([]string{"i-a"}, func(r *ecs.InvokeCommandRequest) { r.Frequency = "rate(1h)" }), "DryRunOperation", 400)
-	requireCode(t, dry([]string{"i-a", "i-stopped"}, nil), "IncorrectInstanceStatus", 403)
+	err := dry([]string{"i-a", "i-stopped"}, nil)
+	requireCode(t, err, "IncorrectInstanceStatus", 403) // the emulator's choice: see checkTargetsReady
+	assert.Equal(t, "The current status of the resource does not support this operation.", serverError(t, err).Message(), "ECS's usual message")
 	requireCode(t, dry([]string{"i-noagent"}, nil), "ClientNotRunning", 403)
 	requireCode(t, dry([]string{"i-offline"}, nil), "ClientNotRunning", 403)
 	requireCode(t, dry([]string{"i-nope"}, nil), "InvalidInstance.NotFound", 404)

@@ -21,7 +21,7 @@ func sendFile(s *Server, r *protocol.Request) (any, error) {
 		InstanceIDs: r.List("InstanceId"), Name: r.Get("Name"), TargetDir: r.Get("TargetDir"),
 		Content: r.Get("Content"), ContentType: r.Get("ContentType"), FileMode: r.Get("FileMode"),
 		FileOwner: r.Get("FileOwner"), FileGroup: r.Get("FileGroup"), Description: r.Get("Description"),
-		ResourceGroupID: r.Get("ResourceGroupId"), ClientToken: r.Get("ClientToken"), Tags: tags(r),
+		ResourceGroupID: r.Get("ResourceGroupId"), ClientToken: r.Get("ClientToken"), Tags: allTags(r),
 	}
 	var err error
 	if in.Overwrite, err = boolParam(r, "Overwrite"); err != nil {
@@ -42,9 +42,13 @@ func describeSendFileResults(s *Server, r *protocol.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	filterTags := allTags(r)
+	if err := model.CheckTaskTags(filterTags); err != nil {
+		return nil, err
+	}
 	tasks := s.cloud.FileTasks(model.FileFilter{
 		InvokeID: r.Get("InvokeId"), InstanceID: r.Get("InstanceId"), Name: r.Get("Name"),
-		ResourceGroupID: r.Get("ResourceGroupId"), Status: r.Get("InvocationStatus"), Tags: tags(r),
+		ResourceGroupID: r.Get("ResourceGroupId"), Status: r.Get("InvocationStatus"), Tags: filterTags,
 	})
 	start, end, next := p.window(len(tasks))
 	out := describeSendFileResultsJSON{paging: p.answer(len(tasks), next)}

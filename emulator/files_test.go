@@ -203,6 +203,17 @@ func TestSendFileRequestErrors(t *testing.T) {
 		{"long owner", ids, func(r *ecs.SendFileRequest) { r.FileOwner = strings.Repeat("o", 65) }, "InvalidParameter.FileOwner", 400},
 		{"long group", ids, func(r *ecs.SendFileRequest) { r.FileGroup = strings.Repeat("g", 65) }, "InvalidParameter.FileGroup", 400},
 		{"timeout over a day", ids, func(r *ecs.SendFileRequest) { r.Timeout = requests.NewInteger(86401) }, "InvalidTimeout.ExceedLimit", 403},
+		{"a tag value without key", ids, func(r *ecs.SendFileRequest) { r.Tag = &[]ecs.SendFileTag{{Value: "v"}} }, "MissingParameter.TagKey", 400},
+		{"a tag key over 64", ids, func(r *ecs.SendFileRequest) { r.Tag = &[]ecs.SendFileTag{{Key: strings.Repeat("k", 65)}} }, "InvalidTagKey.Malformed", 400},
+		{"a duplicate tag key", ids, func(r *ecs.SendFileRequest) { r.Tag = &[]ecs.SendFileTag{{Key: "k"}, {Key: "k"}} }, "Duplicate.TagKey", 400},
+		{"a url tag value", ids, func(r *ecs.SendFileRequest) { r.Tag = &[]ecs.SendFileTag{{Key: "k", Value: "http://x"}} }, "InvalidTagValue.Malformed", 400},
+		{"21 tags", ids, func(r *ecs.SendFileRequest) {
+			var tags []ecs.SendFileTag
+			for i := range 21 {
+				tags = append(tags, ecs.SendFileTag{Key: strings.Repeat("k", i+1)})
+			}
+			r.Tag = &tags
+		}, "NumberExceed.Tags", 400},
 		{"no name", ids, func(r *ecs.SendFileRequest) { r.Name = "" }, "MissingParameter.Name", 400},
 		{"no content", ids, func(r *ecs.SendFileRequest) { r.Content = "" }, "MissingParameter.Content", 400},
 	}
@@ -214,6 +225,8 @@ func TestSendFileRequestErrors(t *testing.T) {
 		"FileMode.Invalid":         "The mode of file is invalid.",
 		"FileTargetDir.Invalid":    "The target directory of file is invalid.",
 		"FileSize.ExceedLimit":     "The length of file content exceeds limit.",
+		"MissingParameter.TagKey":  "You must specify Tag.N.Key.",
+		"NumberExceed.Tags":        "The Tags parameter number is exceed.",
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -224,6 +237,13 @@ func TestSendFileRequestErrors(t *testing.T) {
 			}
 		})
 	}
+	// DescribeSendFileResults' paging errors, as its table words them.
+	page := ecs.CreateDescribeSendFileResultsRequest()
+	page.PageSize = requests.NewInteger(51)
+	_, err := c.DescribeSendFileResults(page)
+	requireCode(t, err, "InvalidParam.PageSize", 400)
+	assert.Equal(t, "The specified parameter is invalid.", serverError(t, err).Message())
+
 	// The limit itself is accepted.
 	id, err := sendTestFile(t, c, ids, func(r *ecs.SendFileRequest) { r.Content = fits })
 	require.NoError(t, err)

@@ -11,6 +11,8 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
 )
 
 // The output a run keeps, byte for byte: 24 KB (DescribeInvocationResults: Dropped is "the
@@ -69,4 +71,35 @@ func TestTeaOutputCaptureKeepsHeadAndTail(t *testing.T) {
 		assert.EqualValues(t, partialLineDropped, tea.Int32Value(rows[0].Dropped), "KeepCommand=%v", keep)
 		assert.Equal(t, partialLineKept, string(mustB64Decode(t, tea.StringValue(rows[0].Output))), "KeepCommand=%v", keep)
 	}
+}
+
+// TestOutputCaptureInHistory: the output of a periodic run that is no longer the latest
+// comes back from the store (history.go) with the same bytes and Dropped, after a restart
+// with the data directory too.
+func TestOutputCaptureInHistory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fake := clock.NewFake(fakeStart)
+	opts := Options{Listen: "127.0.0.1:0", DataDir: dir, MinScheduleInterval: time.Second, Clock: fake, InstanceCount: 1}
+	srv, err := New(opts)
+	require.NoError(t, err)
+	c := client(t, srv)
+	inv := mkInvoke(t, c, mkCommand(t, c, partialLineScript, nil), srv.InstanceIDs(), func(r *ecs.InvokeCommandRequest) {
+		r.Frequency = "rate(1s)"
+	})
+	tick(t, srv, fake, time.Second)
+	tick(t, srv, fake, time.Second)
+	check := func(c *ecs.Client) {
+		t.Helper()
+		hist := history(t, c, inv)
+		require.Len(t, hist, 2)
+		for _, h := range hist {
+			assert.Equal(t, partialLineKept, h.Output)
+			assert.Equal(t, partialLineDropped, h.Dropped)
+		}
+	}
+	check(c)
+	require.NoError(t, srv.Close())
+	srv2 := start(t, opts)
+	check(client(t, srv2))
 }

@@ -27,13 +27,14 @@ const tokenPrefix = "emu."
 
 func parsePage(r *protocol.Request, defSize, maxSize int) (page, error) {
 	// PageNumber/PageSize errors are InvalidParam.*, NextToken/MaxResults ones
-	// InvalidParameter.*, as the reference documents them.
-	bad := func(name, why string) error {
-		prefix := "InvalidParam."
+	// InvalidParameter.*, all 400, with the messages of the DescribeInvocationResults and
+	// DescribeSendFileResults "Error codes" tables (checked 2026-12-02), which do not say
+	// what the limit is.
+	bad := func(name string) error {
 		if name == "NextToken" || name == "MaxResults" {
-			prefix = "InvalidParameter."
+			return protocol.NewError(http.StatusBadRequest, "InvalidParameter."+name, "The specified parameter "+name+" is not valid.")
 		}
-		return protocol.NewError(http.StatusBadRequest, prefix+name, "The parameter "+name+" "+why+".")
+		return protocol.NewError(http.StatusBadRequest, "InvalidParam."+name, "The specified parameter is invalid.")
 	}
 	p := page{number: 1, size: defSize}
 	maxResults, hasMax, err := r.Int("MaxResults")
@@ -44,14 +45,14 @@ func parsePage(r *protocol.Request, defSize, maxSize int) (page, error) {
 		p.token = true
 		if hasMax {
 			if maxResults < 1 || maxResults > maxSize {
-				return p, bad("MaxResults", "must be between 1 and "+strconv.Itoa(maxSize))
+				return p, bad("MaxResults")
 			}
 			p.size = maxResults
 		}
 		if tok != "" {
 			n, ok := tokenOffset(tok)
 			if !ok {
-				return p, bad("NextToken", "is not a token this service issued")
+				return p, bad("NextToken")
 			}
 			p.offset = n
 		}
@@ -63,7 +64,7 @@ func parsePage(r *protocol.Request, defSize, maxSize int) (page, error) {
 	}
 	if hasNumber {
 		if number < 1 || number > maxPageNumber {
-			return p, bad("PageNumber", "must be between 1 and "+strconv.Itoa(maxPageNumber))
+			return p, bad("PageNumber")
 		}
 		p.number = number
 	}
@@ -73,7 +74,7 @@ func parsePage(r *protocol.Request, defSize, maxSize int) (page, error) {
 	}
 	if hasSize {
 		if size < 1 || size > maxSize {
-			return p, bad("PageSize", "must be between 1 and "+strconv.Itoa(maxSize))
+			return p, bad("PageSize")
 		}
 		p.size = size
 	}

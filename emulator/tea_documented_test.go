@@ -166,6 +166,21 @@ func TestTeaDocumentedFileAndInstallErrors(t *testing.T) {
 	err = send(func(r *ecs.SendFileRequest) { r.Timeout = tea.Int64(86401) })
 	requireTeaDocumented(t, err, "InvalidTimeout.ExceedLimit", 403, "The specified parameter Timeout exceeds the upper limit.")
 
+	err = send(func(r *ecs.SendFileRequest) { r.Tag = []*ecs.SendFileRequestTag{{Value: tea.String("v")}} })
+	requireTeaDocumented(t, err, "MissingParameter.TagKey", 400, "You must specify Tag.N.Key.")
+	_, err = c.DescribeSendFileResults(&ecs.DescribeSendFileResultsRequest{
+		RegionId: region, Tag: []*ecs.DescribeSendFileResultsRequestTag{{Key: tea.String("k"), Value: tea.String("https://x")}},
+	})
+	requireTeaDocumented(t, err, "InvalidTagValue.Malformed", 400, "The specified Tag.n.Value is not valid.")
+
+	// DescribeSendFileResults' paging errors (the same table rows as DescribeInvocationResults).
+	_, err = c.DescribeSendFileResults(&ecs.DescribeSendFileResultsRequest{RegionId: region, PageNumber: tea.Int64(1 << 40)})
+	requireTeaDocumented(t, err, "InvalidParam.PageNumber", 400, "The specified parameter is invalid.")
+	_, err = c.DescribeSendFileResults(&ecs.DescribeSendFileResultsRequest{RegionId: region, NextToken: tea.String("forged")})
+	requireTeaDocumented(t, err, "InvalidParameter.NextToken", 400, "The specified parameter NextToken is not valid.")
+	_, err = c.DescribeSendFileResults(&ecs.DescribeSendFileResultsRequest{RegionId: region, MaxResults: tea.Int32(51)})
+	requireTeaDocumented(t, err, "InvalidParameter.MaxResults", 400, "The specified parameter MaxResults is not valid.")
+
 	_, err = c.InstallCloudAssistant(&ecs.InstallCloudAssistantRequest{RegionId: region})
 	requireTeaDocumented(t, err, "MissingParam.InstanceId", 400, "The parameter instanceId is missing or empty.")
 	var fiftyOne []*string

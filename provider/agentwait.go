@@ -127,11 +127,14 @@ func agentReadyIDs(ctx *pulumi.Context, comp pulumi.Resource, ids pulumi.StringA
 		}
 		client, err := getClient(c)
 		if err != nil {
+			noteComponentCause(c, err)
 			return nil, err
 		}
 		report := func(line string) {
 			_ = ctx.Log.Info(line, &pulumi.LogArgs{Resource: comp, Ephemeral: true})
 		}
-		return list, waitForAgents(c, client, list, limit, report)
+		err = waitForAgents(c, client, list, limit, report)
+		noteComponentCause(c, err) // the component's error is this, not the Invocation's marshaling of it
+		return list, err
 	}).(pulumi.StringArrayOutput)
 }

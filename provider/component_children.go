@@ -67,9 +67,14 @@ func outputsByInstance(results InvocationResultArrayOutput) pulumi.StringMapOutp
 // provider of this very version unless the program gave the component a provider explicitly
 // (children inherit that through the parent). Without a version the engine may pick its
 // unversioned default provider on one run and the SDK's versioned one on the next, and a
-// changed provider replaces every child.
+// changed provider replaces every child. The download URL is the one the SDKs send with the
+// component, so the engine's default provider for the children is the very one (the very
+// process) that runs the component's Construct: a child's failure can then become the
+// component's error (component_causes.go). A child recorded under the provider without the URL
+// moves to this one without a replace (DiffConfig ignores the URL).
 func childOptions(comp pulumi.Resource, extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append([]pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Version(Version)}, extra...)
+	return append([]pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Version(Version),
+		pulumi.PluginDownloadURL(PluginDownloadURL)}, extra...)
 }
 
 // optional adds v to m under key when the program gave it; an absent optional input is a nil
@@ -84,7 +89,7 @@ func optional(m pulumi.Map, key string, v pulumi.Input) {
 // scriptCommandArgs are the Command inputs both components share.
 type scriptCommandArgs struct {
 	Script     pulumi.StringInput
-	Type       pulumi.StringPtrInput
+	Type       *CommandTypeOutput
 	Parameters pulumi.StringMapInput
 	WorkingDir pulumi.StringPtrInput
 	Timeout    pulumi.IntPtrInput
@@ -99,11 +104,11 @@ var builtinParam = regexp.MustCompile(`\{\{\s*ACS::`)
 func registerScriptCommand(ctx *pulumi.Context, comp pulumi.Resource, name string, a scriptCommandArgs) (*commandChild, error) {
 	typ := pulumi.String(string(CommandTypeShell)).ToStringOutput()
 	if a.Type != nil {
-		typ = a.Type.ToStringPtrOutput().ApplyT(func(t *string) string {
-			if t == nil || *t == "" {
+		typ = a.Type.ApplyT(func(t CommandType) string {
+			if t == "" {
 				return string(CommandTypeShell)
 			}
-			return *t
+			return string(t)
 		}).(pulumi.StringOutput)
 	}
 	hasParams := a.Parameters != nil

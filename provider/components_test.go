@@ -86,7 +86,7 @@ func TestRunScriptParametersKeepOutputsSecret(t *testing.T) {
 
 func TestRunScriptFailurePolicy(t *testing.T) {
 	t.Parallel()
-	h, _ := newComponentHarness(t, emulatorOptions(1))
+	h, kids := newComponentHarness(t, emulatorOptions(1))
 	ids := h.srv.InstanceIDs()
 	_, err := h.construct(runScriptType, "boom", props(
 		"script", str("echo about to fail; exit 3"), "instanceIds", strs(ids...)))
@@ -95,8 +95,13 @@ func TestRunScriptFailurePolicy(t *testing.T) {
 	assert.Contains(t, err.Error(), "exit code 3")
 
 	resp, err := h.construct(runScriptType, "tolerated", props(
-		"script", str("exit 3"), "instanceIds", strs(ids...), "failurePolicy", str("Never")))
+		"script", str("exit 3"), "instanceIds", strs(ids...), "failurePolicy", str("Never"),
+		"type", str("RunShellScript")))
 	require.NoError(t, err)
+	// The enum inputs reach the children as the same strings (the wire value is unchanged).
+	invs, cmds := kids.of("cloudassistant:index:Invocation"), kids.of("cloudassistant:index:Command")
+	assert.Equal(t, "Never", invs[len(invs)-1].Inputs.Get("failurePolicy").AsString())
+	assert.Equal(t, "RunShellScript", cmds[len(cmds)-1].Inputs.Get("type").AsString())
 	assert.Equal(t, "Failed", resp.State.Get("status").AsString())
 	assert.Equal(t, 3.0, objects(t, resp.State.Get("results"))[0].Get("exitCode").AsNumber())
 }

@@ -193,7 +193,8 @@ func (r *InvocationResult) Annotate(a infer.Annotator) {
 	a.Describe(&r.Status, "The status on this instance: `Pending`, `Scheduled`, `Running`, `Success`, `Failed` "+
 		"(non-zero exit code), `Timeout`, `Error`, `Invalid`, `Aborted`, `Cancelled`, `Stopping` or `Terminated`.")
 	a.Describe(&r.ExitCode, "The script's exit code.")
-	a.Describe(&r.Output, "The script's output (stdout and stderr), decoded; the service keeps the last 24 KB.")
+	a.Describe(&r.Output, "The script's output (stdout and stderr), decoded as UTF-8. The service keeps 24 KB of it: "+
+		"the first 6,000 bytes and the last ones (`dropped` says how many bytes in between were cut).")
 	a.Describe(&r.Dropped, "How many bytes of output were dropped: by the service (it keeps 24 KB) and by "+
 		"`outputBytesPerInstance`.")
 	a.Describe(&r.ErrorCode, "Why the run failed, when it did: `ExitCodeNonzero`, `ExecutionTimeout`, "+

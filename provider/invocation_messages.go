@@ -10,15 +10,26 @@ import (
 
 const outputTailLines = 10
 
-// failureMessage lists every failed instance with status, exit code, error code and the
-// tail of its output. Output is left out when results are secret, and parameter values
-// are masked in any case: scripts echo them.
+// failureMessage lists every failed instance first (failedLines), then says which invocation
+// failed and what happens next. It leads with the instances because that is the cause an
+// operator looks for first, and RunScript reports this very text as its own error.
 func failureMessage(st *InvocationState, failed []InvocationResult, hideOutput bool) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "invocation %s of command %s failed on %d of %d instance%s (failurePolicy %s):",
+	return failedLines(st, failed, hideOutput) + fmt.Sprintf("\ninvocation %s of command %s failed on %d of %d "+
+		"instance%s (failurePolicy %s). The invocation is recorded; the next `pulumi up` replaces it and runs the "+
+		"command again.",
 		st.InvokeID, st.CommandID, len(failed), len(st.InstanceIDs), pluralS(len(st.InstanceIDs)), deref(st.FailurePolicy))
-	for _, r := range failed {
-		fmt.Fprintf(&b, "\n  %s: %s, exit code %d", r.InstanceID, r.Status, r.ExitCode)
+}
+
+// failedLines gives one line per failed instance — `i-abc: Failed, exit code 3, error
+// ExitCodeNonzero (…)` — each followed by the tail of its output. Output is left out when
+// results are secret, and parameter values are masked in any case: scripts echo them.
+func failedLines(st *InvocationState, failed []InvocationResult, hideOutput bool) string {
+	var b strings.Builder
+	for i, r := range failed {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%s: %s, exit code %d", r.InstanceID, r.Status, r.ExitCode)
 		if r.ErrorCode != "" {
 			fmt.Fprintf(&b, ", error %s", r.ErrorCode)
 		}
@@ -38,7 +49,6 @@ func failureMessage(st *InvocationState, failed []InvocationResult, hideOutput b
 			}
 		}
 	}
-	b.WriteString("\nThe invocation is recorded; the next `pulumi up` replaces it and runs the command again.")
 	return b.String()
 }
 

@@ -323,10 +323,7 @@ func (r *rollout) haltMessage(st *InvocationState) string {
 		"%d instance%s never started: %s",
 		st.InvokeID, st.CommandID, len(failed), pluralS(len(failed)), deref(r.args.MaxErrors),
 		len(r.queue), pluralS(len(r.queue)), abbreviate(r.queue, 20))
-	msg := failureMessage(st, failed, resultsSecret(st.InvocationArgs))
-	if _, rest, ok := strings.Cut(msg, ":"); ok {
-		b.WriteString(".\nFailed:" + rest)
-	}
+	b.WriteString(".\nFailed:\n" + failedLines(st, failed, resultsSecret(st.InvocationArgs)))
 	return b.String()
 }
 

@@ -71,5 +71,5 @@ func New() p.Provider {
 		panic(err)
 	}
 	prov.DiffConfig = diffConfig
-	return keepSecretsOnRead(prov)
+	return reportCauses(keepSecretsOnRead(prov))
 }

@@ -14,7 +14,7 @@ var runScriptDoc string
 // RunScriptArgs are the inputs of a RunScript: a script, where to run it, and how.
 type RunScriptArgs struct {
 	Script        pulumi.StringInput      `pulumi:"script"`
-	Type          pulumi.StringPtrInput   `pulumi:"type,optional"`
+	Type          *CommandTypeOutput      `pulumi:"type,optional"`
 	InstanceIDs   pulumi.StringArrayInput `pulumi:"instanceIds,optional"`
 	TargetTags    pulumi.StringMapInput   `pulumi:"targetTags,optional"`
 	Parameters    pulumi.StringMapInput   `pulumi:"parameters,optional" provider:"secret"`
@@ -22,7 +22,7 @@ type RunScriptArgs struct {
 	Timeout       pulumi.IntPtrInput      `pulumi:"timeout,optional"`
 	Username      pulumi.StringPtrInput   `pulumi:"username,optional"`
 	Triggers      pulumi.ArrayInput       `pulumi:"triggers,optional"`
-	FailurePolicy pulumi.StringPtrInput   `pulumi:"failurePolicy,optional"`
+	FailurePolicy *FailurePolicyOutput    `pulumi:"failurePolicy,optional"`
 	WaitForAgent  pulumi.BoolPtrInput     `pulumi:"waitForAgent,optional"`
 	AgentTimeout  pulumi.IntPtrInput      `pulumi:"agentTimeout,optional"`
 	// Fleet rollout, passed to the Invocation.
@@ -118,7 +118,9 @@ func NewRunScript(ctx *pulumi.Context, name string, args RunScriptArgs, opts ...
 	optional(inv, "maxConcurrency", args.MaxConcurrency)
 	optional(inv, "maxErrors", args.MaxErrors)
 	optional(inv, "triggers", fileTriggers(args.Triggers, files))
-	optional(inv, "failurePolicy", args.FailurePolicy)
+	if args.FailurePolicy != nil {
+		inv["failurePolicy"] = args.FailurePolicy.wire()
+	}
 	after := make([]pulumi.Resource, 0, len(files))
 	for _, f := range files {
 		after = append(after, f)

@@ -23,7 +23,7 @@ type ScheduledScriptArgs struct {
 	Script       pulumi.StringInput      `pulumi:"script"`
 	Schedule     pulumi.StringInput      `pulumi:"schedule"`
 	InstanceIDs  pulumi.StringArrayInput `pulumi:"instanceIds"`
-	Type         pulumi.StringPtrInput   `pulumi:"type,optional"`
+	Type         *CommandTypeOutput      `pulumi:"type,optional"`
 	Parameters   pulumi.StringMapInput   `pulumi:"parameters,optional" provider:"secret"`
 	Timeout      pulumi.IntPtrInput      `pulumi:"timeout,optional"`
 	WorkingDir   pulumi.StringPtrInput   `pulumi:"workingDir,optional"`

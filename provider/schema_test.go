@@ -45,3 +45,26 @@ func TestSchemaDocumentsEveryProperty(t *testing.T) {
 	assert.True(t, spec.Config.Variables["accessKeySecret"].Secret)
 	assert.True(t, spec.Config.Variables["securityToken"].Secret)
 }
+
+// The components take the same enum types as Command and Invocation, so an SDK or YAML
+// program names a bad `type` or `failurePolicy` at the value, before anything runs.
+func TestSchemaComponentsUseTheEnums(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	resp, err := h.s.GetSchema(p.GetSchemaRequest{})
+	require.NoError(t, err)
+	var spec schema.PackageSpec
+	require.NoError(t, json.Unmarshal([]byte(resp.Schema), &spec))
+	for _, c := range []struct{ component, input, enum string }{
+		{"RunScript", "type", "CommandType"},
+		{"RunScript", "failurePolicy", "FailurePolicy"},
+		{"ScheduledScript", "type", "CommandType"},
+	} {
+		prop := spec.Resources["cloudassistant:index:"+c.component].InputProperties[c.input]
+		assert.Equal(t, "#/types/cloudassistant:index:"+c.enum, prop.Ref, "%s.%s", c.component, c.input)
+		assert.Empty(t, prop.Type, "%s.%s", c.component, c.input)
+	}
+	for tok := range spec.Types {
+		assert.NotContains(t, tok, "Output", "the components' enum inputs add no type of their own")
+	}
+}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -74,7 +75,8 @@ func TestFailureMessageMasksParametersAndHidesSecretOutput(t *testing.T) {
 		Output: "1\n2\n3\nlogin with swordfish failed\n"}}
 	msg := failureMessage(st, failed, false)
 	assert.Contains(t, msg, "invocation t-1 of command c-1 failed on 1 of 2 instances (failurePolicy FailIfAny)")
-	assert.Contains(t, msg, "i-1: Failed, exit code 2, error ExitCodeNonzero")
+	assert.True(t, strings.HasPrefix(msg, "i-1: Failed, exit code 2, error ExitCodeNonzero"),
+		"the message leads with the failed instance's status and exit code: %s", msg)
 	assert.Contains(t, msg, "login with [secret] failed")
 	assert.NotContains(t, msg, "swordfish")
 	hidden := failureMessage(st, failed, true)

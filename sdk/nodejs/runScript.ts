@@ -14,8 +14,9 @@ import * as utilities from "./utilities";
  * Before running, it waits until the Cloud Assistant agent of every instance is online (fresh
  * instances take a little while), and fails with the names of the instances whose agent never
  * came online (`waitForAgent`, `agentTimeout`). Then `pulumi up` waits for the script to finish
- * everywhere and fails by `failurePolicy` with each failed instance's exit code and the last
- * lines of its output. `outputs` maps each instance ID to its output text.
+ * everywhere and fails by `failurePolicy` with an error that starts with each failed instance's
+ * status and exit code (`i-abc: Failed, exit code 3, error ExitCodeNonzero (…)`), then the last
+ * lines of its output — the text the child Invocation gives. `outputs` maps each instance ID to its output text.
  *
  * The script runs again whenever it changes, when any other input changes, or when a value in
  * `triggers` changes. `parameters` are secret, and so are `results` and `outputs` when
@@ -125,7 +126,7 @@ export interface RunScriptArgs {
     /**
      * When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
      */
-    failurePolicy?: pulumi.Input<string | undefined>;
+    failurePolicy?: pulumi.Input<enums.FailurePolicy | undefined>;
     /**
      * Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
      */
@@ -165,7 +166,7 @@ export interface RunScriptArgs {
     /**
      * The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
      */
-    type?: pulumi.Input<string | undefined>;
+    type?: pulumi.Input<enums.CommandType | undefined>;
     /**
      * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
      */

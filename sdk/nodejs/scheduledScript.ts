@@ -2,6 +2,9 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
+import * as inputs from "./types/input";
+import * as outputs from "./types/output";
+import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
 /**
@@ -135,7 +138,7 @@ export interface ScheduledScriptArgs {
     /**
      * The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
      */
-    type?: pulumi.Input<string | undefined>;
+    type?: pulumi.Input<enums.CommandType | undefined>;
     /**
      * The user the script runs as.
      */

@@ -73,7 +73,6 @@ var (
 	errModifyInstanceCount   = documented(http.StatusForbidden, "InvalidInstanceId.CountLimitExceeded", "The count of the parameter InstanceId exceeds the limit of 100.")
 	errModifyKeyDuplicate    = documented(http.StatusBadRequest, "InvalidParameters.KeyDuplicate", "The key in the parameter Parameters cannot be duplicated.")
 	errModifyKeyNotMatch     = documented(http.StatusBadRequest, "InvalidParameters.KeyNotMatch", "The key in the parameter Parameters do not match those defined when creating the command.")
-	errModifyKeyMalformed    = documented(http.StatusBadRequest, "InvalidParameters.KeyMalformed", "The key in the parameter Parameters is not valid.")
 	errModifyKeyEmpty        = documented(http.StatusBadRequest, "InvalidParameters.KeyEmpty", "The key in the parameter Parameters cannot be empty.")
 	errModifyParamCount      = documented(http.StatusForbidden, "InvalidParameters.CountLimitExceeded", "The count of the parameter Parameters exceeds the limit of 10.")
 	errModifyKeyLength       = documented(http.StatusForbidden, "InvalidParameters.KeyLengthLimitExceeded", "The length of the key in the parameter Parameters exceeds the limit of 64 characters.")
@@ -102,6 +101,13 @@ var (
 	errFileDesc        = documented(http.StatusForbidden, "FileDesc.ExceedLimit", "The length of file description exceeds limit.")
 	errFileTimeout     = documented(http.StatusForbidden, "InvalidTimeout.ExceedLimit", "The specified parameter Timeout exceeds the upper limit.")
 	errFileInstance    = documented(http.StatusNotFound, "InvalidInstance.NotFound", "The specified instances not found.")
+)
+
+// The Tag.N of a file task (SendFile, DescribeSendFileResults: the same rows in both tables;
+// their NumberExceed.Tags message differs from the tagging actions').
+var (
+	errTaskTagsCount   = documented(http.StatusBadRequest, "NumberExceed.Tags", "The Tags parameter number is exceed.")
+	errTaskTagKeyEmpty = documented(http.StatusBadRequest, "MissingParameter.TagKey", "You must specify Tag.N.Key.")
 )
 
 // Shared by SendFile, InstallCloudAssistant and InvokeCommand.

@@ -114,7 +114,9 @@ func (c *Cloud) checkModifiedContent(inv *Invocation, content string) error {
 // modifyParameterError turns the Parameters errors InvokeCommand answers into the
 // InvalidParameters.* codes of ModifyInvocationAttribute's table. Parameter.MissingValue,
 // Parameter.Disabled and InvalidParameter.Parameters (malformed JSON) have no counterpart
-// there and stay as InvokeCommand answers them.
+// there and stay as InvokeCommand answers them. The table's InvalidParameters.KeyMalformed is
+// not used: the page does not say what makes a key malformed beyond the empty and the too
+// long ones, which have codes of their own.
 func modifyParameterError(err error) error {
 	if err == errParamKeyEmpty {
 		return errModifyKeyEmpty

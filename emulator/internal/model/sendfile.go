@@ -173,6 +173,9 @@ func newFileTask(in SendFileInput, now time.Time) (*FileTask, error) {
 	case len(in.FileGroup) > maxFileOwnerLen:
 		return nil, errFileGroup
 	}
+	if err := CheckTaskTags(in.Tags); err != nil {
+		return nil, err
+	}
 	contentType := in.ContentType
 	if contentType == "" {
 		contentType = ContentPlainText

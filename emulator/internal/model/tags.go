@@ -264,7 +264,10 @@ func (c *Cloud) ListTagResources(resourceType string, ids []string, tags []Tag, 
 	for _, id := range candidates {
 		cur, err := c.tagsOf(resourceType, id)
 		if err != nil {
-			continue // unknown ids list nothing, as the service does
+			// An unknown id lists nothing. The table shared by the three tagging pages has
+			// InvalidResourceId.NotFound, but ListTagResources' page does not say it applies
+			// to a listing (a deleted command simply has no tags left), so the emulator lists.
+			continue
 		}
 		if !hasTags(*cur, tags) || !matchFilters(*cur, filters) {
 			continue

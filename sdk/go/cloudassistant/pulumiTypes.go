@@ -265,7 +265,7 @@ type InvocationResult struct {
 	InstanceId string `pulumi:"instanceId"`
 	// The invocation ID of the batch this instance ran in.
 	InvokeId string `pulumi:"invokeId"`
-	// The script's output (stdout and stderr), decoded; the service keeps the last 24 KB.
+	// The script's output (stdout and stderr), decoded as UTF-8. The service keeps 24 KB of it: the first 6,000 bytes and the last ones (`dropped` says how many bytes in between were cut).
 	Output string `pulumi:"output"`
 	// How many times the command ran on this instance (periodic and reboot modes).
 	Repeats int `pulumi:"repeats"`
@@ -324,7 +324,7 @@ func (o InvocationResultOutput) InvokeId() pulumi.StringOutput {
 	return o.ApplyT(func(v InvocationResult) string { return v.InvokeId }).(pulumi.StringOutput)
 }
 
-// The script's output (stdout and stderr), decoded; the service keeps the last 24 KB.
+// The script's output (stdout and stderr), decoded as UTF-8. The service keeps 24 KB of it: the first 6,000 bytes and the last ones (`dropped` says how many bytes in between were cut).
 func (o InvocationResultOutput) Output() pulumi.StringOutput {
 	return o.ApplyT(func(v InvocationResult) string { return v.Output }).(pulumi.StringOutput)
 }

@@ -18,8 +18,9 @@ import (
 // Before running, it waits until the Cloud Assistant agent of every instance is online (fresh
 // instances take a little while), and fails with the names of the instances whose agent never
 // came online (`waitForAgent`, `agentTimeout`). Then `pulumi up` waits for the script to finish
-// everywhere and fails by `failurePolicy` with each failed instance's exit code and the last
-// lines of its output. `outputs` maps each instance ID to its output text.
+// everywhere and fails by `failurePolicy` with an error that starts with each failed instance's
+// status and exit code (`i-abc: Failed, exit code 3, error ExitCodeNonzero (…)`), then the last
+// lines of its output — the text the child Invocation gives. `outputs` maps each instance ID to its output text.
 //
 // The script runs again whenever it changes, when any other input changes, or when a value in
 // `triggers` changes. `parameters` are secret, and so are `results` and `outputs` when
@@ -67,7 +68,7 @@ type runScriptArgs struct {
 	// How long to wait for the agents, in seconds. Defaults to 300.
 	AgentTimeout *int `pulumi:"agentTimeout"`
 	// When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
-	FailurePolicy *string `pulumi:"failurePolicy"`
+	FailurePolicy *FailurePolicy `pulumi:"failurePolicy"`
 	// Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
 	Files []RunScriptFile `pulumi:"files"`
 	// The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
@@ -87,7 +88,7 @@ type runScriptArgs struct {
 	// Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
 	Triggers []interface{} `pulumi:"triggers"`
 	// The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
-	Type *string `pulumi:"type"`
+	Type *CommandType `pulumi:"type"`
 	// The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
 	Username *string `pulumi:"username"`
 	// Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online.
@@ -101,7 +102,7 @@ type RunScriptArgs struct {
 	// How long to wait for the agents, in seconds. Defaults to 300.
 	AgentTimeout pulumi.IntPtrInput
 	// When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
-	FailurePolicy pulumi.StringPtrInput
+	FailurePolicy FailurePolicyPtrInput
 	// Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
 	Files RunScriptFileArrayInput
 	// The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
@@ -121,7 +122,7 @@ type RunScriptArgs struct {
 	// Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
 	Triggers pulumi.ArrayInput
 	// The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
-	Type pulumi.StringPtrInput
+	Type CommandTypePtrInput
 	// The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
 	Username pulumi.StringPtrInput
 	// Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online.

@@ -79,7 +79,7 @@ type scheduledScriptArgs struct {
 	// The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60.
 	Timeout *int `pulumi:"timeout"`
 	// The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
-	Type *string `pulumi:"type"`
+	Type *CommandType `pulumi:"type"`
 	// The user the script runs as.
 	Username *string `pulumi:"username"`
 	// Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true.
@@ -103,7 +103,7 @@ type ScheduledScriptArgs struct {
 	// The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60.
 	Timeout pulumi.IntPtrInput
 	// The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
-	Type pulumi.StringPtrInput
+	Type CommandTypePtrInput
 	// The user the script runs as.
 	Username pulumi.StringPtrInput
 	// Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true.

@@ -117,7 +117,7 @@ export interface InvocationResult {
      */
     invokeId: string;
     /**
-     * The script's output (stdout and stderr), decoded; the service keeps the last 24 KB.
+     * The script's output (stdout and stderr), decoded as UTF-8. The service keeps 24 KB of it: the first 6,000 bytes and the last ones (`dropped` says how many bytes in between were cut).
      */
     output: string;
     /**

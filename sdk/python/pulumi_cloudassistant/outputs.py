@@ -319,7 +319,7 @@ class InvocationResult(dict):
         :param _builtins.str finished_time: When the run finished (UTC, ISO 8601).
         :param _builtins.str instance_id: The instance ID.
         :param _builtins.str invoke_id: The invocation ID of the batch this instance ran in.
-        :param _builtins.str output: The script's output (stdout and stderr), decoded; the service keeps the last 24 KB.
+        :param _builtins.str output: The script's output (stdout and stderr), decoded as UTF-8. The service keeps 24 KB of it: the first 6,000 bytes and the last ones (`dropped` says how many bytes in between were cut).
         :param _builtins.int repeats: How many times the command ran on this instance (periodic and reboot modes).
         :param _builtins.str start_time: When the run started (UTC, ISO 8601).
         :param _builtins.str status: The status on this instance: `Pending`, `Scheduled`, `Running`, `Success`, `Failed` (non-zero exit code), `Timeout`, `Error`, `Invalid`, `Aborted`, `Cancelled`, `Stopping` or `Terminated`.
@@ -396,7 +396,7 @@ class InvocationResult(dict):
     @pulumi.getter
     def output(self) -> _builtins.str:
         """
-        The script's output (stdout and stderr), decoded; the service keeps the last 24 KB.
+        The script's output (stdout and stderr), decoded as UTF-8. The service keeps 24 KB of it: the first 6,000 bytes and the last ones (`dropped` says how many bytes in between were cut).
         """
         return pulumi.get(self, "output")
 

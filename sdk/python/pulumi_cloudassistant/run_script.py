@@ -14,6 +14,7 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
+from ._enums import *
 from ._inputs import *
 
 __all__ = ['RunScriptArgs', 'RunScript']
@@ -23,7 +24,7 @@ class RunScriptArgs:
     def __init__(__self__, *,
                  script: pulumi.Input[_builtins.str],
                  agent_timeout: pulumi.Input[Optional[_builtins.int]] = None,
-                 failure_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 failure_policy: pulumi.Input[Optional['FailurePolicy']] = None,
                  files: pulumi.Input[Optional[Sequence[pulumi.Input['RunScriptFileArgs']]]] = None,
                  instance_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.str]] = None,
@@ -32,7 +33,7 @@ class RunScriptArgs:
                  target_tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
-                 type: pulumi.Input[Optional[_builtins.str]] = None,
+                 type: pulumi.Input[Optional['CommandType']] = None,
                  username: pulumi.Input[Optional[_builtins.str]] = None,
                  wait_for_agent: pulumi.Input[Optional[_builtins.bool]] = None,
                  working_dir: pulumi.Input[Optional[_builtins.str]] = None):
@@ -41,7 +42,7 @@ class RunScriptArgs:
 
         :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
         :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
-        :param pulumi.Input[_builtins.str] failure_policy: When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
+        :param pulumi.Input['FailurePolicy'] failure_policy: When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
         :param pulumi.Input[Sequence[pulumi.Input['RunScriptFileArgs']]] files: Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
         :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
         :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
@@ -50,7 +51,7 @@ class RunScriptArgs:
         :param pulumi.Input[Mapping[str, _builtins.str]] target_tags: Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
         :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
         :param pulumi.Input[Sequence[Any]] triggers: Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
-        :param pulumi.Input[_builtins.str] type: The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
         :param pulumi.Input[_builtins.str] username: The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
         :param pulumi.Input[_builtins.bool] wait_for_agent: Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online.
         :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in. The service defaults to `/root` on Linux.
@@ -111,14 +112,14 @@ class RunScriptArgs:
 
     @_builtins.property
     @pulumi.getter(name="failurePolicy")
-    def failure_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def failure_policy(self) -> pulumi.Input[Optional['FailurePolicy']]:
         """
         When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
         """
         return pulumi.get(self, "failure_policy")
 
     @failure_policy.setter
-    def failure_policy(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def failure_policy(self, value: pulumi.Input[Optional['FailurePolicy']]):
         pulumi.set(self, "failure_policy", value)
 
     @_builtins.property
@@ -219,14 +220,14 @@ class RunScriptArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def type(self) -> pulumi.Input[Optional['CommandType']]:
         """
         The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def type(self, value: pulumi.Input[Optional['CommandType']]):
         pulumi.set(self, "type", value)
 
     @_builtins.property
@@ -273,7 +274,7 @@ class RunScript(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  agent_timeout: pulumi.Input[Optional[_builtins.int]] = None,
-                 failure_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 failure_policy: pulumi.Input[Optional['FailurePolicy']] = None,
                  files: pulumi.Input[Optional[Sequence[pulumi.Input[Union['RunScriptFileArgs', 'RunScriptFileArgsDict']]]]] = None,
                  instance_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.str]] = None,
@@ -283,7 +284,7 @@ class RunScript(pulumi.ComponentResource):
                  target_tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
-                 type: pulumi.Input[Optional[_builtins.str]] = None,
+                 type: pulumi.Input[Optional['CommandType']] = None,
                  username: pulumi.Input[Optional[_builtins.str]] = None,
                  wait_for_agent: pulumi.Input[Optional[_builtins.bool]] = None,
                  working_dir: pulumi.Input[Optional[_builtins.str]] = None,
@@ -295,8 +296,9 @@ class RunScript(pulumi.ComponentResource):
         Before running, it waits until the Cloud Assistant agent of every instance is online (fresh
         instances take a little while), and fails with the names of the instances whose agent never
         came online (`waitForAgent`, `agentTimeout`). Then `pulumi up` waits for the script to finish
-        everywhere and fails by `failurePolicy` with each failed instance's exit code and the last
-        lines of its output. `outputs` maps each instance ID to its output text.
+        everywhere and fails by `failurePolicy` with an error that starts with each failed instance's
+        status and exit code (`i-abc: Failed, exit code 3, error ExitCodeNonzero (…)`), then the last
+        lines of its output — the text the child Invocation gives. `outputs` maps each instance ID to its output text.
 
         The script runs again whenever it changes, when any other input changes, or when a value in
         `triggers` changes. `parameters` are secret, and so are `results` and `outputs` when
@@ -308,7 +310,7 @@ class RunScript(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
-        :param pulumi.Input[_builtins.str] failure_policy: When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
+        :param pulumi.Input['FailurePolicy'] failure_policy: When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
         :param pulumi.Input[Sequence[pulumi.Input[Union['RunScriptFileArgs', 'RunScriptFileArgsDict']]]] files: Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
         :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
         :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
@@ -318,7 +320,7 @@ class RunScript(pulumi.ComponentResource):
         :param pulumi.Input[Mapping[str, _builtins.str]] target_tags: Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
         :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
         :param pulumi.Input[Sequence[Any]] triggers: Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
-        :param pulumi.Input[_builtins.str] type: The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
         :param pulumi.Input[_builtins.str] username: The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
         :param pulumi.Input[_builtins.bool] wait_for_agent: Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online.
         :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in. The service defaults to `/root` on Linux.
@@ -336,8 +338,9 @@ class RunScript(pulumi.ComponentResource):
         Before running, it waits until the Cloud Assistant agent of every instance is online (fresh
         instances take a little while), and fails with the names of the instances whose agent never
         came online (`waitForAgent`, `agentTimeout`). Then `pulumi up` waits for the script to finish
-        everywhere and fails by `failurePolicy` with each failed instance's exit code and the last
-        lines of its output. `outputs` maps each instance ID to its output text.
+        everywhere and fails by `failurePolicy` with an error that starts with each failed instance's
+        status and exit code (`i-abc: Failed, exit code 3, error ExitCodeNonzero (…)`), then the last
+        lines of its output — the text the child Invocation gives. `outputs` maps each instance ID to its output text.
 
         The script runs again whenever it changes, when any other input changes, or when a value in
         `triggers` changes. `parameters` are secret, and so are `results` and `outputs` when
@@ -362,7 +365,7 @@ class RunScript(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  agent_timeout: pulumi.Input[Optional[_builtins.int]] = None,
-                 failure_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 failure_policy: pulumi.Input[Optional['FailurePolicy']] = None,
                  files: pulumi.Input[Optional[Sequence[pulumi.Input[Union['RunScriptFileArgs', 'RunScriptFileArgsDict']]]]] = None,
                  instance_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.str]] = None,
@@ -372,7 +375,7 @@ class RunScript(pulumi.ComponentResource):
                  target_tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
-                 type: pulumi.Input[Optional[_builtins.str]] = None,
+                 type: pulumi.Input[Optional['CommandType']] = None,
                  username: pulumi.Input[Optional[_builtins.str]] = None,
                  wait_for_agent: pulumi.Input[Optional[_builtins.bool]] = None,
                  working_dir: pulumi.Input[Optional[_builtins.str]] = None,

@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from ._enums import *
 
 __all__ = ['ScheduledScriptArgs', 'ScheduledScript']
 
@@ -25,7 +26,7 @@ class ScheduledScriptArgs:
                  agent_timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  parameters: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  timeout: pulumi.Input[Optional[_builtins.int]] = None,
-                 type: pulumi.Input[Optional[_builtins.str]] = None,
+                 type: pulumi.Input[Optional['CommandType']] = None,
                  username: pulumi.Input[Optional[_builtins.str]] = None,
                  wait_for_agent: pulumi.Input[Optional[_builtins.bool]] = None,
                  working_dir: pulumi.Input[Optional[_builtins.str]] = None):
@@ -38,7 +39,7 @@ class ScheduledScriptArgs:
         :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
         :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret.
         :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60.
-        :param pulumi.Input[_builtins.str] type: The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
+        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
         :param pulumi.Input[_builtins.str] username: The user the script runs as.
         :param pulumi.Input[_builtins.bool] wait_for_agent: Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true.
         :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in.
@@ -135,14 +136,14 @@ class ScheduledScriptArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def type(self) -> pulumi.Input[Optional['CommandType']]:
         """
         The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def type(self, value: pulumi.Input[Optional['CommandType']]):
         pulumi.set(self, "type", value)
 
     @_builtins.property
@@ -194,7 +195,7 @@ class ScheduledScript(pulumi.ComponentResource):
                  schedule: pulumi.Input[Optional[_builtins.str]] = None,
                  script: pulumi.Input[Optional[_builtins.str]] = None,
                  timeout: pulumi.Input[Optional[_builtins.int]] = None,
-                 type: pulumi.Input[Optional[_builtins.str]] = None,
+                 type: pulumi.Input[Optional['CommandType']] = None,
                  username: pulumi.Input[Optional[_builtins.str]] = None,
                  wait_for_agent: pulumi.Input[Optional[_builtins.bool]] = None,
                  working_dir: pulumi.Input[Optional[_builtins.str]] = None,
@@ -222,7 +223,7 @@ class ScheduledScript(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] schedule: When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
         :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter.
         :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60.
-        :param pulumi.Input[_builtins.str] type: The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
+        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
         :param pulumi.Input[_builtins.str] username: The user the script runs as.
         :param pulumi.Input[_builtins.bool] wait_for_agent: Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true.
         :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in.
@@ -269,7 +270,7 @@ class ScheduledScript(pulumi.ComponentResource):
                  schedule: pulumi.Input[Optional[_builtins.str]] = None,
                  script: pulumi.Input[Optional[_builtins.str]] = None,
                  timeout: pulumi.Input[Optional[_builtins.int]] = None,
-                 type: pulumi.Input[Optional[_builtins.str]] = None,
+                 type: pulumi.Input[Optional['CommandType']] = None,
                  username: pulumi.Input[Optional[_builtins.str]] = None,
                  wait_for_agent: pulumi.Input[Optional[_builtins.bool]] = None,
                  working_dir: pulumi.Input[Optional[_builtins.str]] = None,

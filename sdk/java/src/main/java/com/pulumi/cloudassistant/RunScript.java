@@ -22,8 +22,9 @@ import javax.annotation.Nullable;
  * Before running, it waits until the Cloud Assistant agent of every instance is online (fresh
  * instances take a little while), and fails with the names of the instances whose agent never
  * came online (`waitForAgent`, `agentTimeout`). Then `pulumi up` waits for the script to finish
- * everywhere and fails by `failurePolicy` with each failed instance&#39;s exit code and the last
- * lines of its output. `outputs` maps each instance ID to its output text.
+ * everywhere and fails by `failurePolicy` with an error that starts with each failed instance&#39;s
+ * status and exit code (`i-abc: Failed, exit code 3, error ExitCodeNonzero (…)`), then the last
+ * lines of its output — the text the child Invocation gives. `outputs` maps each instance ID to its output text.
  * 
  * The script runs again whenever it changes, when any other input changes, or when a value in
  * `triggers` changes. `parameters` are secret, and so are `results` and `outputs` when

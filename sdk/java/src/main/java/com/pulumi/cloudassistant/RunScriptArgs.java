@@ -3,6 +3,8 @@
 
 package com.pulumi.cloudassistant;
 
+import com.pulumi.cloudassistant.enums.CommandType;
+import com.pulumi.cloudassistant.enums.FailurePolicy;
 import com.pulumi.cloudassistant.inputs.RunScriptFileArgs;
 import com.pulumi.core.Output;
 import com.pulumi.core.annotations.Import;
@@ -42,13 +44,13 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
      * 
      */
     @Import(name="failurePolicy")
-    private @Nullable Output<String> failurePolicy;
+    private @Nullable Output<FailurePolicy> failurePolicy;
 
     /**
      * @return When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
      * 
      */
-    public Optional<Output<String>> failurePolicy() {
+    public Optional<Output<FailurePolicy>> failurePolicy() {
         return Optional.ofNullable(this.failurePolicy);
     }
 
@@ -192,13 +194,13 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
      * 
      */
     @Import(name="type")
-    private @Nullable Output<String> type;
+    private @Nullable Output<CommandType> type;
 
     /**
      * @return The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
      * 
      */
-    public Optional<Output<String>> type() {
+    public Optional<Output<CommandType>> type() {
         return Optional.ofNullable(this.type);
     }
 
@@ -312,7 +314,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
          * @return builder
          * 
          */
-        public Builder failurePolicy(@Nullable Output<String> failurePolicy) {
+        public Builder failurePolicy(@Nullable Output<FailurePolicy> failurePolicy) {
             $.failurePolicy = failurePolicy;
             return this;
         }
@@ -323,7 +325,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
          * @return builder
          * 
          */
-        public Builder failurePolicy(String failurePolicy) {
+        public Builder failurePolicy(FailurePolicy failurePolicy) {
             return failurePolicy(Output.of(failurePolicy));
         }
 
@@ -552,7 +554,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
          * @return builder
          * 
          */
-        public Builder type(@Nullable Output<String> type) {
+        public Builder type(@Nullable Output<CommandType> type) {
             $.type = type;
             return this;
         }
@@ -563,7 +565,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
          * @return builder
          * 
          */
-        public Builder type(String type) {
+        public Builder type(CommandType type) {
             return type(Output.of(type));
         }
 

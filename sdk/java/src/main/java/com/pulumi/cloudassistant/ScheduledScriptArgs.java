@@ -3,6 +3,7 @@
 
 package com.pulumi.cloudassistant;
 
+import com.pulumi.cloudassistant.enums.CommandType;
 import com.pulumi.core.Output;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.exceptions.MissingRequiredPropertyException;
@@ -115,13 +116,13 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
      * 
      */
     @Import(name="type")
-    private @Nullable Output<String> type;
+    private @Nullable Output<CommandType> type;
 
     /**
      * @return The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
      * 
      */
-    public Optional<Output<String>> type() {
+    public Optional<Output<CommandType>> type() {
         return Optional.ofNullable(this.type);
     }
 
@@ -345,7 +346,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
          * @return builder
          * 
          */
-        public Builder type(@Nullable Output<String> type) {
+        public Builder type(@Nullable Output<CommandType> type) {
             $.type = type;
             return this;
         }
@@ -356,7 +357,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
          * @return builder
          * 
          */
-        public Builder type(String type) {
+        public Builder type(CommandType type) {
             return type(Output.of(type));
         }
 

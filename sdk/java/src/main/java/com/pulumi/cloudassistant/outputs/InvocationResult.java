@@ -47,7 +47,7 @@ public final class InvocationResult {
      */
     private String invokeId;
     /**
-     * @return The script&#39;s output (stdout and stderr), decoded; the service keeps the last 24 KB.
+     * @return The script&#39;s output (stdout and stderr), decoded as UTF-8. The service keeps 24 KB of it: the first 6,000 bytes and the last ones (`dropped` says how many bytes in between were cut).
      * 
      */
     private String output;
@@ -118,7 +118,7 @@ public final class InvocationResult {
         return this.invokeId;
     }
     /**
-     * @return The script&#39;s output (stdout and stderr), decoded; the service keeps the last 24 KB.
+     * @return The script&#39;s output (stdout and stderr), decoded as UTF-8. The service keeps 24 KB of it: the first 6,000 bytes and the last ones (`dropped` says how many bytes in between were cut).
      * 
      */
     public String output() {

@@ -1,0 +1,153 @@
+package provider
+
+// Why a component failed. When a child of RunScript or ScheduledScript fails, the engine
+// cancels the deployment and tells the component's Construct only that its call was
+// cancelled: its outputs then fail to marshal (`awaiting input property "invokeId"`, `grpc:
+// the client connection is closing`), and that noise is what `pulumi up` printed as the
+// component's error. The children run in this same process (they ask for the same default
+// provider as the component, childOptions), so each child's failure is noted here by its URN, and the
+// component's own failures (the agent wait) by the Construct call; Construct then reports the
+// cause instead of the noise, the same text the child resource gives.
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	presource "github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// The component tokens whose children's failures are noted.
+const (
+	runScriptToken       = Name + ":index:RunScript"
+	scheduledScriptToken = Name + ":index:ScheduledScript"
+)
+
+// childFailures holds the last failure of each component child, by URN, until its
+// component's Construct takes it.
+var childFailures = struct {
+	sync.Mutex
+	byURN map[presource.URN]string
+}{byURN: map[presource.URN]string{}}
+
+// componentChild reports whether urn is a direct child of one of this provider's components.
+func componentChild(urn presource.URN) bool {
+	chain := strings.Split(string(urn.QualifiedType()), "$")
+	if len(chain) < 2 {
+		return false
+	}
+	parent := chain[len(chain)-2]
+	return parent == runScriptToken || parent == scheduledScriptToken
+}
+
+func noteChildFailure(urn presource.URN, reason string) {
+	if reason == "" || !componentChild(urn) {
+		return
+	}
+	childFailures.Lock()
+	defer childFailures.Unlock()
+	childFailures.byURN[urn] = reason
+}
+
+// takeChildFailure returns (and forgets) the failure of a child of the component comp:
+// the Command and Invocation share its name, the Files are named `<name>-file-…`.
+func takeChildFailure(comp presource.URN) string {
+	prefix := "urn:pulumi:" + string(comp.Stack()) + "::" + string(comp.Project()) + "::" + string(comp.QualifiedType()) + "$"
+	name := comp.Name()
+	childFailures.Lock()
+	defer childFailures.Unlock()
+	var reasons []string
+	for urn, reason := range childFailures.byURN {
+		if !strings.HasPrefix(string(urn), prefix) || !componentChild(urn) {
+			continue
+		}
+		if n := urn.Name(); n == name || strings.HasPrefix(n, name+"-file-") {
+			reasons = append(reasons, reason)
+			delete(childFailures.byURN, urn)
+		}
+	}
+	return strings.Join(reasons, "\n")
+}
+
+// causeKey carries the Construct call's own cause into the component's program.
+type causeKey struct{}
+
+// componentCause is what a component found wrong itself (the agent wait), first come first kept.
+type componentCause struct {
+	once sync.Once
+	err  error
+}
+
+// noteComponentCause records err as the reason the running Construct fails, when ctx
+// belongs to one (a component program's ctx.Context() does).
+func noteComponentCause(ctx context.Context, err error) {
+	if c, ok := ctx.Value(causeKey{}).(*componentCause); ok && err != nil {
+		c.once.Do(func() { c.err = err })
+	}
+}
+
+// reportCauses notes every child failure and makes a failed Construct report its cause.
+func reportCauses(prov p.Provider) p.Provider {
+	check, create, update, construct := prov.Check, prov.Create, prov.Update, prov.Construct
+	prov.Check = func(ctx context.Context, req p.CheckRequest) (p.CheckResponse, error) {
+		resp, err := check(ctx, req)
+		if err != nil {
+			noteChildFailure(req.Urn, err.Error())
+		} else if len(resp.Failures) > 0 {
+			noteChildFailure(req.Urn, checkFailureText(resp.Failures))
+		}
+		return resp, err
+	}
+	prov.Create = func(ctx context.Context, req p.CreateRequest) (p.CreateResponse, error) {
+		resp, err := create(ctx, req)
+		noteChildFailure(req.Urn, failureText(err, resp.PartialState))
+		return resp, err
+	}
+	prov.Update = func(ctx context.Context, req p.UpdateRequest) (p.UpdateResponse, error) {
+		resp, err := update(ctx, req)
+		noteChildFailure(req.Urn, failureText(err, resp.PartialState))
+		return resp, err
+	}
+	prov.Construct = func(ctx context.Context, req p.ConstructRequest) (p.ConstructResponse, error) {
+		own := &componentCause{}
+		resp, err := construct(context.WithValue(ctx, causeKey{}, own), req)
+		children := takeChildFailure(req.Urn)
+		if err == nil {
+			return resp, nil
+		}
+		switch {
+		case own.err != nil:
+			return resp, own.err
+		case children != "":
+			return resp, errors.New(children)
+		}
+		return resp, err
+	}
+	return prov
+}
+
+// failureText is the text the engine shows for a failed Create or Update: a partial
+// failure's reasons (its error only says "resource failed to initialize"), else the error.
+func failureText(err error, partial *p.InitializationFailed) string {
+	if partial != nil && len(partial.Reasons) > 0 {
+		return strings.Join(partial.Reasons, "\n")
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+func checkFailureText(failures []p.CheckFailure) string {
+	lines := make([]string, 0, len(failures))
+	for _, f := range failures {
+		if f.Property != "" {
+			lines = append(lines, f.Property+": "+f.Reason)
+		} else {
+			lines = append(lines, f.Reason)
+		}
+	}
+	return strings.Join(lines, "\n")
+}

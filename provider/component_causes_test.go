@@ -1,0 +1,31 @@
+package provider
+
+import (
+	"testing"
+
+	presource "github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/assert"
+)
+
+// A component takes the failures of its own children only: same stack, its type as the
+// parent, its name (or its Files' `<name>-file-…`).
+func TestTakeChildFailureMatchesOwnChildrenOnly(t *testing.T) {
+	comp := presource.URN("urn:pulumi:dev::proj::cloudassistant:index:RunScript::app")
+	child := func(typ, name string) presource.URN {
+		return presource.URN("urn:pulumi:dev::proj::cloudassistant:index:RunScript$cloudassistant:index:" + typ + "::" + name)
+	}
+	noteChildFailure(child("Invocation", "app"), "i-1: Failed, exit code 3")
+	noteChildFailure(child("File", "app-file-etc/app.conf"), "file failed")
+	noteChildFailure(child("Invocation", "other"), "not mine")
+	noteChildFailure(presource.URN("urn:pulumi:prod::proj::cloudassistant:index:RunScript$cloudassistant:index:Invocation::app"), "other stack")
+	noteChildFailure(presource.URN("urn:pulumi:dev::proj::cloudassistant:index:Invocation::app"), "not a child at all")
+
+	got := takeChildFailure(comp)
+	assert.Contains(t, got, "i-1: Failed, exit code 3")
+	assert.Contains(t, got, "file failed")
+	assert.NotContains(t, got, "not mine")
+	assert.NotContains(t, got, "other stack")
+	assert.NotContains(t, got, "not a child")
+	assert.Empty(t, takeChildFailure(comp), "a failure is reported once")
+	assert.Equal(t, "not mine", takeChildFailure(presource.URN("urn:pulumi:dev::proj::cloudassistant:index:RunScript::other")))
+}

@@ -1,0 +1,100 @@
+package tests
+
+// A failing component's error, as `pulumi up` prints it, leads with the cause: the same text
+// the child resource gives, without the noise of a Construct whose children were cancelled
+// (`awaiting input property …`, `grpc: the client connection is closing`, `context canceled`).
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
+	"github.com/cloudassistant/pulumi-cloudassistant/sdk/go/cloudassistant"
+)
+
+// componentNoise is what a component's error must not show instead of (or before) its cause.
+var componentNoise = []string{"awaiting input property", "client connection is closing", "context canceled",
+	"marshaling properties", "resource monitor shut down"}
+
+// componentError is the line `pulumi up` prints for the component, from its cause on.
+func componentError(t *testing.T, out, typ, name string) string {
+	t.Helper()
+	prefix := "cloudassistant:index:" + typ + " resource '" + name + "' has a problem: "
+	i := strings.Index(out, prefix)
+	require.GreaterOrEqual(t, i, 0, "no error for the component in:\n%s", out)
+	return out[i+len(prefix):]
+}
+
+func TestRunScriptFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
+	useComponentsEngine(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	emu, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0", InstanceCount: 1})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = emu.Close() })
+	id := emu.InstanceIDs()[0]
+	stack, _ := componentsStack(ctx, t, emu, "cloudassistant-e2e-comperr", nil, func(ctx *pulumi.Context) error {
+		var ids []string
+		config.New(ctx, "").RequireObject("instanceIds", &ids)
+		_, err := cloudassistant.NewRunScript(ctx, "boom", &cloudassistant.RunScriptArgs{
+			Script:        pulumi.String("echo about to fail; exit 3"),
+			InstanceIds:   pulumi.ToStringArray(ids),
+			FailurePolicy: cloudassistant.FailurePolicyFailIfAny,
+		})
+		return err
+	})
+	var stdout strings.Builder
+	_, err = stack.Up(ctx, optup.ProgressStreams(&stdout))
+	require.Error(t, err)
+	text := stdout.String()
+	got := componentError(t, text, "RunScript", "boom")
+	assert.True(t, strings.HasPrefix(got, id+": Failed, exit code 3, error ExitCodeNonzero"),
+		"the component's error starts with the instance's status and exit code: %s", got)
+	for _, noise := range componentNoise {
+		assert.NotContains(t, text, noise)
+	}
+	assert.Contains(t, text, "| about to fail", "the output's last lines follow")
+}
+
+func TestScheduledScriptAgentWaitFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
+	useComponentsEngine(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	no := false
+	emu, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0", Instances: []emulator.Instance{
+		{ID: "i-e2enoagent00002", AgentInstalled: &no},
+	}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = emu.Close() })
+	stack, _ := componentsStack(ctx, t, emu, "cloudassistant-e2e-comperr-agent", nil, func(ctx *pulumi.Context) error {
+		var ids []string
+		config.New(ctx, "").RequireObject("instanceIds", &ids)
+		_, err := cloudassistant.NewScheduledScript(ctx, "nightly", &cloudassistant.ScheduledScriptArgs{
+			Script:       pulumi.String("echo hi"),
+			Schedule:     pulumi.String("rate(5m)"),
+			InstanceIds:  pulumi.ToStringArray(ids),
+			AgentTimeout: pulumi.Int(1),
+		})
+		return err
+	})
+	var stdout strings.Builder
+	_, err = stack.Up(ctx, optup.ProgressStreams(&stdout))
+	require.Error(t, err)
+	text := stdout.String()
+	got := componentError(t, text, "ScheduledScript", "nightly")
+	assert.True(t, strings.HasPrefix(got, "the Cloud Assistant agent did not come online within 1s on 1 of 1 instance:"),
+		"the agent wait's error reads as the README documents it: %s", got)
+	assert.Contains(t, got, "i-e2enoagent00002: agent not installed")
+	for _, noise := range componentNoise {
+		assert.NotContains(t, text, noise)
+	}
+	assert.Zero(t, emu.Stats().Actions["InvokeCommand"], "nothing is scheduled before every agent is online")
+}
