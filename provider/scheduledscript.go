@@ -3,13 +3,9 @@ package provider
 import (
 	_ "embed"
 	"errors"
-	"fmt"
-	"time"
 
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/cloudassistant/pulumi-cloudassistant/internal/frequency"
 )
 
 //go:embed scheduledscript.md
@@ -52,7 +48,8 @@ func (s *ScheduledScript) Annotate(a infer.Annotator) {
 	a.Describe(&s.Status, "The invocation's overall status; `Scheduled` while the schedule is active.")
 	a.Describe(&s.NextRuns, "The next few fire times of `schedule` (RFC 3339, in the schedule's time zone, "+
 		"UTC when it names none), computed when the program runs, so `pulumi preview` shows them. For "+
-		"`rate(…)` they count from now; the service counts from the invocation's creation.")
+		"`rate(…)` they count from the invocation's creation, as the service does (from now while it does "+
+		"not exist yet), so previews of a deployed schedule agree.")
 }
 
 // Annotate documents the inputs; the texts become the SDKs' docs.
@@ -102,22 +99,6 @@ func NewScheduledScript(ctx *pulumi.Context, name string, args ScheduledScriptAr
 	comp.CommandID = cmd.CommandID
 	comp.InvokeID = child.InvokeID
 	comp.Status = child.Status
-	comp.NextRuns = args.Schedule.ToStringOutput().ApplyT(func(s string) ([]string, error) {
-		return nextRuns(s, time.Now().UTC(), nextRunsCount)
-	}).(pulumi.StringArrayOutput)
+	comp.NextRuns = scheduleNextRuns(ctx, args.Schedule, child.InvokeID)
 	return comp, nil
-}
-
-// nextRuns lists the next n fire times of a schedule after from, as RFC 3339 strings in the
-// schedule's own time zone; empty once an at(…) has passed.
-func nextRuns(schedule string, from time.Time, n int) ([]string, error) {
-	sch, err := frequency.Parse(schedule)
-	if err != nil {
-		return nil, fmt.Errorf("schedule: %w", err)
-	}
-	out := []string{}
-	for _, t := range frequency.NextN(sch, from, n) {
-		out = append(out, t.Format(time.RFC3339))
-	}
-	return out, nil
 }

@@ -31,7 +31,7 @@ type ScheduledScript struct {
 	CommandId pulumi.StringOutput `pulumi:"commandId"`
 	// The ID of the periodic invocation (`t-…`); `getInvocation` with `includeHistory` reads its past runs.
 	InvokeId pulumi.StringOutput `pulumi:"invokeId"`
-	// The next few fire times of `schedule` (RFC 3339, in the schedule's time zone, UTC when it names none), computed when the program runs, so `pulumi preview` shows them. For `rate(…)` they count from now; the service counts from the invocation's creation.
+	// The next few fire times of `schedule` (RFC 3339, in the schedule's time zone, UTC when it names none), computed when the program runs, so `pulumi preview` shows them. For `rate(…)` they count from the invocation's creation, as the service does (from now while it does not exist yet), so previews of a deployed schedule agree.
 	NextRuns pulumi.StringArrayOutput `pulumi:"nextRuns"`
 	// The invocation's overall status; `Scheduled` while the schedule is active.
 	Status pulumi.StringOutput `pulumi:"status"`
@@ -209,7 +209,7 @@ func (o ScheduledScriptOutput) InvokeId() pulumi.StringOutput {
 	return o.ApplyT(func(v *ScheduledScript) pulumi.StringOutput { return v.InvokeId }).(pulumi.StringOutput)
 }
 
-// The next few fire times of `schedule` (RFC 3339, in the schedule's time zone, UTC when it names none), computed when the program runs, so `pulumi preview` shows them. For `rate(…)` they count from now; the service counts from the invocation's creation.
+// The next few fire times of `schedule` (RFC 3339, in the schedule's time zone, UTC when it names none), computed when the program runs, so `pulumi preview` shows them. For `rate(…)` they count from the invocation's creation, as the service does (from now while it does not exist yet), so previews of a deployed schedule agree.
 func (o ScheduledScriptOutput) NextRuns() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *ScheduledScript) pulumi.StringArrayOutput { return v.NextRuns }).(pulumi.StringArrayOutput)
 }

@@ -332,7 +332,7 @@ class ScheduledScript(pulumi.ComponentResource):
     @pulumi.getter(name="nextRuns")
     def next_runs(self) -> pulumi.Output[Sequence[_builtins.str]]:
         """
-        The next few fire times of `schedule` (RFC 3339, in the schedule's time zone, UTC when it names none), computed when the program runs, so `pulumi preview` shows them. For `rate(…)` they count from now; the service counts from the invocation's creation.
+        The next few fire times of `schedule` (RFC 3339, in the schedule's time zone, UTC when it names none), computed when the program runs, so `pulumi preview` shows them. For `rate(…)` they count from the invocation's creation, as the service does (from now while it does not exist yet), so previews of a deployed schedule agree.
         """
         return pulumi.get(self, "next_runs")
 

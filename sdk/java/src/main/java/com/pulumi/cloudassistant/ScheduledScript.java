@@ -59,14 +59,14 @@ public class ScheduledScript extends com.pulumi.resources.ComponentResource {
         return this.invokeId;
     }
     /**
-     * The next few fire times of `schedule` (RFC 3339, in the schedule&#39;s time zone, UTC when it names none), computed when the program runs, so `pulumi preview` shows them. For `rate(…)` they count from now; the service counts from the invocation&#39;s creation.
+     * The next few fire times of `schedule` (RFC 3339, in the schedule&#39;s time zone, UTC when it names none), computed when the program runs, so `pulumi preview` shows them. For `rate(…)` they count from the invocation&#39;s creation, as the service does (from now while it does not exist yet), so previews of a deployed schedule agree.
      * 
      */
     @Export(name="nextRuns", refs={List.class,String.class}, tree="[0,1]")
     private Output<List<String>> nextRuns;
 
     /**
-     * @return The next few fire times of `schedule` (RFC 3339, in the schedule&#39;s time zone, UTC when it names none), computed when the program runs, so `pulumi preview` shows them. For `rate(…)` they count from now; the service counts from the invocation&#39;s creation.
+     * @return The next few fire times of `schedule` (RFC 3339, in the schedule&#39;s time zone, UTC when it names none), computed when the program runs, so `pulumi preview` shows them. For `rate(…)` they count from the invocation&#39;s creation, as the service does (from now while it does not exist yet), so previews of a deployed schedule agree.
      * 
      */
     public Output<List<String>> nextRuns() {
