@@ -127,6 +127,7 @@ func (t *Target) TrackCommand(id string) {
 // CommandExists asks the ECS API whether the command still exists.
 func (t *Target) CommandExists(id string) (bool, error) {
 	req := ecs.CreateDescribeCommandsRequest()
+	req.RegionId = t.Region
 	req.CommandId = id
 	t.prepare(req.GetScheme, req.SetScheme, req.SetDomain)
 	resp, err := t.api.DescribeCommands(req)
@@ -153,6 +154,7 @@ func (t *Target) Close() error {
 			continue
 		}
 		req := ecs.CreateDeleteCommandRequest()
+		req.RegionId = t.Region
 		req.CommandId = id
 		t.prepare(req.GetScheme, req.SetScheme, req.SetDomain)
 		if _, err := t.api.DeleteCommand(req); err != nil {
