@@ -6,18 +6,15 @@ import (
 	"io"
 	"log"
 	"os"
-	"path/filepath"
 	"runtime"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
-	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
 	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/rig"
 )
 
@@ -45,51 +42,25 @@ type engineFigures struct {
 // engine measures through the real engine: the CLI from .tools/, the provider built from
 // this tree, an in-process emulator, inline Go programs.
 func engine(ctx context.Context, r *report, runs int) error {
-	root := repoRoot()
-	tmp, err := os.MkdirTemp("", "cloudassistant-bench-")
+	env, err := newBenchSetup("engine")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	log.Printf("engine: building the provider")
-	binary, err := rig.BuildProvider(root, filepath.Join(tmp, "real"))
-	if err != nil {
-		return err
-	}
-	pidFile := filepath.Join(tmp, "provider.pids")
-	wrapperDir, err := rssWrapper(tmp, binary, pidFile)
-	if err != nil {
-		return err
-	}
-	if err := rig.UseToolchain(root, wrapperDir); err != nil {
-		return err
-	}
+	defer env.close()
+	emu, direct, baseCmd := env.emu, env.direct, env.baseCmd
 
 	// The engine runs at most 4×GOMAXPROCS steps at once by default; set it explicitly so
 	// the baseline can use the same parallelism.
 	e := &engineFigures{Parallel: 4 * runtime.NumCPU()}
 	r.Engine = e
 	for range runs {
-		d, err := timeSchema(ctx, binary)
+		d, err := timeSchema(ctx, env.binary)
 		if err != nil {
 			return err
 		}
 		e.Schema = append(e.Schema, d)
 	}
 
-	emu, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0", InstanceCount: 10})
-	if err != nil {
-		return err
-	}
-	defer emu.Close()
-	direct, err := directClient(emu)
-	if err != nil {
-		return err
-	}
-	baseCmd, err := createCommand(direct, "true")
-	if err != nil {
-		return err
-	}
 	// The provider alone, without the engine, attributes the engine figures.
 	prov, err := rig.NewProvider(ctx, emu)
 	if err != nil {
@@ -103,7 +74,7 @@ func engine(ctx context.Context, r *report, runs int) error {
 		row := engineRow{N: n}
 		for i := range runs {
 			log.Printf("engine: %d invocations, run %d/%d", n, i+1, runs)
-			if err := engineRun(ctx, tmp, pidFile, emu, e.Parallel, &row, i); err != nil {
+			if err := engineRun(ctx, env.tmp, env.pidFile, emu, e.Parallel, &row, i); err != nil {
 				return fmt.Errorf("engine run of %d invocations: %w", n, err)
 			}
 			d, err := parallelBaseline(ctx, direct, baseCmd, emu.InstanceIDs(), n, e.Parallel)
@@ -124,17 +95,12 @@ func engine(ctx context.Context, r *report, runs int) error {
 
 // engineRun previews and ups a fresh stack of row.N invocations, then destroys it (untimed).
 func engineRun(ctx context.Context, tmp, pidFile string, emu *emulator.Server, parallel int, row *engineRow, i int) error {
-	stack, err := harness.NewStack(ctx, harness.StackOptions{
-		Project: "bench", Stack: fmt.Sprintf("n%d-%d", row.N, i),
-		StateDir: filepath.Join(tmp, fmt.Sprintf("state-%d-%d", row.N, i)), Emulator: rig.HarnessEmulator(emu),
-	}, rig.Program(rig.Spec{Script: "true", Invocations: row.N, Instances: emu.InstanceIDs(), PerInvocation: 1}))
+	stack, done, err := freshStack(ctx, tmp, "bench", fmt.Sprintf("n%d-%d", row.N, i), emu, parallel,
+		rig.Program(rig.Spec{Script: "true", Invocations: row.N, Instances: emu.InstanceIDs(), PerInvocation: 1}))
 	if err != nil {
 		return err
 	}
-	defer func() {
-		_, _ = stack.Destroy(context.WithoutCancel(ctx), optdestroy.Parallel(parallel))
-		_ = stack.Workspace().RemoveStack(context.WithoutCancel(ctx), stack.Name())
-	}()
+	defer done()
 
 	start := time.Now()
 	if _, err := stack.Preview(ctx, optpreview.Parallel(parallel)); err != nil {

@@ -15,13 +15,11 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
-	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
 	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/rig"
 )
 
@@ -56,30 +54,18 @@ type fleetFigures struct {
 
 // fleet measures the fleet figures.
 func fleet(ctx context.Context, r *report, runs int) error {
-	root := repoRoot()
-	tmp, err := os.MkdirTemp("", "cloudassistant-bench-fleet-")
+	env, err := newBenchSetup("fleet")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	log.Printf("fleet: building the provider and the no-op provider")
-	binary, err := rig.BuildProvider(root, filepath.Join(tmp, "real"))
-	if err != nil {
-		return err
-	}
-	pidFile := filepath.Join(tmp, "provider.pids")
-	wrapperDir, err := rssWrapper(tmp, binary, pidFile)
-	if err != nil {
-		return err
-	}
+	defer env.close()
+	tmp, emu, direct, baseCmd := env.tmp, env.emu, env.direct, env.baseCmd
+	log.Printf("fleet: building the no-op provider")
 	noopDir := filepath.Join(tmp, "noop")
 	build := exec.Command("go", "build", "-o", filepath.Join(noopDir, "pulumi-resource-noop"), "./bench/noop")
-	build.Dir = root
+	build.Dir = env.root
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("building the no-op provider: %w\n%s", err, out)
-	}
-	if err := rig.UseToolchain(root, wrapperDir); err != nil {
-		return err
 	}
 	if err := os.Setenv("PATH", noopDir+string(os.PathListSeparator)+os.Getenv("PATH")); err != nil {
 		return err
@@ -87,19 +73,6 @@ func fleet(ctx context.Context, r *report, runs int) error {
 	f := &fleetFigures{Parallel: 4 * runtime.NumCPU()}
 	r.Fleet = f
 
-	emu, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0", InstanceCount: 10})
-	if err != nil {
-		return err
-	}
-	defer emu.Close()
-	direct, err := directClient(emu)
-	if err != nil {
-		return err
-	}
-	baseCmd, err := createCommand(direct, "true")
-	if err != nil {
-		return err
-	}
 	for _, n := range floorSizes {
 		row := floorRow{N: n}
 		for i := range runs {
@@ -123,7 +96,7 @@ func fleet(ctx context.Context, r *report, runs int) error {
 		}
 		f.Rows = append(f.Rows, row)
 	}
-	big, err := measureBigFleet(ctx, tmp, pidFile, runs)
+	big, err := measureBigFleet(ctx, tmp, env.pidFile, runs)
 	f.Big = big
 	return err
 }
@@ -145,16 +118,11 @@ func noopProgram(n int) pulumi.RunFunc {
 // timedUp ups a fresh stack of program and returns how long the up took; the stack is
 // destroyed afterwards (untimed).
 func timedUp(ctx context.Context, tmp, name string, emu *emulator.Server, parallel int, program pulumi.RunFunc) (time.Duration, error) {
-	stack, err := harness.NewStack(ctx, harness.StackOptions{
-		Project: "bench-fleet", Stack: name, StateDir: filepath.Join(tmp, "state-"+name), Emulator: rig.HarnessEmulator(emu),
-	}, program)
+	stack, done, err := freshStack(ctx, tmp, "bench-fleet", name, emu, parallel, program)
 	if err != nil {
 		return 0, err
 	}
-	defer func() {
-		_, _ = stack.Destroy(context.WithoutCancel(ctx), optdestroy.Parallel(parallel))
-		_ = stack.Workspace().RemoveStack(context.WithoutCancel(ctx), stack.Name())
-	}()
+	defer done()
 	start := time.Now()
 	if _, err := stack.Up(ctx, optup.Parallel(parallel), optup.ProgressStreams(io.Discard)); err != nil {
 		return 0, err
@@ -209,16 +177,12 @@ func measureBigFleet(ctx context.Context, tmp, pidFile string, runs int) (*bigFl
 	}
 
 	log.Printf("fleet: pulumi up of 1 Invocation × %d instances", len(ids))
-	stack, err := harness.NewStack(ctx, harness.StackOptions{
-		Project: "bench-fleet", Stack: "big", StateDir: filepath.Join(tmp, "state-big"), Emulator: rig.HarnessEmulator(emu),
-	}, rig.Program(rig.Spec{Script: "echo ok", Invocations: 1, Instances: ids, PerInvocation: len(ids)}))
+	stack, done, err := freshStack(ctx, tmp, "bench-fleet", "big", emu, 0,
+		rig.Program(rig.Spec{Script: "echo ok", Invocations: 1, Instances: ids, PerInvocation: len(ids)}))
 	if err != nil {
 		return b, err
 	}
-	defer func() {
-		_, _ = stack.Destroy(context.WithoutCancel(ctx))
-		_ = stack.Workspace().RemoveStack(context.WithoutCancel(ctx), stack.Name())
-	}()
+	defer done()
 	if err := os.WriteFile(pidFile, nil, 0o644); err != nil {
 		return b, err
 	}

@@ -21,6 +21,13 @@ import (
 // role=web.
 func newFleetHarness(t *testing.T, n int) *harness {
 	t.Helper()
+	return newFleetHarnessVia(t, n, nil)
+}
+
+// newFleetHarnessVia is newFleetHarness whose provider reaches the emulator through
+// via(emulator URL) (a proxy's URL) when via is not nil.
+func newFleetHarnessVia(t *testing.T, n int, via func(string) string) *harness {
+	t.Helper()
 	list := make([]emulator.Instance, n)
 	for i := range list {
 		list[i] = emulator.Instance{ID: fmt.Sprintf("i-fleet%05d", i), Name: fmt.Sprintf("node-%d", i)}
@@ -34,7 +41,11 @@ func newFleetHarness(t *testing.T, n int) *harness {
 	s, err := integration.NewServer(context.Background(), provider.Name, semver.MustParse("0.1.0"),
 		integration.WithProvider(provider.New()))
 	require.NoError(t, err)
-	require.NoError(t, s.Configure(p.ConfigureRequest{Args: emulatorConfig(srv)}))
+	config := emulatorConfig(srv)
+	if via != nil {
+		config = config.Set("endpoint", str(via(srv.URL())))
+	}
+	require.NoError(t, s.Configure(p.ConfigureRequest{Args: config}))
 	return &harness{t: t, srv: srv, s: s}
 }
 

@@ -85,11 +85,12 @@ type InvocationState struct {
 	Results       []InvocationResult `pulumi:"results"`
 	RerunRequired bool               `pulumi:"rerunRequired"`
 	// Fleet outputs: every batch, where it ran, and the outcome in counts.
-	InvokeIDs             []string       `pulumi:"invokeIds"`
-	TargetInstanceIDs     []string       `pulumi:"targetInstanceIds"`
-	Summary               map[string]int `pulumi:"summary"`
-	FailedInstanceIDs     []string       `pulumi:"failedInstanceIds"`
-	NotStartedInstanceIDs []string       `pulumi:"notStartedInstanceIds"`
+	InvokeIDs             []string          `pulumi:"invokeIds"`
+	TargetInstanceIDs     []string          `pulumi:"targetInstanceIds"`
+	Summary               map[string]int    `pulumi:"summary"`
+	FailedInstanceIDs     []string          `pulumi:"failedInstanceIds"`
+	NotStartedInstanceIDs []string          `pulumi:"notStartedInstanceIds"`
+	UnconfirmedBatch      *UnconfirmedBatch `pulumi:"unconfirmedBatch,optional"`
 }
 
 // InvocationResult is one instance's outcome.
@@ -143,7 +144,9 @@ func (a *InvocationArgs) Annotate(an infer.Annotator) {
 		"or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone "+
 		"(`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.")
 	an.Describe(&a.Parameters, "Values for the command's `{{name}}` parameters (the command needs "+
-		"`enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.")
+		"`enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… "+
+		"was created without enableParameter; set enableParameter: true on the Command`). Always stored as a "+
+		"secret; at most 20 keys of at most 64 characters.")
 	an.Describe(&a.Username, "The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.")
 	an.Describe(&a.WindowsPasswordName, "The name of the password of `username` in the Cloud Assistant parameter "+
 		"store, for a Windows user other than System. Requires `username`.")
@@ -179,6 +182,9 @@ func (s *InvocationState) Annotate(a infer.Annotator) {
 		"`NotStarted` counts those a rollout stopped by `maxErrors` never started.")
 	a.Describe(&s.FailedInstanceIDs, "The instances that finished without success, sorted.")
 	a.Describe(&s.NotStartedInstanceIDs, "The instances never started because `maxErrors` stopped the rollout.")
+	a.Describe(&s.UnconfirmedBatch, "A batch that was sent but whose answer never came (the up failed or was "+
+		"cancelled while starting it): it may be running. The next `pulumi up` sends it again with the same "+
+		"ClientToken, so the service runs it at most once. Absent when every started batch is known.")
 	a.Describe(&s.Status, "The overall status: `Pending`, `Scheduled`, `Running`, `Success`, `Failed`, "+
 		"`PartialFailed` or `Stopped`.")
 	a.Describe(&s.Results, "One entry per instance, as last read: status, exit code and output.")

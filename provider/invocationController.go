@@ -49,7 +49,7 @@ func (*Invocation) Create(ctx context.Context, req infer.CreateRequest[Invocatio
 	if needsRollout(in, len(targets)) {
 		err := runFleet(ctx, client, &state, newRollout(client, in, targets, len(targets), token, ""), nil)
 		if state.InvokeID == "" {
-			return infer.CreateResponse[InvocationState]{}, err
+			return infer.CreateResponse[InvocationState]{}, withParameterHint(err, in.CommandID)
 		}
 		return infer.CreateResponse[InvocationState]{ID: state.InvokeID, Output: state}, err
 	}
@@ -59,7 +59,7 @@ func (*Invocation) Create(ctx context.Context, req infer.CreateRequest[Invocatio
 	started := time.Now()
 	id, err := client.InvokeCommand(ctx, r)
 	if err != nil {
-		return infer.CreateResponse[InvocationState]{}, err
+		return infer.CreateResponse[InvocationState]{}, withParameterHint(err, in.CommandID)
 	}
 	state.InvokeID = id
 	state.Status = string(InvocationPending)
@@ -144,7 +144,7 @@ func (*Invocation) Update(ctx context.Context, req infer.UpdateRequest[Invocatio
 		err := converge(ctx, client, &state, req.Inputs)
 		return infer.UpdateResponse[InvocationState]{Output: state}, err
 	}
-	if len(state.InvokeIDs) > 1 || len(state.NotStartedInstanceIDs) > 0 {
+	if len(state.InvokeIDs) > 1 || len(state.NotStartedInstanceIDs) > 0 || state.UnconfirmedBatch != nil {
 		err := resumeFleet(ctx, client, &state)
 		return infer.UpdateResponse[InvocationState]{Output: state}, err
 	}

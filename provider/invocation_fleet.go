@@ -49,7 +49,7 @@ func runFleet(ctx context.Context, client *ecsclient.Client, st *InvocationState
 	waitCtx, cancel := fleetWaitContext(ctx, client, st, r)
 	defer cancel()
 	began := time.Now()
-	done, err := r.run(waitCtx)
+	done, lastErr, err := r.run(waitCtx)
 	r.record(st, keep)
 	st.RerunRequired = false
 	// The messages count instanceIds; tag-resolved or converged targets are the ones to count.
@@ -66,7 +66,11 @@ func runFleet(ctx context.Context, client *ecsclient.Client, st *InvocationState
 		return infer.ResourceInitFailedError{Reasons: []string{fmt.Sprintf(
 			"cancelled while rolling out invocation %s; started batches may still be running.%s", st.InvokeID, resume)}}
 	case !done:
-		return infer.ResourceInitFailedError{Reasons: []string{timeoutMessage(&counted, st.Results, time.Since(began)) + resume}}
+		msg := timeoutMessage(&counted, st.Results, time.Since(began))
+		if lastErr != nil {
+			msg += " The API was still failing when the wait ended: " + lastErr.Error() + "."
+		}
+		return infer.ResourceInitFailedError{Reasons: []string{msg + resume}}
 	case !r.wait:
 		return nil
 	}

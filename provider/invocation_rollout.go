@@ -6,9 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
-	p "github.com/pulumi/pulumi-go-provider"
-
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
 )
 
@@ -33,19 +30,13 @@ type rollout struct {
 
 	batches []*batchRun
 	queue   []string // instances not started yet
-	halted  bool     // maxErrors was exceeded: queue is never started
+	// lost is the batch whose InvokeCommand answer never came; it leads the queue, and the
+	// next start (or the next up, from state) sends it again with the same token.
+	lost   *UnconfirmedBatch
+	halted bool // maxErrors was exceeded: queue is never started
 
-	// Counters for the benchmark and the progress line.
+	// Counters for the benchmark.
 	statusCalls, rounds int
-	lastLine            string
-}
-
-// batchRun is one InvokeCommand's instances and what is known of them.
-type batchRun struct {
-	invokeID string
-	ids      []string
-	results  map[string]InvocationResult
-	done     bool
 }
 
 func newRollout(client *ecsclient.Client, args InvocationArgs, targets []string, total int, base, group string) *rollout {
@@ -78,9 +69,10 @@ func (r *rollout) resume(st *InvocationState) {
 		}
 	}
 	for _, b := range r.batches {
-		b.done = len(b.ids) > 0 && r.batchSettled(b)
+		b.done = len(b.ids) > 0 && b.settled(r.mode)
 	}
 	r.queue = nil
+	r.lost = st.UnconfirmedBatch
 	for _, id := range st.TargetInstanceIDs {
 		if !started[id] {
 			r.queue = append(r.queue, id)
@@ -89,41 +81,46 @@ func (r *rollout) resume(st *InvocationState) {
 }
 
 // run starts the batches and, when waiting, polls until every started batch has finished
-// and nothing more may start. done is false when ctx ended first.
-func (r *rollout) run(ctx context.Context) (done bool, err error) {
+// and nothing more may start. done is false when ctx ended first (lastErr: a read that was
+// still failing then). It waits through poll.go's loop like every other wait; the read
+// schedule starts again whenever a batch starts, so a new batch is read as early as the first.
+func (r *rollout) run(ctx context.Context) (done bool, lastErr, err error) {
+	if err := r.resendLost(ctx); err != nil {
+		return false, nil, err
+	}
 	if !r.wait {
 		for len(r.queue) > 0 {
 			if err := r.startBatch(ctx, min(maxBatch, len(r.queue))); err != nil {
-				return false, err
+				return false, nil, err
 			}
 		}
-		return true, nil
+		return true, nil, nil
 	}
-	lastStart := time.Now()
-	n := 0
-	for {
+	schedule := &readSchedule{started: time.Now()}
+	if _, err := r.startAllowed(ctx); err != nil {
+		return false, nil, err
+	}
+	if r.finished() {
+		return true, nil, nil
+	}
+	return pollOn(ctx, schedule, func(ctx context.Context) (bool, string, error) {
+		if err := r.poll(ctx); err != nil {
+			return false, "", err
+		}
 		started, err := r.startAllowed(ctx)
 		if err != nil {
-			return false, err
+			return false, "", err
 		}
 		if started {
-			lastStart, n = time.Now(), 0
+			schedule.restart()
 		}
-		if r.running() == 0 && (len(r.queue) == 0 || r.halted) {
-			return true, nil
-		}
-		if !sleepUntil(ctx, time.Now().Add(pollDelay(n, time.Since(lastStart)))) {
-			return false, nil
-		}
-		n++
-		if err := r.poll(ctx); err != nil {
-			if ctx.Err() != nil {
-				return false, nil
-			}
-			return false, err
-		}
-		r.progress(ctx)
-	}
+		return r.finished(), r.progress(), nil
+	})
+}
+
+// finished reports that nothing runs and nothing more may start.
+func (r *rollout) finished() bool {
+	return r.running() == 0 && (len(r.queue) == 0 || r.halted)
 }
 
 // startAllowed starts batches while the limits allow. A new batch waits until at least a
@@ -152,78 +149,42 @@ func (r *rollout) startAllowed(ctx context.Context) (bool, error) {
 	return started, nil
 }
 
+// startBatch starts the first size instances of the queue as one batch. When the call
+// fails its outcome is unknown: the batch is kept as lost, to be sent again as it was.
 func (r *rollout) startBatch(ctx context.Context, size int) error {
 	ids := r.queue[:size]
+	token := batchToken(r.base, r.group, len(r.batches))
+	if r.lost != nil {
+		ids, token = r.lost.InstanceIDs, r.lost.ClientToken
+	}
 	args := r.args
 	args.InstanceIDs = ids
-	token := batchToken(r.base, r.group, len(r.batches))
 	id, err := r.client.InvokeCommand(ctx, invokeRequest(args, token))
 	if err != nil {
-		return fmt.Errorf("starting batch %d (%d instance%s): %w", len(r.batches)+1, size, pluralS(size), err)
+		r.lost = &UnconfirmedBatch{ClientToken: token, InstanceIDs: append([]string{}, ids...)}
+		return fmt.Errorf("starting batch %d (%d instance%s; the next up sends it again with the same ClientToken, "+
+			"so it runs at most once): %w", len(r.batches)+1, len(ids), pluralS(len(ids)), err)
 	}
-	b := &batchRun{invokeID: id, ids: append([]string(nil), ids...), results: map[string]InvocationResult{}}
-	for _, iid := range ids {
-		b.results[iid] = InvocationResult{InstanceID: iid, InvokeID: id, Status: string(InstancePending)}
-	}
-	r.batches = append(r.batches, b)
-	r.queue = r.queue[size:]
+	r.batches = append(r.batches, newBatchRun(id, ids))
+	r.queue = r.queue[len(ids):]
+	r.lost = nil
 	return nil
 }
 
-// poll reads each running batch once: statuses without output; the outputs, paged, once
-// the batch has finished.
+// poll reads each running batch once (batchRun.read), in turn: a throttled read holds the
+// whole round back, and the client's throttle gate holds back every other caller too.
 func (r *rollout) poll(ctx context.Context) error {
 	r.rounds++
 	for _, b := range r.batches {
 		if b.done {
 			continue
 		}
-		inv, err := r.client.DescribeInvocation(ctx, b.invokeID)
 		r.statusCalls++
-		if err != nil {
+		if err := b.read(ctx, r.client, r.mode, r.outputLimit > 0); err != nil {
 			return err
 		}
-		for _, ii := range inv.InvokeInstances.InvokeInstance {
-			b.results[ii.InstanceId] = resultFromStatus(ii, b.invokeID)
-		}
-		if !r.batchSettled(b) {
-			continue
-		}
-		if r.outputLimit > 0 {
-			raw, err := r.client.DescribeInvocationResults(ctx, b.invokeID)
-			if err != nil {
-				return err
-			}
-			for _, res := range convertResults(raw) {
-				res.InvokeID = b.invokeID
-				b.results[res.InstanceID] = res
-			}
-		}
-		b.done = true
 	}
 	return nil
-}
-
-func resultFromStatus(ii ecs.InvokeInstance, invokeID string) InvocationResult {
-	status := ii.InvocationStatus
-	if status == "" {
-		status = ii.InstanceInvokeStatus
-	}
-	return InvocationResult{
-		InstanceID: ii.InstanceId, InvokeID: invokeID, Status: status, ExitCode: int(ii.ExitCode),
-		Dropped: ii.Dropped, ErrorCode: ii.ErrorCode, ErrorInfo: ii.ErrorInfo,
-		StartTime: ii.StartTime, FinishedTime: ii.FinishTime, Repeats: ii.Repeats,
-	}
-}
-
-func (r *rollout) batchSettled(b *batchRun) bool {
-	for _, id := range b.ids {
-		res, ok := b.results[id]
-		if !ok || !InstanceStatus(res.Status).settled(r.mode) {
-			return false
-		}
-	}
-	return true
 }
 
 func (r *rollout) running() int {
@@ -240,13 +201,8 @@ func (r *rollout) running() int {
 func (r *rollout) runningInstances() int {
 	n := 0
 	for _, b := range r.batches {
-		if b.done {
-			continue
-		}
-		for _, id := range b.ids {
-			if !InstanceStatus(b.results[id].Status).settled(r.mode) {
-				n++
-			}
+		if !b.done {
+			n += len(b.ids) - b.finishedCount(r.mode)
 		}
 	}
 	return n
@@ -265,21 +221,14 @@ func (r *rollout) failures() int {
 	return n
 }
 
-func (r *rollout) progress(ctx context.Context) {
+// progress is the status line: instances finished, batches started, failures.
+func (r *rollout) progress() string {
 	finished := 0
 	for _, b := range r.batches {
-		for _, id := range b.ids {
-			if InstanceStatus(b.results[id].Status).settled(r.mode) {
-				finished++
-			}
-		}
+		finished += b.finishedCount(r.mode)
 	}
-	line := fmt.Sprintf("%d/%d instances finished (%d batch%s started, %d failed)",
+	return fmt.Sprintf("%d/%d instances finished (%d batch%s started, %d failed)",
 		finished, len(r.started())+len(r.queue), len(r.batches), pluralES(len(r.batches)), r.failures())
-	if line != r.lastLine {
-		p.GetLogger(ctx).InfoStatus(line)
-		r.lastLine = line
-	}
 }
 
 // started lists the started instances in batch order.
@@ -309,9 +258,10 @@ func (r *rollout) record(st *InvocationState, keep []InvocationResult) {
 	if len(st.InvokeIDs) > 0 {
 		st.InvokeID = st.InvokeIDs[0]
 	}
-	st.NotStartedInstanceIDs = append([]string{}, r.queue...)
+	st.NotStartedInstanceIDs = r.notStarted()
+	st.UnconfirmedBatch = r.lost
 	st.Status = string(overallStatus(results, r.mode))
-	st.Summary = summarize(results, len(r.queue))
+	st.Summary = summarize(results, len(st.NotStartedInstanceIDs))
 	st.FailedInstanceIDs = failedIDs(results, r.mode)
 }
 

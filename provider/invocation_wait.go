@@ -23,7 +23,8 @@ func waitAndJudge(ctx context.Context, client *ecsclient.Client, state *Invocati
 	mode := deref(state.RepeatMode)
 	waitCtx, cancel, budget := waitContext(ctx, client, state, started)
 	defer cancel()
-	w := &waiter{client: client, invokeID: state.InvokeID, mode: mode, total: len(state.InstanceIDs)}
+	w := &waiter{client: client, invokeID: state.InvokeID, ids: state.InstanceIDs, mode: mode,
+		withOutput: outputLimitOf(state.InvocationArgs, len(state.InstanceIDs)) > 0}
 	results, done, err := w.wait(waitCtx, started)
 	if results != nil || state.Results == nil {
 		state.Results = results
@@ -107,12 +108,14 @@ func pollDelay(n int, d time.Duration) time.Duration {
 	return min(max(d/10, pollSchedule[0]), maxPollInterval)
 }
 
-// waiter polls an invocation until every instance has settled or ctx ends.
+// waiter polls a one-batch invocation until every instance has settled or ctx ends, the
+// way a rollout reads each of its batches (batchRun.read): statuses only, outputs once.
 type waiter struct {
-	client   *ecsclient.Client
-	invokeID string
-	mode     RepeatMode
-	total    int
+	client     *ecsclient.Client
+	invokeID   string
+	ids        []string // the instances it runs on
+	mode       RepeatMode
+	withOutput bool // state keeps output (outputBytesPerInstance is not 0)
 	// lastErr is the status read that was still failing when the wait's deadline came.
 	lastErr error
 }
@@ -123,22 +126,19 @@ func (w *waiter) wait(ctx context.Context, started time.Time) (results []Invocat
 	if w.mode == RepeatPeriod {
 		verb = "scheduled"
 	}
+	b := newBatchRun(w.invokeID, w.ids)
+	read := false
 	done, w.lastErr, err = poll(ctx, started, func(ctx context.Context) (bool, string, error) {
-		raw, err := w.client.DescribeInvocationResults(ctx, w.invokeID)
-		if err != nil {
+		if err := b.read(ctx, w.client, w.mode, w.withOutput); err != nil {
 			return false, "", err
 		}
-		results = convertResults(raw)
-		finished := 0
-		for _, r := range results {
-			if InstanceStatus(r.Status).settled(w.mode) {
-				finished++
-			}
-		}
-		return len(results) >= w.total && finished == len(results),
-			fmt.Sprintf("%d/%d instances %s", finished, w.total, verb), nil
+		read = true
+		return b.done, fmt.Sprintf("%d/%d instances %s", b.finishedCount(w.mode), len(b.ids), verb), nil
 	})
-	return results, done, err
+	if !read {
+		return nil, done, err
+	}
+	return b.inOrder(), done, err
 }
 
 func cumulativeDelay(n int) time.Duration {

@@ -16,16 +16,32 @@ type pollStep func(ctx context.Context) (done bool, progress string, err error)
 // poll calls step on the schedule of pollDelay, counted from started, until it reports done
 // (true), ctx ends (false) or a read fails for good (err). Reads ride out API outages until
 // ctx ends, saying so on the status line (ecsclient.Patient); lastErr is the read that was
-// still failing when ctx ended. Invocations, file deliveries and removals wait through it.
+// still failing when ctx ended. Invocations (one batch or a rollout), file deliveries and
+// removals wait through it.
 func poll(ctx context.Context, started time.Time, step pollStep) (done bool, lastErr, err error) {
+	return pollOn(ctx, &readSchedule{started: started}, step)
+}
+
+// readSchedule is when the reads of a wait fall: pollDelay's schedule, counted from started.
+// A wait that starts new work part way (a rollout's next batch) restarts it, so the new
+// work is read as early as the first was.
+type readSchedule struct {
+	started time.Time
+	n       int
+}
+
+func (s *readSchedule) restart() { s.started, s.n = time.Now(), -1 }
+
+// pollOn is poll on a schedule the step may restart.
+func pollOn(ctx context.Context, s *readSchedule, step pollStep) (done bool, lastErr, err error) {
 	log := p.GetLogger(ctx)
 	last := ""
 	reads := ecsclient.Patient(ctx, func(line string) {
 		log.InfoStatus(line)
 		last = "" // show the progress line again once the API answers
 	})
-	for n := 0; ; n++ {
-		if !sleepUntil(ctx, started.Add(cumulativeDelay(n))) {
+	for ; ; s.n++ {
+		if !sleepUntil(ctx, s.started.Add(cumulativeDelay(s.n))) {
 			return false, nil, nil
 		}
 		done, progress, err := step(reads)

@@ -121,7 +121,7 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public readonly outputBytesPerInstance: pulumi.Output<number | undefined>;
     /**
-     * Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
      */
     declare public readonly parameters: pulumi.Output<{[key: string]: string} | undefined>;
     /**
@@ -183,6 +183,10 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public readonly triggers: pulumi.Output<any[] | undefined>;
     /**
+     * A batch that was sent but whose answer never came (the up failed or was cancelled while starting it): it may be running. The next `pulumi up` sends it again with the same ClientToken, so the service runs it at most once. Absent when every started batch is known.
+     */
+    declare public /*out*/ readonly unconfirmedBatch: pulumi.Output<outputs.UnconfirmedBatch | undefined>;
+    /**
      * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
      */
     declare public readonly username: pulumi.Output<string | undefined>;
@@ -241,6 +245,7 @@ export class Invocation extends pulumi.CustomResource {
             resourceInputs["status"] = undefined /*out*/;
             resourceInputs["summary"] = undefined /*out*/;
             resourceInputs["targetInstanceIds"] = undefined /*out*/;
+            resourceInputs["unconfirmedBatch"] = undefined /*out*/;
         } else {
             resourceInputs["commandId"] = undefined /*out*/;
             resourceInputs["containerId"] = undefined /*out*/;
@@ -271,6 +276,7 @@ export class Invocation extends pulumi.CustomResource {
             resourceInputs["timed"] = undefined /*out*/;
             resourceInputs["timeout"] = undefined /*out*/;
             resourceInputs["triggers"] = undefined /*out*/;
+            resourceInputs["unconfirmedBatch"] = undefined /*out*/;
             resourceInputs["username"] = undefined /*out*/;
             resourceInputs["waitForCompletion"] = undefined /*out*/;
             resourceInputs["windowsPasswordName"] = undefined /*out*/;
@@ -327,7 +333,7 @@ export interface InvocationArgs {
      */
     outputBytesPerInstance?: pulumi.Input<number | undefined>;
     /**
-     * Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
      */
     parameters?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**

@@ -68,6 +68,8 @@ type Client struct {
 	firstTry         atomic.Int64
 	unreachableAfter time.Duration
 	callTimeout      time.Duration
+	// throttle holds every call back while one probes a Throttling answer (throttle.go).
+	throttle throttleGate
 }
 
 // defaultCallTimeout bounds one HTTP exchange unless Options.CallTimeout says otherwise.

@@ -57,9 +57,20 @@ func (c *Client) withRetry(ctx context.Context, op string, kind callKind, req re
 	// Read the request's secrets now: after a ctx ends, an abandoned exchange may still be
 	// signing req (the SDK writes its parameter maps) while the error is being scrubbed.
 	secrets := requestSecrets(req)
+	ticket, nested := ticketOf(ctx)
+	if !nested {
+		// A call made inside an attempt (CreateCommand's look-up) is part of this call: it
+		// shares the ticket, so it never waits at a gate its own call holds.
+		ctx = withTicket(ctx, ticket)
+		defer c.throttle.release(ticket)
+	}
 	var last error
 	for attempt := 0; ; attempt++ {
+		if err := c.throttle.wait(ctx, ticket); err != nil {
+			return c.wrap(op, pickLast(last, err), attempt, secrets)
+		}
 		err := call(ctx)
+		c.throttle.answered(ticket, err)
 		if err == nil {
 			c.reached.Store(true)
 			return nil

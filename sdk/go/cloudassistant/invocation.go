@@ -62,7 +62,7 @@ type Invocation struct {
 	NotStartedInstanceIds pulumi.StringArrayOutput `pulumi:"notStartedInstanceIds"`
 	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
 	OutputBytesPerInstance pulumi.IntPtrOutput `pulumi:"outputBytesPerInstance"`
-	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
 	Parameters pulumi.StringMapOutput `pulumi:"parameters"`
 	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
 	RepeatMode RepeatModePtrOutput `pulumi:"repeatMode"`
@@ -94,6 +94,8 @@ type Invocation struct {
 	Timeout pulumi.IntPtrOutput `pulumi:"timeout"`
 	// Any values: when one changes, the invocation is replaced and so runs again.
 	Triggers pulumi.ArrayOutput `pulumi:"triggers"`
+	// A batch that was sent but whose answer never came (the up failed or was cancelled while starting it): it may be running. The next `pulumi up` sends it again with the same ClientToken, so the service runs it at most once. Absent when every started batch is known.
+	UnconfirmedBatch UnconfirmedBatchPtrOutput `pulumi:"unconfirmedBatch"`
 	// The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
 	Username pulumi.StringPtrOutput `pulumi:"username"`
 	// Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
@@ -172,7 +174,7 @@ type invocationArgs struct {
 	MaxErrors *string `pulumi:"maxErrors"`
 	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
 	OutputBytesPerInstance *int `pulumi:"outputBytesPerInstance"`
-	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
 	Parameters map[string]string `pulumi:"parameters"`
 	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
 	RepeatMode *RepeatMode `pulumi:"repeatMode"`
@@ -224,7 +226,7 @@ type InvocationArgs struct {
 	MaxErrors pulumi.StringPtrInput
 	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
 	OutputBytesPerInstance pulumi.IntPtrInput
-	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
 	Parameters pulumi.StringMapInput
 	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
 	RepeatMode RepeatModePtrInput
@@ -411,7 +413,7 @@ func (o InvocationOutput) OutputBytesPerInstance() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.IntPtrOutput { return v.OutputBytesPerInstance }).(pulumi.IntPtrOutput)
 }
 
-// Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
 func (o InvocationOutput) Parameters() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringMapOutput { return v.Parameters }).(pulumi.StringMapOutput)
 }
@@ -486,6 +488,11 @@ func (o InvocationOutput) Timeout() pulumi.IntPtrOutput {
 // Any values: when one changes, the invocation is replaced and so runs again.
 func (o InvocationOutput) Triggers() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.ArrayOutput { return v.Triggers }).(pulumi.ArrayOutput)
+}
+
+// A batch that was sent but whose answer never came (the up failed or was cancelled while starting it): it may be running. The next `pulumi up` sends it again with the same ClientToken, so the service runs it at most once. Absent when every started batch is known.
+func (o InvocationOutput) UnconfirmedBatch() UnconfirmedBatchPtrOutput {
+	return o.ApplyT(func(v *Invocation) UnconfirmedBatchPtrOutput { return v.UnconfirmedBatch }).(UnconfirmedBatchPtrOutput)
 }
 
 // The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.

@@ -479,6 +479,81 @@ func (o RunScriptFileArrayOutput) Index(i pulumi.IntInput) RunScriptFileOutput {
 	}).(RunScriptFileOutput)
 }
 
+type UnconfirmedBatch struct {
+	// The ClientToken the batch was sent with; the next `pulumi up` sends it again.
+	ClientToken string `pulumi:"clientToken"`
+	// The instances of the batch.
+	InstanceIds []string `pulumi:"instanceIds"`
+}
+
+type UnconfirmedBatchOutput struct{ *pulumi.OutputState }
+
+func (UnconfirmedBatchOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*UnconfirmedBatch)(nil)).Elem()
+}
+
+func (o UnconfirmedBatchOutput) ToUnconfirmedBatchOutput() UnconfirmedBatchOutput {
+	return o
+}
+
+func (o UnconfirmedBatchOutput) ToUnconfirmedBatchOutputWithContext(ctx context.Context) UnconfirmedBatchOutput {
+	return o
+}
+
+// The ClientToken the batch was sent with; the next `pulumi up` sends it again.
+func (o UnconfirmedBatchOutput) ClientToken() pulumi.StringOutput {
+	return o.ApplyT(func(v UnconfirmedBatch) string { return v.ClientToken }).(pulumi.StringOutput)
+}
+
+// The instances of the batch.
+func (o UnconfirmedBatchOutput) InstanceIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v UnconfirmedBatch) []string { return v.InstanceIds }).(pulumi.StringArrayOutput)
+}
+
+type UnconfirmedBatchPtrOutput struct{ *pulumi.OutputState }
+
+func (UnconfirmedBatchPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**UnconfirmedBatch)(nil)).Elem()
+}
+
+func (o UnconfirmedBatchPtrOutput) ToUnconfirmedBatchPtrOutput() UnconfirmedBatchPtrOutput {
+	return o
+}
+
+func (o UnconfirmedBatchPtrOutput) ToUnconfirmedBatchPtrOutputWithContext(ctx context.Context) UnconfirmedBatchPtrOutput {
+	return o
+}
+
+func (o UnconfirmedBatchPtrOutput) Elem() UnconfirmedBatchOutput {
+	return o.ApplyT(func(v *UnconfirmedBatch) UnconfirmedBatch {
+		if v != nil {
+			return *v
+		}
+		var ret UnconfirmedBatch
+		return ret
+	}).(UnconfirmedBatchOutput)
+}
+
+// The ClientToken the batch was sent with; the next `pulumi up` sends it again.
+func (o UnconfirmedBatchPtrOutput) ClientToken() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *UnconfirmedBatch) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.ClientToken
+	}).(pulumi.StringPtrOutput)
+}
+
+// The instances of the batch.
+func (o UnconfirmedBatchPtrOutput) InstanceIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *UnconfirmedBatch) []string {
+		if v == nil {
+			return nil
+		}
+		return v.InstanceIds
+	}).(pulumi.StringArrayOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*RunScriptFileInput)(nil)).Elem(), RunScriptFileArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RunScriptFileArrayInput)(nil)).Elem(), RunScriptFileArray{})
@@ -492,4 +567,6 @@ func init() {
 	pulumi.RegisterOutputType(InvocationResultArrayOutput{})
 	pulumi.RegisterOutputType(RunScriptFileOutput{})
 	pulumi.RegisterOutputType(RunScriptFileArrayOutput{})
+	pulumi.RegisterOutputType(UnconfirmedBatchOutput{})
+	pulumi.RegisterOutputType(UnconfirmedBatchPtrOutput{})
 }

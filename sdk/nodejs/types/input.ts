@@ -20,3 +20,4 @@ export interface RunScriptFileArgs {
      */
     path: pulumi.Input<string>;
 }
+

@@ -134,3 +134,14 @@ export interface InvocationResult {
     status: string;
 }
 
+export interface UnconfirmedBatch {
+    /**
+     * The ClientToken the batch was sent with; the next `pulumi up` sends it again.
+     */
+    clientToken: string;
+    /**
+     * The instances of the batch.
+     */
+    instanceIds: string[];
+}
+

@@ -57,7 +57,7 @@ class InvocationArgs:
         :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
         :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
         :param pulumi.Input[_builtins.int] output_bytes_per_instance: How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] parameters: Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] parameters: Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
         :param pulumi.Input['RepeatMode'] repeat_mode: When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
         :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
         :param pulumi.Input[_builtins.bool] secret_results: Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
@@ -244,7 +244,7 @@ class InvocationArgs:
     @pulumi.getter
     def parameters(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+        Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
         """
         return pulumi.get(self, "parameters")
 
@@ -462,7 +462,7 @@ class Invocation(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
         :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
         :param pulumi.Input[_builtins.int] output_bytes_per_instance: How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] parameters: Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] parameters: Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
         :param pulumi.Input['RepeatMode'] repeat_mode: When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
         :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
         :param pulumi.Input[_builtins.bool] secret_results: Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
@@ -585,6 +585,7 @@ class Invocation(pulumi.CustomResource):
             __props__.__dict__["status"] = None
             __props__.__dict__["summary"] = None
             __props__.__dict__["target_instance_ids"] = None
+            __props__.__dict__["unconfirmed_batch"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["parameters"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(Invocation, __self__).__init__(
@@ -638,6 +639,7 @@ class Invocation(pulumi.CustomResource):
         __props__.__dict__["timed"] = None
         __props__.__dict__["timeout"] = None
         __props__.__dict__["triggers"] = None
+        __props__.__dict__["unconfirmed_batch"] = None
         __props__.__dict__["username"] = None
         __props__.__dict__["wait_for_completion"] = None
         __props__.__dict__["windows_password_name"] = None
@@ -759,7 +761,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter
     def parameters(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Values for the command's `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+        Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
         """
         return pulumi.get(self, "parameters")
 
@@ -875,6 +877,14 @@ class Invocation(pulumi.CustomResource):
         Any values: when one changes, the invocation is replaced and so runs again.
         """
         return pulumi.get(self, "triggers")
+
+    @_builtins.property
+    @pulumi.getter(name="unconfirmedBatch")
+    def unconfirmed_batch(self) -> pulumi.Output[Optional['outputs.UnconfirmedBatch']]:
+        """
+        A batch that was sent but whose answer never came (the up failed or was cancelled while starting it): it may be running. The next `pulumi up` sends it again with the same ClientToken, so the service runs it at most once. Absent when every started batch is known.
+        """
+        return pulumi.get(self, "unconfirmed_batch")
 
     @_builtins.property
     @pulumi.getter

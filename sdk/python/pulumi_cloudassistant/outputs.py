@@ -20,6 +20,7 @@ __all__ = [
     'FileResult',
     'InstanceInfo',
     'InvocationResult',
+    'UnconfirmedBatch',
 ]
 
 @pulumi.output_type
@@ -423,5 +424,53 @@ class InvocationResult(dict):
         The status on this instance: `Pending`, `Scheduled`, `Running`, `Success`, `Failed` (non-zero exit code), `Timeout`, `Error`, `Invalid`, `Aborted`, `Cancelled`, `Stopping` or `Terminated`.
         """
         return pulumi.get(self, "status")
+
+
+@pulumi.output_type
+class UnconfirmedBatch(dict):
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "clientToken":
+            suggest = "client_token"
+        elif key == "instanceIds":
+            suggest = "instance_ids"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in UnconfirmedBatch. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        UnconfirmedBatch.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        UnconfirmedBatch.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 client_token: _builtins.str,
+                 instance_ids: Sequence[_builtins.str]):
+        """
+        :param _builtins.str client_token: The ClientToken the batch was sent with; the next `pulumi up` sends it again.
+        :param Sequence[_builtins.str] instance_ids: The instances of the batch.
+        """
+        pulumi.set(__self__, "client_token", client_token)
+        pulumi.set(__self__, "instance_ids", instance_ids)
+
+    @_builtins.property
+    @pulumi.getter(name="clientToken")
+    def client_token(self) -> _builtins.str:
+        """
+        The ClientToken the batch was sent with; the next `pulumi up` sends it again.
+        """
+        return pulumi.get(self, "client_token")
+
+    @_builtins.property
+    @pulumi.getter(name="instanceIds")
+    def instance_ids(self) -> Sequence[_builtins.str]:
+        """
+        The instances of the batch.
+        """
+        return pulumi.get(self, "instance_ids")
 
 

@@ -9,6 +9,7 @@ import com.pulumi.cloudassistant.enums.FailurePolicy;
 import com.pulumi.cloudassistant.enums.RepeatMode;
 import com.pulumi.cloudassistant.enums.TerminationMode;
 import com.pulumi.cloudassistant.outputs.InvocationResult;
+import com.pulumi.cloudassistant.outputs.UnconfirmedBatch;
 import com.pulumi.core.Output;
 import com.pulumi.core.annotations.Export;
 import com.pulumi.core.annotations.ResourceType;
@@ -243,14 +244,14 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return Codegen.optional(this.outputBytesPerInstance);
     }
     /**
-     * Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
      * 
      */
     @Export(name="parameters", refs={Map.class,String.class}, tree="[0,1,1]")
     private Output</* @Nullable */ Map<String,String>> parameters;
 
     /**
-     * @return Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * @return Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
      * 
      */
     public Output<Optional<Map<String,String>>> parameters() {
@@ -455,6 +456,20 @@ public class Invocation extends com.pulumi.resources.CustomResource {
      */
     public Output<Optional<List<Object>>> triggers() {
         return Codegen.optional(this.triggers);
+    }
+    /**
+     * A batch that was sent but whose answer never came (the up failed or was cancelled while starting it): it may be running. The next `pulumi up` sends it again with the same ClientToken, so the service runs it at most once. Absent when every started batch is known.
+     * 
+     */
+    @Export(name="unconfirmedBatch", refs={UnconfirmedBatch.class}, tree="[0]")
+    private Output</* @Nullable */ UnconfirmedBatch> unconfirmedBatch;
+
+    /**
+     * @return A batch that was sent but whose answer never came (the up failed or was cancelled while starting it): it may be running. The next `pulumi up` sends it again with the same ClientToken, so the service runs it at most once. Absent when every started batch is known.
+     * 
+     */
+    public Output<Optional<UnconfirmedBatch>> unconfirmedBatch() {
+        return Codegen.optional(this.unconfirmedBatch);
     }
     /**
      * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.

@@ -175,14 +175,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
      * 
      */
     @Import(name="parameters")
     private @Nullable Output<Map<String,String>> parameters;
 
     /**
-     * @return Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * @return Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
      * 
      */
     public Optional<Output<Map<String,String>>> parameters() {
@@ -644,7 +644,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param parameters Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+         * @param parameters Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
          * 
          * @return builder
          * 
@@ -655,7 +655,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param parameters Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`). Always stored as a secret; at most 20 keys of at most 64 characters.
+         * @param parameters Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
          * 
          * @return builder
          * 

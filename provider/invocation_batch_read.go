@@ -1,0 +1,103 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
+)
+
+// Reading one batch (one InvokeCommand) while waiting for it, the same way for a
+// one-batch Invocation and for each batch of a rollout: per-instance statuses without
+// output while it runs, and the outputs, paged, once, when every instance has settled.
+// Outputs are the bulk of an answer (up to 24 KB per instance); a status read is small.
+
+// batchRun is one InvokeCommand's instances and what is known of them.
+type batchRun struct {
+	invokeID string
+	ids      []string
+	results  map[string]InvocationResult
+	done     bool
+}
+
+// newBatchRun is a batch just started: every instance Pending.
+func newBatchRun(invokeID string, ids []string) *batchRun {
+	b := &batchRun{invokeID: invokeID, ids: append([]string(nil), ids...), results: map[string]InvocationResult{}}
+	for _, id := range ids {
+		b.results[id] = InvocationResult{InstanceID: id, InvokeID: invokeID, Status: string(InstancePending)}
+	}
+	return b
+}
+
+// read reads the batch once: one DescribeInvocations (per-instance statuses, no output);
+// when that shows every instance settled, the outputs (DescribeInvocationResults, all
+// pages) if withOutput, and the batch is done.
+func (b *batchRun) read(ctx context.Context, client *ecsclient.Client, mode RepeatMode, withOutput bool) error {
+	inv, err := client.DescribeInvocation(ctx, b.invokeID)
+	if err != nil {
+		return err
+	}
+	for _, ii := range inv.InvokeInstances.InvokeInstance {
+		b.results[ii.InstanceId] = resultFromStatus(ii, b.invokeID)
+	}
+	if !b.settled(mode) {
+		return nil
+	}
+	if withOutput {
+		raw, err := client.DescribeInvocationResults(ctx, b.invokeID)
+		if err != nil {
+			return err
+		}
+		for _, res := range convertResults(raw) {
+			res.InvokeID = b.invokeID
+			b.results[res.InstanceID] = res
+		}
+	}
+	b.done = true
+	return nil
+}
+
+// settled reports whether every instance of the batch has settled.
+func (b *batchRun) settled(mode RepeatMode) bool {
+	for _, id := range b.ids {
+		res, ok := b.results[id]
+		if !ok || !InstanceStatus(res.Status).settled(mode) {
+			return false
+		}
+	}
+	return true
+}
+
+// finishedCount counts the instances that have settled.
+func (b *batchRun) finishedCount(mode RepeatMode) int {
+	n := 0
+	for _, id := range b.ids {
+		if InstanceStatus(b.results[id].Status).settled(mode) {
+			n++
+		}
+	}
+	return n
+}
+
+// inOrder lists the results in the batch's instance order.
+func (b *batchRun) inOrder() []InvocationResult {
+	out := make([]InvocationResult, 0, len(b.ids))
+	for _, id := range b.ids {
+		out = append(out, b.results[id])
+	}
+	return out
+}
+
+// resultFromStatus is an instance's result as a status read reports it: no output.
+func resultFromStatus(ii ecs.InvokeInstance, invokeID string) InvocationResult {
+	status := ii.InvocationStatus
+	if status == "" {
+		status = ii.InstanceInvokeStatus
+	}
+	return InvocationResult{
+		InstanceID: ii.InstanceId, InvokeID: invokeID, Status: status, ExitCode: int(ii.ExitCode),
+		Dropped: ii.Dropped, ErrorCode: ii.ErrorCode, ErrorInfo: ii.ErrorInfo,
+		StartTime: ii.StartTime, FinishedTime: ii.FinishTime, Repeats: ii.Repeats,
+	}
+}
