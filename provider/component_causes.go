@@ -26,11 +26,13 @@ const (
 )
 
 // childFailures holds the last failure of each component child, by URN, until its
-// component's Construct takes it.
+// component's Construct takes it; rejected lists the Constructs to wake at once when a child
+// of theirs fails its Check.
 var childFailures = struct {
 	sync.Mutex
-	byURN map[presource.URN]string
-}{byURN: map[presource.URN]string{}}
+	byURN    map[presource.URN]string
+	rejected map[presource.URN]chan struct{}
+}{byURN: map[presource.URN]string{}, rejected: map[presource.URN]chan struct{}{}}
 
 // componentChild reports whether urn is a direct child of one of this provider's components.
 func componentChild(urn presource.URN) bool {
@@ -42,28 +44,62 @@ func componentChild(urn presource.URN) bool {
 	return parent == runScriptToken || parent == scheduledScriptToken
 }
 
-func noteChildFailure(urn presource.URN, reason string) {
+// ownsChild reports whether child is a child of the component comp: the same stack, comp's
+// type as its parent, and comp's name (Command, Invocation) or `<name>-file-…` (Files).
+func ownsChild(comp, child presource.URN) bool {
+	prefix := "urn:pulumi:" + string(comp.Stack()) + "::" + string(comp.Project()) + "::" + string(comp.QualifiedType()) + "$"
+	if !strings.HasPrefix(string(child), prefix) || !componentChild(child) {
+		return false
+	}
+	n, name := child.Name(), comp.Name()
+	return n == name || strings.HasPrefix(n, name+"-file-")
+}
+
+// noteChildFailure records why a component's child failed. A failed Check also wakes the
+// component's Construct: the engine ends the deployment right after a Check failure and
+// closes the connection of a Construct still waiting on its child (`grpc: the client
+// connection is closing`), so the component must answer before that.
+func noteChildFailure(urn presource.URN, reason string, checkFailed bool) {
 	if reason == "" || !componentChild(urn) {
 		return
 	}
 	childFailures.Lock()
 	defer childFailures.Unlock()
 	childFailures.byURN[urn] = reason
+	if !checkFailed {
+		return
+	}
+	for comp, wake := range childFailures.rejected {
+		if ownsChild(comp, urn) {
+			close(wake)
+			delete(childFailures.rejected, comp)
+		}
+	}
 }
 
-// takeChildFailure returns (and forgets) the failure of a child of the component comp:
-// the Command and Invocation share its name, the Files are named `<name>-file-…`.
+// wakeOnRejectedChild returns a channel closed when a child of comp fails its Check, and
+// the function that stops watching.
+func wakeOnRejectedChild(comp presource.URN) (<-chan struct{}, func()) {
+	wake := make(chan struct{})
+	childFailures.Lock()
+	childFailures.rejected[comp] = wake
+	childFailures.Unlock()
+	return wake, func() {
+		childFailures.Lock()
+		defer childFailures.Unlock()
+		if childFailures.rejected[comp] == wake {
+			delete(childFailures.rejected, comp)
+		}
+	}
+}
+
+// takeChildFailure returns (and forgets) the failures of the children of the component comp.
 func takeChildFailure(comp presource.URN) string {
-	prefix := "urn:pulumi:" + string(comp.Stack()) + "::" + string(comp.Project()) + "::" + string(comp.QualifiedType()) + "$"
-	name := comp.Name()
 	childFailures.Lock()
 	defer childFailures.Unlock()
 	var reasons []string
 	for urn, reason := range childFailures.byURN {
-		if !strings.HasPrefix(string(urn), prefix) || !componentChild(urn) {
-			continue
-		}
-		if n := urn.Name(); n == name || strings.HasPrefix(n, name+"-file-") {
+		if ownsChild(comp, urn) {
 			reasons = append(reasons, reason)
 			delete(childFailures.byURN, urn)
 		}
@@ -94,36 +130,55 @@ func reportCauses(prov p.Provider) p.Provider {
 	prov.Check = func(ctx context.Context, req p.CheckRequest) (p.CheckResponse, error) {
 		resp, err := check(ctx, req)
 		if err != nil {
-			noteChildFailure(req.Urn, err.Error())
+			noteChildFailure(req.Urn, err.Error(), true)
 		} else if len(resp.Failures) > 0 {
-			noteChildFailure(req.Urn, checkFailureText(resp.Failures))
+			noteChildFailure(req.Urn, checkFailureText(resp.Failures), true)
 		}
 		return resp, err
 	}
 	prov.Create = func(ctx context.Context, req p.CreateRequest) (p.CreateResponse, error) {
 		resp, err := create(ctx, req)
-		noteChildFailure(req.Urn, failureText(err, resp.PartialState))
+		noteChildFailure(req.Urn, failureText(err, resp.PartialState), false)
 		return resp, err
 	}
 	prov.Update = func(ctx context.Context, req p.UpdateRequest) (p.UpdateResponse, error) {
 		resp, err := update(ctx, req)
-		noteChildFailure(req.Urn, failureText(err, resp.PartialState))
+		noteChildFailure(req.Urn, failureText(err, resp.PartialState), false)
 		return resp, err
 	}
 	prov.Construct = func(ctx context.Context, req p.ConstructRequest) (p.ConstructResponse, error) {
 		own := &componentCause{}
-		resp, err := construct(context.WithValue(ctx, causeKey{}, own), req)
-		children := takeChildFailure(req.Urn)
-		if err == nil {
-			return resp, nil
+		ctx, cancel := context.WithCancel(context.WithValue(ctx, causeKey{}, own))
+		rejected, stopWatching := wakeOnRejectedChild(req.Urn)
+		defer stopWatching()
+		type result struct {
+			resp p.ConstructResponse
+			err  error
 		}
-		switch {
-		case own.err != nil:
-			return resp, own.err
-		case children != "":
-			return resp, errors.New(children)
+		done := make(chan result, 1)
+		go func() {
+			resp, err := construct(ctx, req)
+			done <- result{resp, err}
+		}()
+		select {
+		case r := <-done:
+			cancel()
+			children := takeChildFailure(req.Urn)
+			switch {
+			case r.err == nil:
+				return r.resp, nil
+			case own.err != nil:
+				return r.resp, own.err
+			case children != "":
+				return r.resp, errors.New(children)
+			}
+			return r.resp, r.err
+		case <-rejected:
+			// A child was rejected before it was created: nothing of it needs recording, and the
+			// program, still waiting on it, ends when its ctx is cancelled.
+			cancel()
+			return p.ConstructResponse{}, errors.New(takeChildFailure(req.Urn))
 		}
-		return resp, err
 	}
 	return prov
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
@@ -96,4 +97,35 @@ func TestScheduledScriptAgentWaitFailureLeadsWithTheCauseEndToEnd(t *testing.T) 
 		assert.NotContains(t, text, noise)
 	}
 	assert.Zero(t, emu.Stats().Actions["InvokeCommand"], "nothing is scheduled before every agent is online")
+}
+
+// A child whose inputs fail its Check (here a past at(…)) fails the preview; the component's
+// error is the child's check message, with its property path.
+func TestScheduledScriptCheckFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
+	useComponentsEngine(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	emu, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0", InstanceCount: 1})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = emu.Close() })
+	stack, _ := componentsStack(ctx, t, emu, "cloudassistant-e2e-comperr-check", nil, func(ctx *pulumi.Context) error {
+		var ids []string
+		config.New(ctx, "").RequireObject("instanceIds", &ids)
+		_, err := cloudassistant.NewScheduledScript(ctx, "once", &cloudassistant.ScheduledScriptArgs{
+			Script:      pulumi.String("echo hi"),
+			Schedule:    pulumi.String("at(2020-01-01 00:00:00 UTC)"),
+			InstanceIds: pulumi.ToStringArray(ids),
+		})
+		return err
+	})
+	var stdout strings.Builder
+	_, err = stack.Preview(ctx, optpreview.ProgressStreams(&stdout))
+	require.Error(t, err)
+	text := stdout.String()
+	got := componentError(t, text, "ScheduledScript", "once")
+	assert.True(t, strings.HasPrefix(got, "frequency: is 2020-01-01T00:00:00Z, which is in the past"),
+		"the component's error is the child's check message: %s", got)
+	for _, noise := range componentNoise {
+		assert.NotContains(t, text, noise)
+	}
 }
