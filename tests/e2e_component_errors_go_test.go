@@ -105,10 +105,8 @@ func TestScheduledScriptCheckFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
 	useComponentsEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	emu, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0", InstanceCount: 1})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = emu.Close() })
-	stack, _ := componentsStack(ctx, t, emu, "cloudassistant-e2e-comperr-check", nil, func(ctx *pulumi.Context) error {
+	target, _ := startInProcessTarget(t, emulator.Options{InstanceCount: 1})
+	stack, _ := componentsStack(ctx, t, target, "cloudassistant-e2e-comperr-check", nil, func(ctx *pulumi.Context) error {
 		var ids []string
 		config.New(ctx, "").RequireObject("instanceIds", &ids)
 		_, err := cloudassistant.NewScheduledScript(ctx, "once", &cloudassistant.ScheduledScriptArgs{
@@ -119,7 +117,7 @@ func TestScheduledScriptCheckFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
 		return err
 	})
 	var stdout strings.Builder
-	_, err = stack.Preview(ctx, optpreview.ProgressStreams(&stdout))
+	_, err := stack.Preview(ctx, optpreview.ProgressStreams(&stdout))
 	require.Error(t, err)
 	text := stdout.String()
 	got := componentError(t, text, "ScheduledScript", "once")
