@@ -178,10 +178,16 @@ func (t *Target) newClient() (*ecs.Client, error) {
 	return api, nil
 }
 
-// prepare points a request at the target's endpoint (plain HTTP only for an http:// one).
+// prepare points a request at the target's endpoint (plain HTTP only for an http:// one). A
+// bare host name (ALIBABA_CLOUD_ECS_ENDPOINT=ecs-vpc.cn-hangzhou.aliyuncs.com, as the README
+// shows) is the domain itself, so the checks go where the provider's calls go.
 func (t *Target) prepare(_ func() string, setScheme func(string), setDomain func(string)) {
 	setScheme("HTTPS")
 	if t.URL == "" {
+		return
+	}
+	if !strings.Contains(t.URL, "://") {
+		setDomain(strings.TrimSuffix(t.URL, "/"))
 		return
 	}
 	u, err := url.Parse(t.URL)
