@@ -192,8 +192,9 @@ test-e2e-nodejs: build tools sdk-nodejs
 	cd tests/nodejs && for p in tsconfig*.json; do npx tsc -p "$$p" || exit 1; done
 	cd tests/nodejs && node --test bin/tests/nodejs/
 
+# PYTEST_ARGS picks test files (test_e2e.py): what the live-emulator stage of `make test` runs.
 test-e2e-python: build tools sdk-python
-	cd tests/python && ../../$(VENV)/bin/pytest -v
+	cd tests/python && ../../$(VENV)/bin/pytest -v $(PYTEST_ARGS)
 
 ## test-e2e-install: the plugin installed from its release archive into a fresh PULUMI_HOME
 ## (no provider on PATH), then the Go example through the engine and examples/yaml with the
@@ -208,11 +209,12 @@ test-e2e-java: build tools dist-host sdk-java
 	CLOUDASSISTANT_PLUGIN_ARCHIVE=$(CURDIR)/$(PLUGIN_ARCHIVE) \
 		$(GO) test -count=1 -v -timeout 20m $(GOTESTFLAGS) ./tests/java/
 
-## test-live: the install, YAML and Java suites against a real Cloud Assistant (opt-in; README
-## "Live acceptance"): instances and credentials come from CLOUDASSISTANT_LIVE_INSTANCE_IDS,
-## ALIBABA_CLOUD_REGION_ID, ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and
-## optionally ALIBABA_CLOUD_ECS_ENDPOINT; every command the suites create is deleted at the end
-LIVE_TARGETS ?= test-e2e-install test-e2e-java
+## test-live: the Go, TypeScript, Python, install, YAML and Java engine suites against a real
+## Cloud Assistant (opt-in; README "Live acceptance"): instances and credentials come from
+## CLOUDASSISTANT_LIVE_INSTANCE_IDS, ALIBABA_CLOUD_REGION_ID, ALIBABA_CLOUD_ACCESS_KEY_ID,
+## ALIBABA_CLOUD_ACCESS_KEY_SECRET and optionally ALIBABA_CLOUD_ECS_ENDPOINT; tests that need an
+## emulator skip, and every command the suites create is deleted at the end
+LIVE_TARGETS ?= test-e2e-go test-e2e-nodejs test-e2e-python test-e2e-install test-e2e-java
 test-live:
 	@for v in CLOUDASSISTANT_LIVE_INSTANCE_IDS ALIBABA_CLOUD_REGION_ID ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET; do \
 		[ -n "$${!v:-}" ] || { echo "test-live needs $$v (see the README, Live acceptance)"; exit 1; }; done

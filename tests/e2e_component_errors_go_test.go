@@ -38,11 +38,10 @@ func TestRunScriptFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
 	useComponentsEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	emu, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0", InstanceCount: 1})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = emu.Close() })
-	id := emu.InstanceIDs()[0]
-	stack, _ := componentsStack(ctx, t, emu, "cloudassistant-e2e-comperr", nil, func(ctx *pulumi.Context) error {
+	target, _ := startInProcessTarget(t, emulator.Options{InstanceCount: 1})
+	id := target.InstanceIDs[0] // live: the first instance only, so the error's first line is known
+	cfg := map[string]string{"instanceIds": `["` + id + `"]`}
+	stack, _ := componentsStack(ctx, t, target, "cloudassistant-e2e-comperr", cfg, func(ctx *pulumi.Context) error {
 		var ids []string
 		config.New(ctx, "").RequireObject("instanceIds", &ids)
 		_, err := cloudassistant.NewRunScript(ctx, "boom", &cloudassistant.RunScriptArgs{
@@ -53,7 +52,8 @@ func TestRunScriptFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
 		return err
 	})
 	var stdout strings.Builder
-	_, err = stack.Up(ctx, optup.ProgressStreams(&stdout))
+	_, err := stack.Up(ctx, optup.ProgressStreams(&stdout))
+	trackCommands(ctx, t, target, stack)
 	require.Error(t, err)
 	text := stdout.String()
 	got := componentError(t, text, "RunScript", "boom")
@@ -66,16 +66,15 @@ func TestRunScriptFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
 }
 
 func TestScheduledScriptAgentWaitFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
+	skipLive(t, "needs an instance without the Cloud Assistant agent")
 	useComponentsEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	no := false
-	emu, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0", Instances: []emulator.Instance{
+	target, emu := startInProcessTarget(t, emulator.Options{Instances: []emulator.Instance{
 		{ID: "i-e2enoagent00002", AgentInstalled: &no},
 	}})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = emu.Close() })
-	stack, _ := componentsStack(ctx, t, emu, "cloudassistant-e2e-comperr-agent", nil, func(ctx *pulumi.Context) error {
+	stack, _ := componentsStack(ctx, t, target, "cloudassistant-e2e-comperr-agent", nil, func(ctx *pulumi.Context) error {
 		var ids []string
 		config.New(ctx, "").RequireObject("instanceIds", &ids)
 		_, err := cloudassistant.NewScheduledScript(ctx, "nightly", &cloudassistant.ScheduledScriptArgs{
@@ -87,7 +86,7 @@ func TestScheduledScriptAgentWaitFailureLeadsWithTheCauseEndToEnd(t *testing.T) 
 		return err
 	})
 	var stdout strings.Builder
-	_, err = stack.Up(ctx, optup.ProgressStreams(&stdout))
+	_, err := stack.Up(ctx, optup.ProgressStreams(&stdout))
 	require.Error(t, err)
 	text := stdout.String()
 	got := componentError(t, text, "ScheduledScript", "nightly")
@@ -106,10 +105,8 @@ func TestScheduledScriptCheckFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
 	useComponentsEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	emu, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0", InstanceCount: 1})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = emu.Close() })
-	stack, _ := componentsStack(ctx, t, emu, "cloudassistant-e2e-comperr-check", nil, func(ctx *pulumi.Context) error {
+	target, _ := startInProcessTarget(t, emulator.Options{InstanceCount: 1})
+	stack, _ := componentsStack(ctx, t, target, "cloudassistant-e2e-comperr-check", nil, func(ctx *pulumi.Context) error {
 		var ids []string
 		config.New(ctx, "").RequireObject("instanceIds", &ids)
 		_, err := cloudassistant.NewScheduledScript(ctx, "once", &cloudassistant.ScheduledScriptArgs{
@@ -120,7 +117,7 @@ func TestScheduledScriptCheckFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
 		return err
 	})
 	var stdout strings.Builder
-	_, err = stack.Preview(ctx, optpreview.ProgressStreams(&stdout))
+	_, err := stack.Preview(ctx, optpreview.ProgressStreams(&stdout))
 	require.Error(t, err)
 	text := stdout.String()
 	got := componentError(t, text, "ScheduledScript", "once")

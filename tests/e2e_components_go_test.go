@@ -3,7 +3,8 @@ package tests
 // End-to-end tests of the component library through the real engine: RunScript and
 // ScheduledScript from the generated Go SDK, the functions read in the same program, and the
 // agent wait failing with the instances named. The provider is built from this tree into a
-// temporary directory; the emulator runs in-process so tests can choose its instances.
+// temporary directory; the emulator runs in-process so tests can choose its instances (live,
+// the environment's service: see e2e_target_go_test.go).
 
 import (
 	"context"
@@ -49,15 +50,15 @@ func useComponentsEngine(t *testing.T) {
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+cli+string(os.PathListSeparator)+os.Getenv("PATH"))
 }
 
-// componentsStack makes a stack of program against emu, destroyed and removed at the end;
+// componentsStack makes a stack of program against target, destroyed and removed at the end;
 // it also returns the directory of the local backend, where the state file lives.
-func componentsStack(ctx context.Context, t *testing.T, emu *emulator.Server, project string,
+func componentsStack(ctx context.Context, t *testing.T, target *harness.Target, project string,
 	cfg map[string]string, program pulumi.RunFunc,
 ) (auto.Stack, string) {
 	t.Helper()
 	stateDir := t.TempDir()
 	stack, err := harness.NewStack(ctx, harness.StackOptions{
-		Project: project, Stack: "e2e", StateDir: stateDir, Emulator: rig.HarnessEmulator(emu), Config: cfg,
+		Project: project, Stack: "e2e", StateDir: stateDir, Target: target, Config: cfg,
 	}, program)
 	require.NoError(t, err)
 	t.Cleanup(func() {
@@ -88,21 +89,22 @@ func TestComponentsExampleEndToEnd(t *testing.T) {
 	useComponentsEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	emu, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0", InstanceCount: 2})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = emu.Close() })
-	ids := emu.InstanceIDs()
-	stack, stateDir := componentsStack(ctx, t, emu, "cloudassistant-e2e-components",
+	target, emu := startInProcessTarget(t, emulator.Options{InstanceCount: 2})
+	ids := target.InstanceIDs
+	stack, stateDir := componentsStack(ctx, t, target, "cloudassistant-e2e-components",
 		map[string]string{"name": "e2e"}, components.Program)
 
 	// Preview already knows when the schedule fires.
 	var preview strings.Builder
-	_, err = stack.Preview(ctx, optpreview.ProgressStreams(&preview))
+	_, err := stack.Preview(ctx, optpreview.ProgressStreams(&preview))
 	require.NoError(t, err)
 	assert.Contains(t, preview.String(), "T03:00:00+08:00", "nextRuns is known at preview")
-	assert.Zero(t, emu.Stats().Actions["InvokeCommand"], "preview runs nothing")
+	if emu != nil {
+		assert.Zero(t, emu.Stats().Actions["InvokeCommand"], "preview runs nothing")
+	}
 
 	res, err := stack.Up(ctx, optup.ProgressStreams(progressWriter()))
+	require.Len(t, trackCommands(ctx, t, target, stack), 2, "RunScript's and ScheduledScript's commands")
 	require.NoError(t, err)
 	out := res.Outputs
 
@@ -128,7 +130,9 @@ func TestComponentsExampleEndToEnd(t *testing.T) {
 	for _, r := range runs {
 		assert.True(t, strings.HasSuffix(r.(string), "T03:00:00+08:00"), "%v", r)
 	}
-	assert.Equal(t, 1, emu.Stats().ActiveInvocations, "the schedule is the one active invocation")
+	if emu != nil {
+		assert.Equal(t, 1, emu.Stats().ActiveInvocations, "the schedule is the one active invocation")
+	}
 
 	// The children are in the state, under their components, and the output is not in clear.
 	state := stateFiles(t, stateDir)
@@ -142,30 +146,40 @@ func TestComponentsExampleEndToEnd(t *testing.T) {
 	}
 	assert.False(t, strings.Contains(state, "hello e2e from"), "output echoing a secret landed in state in plain text")
 
-	// A second up with nothing changed runs nothing again.
-	before := emu.Stats().Executions
-	_, err = stack.Up(ctx, optup.ProgressStreams(progressWriter()))
+	// A second up with nothing changed runs nothing again (live: nothing to update or replace).
+	var before int64
+	if emu != nil {
+		before = emu.Stats().Executions
+	}
+	again, err := stack.Up(ctx, optup.ProgressStreams(progressWriter()))
 	require.NoError(t, err)
-	assert.Equal(t, before, emu.Stats().Executions, "no change, no run")
+	require.NotNil(t, again.Summary.ResourceChanges)
+	changes := *again.Summary.ResourceChanges
+	assert.Zero(t, changes["update"]+changes["replace"], "no change, nothing updated or replaced: %v", changes)
+	if emu != nil {
+		assert.Equal(t, before, emu.Stats().Executions, "no change, no run")
+	}
 
 	_, err = stack.Destroy(ctx, optdestroy.ProgressStreams(progressWriter()))
 	require.NoError(t, err)
-	stats := emu.Stats()
-	assert.Zero(t, stats.Commands, "destroy removes both commands")
-	assert.Zero(t, stats.ActiveInvocations, "destroy stops the schedule")
+	requireNoCommandsLeft(t, target)
+	if emu != nil {
+		stats := emu.Stats()
+		assert.Zero(t, stats.Commands, "destroy removes both commands")
+		assert.Zero(t, stats.ActiveInvocations, "destroy stops the schedule")
+	}
 }
 
 func TestRunScriptAgentWaitEndToEnd(t *testing.T) {
+	skipLive(t, "needs an instance without the Cloud Assistant agent")
 	useComponentsEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	no := false
-	emu, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0", Instances: []emulator.Instance{
+	target, emu := startInProcessTarget(t, emulator.Options{Instances: []emulator.Instance{
 		{ID: "i-e2eready0000001"}, {ID: "i-e2enoagent00001", AgentInstalled: &no},
 	}})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = emu.Close() })
-	stack, _ := componentsStack(ctx, t, emu, "cloudassistant-e2e-agentwait", nil, func(ctx *pulumi.Context) error {
+	stack, _ := componentsStack(ctx, t, target, "cloudassistant-e2e-agentwait", nil, func(ctx *pulumi.Context) error {
 		var ids []string
 		config.New(ctx, "").RequireObject("instanceIds", &ids)
 		_, err := cloudassistant.NewRunScript(ctx, "fresh", &cloudassistant.RunScriptArgs{
@@ -177,7 +191,7 @@ func TestRunScriptAgentWaitEndToEnd(t *testing.T) {
 	})
 
 	var stdout strings.Builder
-	_, err = stack.Up(ctx, optup.ProgressStreams(&stdout))
+	_, err := stack.Up(ctx, optup.ProgressStreams(&stdout))
 	require.Error(t, err)
 	text := err.Error() + stdout.String()
 	assert.Contains(t, text, "did not come online within 3s on 1 of 2 instances")

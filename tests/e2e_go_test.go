@@ -1,5 +1,6 @@
-// Package tests holds the Go end-to-end test: the Go example's program through the real engine
-// (the CLI from .tools/, the provider binary from bin/) against a fresh emulator binary.
+// Package tests holds the Go end-to-end tests: the examples' programs through the real engine
+// (the CLI from .tools/, the provider binary from bin/) against a fresh emulator binary, or,
+// under `make test-live`, against the service the environment names (e2e_target_go_test.go).
 package tests
 
 import (
@@ -36,13 +37,12 @@ func TestGoExampleLifecycle(t *testing.T) {
 	root, err := harness.RepoRoot()
 	require.NoError(t, err)
 	require.NoError(t, harness.UseLocalToolchain(root))
-	instances := []string{"i-e2ego0000000001", "i-e2ego0000000002"}
-	emu, err := harness.StartEmulator(root, instances)
-	require.NoError(t, err)
-	t.Cleanup(func() { assert.NoError(t, emu.Stop()) })
+	target := startTarget(t, root, []string{"i-e2ego0000000001", "i-e2ego0000000002"})
+	instances := target.InstanceIDs
+	emu := target.Emulator() // nil when live: the counters are checked only on an emulator
 
 	stack, err := harness.NewStack(ctx, harness.StackOptions{
-		Project: "cloudassistant-e2e-go", Stack: "e2e", StateDir: t.TempDir(), Emulator: emu,
+		Project: "cloudassistant-e2e-go", Stack: "e2e", StateDir: t.TempDir(), Target: target,
 	}, program.Program)
 	require.NoError(t, err)
 	t.Cleanup(func() {
@@ -54,6 +54,7 @@ func TestGoExampleLifecycle(t *testing.T) {
 
 	t.Run("up runs the script on every instance", func(t *testing.T) {
 		res, err := stack.Up(ctx, optup.ProgressStreams(progress))
+		trackCommands(ctx, t, target, stack)
 		require.NoError(t, err)
 		exitCodes := outputMap(t, res.Outputs, "exitCodes")
 		outputs := outputMap(t, res.Outputs, "outputs")
@@ -62,9 +63,11 @@ func TestGoExampleLifecycle(t *testing.T) {
 			assert.EqualValues(t, 0, exitCodes[id], "exit code of %s", id)
 			assert.Contains(t, outputs[id], program.DefaultGreeting, "output of %s", id)
 		}
-		stats, err := emu.Stats()
-		require.NoError(t, err)
-		assert.EqualValues(t, len(instances), stats.Executions)
+		if emu != nil {
+			stats, err := emu.Stats()
+			require.NoError(t, err)
+			assert.EqualValues(t, len(instances), stats.Executions)
+		}
 	})
 
 	t.Run("preview of a changed script shows both replacements and the new line", func(t *testing.T) {
@@ -81,18 +84,24 @@ func TestGoExampleLifecycle(t *testing.T) {
 	})
 
 	t.Run("up again runs the new script", func(t *testing.T) {
-		before, err := emu.Stats()
-		require.NoError(t, err)
+		var before harness.Stats
+		if emu != nil {
+			before, err = emu.Stats()
+			require.NoError(t, err)
+		}
 		res, err := stack.Up(ctx, optup.ProgressStreams(progress))
+		trackCommands(ctx, t, target, stack)
 		require.NoError(t, err)
 		outputs := outputMap(t, res.Outputs, "outputs")
 		for _, id := range instances {
 			assert.Contains(t, outputs[id], "second revision", "output of %s", id)
 		}
-		after, err := emu.Stats()
-		require.NoError(t, err)
-		assert.EqualValues(t, before.Executions+int64(len(instances)), after.Executions)
-		assert.EqualValues(t, 2, after.Actions["InvokeCommand"], "one InvokeCommand per up")
+		if emu != nil {
+			after, err := emu.Stats()
+			require.NoError(t, err)
+			assert.EqualValues(t, before.Executions+int64(len(instances)), after.Executions)
+			assert.EqualValues(t, 2, after.Actions["InvokeCommand"], "one InvokeCommand per up")
+		}
 	})
 
 	t.Run("refresh finds nothing changed", func(t *testing.T) {
@@ -103,10 +112,13 @@ func TestGoExampleLifecycle(t *testing.T) {
 	t.Run("destroy leaves no commands and no active invocations", func(t *testing.T) {
 		_, err := stack.Destroy(ctx, optdestroy.ProgressStreams(progress))
 		require.NoError(t, err)
-		stats, err := emu.Stats()
-		require.NoError(t, err)
-		assert.Zero(t, stats.Commands, "commands left in the emulator")
-		assert.Zero(t, stats.ActiveInvocations, "active invocations left in the emulator")
+		requireNoCommandsLeft(t, target)
+		if emu != nil {
+			stats, err := emu.Stats()
+			require.NoError(t, err)
+			assert.Zero(t, stats.Commands, "commands left in the emulator")
+			assert.Zero(t, stats.ActiveInvocations, "active invocations left in the emulator")
+		}
 	})
 }
 

@@ -10,9 +10,6 @@ import (
 	"testing"
 	"time"
 
-	sdk "github.com/aliyun/alibaba-cloud-sdk-go/sdk"
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
-	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
@@ -31,10 +28,8 @@ func TestScheduledScriptRateNextRunsStableAcrossPreviewsEndToEnd(t *testing.T) {
 	useComponentsEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	emu, err := emulator.New(emulator.Options{Listen: "127.0.0.1:0", InstanceCount: 1})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = emu.Close() })
-	stack, _ := componentsStack(ctx, t, emu, "cloudassistant-e2e-nextruns", nil, func(ctx *pulumi.Context) error {
+	target, _ := startInProcessTarget(t, emulator.Options{InstanceCount: 1})
+	stack, _ := componentsStack(ctx, t, target, "cloudassistant-e2e-nextruns", nil, func(ctx *pulumi.Context) error {
 		var ids []string
 		config.New(ctx, "").RequireObject("instanceIds", &ids)
 		s, err := cloudassistant.NewScheduledScript(ctx, "daily", &cloudassistant.ScheduledScriptArgs{
@@ -50,12 +45,14 @@ func TestScheduledScriptRateNextRunsStableAcrossPreviewsEndToEnd(t *testing.T) {
 		return nil
 	})
 	up, err := stack.Up(ctx, optup.ProgressStreams(progressWriter()))
+	trackCommands(ctx, t, target, stack)
 	require.NoError(t, err)
 	invokeID, _ := up.Outputs["invokeId"].Value.(string)
 	require.NotEmpty(t, invokeID)
 
 	// The grid the service fires on: one day after the creation, then every day.
-	created := creationTime(t, emu, invokeID)
+	created, err := target.InvocationCreationTime(invokeID)
+	require.NoError(t, err)
 	want := make([]any, 5)
 	for i := range want {
 		want[i] = created.Add(time.Duration(i+1) * 24 * time.Hour).UTC().Format(time.RFC3339)
@@ -92,26 +89,4 @@ func previewNextRuns(ctx context.Context, t *testing.T, stack auto.Stack) any {
 	}
 	assert.NotContains(t, out.String(), "nextRuns", "the preview shows no change of nextRuns")
 	return <-got
-}
-
-// creationTime reads the invocation's CreationTime with the SDK's own client, as a user's
-// script would.
-func creationTime(t *testing.T, emu *emulator.Server, invokeID string) time.Time {
-	t.Helper()
-	cfg := sdk.NewConfig()
-	cfg.Scheme = "HTTP"
-	c, err := ecs.NewClientWithOptions(emu.Region(), cfg,
-		credentials.NewStaticAKCredentialsProvider(emu.AccessKeyID(), emu.AccessKeySecret()))
-	require.NoError(t, err)
-	c.Domain = strings.TrimPrefix(emu.URL(), "http://")
-	req := ecs.CreateDescribeInvocationsRequest()
-	req.Scheme = "http"
-	req.RegionId = emu.Region()
-	req.InvokeId = invokeID
-	resp, err := c.DescribeInvocations(req)
-	require.NoError(t, err)
-	require.Len(t, resp.Invocations.Invocation, 1)
-	created, err := time.Parse(time.RFC3339, resp.Invocations.Invocation[0].CreationTime)
-	require.NoError(t, err)
-	return created
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -41,10 +42,9 @@ func TestProviderUpgradeKeepsResources(t *testing.T) {
 	binV1 := buildProviderVersion(t, root, "0.1.0")
 	binV2 := buildProviderVersion(t, root, "0.2.0")
 
-	instances := []string{"i-e2eupg000000001", "i-e2eupg000000002"}
-	emu, err := harness.StartEmulator(root, instances)
-	require.NoError(t, err)
-	t.Cleanup(func() { assert.NoError(t, emu.Stop()) })
+	target := startTarget(t, root, []string{"i-e2eupg000000001", "i-e2eupg000000002"})
+	instances := target.InstanceIDs
+	emu := target.Emulator() // nil when live: the counters are checked only on an emulator
 
 	// The resources ask for the plugin version the program's SDK would: the current one.
 	version := "0.1.0"
@@ -66,7 +66,7 @@ func TestProviderUpgradeKeepsResources(t *testing.T) {
 
 	t.Setenv("PATH", binV1+string(os.PathListSeparator)+basePath)
 	stack, err := harness.NewStack(ctx, harness.StackOptions{
-		Project: "cloudassistant-e2e-upgrade", Stack: "upgrade", StateDir: t.TempDir(), Emulator: emu,
+		Project: "cloudassistant-e2e-upgrade", Stack: "upgrade", StateDir: t.TempDir(), Target: target,
 	}, program)
 	require.NoError(t, err)
 	t.Cleanup(func() {
@@ -76,10 +76,14 @@ func TestProviderUpgradeKeepsResources(t *testing.T) {
 	progress := progressWriter()
 
 	_, err = stack.Up(ctx, optup.ProgressStreams(progress))
+	commandsBefore := trackCommands(ctx, t, target, stack)
 	require.NoError(t, err)
-	before, err := emu.Stats()
-	require.NoError(t, err)
-	require.EqualValues(t, len(instances), before.Executions)
+	var before harness.Stats
+	if emu != nil {
+		before, err = emu.Stats()
+		require.NoError(t, err)
+		require.EqualValues(t, len(instances), before.Executions)
+	}
 
 	version = "0.2.0"
 	t.Setenv("PATH", binV2+string(os.PathListSeparator)+basePath)
@@ -113,11 +117,18 @@ func TestProviderUpgradeKeepsResources(t *testing.T) {
 
 	_, err = stack.Up(ctx, optup.ProgressStreams(progress))
 	require.NoError(t, err)
-	after, err := emu.Stats()
+	assert.Equal(t, commandsBefore, trackCommands(ctx, t, target, stack), "an upgrade must keep the command")
+	if emu != nil {
+		after, err := emu.Stats()
+		require.NoError(t, err)
+		assert.Equal(t, before.Executions, after.Executions, "an upgrade must not run the script again")
+		assert.Equal(t, before.Actions["InvokeCommand"], after.Actions["InvokeCommand"])
+		assert.Equal(t, before.Actions["CreateCommand"], after.Actions["CreateCommand"])
+	}
+
+	_, err = stack.Destroy(ctx, optdestroy.ProgressStreams(progress))
 	require.NoError(t, err)
-	assert.Equal(t, before.Executions, after.Executions, "an upgrade must not run the script again")
-	assert.Equal(t, before.Actions["InvokeCommand"], after.Actions["InvokeCommand"])
-	assert.Equal(t, before.Actions["CreateCommand"], after.Actions["CreateCommand"])
+	requireNoCommandsLeft(t, target)
 }
 
 // buildProviderVersion builds the provider stamped with version into its own directory, as a

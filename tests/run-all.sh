@@ -16,13 +16,24 @@ status=0
 count() {
 	local name=$1 log=$2 p=0 f=0 s=0
 	case $name in
-	unit | race | e2e-go | e2e-install | e2e-java | live-emulator)
+	unit | race | e2e-go | e2e-install | e2e-java)
 		# go test -v: one line per test and subtest.
 		p=$(grep -cE '^\s*--- PASS' "$log" || true)
 		f=$(grep -cE '^\s*--- FAIL' "$log" || true)
 		s=$(grep -cE '^\s*--- SKIP' "$log" || true)
 		# A package that does not compile runs no test: count it as one failure.
 		f=$((f + $(grep -cE '^FAIL\s.*\[(build|setup) failed\]' "$log" || true)))
+		;;
+	live-emulator)
+		# go test -v lines, plus pytest's closing line for the Python part.
+		p=$(grep -cE '^\s*--- PASS' "$log" || true)
+		f=$(grep -cE '^\s*--- FAIL' "$log" || true)
+		s=$(grep -cE '^\s*--- SKIP' "$log" || true)
+		local py
+		py=$(grep -E '^=+ .*[0-9]+ (passed|failed|error)' "$log" | tail -1)
+		p=$((p + $(grep -oE '[0-9]+ passed' <<<"$py" | grep -oE '[0-9]+' || echo 0)))
+		f=$((f + $(grep -oE '[0-9]+ (failed|errors?)' <<<"$py" | awk '{n += $1} END {print n + 0}')))
+		s=$((s + $(grep -oE '[0-9]+ skipped' <<<"$py" | grep -oE '[0-9]+' || echo 0)))
 		;;
 	e2e-nodejs)
 		# node --test closes with "# pass N", "# fail N", "# skipped N".
@@ -89,7 +100,11 @@ stage e2e-nodejs make --no-print-directory test-e2e-nodejs
 stage e2e-python make --no-print-directory test-e2e-python
 stage e2e-install make --no-print-directory test-e2e-install
 stage e2e-java make --no-print-directory test-e2e-java
-stage live-emulator make --no-print-directory test-live-emulator LIVE_TARGETS=test-e2e-install
+# The live plumbing against an emulator, on a representative subset so no suite runs twice in
+# full: the install suite's Automation API test (the Go harness.Target) and the Python lifecycle
+# (the Python Target and internal/testkit/cmd/e2e-commands). `make test-live-emulator` runs all.
+stage live-emulator make --no-print-directory test-live-emulator LIVE_TARGETS="test-e2e-install test-e2e-python" \
+	GOTESTFLAGS=-run=TestPluginInstalledFromReleaseArchive PYTEST_ARGS=test_e2e.py
 
 echo
 echo "=== summary (logs in $logs/)"

@@ -1,6 +1,7 @@
 // Shared helpers for the Node.js end-to-end tests: start the emulator binary, read its endpoint
-// line, read its counters, stop it; and make a stack wired to it, as a user would configure one.
-import { ChildProcess, spawn } from "node:child_process";
+// line, read its counters, stop it; or, under `make test-live`, take the service the environment
+// names; and make a stack wired to either, as a user would configure one.
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -98,8 +99,78 @@ export function useLocalToolchain(): void {
     process.env.PATH = [path.join(repoRoot, "bin"), path.join(repoRoot, ".tools"), process.env.PATH].join(path.delimiter);
 }
 
-/** An inline-program stack with a local file backend, configured for the emulator. */
-export async function newStack(projectName: string, stateDir: string, emu: Emulator, program: PulumiFn): Promise<Stack> {
+/** CLOUDASSISTANT_LIVE=1 (`make test-live`): the tests run against the service the environment
+ *  names, the contract of internal/testkit/harness/target.go. */
+export const live = process.env.CLOUDASSISTANT_LIVE === "1";
+
+/** Where a test runs its stacks: a fresh emulator binary, or the live service. */
+export class Target {
+    private readonly commands = new Set<string>();
+
+    private constructor(
+        readonly endpoint: string | undefined,
+        readonly region: string,
+        readonly accessKeyId: string,
+        readonly accessKeySecret: string,
+        readonly instanceIds: string[],
+        /** Undefined when live: counters are only readable from an emulator. */
+        readonly emulator?: Emulator,
+    ) {}
+
+    /** Starts an emulator with instanceIds or, when live, reads the target from the environment
+     *  (its instance ids replace instanceIds). */
+    static async start(instanceIds: string[]): Promise<Target> {
+        if (!live) {
+            const emu = await Emulator.start(instanceIds);
+            return new Target(emu.url, region, accessKeyId, accessKeySecret, instanceIds, emu);
+        }
+        const env = process.env;
+        const need = ["ALIBABA_CLOUD_REGION_ID", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+            "CLOUDASSISTANT_LIVE_INSTANCE_IDS"];
+        const missing = need.filter(k => !env[k]);
+        if (missing.length > 0) {
+            throw new Error(`CLOUDASSISTANT_LIVE=1 needs ${missing.join(", ")}`);
+        }
+        return new Target(env.ALIBABA_CLOUD_ECS_ENDPOINT || undefined, env.ALIBABA_CLOUD_REGION_ID!,
+            env.ALIBABA_CLOUD_ACCESS_KEY_ID!, env.ALIBABA_CLOUD_ACCESS_KEY_SECRET!,
+            env.CLOUDASSISTANT_LIVE_INSTANCE_IDS!.split(","));
+    }
+
+    /** Records every Command in the stack's state (call it after each up), so close() deletes
+     *  any that destroy did not; returns their ids. */
+    async trackStackCommands(stack: Stack): Promise<string[]> {
+        const state = await stack.exportStack();
+        const resources = (state.deployment?.resources ?? []) as { type: string; id?: string }[];
+        const ids = resources.filter(r => r.type === "cloudassistant:index:Command" && r.id).map(r => r.id!);
+        ids.forEach(id => this.commands.add(id));
+        return ids;
+    }
+
+    /** Which tracked commands still exist, by the ECS API. Live only: on an emulator its
+     *  counters say more. */
+    commandsLeft(): string[] {
+        return commandsTool("left", [...this.commands]).split("\n").filter(Boolean);
+    }
+
+    /** Live: deletes every tracked command that still exists. Emulator: stops it. */
+    async close(): Promise<void> {
+        if (live && this.commands.size > 0) {
+            commandsTool("delete", [...this.commands]);
+        }
+        await this.emulator?.stop();
+    }
+}
+
+/** Runs internal/testkit/cmd/e2e-commands: the Go suites' ECS client, with the target from this
+ *  process's environment (nothing secret is passed on its command line). */
+function commandsTool(verb: "left" | "delete", ids: string[]): string {
+    return execFileSync("go", ["run", "./internal/testkit/cmd/e2e-commands", verb, ...ids], {
+        cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"],
+    });
+}
+
+/** An inline-program stack with a local file backend, configured for the target. */
+export async function newStack(projectName: string, stateDir: string, target: Target, program: PulumiFn): Promise<Stack> {
     const stack = await LocalWorkspace.createOrSelectStack(
         { stackName: "e2e", projectName, program },
         {
@@ -112,11 +183,11 @@ export async function newStack(projectName: string, stateDir: string, emu: Emula
         },
     );
     await stack.setAllConfig({
-        "cloudassistant:endpoint": { value: emu.url },
-        "cloudassistant:region": { value: region },
-        "cloudassistant:accessKeyId": { value: accessKeyId },
-        "cloudassistant:accessKeySecret": { value: accessKeySecret, secret: true },
-        "instanceIds": { value: JSON.stringify(emu.instanceIds) },
+        ...(target.endpoint ? { "cloudassistant:endpoint": { value: target.endpoint } } : {}),
+        "cloudassistant:region": { value: target.region },
+        "cloudassistant:accessKeyId": { value: target.accessKeyId },
+        "cloudassistant:accessKeySecret": { value: target.accessKeySecret, secret: true },
+        "instanceIds": { value: JSON.stringify(target.instanceIds) },
     });
     return stack;
 }

@@ -1,5 +1,6 @@
 """Shared helpers for the Python end-to-end tests: start the emulator binary, read its endpoint
-line, read its counters, stop it; and make a stack wired to it, as a user would configure one."""
+line, read its counters, stop it; or, under `make test-live`, take the service the environment
+names; and make a stack wired to either, as a user would configure one."""
 
 import hashlib
 import hmac
@@ -13,7 +14,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from typing import Callable, List
+from typing import Callable, List, Optional
 
 from pulumi import automation as auto
 
@@ -89,8 +90,65 @@ def use_local_toolchain() -> None:
     os.environ["PATH"] = os.pathsep.join([str(REPO_ROOT / "bin"), str(REPO_ROOT / ".tools"), os.environ["PATH"]])
 
 
-def new_stack(project_name: str, state_dir: str, emu: Emulator, program: Callable[[], None]) -> auto.Stack:
-    """An inline-program stack with a local file backend, configured for the emulator."""
+# CLOUDASSISTANT_LIVE=1 (`make test-live`): the tests run against the service the environment
+# names, the contract of internal/testkit/harness/target.go.
+LIVE = os.environ.get("CLOUDASSISTANT_LIVE") == "1"
+LIVE_ENV = ["ALIBABA_CLOUD_REGION_ID", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+            "CLOUDASSISTANT_LIVE_INSTANCE_IDS"]
+COMMAND_TYPE = "cloudassistant:index:Command"
+
+
+class Target:
+    """Where a test runs its stacks: a fresh emulator binary with instance_ids, or, when live, the
+    service the environment names (its instance ids replace instance_ids)."""
+
+    def __init__(self, instance_ids: List[str]):
+        self._commands: List[str] = []
+        self.emulator: Optional[Emulator] = None  # None when live: counters only an emulator has
+        if not LIVE:
+            self.emulator = Emulator(instance_ids)
+            self.endpoint: Optional[str] = self.emulator.url
+            self.region, self.access_key_id, self.access_key_secret = REGION, ACCESS_KEY_ID, ACCESS_KEY_SECRET
+            self.instance_ids = instance_ids
+            return
+        missing = [k for k in LIVE_ENV if not os.environ.get(k)]
+        if missing:
+            raise RuntimeError(f"CLOUDASSISTANT_LIVE=1 needs {', '.join(missing)}")
+        self.endpoint = os.environ.get("ALIBABA_CLOUD_ECS_ENDPOINT") or None
+        self.region = os.environ["ALIBABA_CLOUD_REGION_ID"]
+        self.access_key_id = os.environ["ALIBABA_CLOUD_ACCESS_KEY_ID"]
+        self.access_key_secret = os.environ["ALIBABA_CLOUD_ACCESS_KEY_SECRET"]
+        self.instance_ids = os.environ["CLOUDASSISTANT_LIVE_INSTANCE_IDS"].split(",")
+
+    def track_stack_commands(self, stack: auto.Stack) -> List[str]:
+        """Records every Command in the stack's state (call it after each up), so close() deletes
+        any that destroy did not; returns their ids."""
+        resources = stack.export_stack().deployment.get("resources") or []
+        ids = [r["id"] for r in resources if r.get("type") == COMMAND_TYPE and r.get("id")]
+        self._commands.extend(i for i in ids if i not in self._commands)
+        return ids
+
+    def commands_left(self) -> List[str]:
+        """Which tracked commands still exist, by the ECS API (live: an emulator's counters say more)."""
+        return _commands_tool("left", self._commands).split()
+
+    def close(self) -> None:
+        """Live: deletes every tracked command that still exists. Emulator: stops it."""
+        if LIVE and self._commands:
+            _commands_tool("delete", self._commands)
+        if self.emulator is not None:
+            self.emulator.stop()
+
+
+def _commands_tool(verb: str, ids: List[str]) -> str:
+    """Runs internal/testkit/cmd/e2e-commands: the Go suites' ECS client, with the target from
+    this process's environment (nothing secret goes on its command line)."""
+    return subprocess.run(["go", "run", "./internal/testkit/cmd/e2e-commands", verb, *ids],
+                          cwd=REPO_ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
+
+
+def new_stack(project_name: str, state_dir: str, target: Target, program: Callable[[], None]) -> auto.Stack:
+    """An inline-program stack with a local file backend, configured for the target."""
     stack = auto.create_or_select_stack(
         stack_name="e2e",
         project_name=project_name,
@@ -102,11 +160,13 @@ def new_stack(project_name: str, state_dir: str, emu: Emulator, program: Callabl
             "PULUMI_HOME": os.path.join(state_dir, ".pulumi-home"),
         }),
     )
-    stack.set_all_config({
-        "cloudassistant:endpoint": auto.ConfigValue(value=emu.url),
-        "cloudassistant:region": auto.ConfigValue(value=REGION),
-        "cloudassistant:accessKeyId": auto.ConfigValue(value=ACCESS_KEY_ID),
-        "cloudassistant:accessKeySecret": auto.ConfigValue(value=ACCESS_KEY_SECRET, secret=True),
-        "instanceIds": auto.ConfigValue(value=json.dumps(emu.instance_ids)),
-    })
+    config = {
+        "cloudassistant:region": auto.ConfigValue(value=target.region),
+        "cloudassistant:accessKeyId": auto.ConfigValue(value=target.access_key_id),
+        "cloudassistant:accessKeySecret": auto.ConfigValue(value=target.access_key_secret, secret=True),
+        "instanceIds": auto.ConfigValue(value=json.dumps(target.instance_ids)),
+    }
+    if target.endpoint:
+        config["cloudassistant:endpoint"] = auto.ConfigValue(value=target.endpoint)
+    stack.set_all_config(config)
     return stack

@@ -1,6 +1,7 @@
 """End-to-end test of the component library from Python: the components example's program (a
 RunScript, a ScheduledScript and the three functions), inline through the Automation API and the
-real engine, with the provider binary on PATH, against a fresh emulator binary."""
+real engine, with the provider binary on PATH, against a fresh emulator binary (or, under
+`make test-live`, the service the environment names)."""
 
 import importlib.util
 import os
@@ -13,7 +14,7 @@ from pulumi.automation import ConfigValue
 
 import harness
 
-INSTANCE_IDS = ["i-e2ecomppy00001", "i-e2ecomppy00002"]
+EMULATOR_INSTANCE_IDS = ["i-e2ecomppy00001", "i-e2ecomppy00002"]
 ON_OUTPUT = sys.stdout.write if os.environ.get("E2E_VERBOSE") else None
 
 
@@ -30,17 +31,19 @@ def load_example():
 def test_run_script_and_functions():
     example = load_example()
     harness.use_local_toolchain()
-    emu = harness.Emulator(INSTANCE_IDS)
+    target = harness.Target(EMULATOR_INSTANCE_IDS)
+    emu, instance_ids = target.emulator, target.instance_ids
     state_dir = tempfile.mkdtemp(prefix="cloudassistant-e2e-py-components-")
     stack = None
     try:
-        stack = harness.new_stack("cloudassistant-e2e-python-components", state_dir, emu, example.program)
+        stack = harness.new_stack("cloudassistant-e2e-python-components", state_dir, target, example.program)
         stack.set_config("name", ConfigValue(value="python"))
         out = stack.up(on_output=ON_OUTPUT).outputs
+        assert len(target.track_stack_commands(stack)) == 2, "RunScript's and ScheduledScript's commands"
         assert out["status"].value == "Success"
         assert out["outputs"].secret, "outputs echo a secret parameter, so they are secret"
-        assert sorted(out["outputs"].value) == sorted(INSTANCE_IDS)
-        for instance_id in INSTANCE_IDS:
+        assert sorted(out["outputs"].value) == sorted(instance_ids)
+        for instance_id in instance_ids:
             assert out["outputs"].value[instance_id] == f"hello python from {instance_id}\n"
         # The functions, read in the same program, agree with the component.
         assert out["invocationStatus"].value == "Success", "getInvocation"
@@ -50,17 +53,21 @@ def test_run_script_and_functions():
         runs = out["nextRuns"].value
         assert len(runs) == 5
         assert all(datetime.fromisoformat(r).strftime("%H:%M%z") == "03:00+0800" for r in runs), runs
-        assert emu.stats()["executions"] == len(INSTANCE_IDS)
+        if emu:
+            assert emu.stats()["executions"] == len(instance_ids)
 
         stack.destroy(on_output=ON_OUTPUT)
-        stats = emu.stats()
-        assert stats["commands"] == 0, "destroy removes the commands"
-        assert stats["activeInvocations"] == 0, "destroy stops the schedule"
+        if emu:
+            stats = emu.stats()
+            assert stats["commands"] == 0, "destroy removes the commands"
+            assert stats["activeInvocations"] == 0, "destroy stops the schedule"
+        else:
+            assert target.commands_left() == [], "commands still exist after destroy"
     finally:
         if stack is not None:
             try:
                 stack.destroy()
             except Exception:  # noqa: BLE001 - best effort cleanup
                 pass
-        emu.stop()
+        target.close()
         shutil.rmtree(state_dir, ignore_errors=True)

@@ -33,9 +33,16 @@ var (
 	toolchainErr  error
 )
 
-// useEngine skips in -short mode, else builds the provider from this tree once and puts it
-// and the CLI first on PATH.
+// useEngine skips in -short mode and under `make test-live`, else builds the provider from
+// this tree once and puts it and the CLI first on PATH.
 func useEngine(t *testing.T) {
+	t.Helper()
+	skipLive(t) // before building anything: these engine tests need an emulator
+	useEngineEitherTarget(t)
+}
+
+// useEngineEitherTarget is useEngine for a test that also runs live.
+func useEngineEitherTarget(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("engine test: runs the pulumi CLI")
@@ -70,6 +77,22 @@ func newStack(ctx context.Context, t *testing.T, emu *emulator.Server, spec rig.
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		emu.SetFaults(emulator.Faults{})
+		_, _ = stack.Destroy(context.Background())
+		_ = stack.Workspace().RemoveStack(context.Background(), stack.Name())
+	})
+	return stack, stateDir
+}
+
+// newTargetStack is newStack against a harness.Target (the live service under `make test-live`):
+// the commands its `up`s leave in the state are deleted by the target's Close if destroy did not.
+func newTargetStack(ctx context.Context, t *testing.T, target *harness.Target, spec rig.Spec) (auto.Stack, string) {
+	t.Helper()
+	stateDir := t.TempDir()
+	stack, err := harness.NewStack(ctx, harness.StackOptions{
+		Project: "reliability", Stack: "s", StateDir: stateDir, Target: target,
+	}, rig.Program(spec))
+	require.NoError(t, err)
+	t.Cleanup(func() {
 		_, _ = stack.Destroy(context.Background())
 		_ = stack.Workspace().RemoveStack(context.Background(), stack.Name())
 	})

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
 	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/rig"
 )
 
@@ -21,8 +22,12 @@ import (
 // responses dropped after the call was applied.
 var issueFaults = emulator.Faults{ThrottleRate: 0.10, ServerErrorRate: 0.05, DropRate: 0.05}
 
+// startEmulator runs an in-process emulator with opts. Every test of this suite needs one, so
+// under `make test-live` each skips here: the suite injects faults, holds and drops answers,
+// restarts the service and reads its counters, which only an emulator allows.
 func startEmulator(t *testing.T, opts emulator.Options) *emulator.Server {
 	t.Helper()
+	skipLive(t)
 	if opts.Listen == "" {
 		opts.Listen = "127.0.0.1:0"
 	}
@@ -111,4 +116,13 @@ func TestDroppedInvokeRunsOnce(t *testing.T) {
 	assert.Equal(t, 1, st.Invocations, "one invocation despite %d InvokeCommand calls", st.Actions["InvokeCommand"])
 	assert.EqualValues(t, 2, st.Executions, "the script ran once per instance")
 	assert.Equal(t, "Success", rig.String(inv.Outputs, "status"))
+}
+
+// skipLive skips a test under `make test-live` (CLOUDASSISTANT_LIVE=1), saying why.
+func skipLive(t *testing.T) {
+	t.Helper()
+	if harness.Live() {
+		t.Skip("emulator only (skipped under make test-live): the reliability suite injects faults, " +
+			"restarts the emulator and reads its counters")
+	}
 }

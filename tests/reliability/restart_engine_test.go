@@ -25,6 +25,7 @@ import (
 // waiting, then every status read is held (a latency fault) before the gate opens, so the
 // provider cannot see them finish before the restart, whatever its polling schedule.
 func TestEngineEmulatorRestart(t *testing.T) {
+	skipLive(t)
 	useEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

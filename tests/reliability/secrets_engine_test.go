@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
 	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/rig"
 )
 
@@ -26,27 +27,38 @@ const secretOutput = "res-219359-ult"
 // state, not in any file of the backend or the workspace, not in the engine's events, its
 // progress output or the provider's logs (flowed to the plugin, sent to stderr), nor in the
 // error of the failed deployment.
+//
+// It runs live too (`make test-live`): there the access key secret is the real one, which the
+// test itself never prints either — a leak is reported by name with the value masked.
 func TestEngineSecrets(t *testing.T) {
-	useEngine(t)
+	useEngineEitherTarget(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	akSecret, param, param2 := unique("ak-secret"), unique("param"), unique("other")
-	secrets := []string{akSecret, param, param2, secretOutput}
-	emu := startEmulator(t, emulator.Options{InstanceCount: 2, AccessKeySecret: akSecret})
+	target, emu := secretsTarget(t, unique("ak-secret"))
+	param, param2 := unique("param"), unique("other")
+	secrets := map[string]string{
+		"the access key secret": target.AccessKeySecret, "parameter token": param,
+		"parameter user": param2, "the scripts' output": secretOutput,
+	}
 	spec := rig.Spec{
 		Script:      "echo token={{token}} user={{ user }}; echo res-$((31337*7))-ult",
-		Invocations: 2, Instances: emu.InstanceIDs(), PerInvocation: 2,
+		Invocations: 2, Instances: target.InstanceIDs, PerInvocation: 2,
 		Parameters: map[string]string{"token": param, "user": param2},
 	}
-	stack, stateDir := newStack(ctx, t, emu, spec)
+	stack, stateDir := newTargetStack(ctx, t, target, spec)
 
 	logs := newLogCapture()
 	res, err := stack.Up(ctx, logs.options()...)
 	logs.wait()
-	require.NoError(t, err, "up:\n%s", logs.text())
+	_, trackErr := target.TrackStackCommands(ctx, stack)
+	require.NoError(t, trackErr)
+	require.NoError(t, err, "up:\n%s", masked(logs.text(), secrets))
 	assert.Len(t, stringMap(t, res.Outputs, "invokeIds"), 2)
-	// The scan only means something if the secrets reached the scripts.
-	require.EqualValues(t, 4, emu.Stats().Executions)
+	// The scan only means something if the secrets reached the scripts (live, the output in the
+	// decrypted state, which assertNowhere requires, shows they ran).
+	if emu != nil {
+		require.EqualValues(t, 4, emu.Stats().Executions)
+	}
 	assertNowhere(ctx, t, stack, stateDir, logs, "", secrets)
 
 	// A failing script that prints its parameter: the error says what failed, never the value.
@@ -55,22 +67,55 @@ func TestEngineSecrets(t *testing.T) {
 	logs = newLogCapture()
 	_, err = stack.Up(ctx, logs.options()...)
 	logs.wait()
+	_, trackErr = target.TrackStackCommands(ctx, stack)
+	require.NoError(t, trackErr)
 	require.Error(t, err, "the failing script must fail the up")
-	assert.Contains(t, err.Error(), "exit code 3", "the error should say what failed")
+	assert.Contains(t, masked(err.Error(), secrets), "exit code 3", "the error should say what failed")
 	assertNowhere(ctx, t, stack, stateDir, logs, err.Error(), secrets)
 }
 
-// assertNowhere scans every place a secret could leak to.
+// secretsTarget is an in-process emulator whose access key secret is akSecret (a unique value
+// the scan looks for), or, under `make test-live`, the live service with its own secret.
+func secretsTarget(t *testing.T, akSecret string) (*harness.Target, *emulator.Server) {
+	t.Helper()
+	var target *harness.Target
+	var emu *emulator.Server
+	var err error
+	if harness.Live() {
+		target, err = harness.LiveTarget()
+	} else {
+		emu, err = emulator.New(emulator.Options{Listen: "127.0.0.1:0", InstanceCount: 2, AccessKeySecret: akSecret})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = emu.Close() })
+		target, err = harness.EmulatorTarget(rig.HarnessEmulator(emu))
+	}
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, target.Close()) })
+	return target, emu
+}
+
+// masked is text with every secret replaced by its name, so a failure message never shows one.
+func masked(text string, secrets map[string]string) string {
+	for name, value := range secrets {
+		text = strings.ReplaceAll(text, value, "["+name+"]")
+	}
+	return text
+}
+
+// assertNowhere scans every place a secret could leak to; secrets maps a name to its value,
+// and only names are printed.
 func assertNowhere(ctx context.Context, t *testing.T, stack auto.Stack, stateDir string, logs *logCapture,
-	errText string, secrets []string,
+	errText string, secrets map[string]string,
 ) {
 	t.Helper()
 	dep, err := stack.Export(ctx)
 	require.NoError(t, err)
-	require.Contains(t, string(dep.Deployment), rig.InvocationToken, "the export holds the invocations")
+	// (True, not Contains: a failure must not print the decrypted export.)
+	require.True(t, strings.Contains(string(dep.Deployment), rig.InvocationToken), "the export holds the invocations")
 	// Decrypted, the export does hold every secret: they reached the state, as secrets.
-	for _, s := range secrets {
-		assert.Contains(t, string(dep.Deployment), s, "the secret never reached the state: the scan proves nothing")
+	for name, s := range secrets {
+		assert.Truef(t, strings.Contains(string(dep.Deployment), s),
+			"%s never reached the state: the scan proves nothing", name)
 	}
 	places := map[string]string{
 		// Export is `stack export --show-secrets`: secrets come back decrypted inside their
@@ -93,9 +138,9 @@ func assertNowhere(ctx context.Context, t *testing.T, stack auto.Stack, stateDir
 		}
 	}
 	for where, text := range places {
-		for _, s := range secrets {
+		for name, s := range secrets {
 			if i := strings.Index(text, s); i >= 0 {
-				t.Errorf("%s holds %q in plain text: …%s…", where, s, excerpt(text, i))
+				t.Errorf("%s holds %s in plain text: …%s…", where, name, masked(excerpt(text, i), secrets))
 			}
 		}
 	}

@@ -57,13 +57,16 @@ type StackOptions struct {
 	Project, Stack string
 	// StateDir is the local backend's directory (file:// backend; no Pulumi Cloud).
 	StateDir string
+	// Target is where the stack runs (an emulator or the live service); when nil, Emulator.
+	Target   *Target
 	Emulator *Emulator
 	// Config is the program's own stack config, on top of the provider's.
 	Config map[string]string
 }
 
-// NewStack creates (or selects) an inline-program stack wired to the emulator: the provider's
-// endpoint, region and credentials, plus the program's instanceIds, as a user would set them.
+// NewStack creates (or selects) an inline-program stack wired to the target (or emulator): the
+// provider's endpoint, region and credentials, plus the program's instanceIds, as a user would
+// set them.
 func NewStack(ctx context.Context, opts StackOptions, program pulumi.RunFunc) (auto.Stack, error) {
 	env := map[string]string{
 		"PULUMI_BACKEND_URL":       "file://" + opts.StateDir,
@@ -75,14 +78,19 @@ func NewStack(ctx context.Context, opts StackOptions, program pulumi.RunFunc) (a
 	if err != nil {
 		return stack, fmt.Errorf("creating stack %s: %w", opts.Stack, err)
 	}
-	e := opts.Emulator
-	ids := `["` + strings.Join(e.InstanceIDs, `","`) + `"]`
+	target := opts.Target
+	if target == nil {
+		target = &Target{URL: opts.Emulator.URL, Region: opts.Emulator.Region, AccessKeyID: opts.Emulator.AccessKeyID,
+			AccessKeySecret: opts.Emulator.AccessKeySecret, InstanceIDs: opts.Emulator.InstanceIDs}
+	}
+	ids := `["` + strings.Join(target.InstanceIDs, `","`) + `"]`
 	cfg := auto.ConfigMap{
-		"cloudassistant:endpoint":        {Value: e.URL},
-		"cloudassistant:region":          {Value: e.Region},
-		"cloudassistant:accessKeyId":     {Value: e.AccessKeyID},
-		"cloudassistant:accessKeySecret": {Value: e.AccessKeySecret, Secret: true},
+		// A secret in the stack's config: encrypted in the state, never in a log.
+		"cloudassistant:accessKeySecret": {Value: target.AccessKeySecret, Secret: true},
 		"instanceIds":                    {Value: ids},
+	}
+	for k, v := range target.ProviderConfig() {
+		cfg[k] = auto.ConfigValue{Value: v}
 	}
 	for k, v := range opts.Config {
 		cfg[k] = auto.ConfigValue{Value: v}

@@ -35,6 +35,7 @@ type Target struct {
 	InstanceIDs     []string
 
 	emu      *Emulator // nil when live
+	ownsEmu  bool      // Close stops emu: StartTarget started it
 	api      *ecs.Client
 	mu       sync.Mutex
 	commands []string
@@ -46,37 +47,55 @@ func Live() bool { return os.Getenv(LiveEnv) == "1" }
 // StartTarget starts an emulator with instanceIDs, or, when live, reads the target from the
 // environment (the live instance ids replace instanceIDs).
 func StartTarget(root string, instanceIDs []string) (*Target, error) {
-	var t *Target
 	if Live() {
-		var missing []string
-		for _, k := range []string{LiveRegionEnv, LiveAccessKeyEnv, LiveSecretEnv, LiveInstanceIDsEnv} {
-			if os.Getenv(k) == "" {
-				missing = append(missing, k)
-			}
-		}
-		if len(missing) > 0 {
-			return nil, fmt.Errorf("%s=1 needs %s", LiveEnv, strings.Join(missing, ", "))
-		}
-		t = &Target{
-			URL: os.Getenv(LiveEndpointEnv), Region: os.Getenv(LiveRegionEnv),
-			AccessKeyID: os.Getenv(LiveAccessKeyEnv), AccessKeySecret: os.Getenv(LiveSecretEnv),
-			InstanceIDs: strings.Split(os.Getenv(LiveInstanceIDsEnv), ","),
-		}
-	} else {
-		emu, err := StartEmulator(root, instanceIDs)
-		if err != nil {
-			return nil, err
-		}
-		t = &Target{URL: emu.URL, Region: emu.Region, AccessKeyID: emu.AccessKeyID,
-			AccessKeySecret: emu.AccessKeySecret, InstanceIDs: emu.InstanceIDs, emu: emu}
+		return LiveTarget()
 	}
-	api, err := t.newClient()
+	emu, err := StartEmulator(root, instanceIDs)
 	if err != nil {
-		_ = t.Close()
 		return nil, err
 	}
-	t.api = api
+	t, err := EmulatorTarget(emu)
+	if err != nil {
+		_ = emu.Stop()
+		return nil, err
+	}
+	t.ownsEmu = true
 	return t, nil
+}
+
+// LiveTarget is the service the environment names (CLOUDASSISTANT_LIVE_INSTANCE_IDS,
+// ALIBABA_CLOUD_*), whether or not CLOUDASSISTANT_LIVE is set; an error names what is missing
+// (never a value: the secret must not reach a log).
+func LiveTarget() (*Target, error) {
+	var missing []string
+	for _, k := range []string{LiveRegionEnv, LiveAccessKeyEnv, LiveSecretEnv, LiveInstanceIDsEnv} {
+		if os.Getenv(k) == "" {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%s=1 needs %s", LiveEnv, strings.Join(missing, ", "))
+	}
+	t := &Target{
+		URL: os.Getenv(LiveEndpointEnv), Region: os.Getenv(LiveRegionEnv),
+		AccessKeyID: os.Getenv(LiveAccessKeyEnv), AccessKeySecret: os.Getenv(LiveSecretEnv),
+		InstanceIDs: strings.Split(os.Getenv(LiveInstanceIDsEnv), ","),
+	}
+	return t, t.connect()
+}
+
+// EmulatorTarget is a target on an emulator the caller runs (an in-process one, for tests that
+// choose its options): Close deletes the tracked commands but leaves the emulator running.
+func EmulatorTarget(emu *Emulator) (*Target, error) {
+	t := &Target{URL: emu.URL, Region: emu.Region, AccessKeyID: emu.AccessKeyID,
+		AccessKeySecret: emu.AccessKeySecret, InstanceIDs: emu.InstanceIDs, emu: emu}
+	return t, t.connect()
+}
+
+func (t *Target) connect() error {
+	api, err := t.newClient()
+	t.api = api
+	return err
 }
 
 // Emulator is the emulator the suite started, or nil when live: counters such as executions
@@ -108,6 +127,7 @@ func (t *Target) TrackCommand(id string) {
 // CommandExists asks the ECS API whether the command still exists.
 func (t *Target) CommandExists(id string) (bool, error) {
 	req := ecs.CreateDescribeCommandsRequest()
+	req.RegionId = t.Region
 	req.CommandId = id
 	t.prepare(req.GetScheme, req.SetScheme, req.SetDomain)
 	resp, err := t.api.DescribeCommands(req)
@@ -134,13 +154,14 @@ func (t *Target) Close() error {
 			continue
 		}
 		req := ecs.CreateDeleteCommandRequest()
+		req.RegionId = t.Region
 		req.CommandId = id
 		t.prepare(req.GetScheme, req.SetScheme, req.SetDomain)
 		if _, err := t.api.DeleteCommand(req); err != nil {
 			errs = append(errs, fmt.Errorf("deleting command %s: %w", id, err))
 		}
 	}
-	if t.emu != nil {
+	if t.emu != nil && t.ownsEmu {
 		errs = append(errs, t.emu.Stop())
 	}
 	return errors.Join(errs...)
@@ -157,10 +178,16 @@ func (t *Target) newClient() (*ecs.Client, error) {
 	return api, nil
 }
 
-// prepare points a request at the target's endpoint (plain HTTP only for an http:// one).
+// prepare points a request at the target's endpoint (plain HTTP only for an http:// one). A
+// bare host name (ALIBABA_CLOUD_ECS_ENDPOINT=ecs-vpc.cn-hangzhou.aliyuncs.com, as the README
+// shows) is the domain itself, so the checks go where the provider's calls go.
 func (t *Target) prepare(_ func() string, setScheme func(string), setDomain func(string)) {
 	setScheme("HTTPS")
 	if t.URL == "" {
+		return
+	}
+	if !strings.Contains(t.URL, "://") {
+		setDomain(strings.TrimSuffix(t.URL, "/"))
 		return
 	}
 	u, err := url.Parse(t.URL)

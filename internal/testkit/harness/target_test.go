@@ -1,0 +1,20 @@
+package harness
+
+import "testing"
+
+// The checks and the clean-up must reach the endpoint the provider is given, in each form the
+// environment may name it.
+func TestTargetPrepareEndpoint(t *testing.T) {
+	for _, tc := range []struct{ url, scheme, domain string }{
+		{"http://127.0.0.1:8080", "HTTP", "127.0.0.1:8080"},
+		{"https://ecs.cn-hangzhou.aliyuncs.com", "HTTPS", "ecs.cn-hangzhou.aliyuncs.com"},
+		{"ecs-vpc.cn-hangzhou.aliyuncs.com", "HTTPS", "ecs-vpc.cn-hangzhou.aliyuncs.com"},
+		{"", "HTTPS", ""}, // the SDK's default endpoint for the region
+	} {
+		var scheme, domain string
+		(&Target{URL: tc.url}).prepare(nil, func(s string) { scheme = s }, func(d string) { domain = d })
+		if scheme != tc.scheme || domain != tc.domain {
+			t.Errorf("endpoint %q: scheme %q, domain %q; want %q, %q", tc.url, scheme, domain, tc.scheme, tc.domain)
+		}
+	}
+}
