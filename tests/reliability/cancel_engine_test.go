@@ -66,9 +66,9 @@ func cancelScenario(t *testing.T, finishBeforeNextUp bool) {
 		require.Eventually(t, func() bool { return emu.Stats().ActiveInvocations == 0 }, time.Minute, 20*time.Millisecond)
 	} else {
 		// Open the gate once the next up is reading the recorded invocations' status.
-		reads := emu.Stats().Actions["DescribeInvocationResults"]
+		reads := statusReads(emu)
 		go func() {
-			for emu.Stats().Actions["DescribeInvocationResults"] == reads && ctx.Err() == nil {
+			for statusReads(emu) == reads && ctx.Err() == nil {
 				time.Sleep(20 * time.Millisecond)
 			}
 			_ = os.WriteFile(gate, nil, 0o644)

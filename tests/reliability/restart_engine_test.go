@@ -58,10 +58,10 @@ func TestEngineEmulatorRestart(t *testing.T) {
 
 	// Hold every new status read, and open the gate once each invocation's wait has a read held
 	// (a wait sends its next read only after the last one was answered).
-	reads := first.Stats().Actions["DescribeInvocationResults"]
+	reads := statusReads(first)
 	first.SetFaults(emulator.Faults{Latency: time.Minute})
 	require.Eventually(t, func() bool {
-		return first.Stats().Actions["DescribeInvocationResults"] >= reads+invocations
+		return statusReads(first) >= reads+invocations
 	}, time.Minute, 10*time.Millisecond, "the waits did not read again:\n%s", out.String())
 	require.NoError(t, os.WriteFile(gate, nil, 0o644))
 	require.Eventually(t, func() bool { return first.Stats().ActiveInvocations == 0 }, time.Minute, 10*time.Millisecond)
@@ -85,7 +85,7 @@ func TestEngineEmulatorRestart(t *testing.T) {
 	st := second.Stats()
 	assert.Zero(t, st.Executions, "scripts ran again after the restart")
 	assert.Equal(t, invocations, st.Invocations, "invocations the restarted emulator knows")
-	assert.NotZero(t, st.Actions["DescribeInvocationResults"], "the provider never read status from the restarted emulator")
+	assert.NotZero(t, statusReads(second), "the provider never read status from the restarted emulator")
 	outs, err := stack.Outputs(ctx)
 	require.NoError(t, err)
 	for name, status := range stringMap(t, outs, "statuses") {
