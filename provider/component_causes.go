@@ -26,13 +26,13 @@ const (
 )
 
 // childFailures holds the last failure of each component child, by URN, until its
-// component's Construct takes it; rejected lists the Constructs to wake at once when a child
-// of theirs fails its Check.
+// component's Construct takes it; waiting lists the Constructs to wake at once when a child
+// of theirs fails.
 var childFailures = struct {
 	sync.Mutex
-	byURN    map[presource.URN]string
-	rejected map[presource.URN]chan struct{}
-}{byURN: map[presource.URN]string{}, rejected: map[presource.URN]chan struct{}{}}
+	byURN   map[presource.URN]string
+	waiting map[presource.URN]chan struct{}
+}{byURN: map[presource.URN]string{}, waiting: map[presource.URN]chan struct{}{}}
 
 // componentChild reports whether urn is a direct child of one of this provider's components.
 func componentChild(urn presource.URN) bool {
@@ -55,40 +55,39 @@ func ownsChild(comp, child presource.URN) bool {
 	return n == name || strings.HasPrefix(n, name+"-file-")
 }
 
-// noteChildFailure records why a component's child failed. A failed Check also wakes the
-// component's Construct: the engine ends the deployment right after a Check failure and
-// closes the connection of a Construct still waiting on its child (`grpc: the client
-// connection is closing`), so the component must answer before that.
-func noteChildFailure(urn presource.URN, reason string, checkFailed bool) {
+// noteChildFailure records why a component's child failed, and wakes the component's
+// Construct: the engine ends the deployment after a failed step and may close the
+// connection of a Construct still waiting on its child (`grpc: the client connection is
+// closing`) before the program has seen the failure, so the component answers at once. The
+// engine records the failed child's partial state from the child's own Create or Update
+// answer, so nothing is lost by not waiting.
+func noteChildFailure(urn presource.URN, reason string) {
 	if reason == "" || !componentChild(urn) {
 		return
 	}
 	childFailures.Lock()
 	defer childFailures.Unlock()
 	childFailures.byURN[urn] = reason
-	if !checkFailed {
-		return
-	}
-	for comp, wake := range childFailures.rejected {
+	for comp, wake := range childFailures.waiting {
 		if ownsChild(comp, urn) {
 			close(wake)
-			delete(childFailures.rejected, comp)
+			delete(childFailures.waiting, comp)
 		}
 	}
 }
 
-// wakeOnRejectedChild returns a channel closed when a child of comp fails its Check, and
-// the function that stops watching.
-func wakeOnRejectedChild(comp presource.URN) (<-chan struct{}, func()) {
+// wakeOnFailedChild returns a channel closed when a child of comp fails, and the function
+// that stops watching.
+func wakeOnFailedChild(comp presource.URN) (<-chan struct{}, func()) {
 	wake := make(chan struct{})
 	childFailures.Lock()
-	childFailures.rejected[comp] = wake
+	childFailures.waiting[comp] = wake
 	childFailures.Unlock()
 	return wake, func() {
 		childFailures.Lock()
 		defer childFailures.Unlock()
-		if childFailures.rejected[comp] == wake {
-			delete(childFailures.rejected, comp)
+		if childFailures.waiting[comp] == wake {
+			delete(childFailures.waiting, comp)
 		}
 	}
 }
@@ -130,26 +129,26 @@ func reportCauses(prov p.Provider) p.Provider {
 	prov.Check = func(ctx context.Context, req p.CheckRequest) (p.CheckResponse, error) {
 		resp, err := check(ctx, req)
 		if err != nil {
-			noteChildFailure(req.Urn, err.Error(), true)
+			noteChildFailure(req.Urn, err.Error())
 		} else if len(resp.Failures) > 0 {
-			noteChildFailure(req.Urn, checkFailureText(resp.Failures), true)
+			noteChildFailure(req.Urn, checkFailureText(resp.Failures))
 		}
 		return resp, err
 	}
 	prov.Create = func(ctx context.Context, req p.CreateRequest) (p.CreateResponse, error) {
 		resp, err := create(ctx, req)
-		noteChildFailure(req.Urn, failureText(err, resp.PartialState), false)
+		noteChildFailure(req.Urn, failureText(err, resp.PartialState))
 		return resp, err
 	}
 	prov.Update = func(ctx context.Context, req p.UpdateRequest) (p.UpdateResponse, error) {
 		resp, err := update(ctx, req)
-		noteChildFailure(req.Urn, failureText(err, resp.PartialState), false)
+		noteChildFailure(req.Urn, failureText(err, resp.PartialState))
 		return resp, err
 	}
 	prov.Construct = func(ctx context.Context, req p.ConstructRequest) (p.ConstructResponse, error) {
 		own := &componentCause{}
 		ctx, cancel := context.WithCancel(context.WithValue(ctx, causeKey{}, own))
-		rejected, stopWatching := wakeOnRejectedChild(req.Urn)
+		failed, stopWatching := wakeOnFailedChild(req.Urn)
 		defer stopWatching()
 		type result struct {
 			resp p.ConstructResponse
@@ -173,9 +172,9 @@ func reportCauses(prov p.Provider) p.Provider {
 				return r.resp, errors.New(children)
 			}
 			return r.resp, r.err
-		case <-rejected:
-			// A child was rejected before it was created: nothing of it needs recording, and the
-			// program, still waiting on it, ends when its ctx is cancelled.
+		case <-failed:
+			// A child failed: the engine has its state (if any) from the child's own answer, and
+			// the program, still waiting on it, ends when its ctx is cancelled.
 			cancel()
 			return p.ConstructResponse{}, errors.New(takeChildFailure(req.Urn))
 		}

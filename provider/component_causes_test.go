@@ -14,32 +14,32 @@ func TestTakeChildFailureMatchesOwnChildrenOnly(t *testing.T) {
 	child := func(typ, name string) presource.URN {
 		return presource.URN("urn:pulumi:dev::proj::cloudassistant:index:RunScript$cloudassistant:index:" + typ + "::" + name)
 	}
-	noteChildFailure(child("Invocation", "app"), "i-1: Failed, exit code 3", false)
-	noteChildFailure(child("File", "app-file-etc/app.conf"), "file failed", false)
-	noteChildFailure(child("Invocation", "other"), "not mine", false)
-	noteChildFailure(presource.URN("urn:pulumi:prod::proj::cloudassistant:index:RunScript$cloudassistant:index:Invocation::app"), "other stack", false)
-	noteChildFailure(presource.URN("urn:pulumi:dev::proj::cloudassistant:index:Invocation::app"), "not a child at all", false)
+	noteChildFailure(child("Invocation", "app"), "i-1: Failed, exit code 3")
+	noteChildFailure(child("File", "app-file-etc/app.conf"), "file failed")
+	noteChildFailure(child("Invocation", "other"), "not mine")
+	noteChildFailure(presource.URN("urn:pulumi:prod::proj::cloudassistant:index:RunScript$cloudassistant:index:Invocation::app"), "other stack")
+	noteChildFailure(presource.URN("urn:pulumi:dev::proj::cloudassistant:index:Invocation::app"), "not a child at all")
 
 	got := takeChildFailure(comp)
-	assert.Contains(t, got, "i-1: Failed, exit code 3", false)
-	assert.Contains(t, got, "file failed", false)
-	assert.NotContains(t, got, "not mine", false)
-	assert.NotContains(t, got, "other stack", false)
+	assert.Contains(t, got, "i-1: Failed, exit code 3")
+	assert.Contains(t, got, "file failed")
+	assert.NotContains(t, got, "not mine")
+	assert.NotContains(t, got, "other stack")
 	assert.NotContains(t, got, "not a child")
 	assert.Empty(t, takeChildFailure(comp), "a failure is reported once")
 	assert.Equal(t, "not mine", takeChildFailure(presource.URN("urn:pulumi:dev::proj::cloudassistant:index:RunScript::other")))
 }
 
-// A child's failed Check wakes its component's Construct, and only its own.
+// A child's failure wakes its component's Construct, and only its own.
 func TestRejectedChildWakesItsComponent(t *testing.T) {
 	comp := presource.URN("urn:pulumi:dev::proj::cloudassistant:index:ScheduledScript::nightly")
 	other := presource.URN("urn:pulumi:dev::proj::cloudassistant:index:ScheduledScript::weekly")
-	wake, stop := wakeOnRejectedChild(comp)
+	wake, stop := wakeOnFailedChild(comp)
 	defer stop()
-	otherWake, otherStop := wakeOnRejectedChild(other)
+	otherWake, otherStop := wakeOnFailedChild(other)
 	defer otherStop()
 	noteChildFailure(presource.URN("urn:pulumi:dev::proj::cloudassistant:index:ScheduledScript$cloudassistant:index:Invocation::nightly"),
-		"frequency: is in the past", true)
+		"frequency: is in the past")
 	select {
 	case <-wake:
 	default:
