@@ -57,6 +57,10 @@ func requestSecrets(req requests.AcsRequest) []string {
 	if req == nil {
 		return nil
 	}
+	// The SDK copies a request's fields (CommandContent, Parameters…) into its parameter
+	// maps only while sending; do it now, so that secrets listed before the first attempt
+	// are there. It writes the same values again when it sends.
+	_ = requests.InitParams(req)
 	var plain []string
 	for _, params := range []map[string]string{req.GetQueryParams(), req.GetFormParams()} {
 		for _, name := range sensitiveParams {
