@@ -18,7 +18,7 @@ func (c *Cloud) InstallCloudAssistant(ids []string) error {
 	// The codes, statuses and messages of the current InstallCloudAssistant table.
 	switch {
 	case len(ids) == 0:
-		return ErrMissingInstanceID
+		return errMissingInstanceID
 	case len(ids) > maxInstallInstances:
 		return errInstanceCount
 	}

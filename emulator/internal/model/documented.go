@@ -111,10 +111,11 @@ var (
 	errTaskTagKeyEmpty = documented(http.StatusBadRequest, "MissingParameter.TagKey", "You must specify Tag.N.Key.")
 )
 
-// Shared by SendFile, InstallCloudAssistant and InvokeCommand.
+// Shared by SendFile and InstallCloudAssistant. InvokeCommand answers the same codes with
+// messages of its own (invoke.go), which name ResourceTag.N and the limit.
 var (
-	// ErrMissingInstanceID is the answer to a call without InstanceId.N.
-	ErrMissingInstanceID = documented(http.StatusBadRequest, "MissingParam.InstanceId", "The parameter instanceId is missing or empty.")
+	// errMissingInstanceID is the answer to a call without InstanceId.N.
+	errMissingInstanceID = documented(http.StatusBadRequest, "MissingParam.InstanceId", "The parameter instanceId is missing or empty.")
 	errInstanceCount     = documented(http.StatusForbidden, "InstanceIds.ExceedLimit", "The number of instance IDs exceeds the upper limit.")
 )
 

@@ -153,7 +153,7 @@ func newFileTask(in SendFileInput, now time.Time) (*FileTask, error) {
 	// The codes, statuses and messages of the current SendFile "Error codes" table.
 	switch {
 	case len(in.InstanceIDs) == 0:
-		return nil, ErrMissingInstanceID
+		return nil, errMissingInstanceID
 	case len(in.InstanceIDs) > maxFileInstances:
 		return nil, errInstanceCount
 	case len([]rune(in.Name)) > maxFileNameLen:
