@@ -92,9 +92,8 @@ func (*File) Diff(_ context.Context, req infer.DiffRequest[FileArgs, FileState])
 
 // inPlace turns the replacements recorded in d into in-place updates.
 func inPlace(d replaceDiff) replaceDiff {
-	kinds := map[p.DiffKind]p.DiffKind{p.AddReplace: p.Add, p.DeleteReplace: p.Delete, p.UpdateReplace: p.Update}
 	for k, v := range d {
-		if kind, ok := kinds[v.Kind]; ok {
+		if kind, ok := inPlaceKind[v.Kind]; ok {
 			v.Kind = kind
 		}
 		d[k] = v

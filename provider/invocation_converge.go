@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	p "github.com/pulumi/pulumi-go-provider"
@@ -64,32 +65,11 @@ func resumeFleet(ctx context.Context, client *ecsclient.Client, st *InvocationSt
 // rolloutDiff records changes of the rollout settings as in-place updates: they say how the
 // next batches start and how much output is kept, not what runs, so they never re-run it.
 func rolloutDiff(d replaceDiff, old, new InvocationArgs) {
-	for key, change := range map[string][2]*string{
-		"maxConcurrency": {nilIfEmpty(deref(old.MaxConcurrency)), nilIfEmpty(deref(new.MaxConcurrency))},
-		"maxErrors":      {nilIfEmpty(deref(old.MaxErrors)), nilIfEmpty(deref(new.MaxErrors))},
-	} {
-		diffPtr(d, key, change[0], change[1])
-	}
-	diffPtr(d, "outputBytesPerInstance", old.OutputBytesPerInstance, new.OutputBytesPerInstance)
-	for _, key := range []string{"maxConcurrency", "maxErrors", "outputBytesPerInstance"} {
-		if c, ok := d[key]; ok {
-			c.Kind = updateKind(c.Kind)
-			d[key] = c
-		}
-	}
-}
-
-// updateKind is the in-place counterpart of a replace kind.
-func updateKind(k p.DiffKind) p.DiffKind {
-	switch k {
-	case p.AddReplace:
-		return p.Add
-	case p.DeleteReplace:
-		return p.Delete
-	case p.UpdateReplace:
-		return p.Update
-	}
-	return k
+	u := replaceDiff{}
+	diffPtr(u, "maxConcurrency", nilIfEmpty(deref(old.MaxConcurrency)), nilIfEmpty(deref(new.MaxConcurrency)))
+	diffPtr(u, "maxErrors", nilIfEmpty(deref(old.MaxErrors)), nilIfEmpty(deref(new.MaxErrors)))
+	diffPtr(u, "outputBytesPerInstance", old.OutputBytesPerInstance, new.OutputBytesPerInstance)
+	maps.Copy(d, inPlace(u))
 }
 
 // replaces reports whether any key but except asks for a replacement.
@@ -98,8 +78,7 @@ func (d replaceDiff) replaces(except string) bool {
 		if key == except {
 			continue
 		}
-		switch c.Kind {
-		case p.AddReplace, p.DeleteReplace, p.UpdateReplace:
+		if _, ok := inPlaceKind[c.Kind]; ok { // a replacing kind
 			return true
 		}
 	}

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"slices"
 
 	"github.com/pulumi/pulumi-go-provider/infer"
 )
@@ -34,17 +33,15 @@ func (r *rollout) resendLost(ctx context.Context) error {
 		return nil
 	}
 	ids := r.lost.InstanceIDs
-	r.queue = slices.DeleteFunc(r.queue, func(id string) bool { return slices.Contains(ids, id) })
-	r.queue = append(append([]string(nil), ids...), r.queue...)
+	r.queue = append(append([]string(nil), ids...), setDiff(r.queue, ids)...)
 	return r.startBatch(ctx, len(ids))
 }
 
 // notStarted is the queue less the unconfirmed batch, which may be running.
 func (r *rollout) notStarted() []string {
-	if r.lost == nil {
-		return append([]string{}, r.queue...)
+	var lost []string
+	if r.lost != nil {
+		lost = r.lost.InstanceIDs
 	}
-	return slices.DeleteFunc(append([]string{}, r.queue...), func(id string) bool {
-		return slices.Contains(r.lost.InstanceIDs, id)
-	})
+	return append([]string{}, setDiff(r.queue, lost)...)
 }

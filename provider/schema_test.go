@@ -14,11 +14,7 @@ import (
 // descriptions are the SDKs' documentation.
 func TestSchemaDocumentsEveryProperty(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
-	resp, err := h.s.GetSchema(p.GetSchemaRequest{})
-	require.NoError(t, err)
-	var spec schema.PackageSpec
-	require.NoError(t, json.Unmarshal([]byte(resp.Schema), &spec))
+	spec := providerSchema(t)
 
 	undocumented := func(where string, props map[string]schema.PropertySpec) {
 		for name, prop := range props {
@@ -50,11 +46,7 @@ func TestSchemaDocumentsEveryProperty(t *testing.T) {
 // program names a bad `type` or `failurePolicy` at the value, before anything runs.
 func TestSchemaComponentsUseTheEnums(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
-	resp, err := h.s.GetSchema(p.GetSchemaRequest{})
-	require.NoError(t, err)
-	var spec schema.PackageSpec
-	require.NoError(t, json.Unmarshal([]byte(resp.Schema), &spec))
+	spec := providerSchema(t)
 	for _, c := range []struct{ component, input, enum string }{
 		{"RunScript", "type", "CommandType"},
 		{"RunScript", "failurePolicy", "FailurePolicy"},
@@ -67,4 +59,14 @@ func TestSchemaComponentsUseTheEnums(t *testing.T) {
 	for tok := range spec.Types {
 		assert.NotContains(t, tok, "Output", "the components' enum inputs add no type of their own")
 	}
+}
+
+// providerSchema is the schema the provider serves.
+func providerSchema(t *testing.T) schema.PackageSpec {
+	t.Helper()
+	resp, err := newHarness(t).s.GetSchema(p.GetSchemaRequest{})
+	require.NoError(t, err)
+	var spec schema.PackageSpec
+	require.NoError(t, json.Unmarshal([]byte(resp.Schema), &spec))
+	return spec
 }
