@@ -129,7 +129,7 @@ func (t *Target) CommandExists(id string) (bool, error) {
 	req := ecs.CreateDescribeCommandsRequest()
 	req.RegionId = t.Region
 	req.CommandId = id
-	t.prepare(req.GetScheme, req.SetScheme, req.SetDomain)
+	t.prepare(req)
 	resp, err := t.api.DescribeCommands(req)
 	if err != nil {
 		return false, fmt.Errorf("DescribeCommands %s: %w", id, err)
@@ -156,7 +156,7 @@ func (t *Target) Close() error {
 		req := ecs.CreateDeleteCommandRequest()
 		req.RegionId = t.Region
 		req.CommandId = id
-		t.prepare(req.GetScheme, req.SetScheme, req.SetDomain)
+		t.prepare(req)
 		if _, err := t.api.DeleteCommand(req); err != nil {
 			errs = append(errs, fmt.Errorf("deleting command %s: %w", id, err))
 		}
@@ -181,13 +181,13 @@ func (t *Target) newClient() (*ecs.Client, error) {
 // prepare points a request at the target's endpoint (plain HTTP only for an http:// one). A
 // bare host name (ALIBABA_CLOUD_ECS_ENDPOINT=ecs-vpc.cn-hangzhou.aliyuncs.com, as the README
 // shows) is the domain itself, so the checks go where the provider's calls go.
-func (t *Target) prepare(_ func() string, setScheme func(string), setDomain func(string)) {
-	setScheme("HTTPS")
+func (t *Target) prepare(req endpointRequest) {
+	req.SetScheme("HTTPS")
 	if t.URL == "" {
 		return
 	}
 	if !strings.Contains(t.URL, "://") {
-		setDomain(strings.TrimSuffix(t.URL, "/"))
+		req.SetDomain(strings.TrimSuffix(t.URL, "/"))
 		return
 	}
 	u, err := url.Parse(t.URL)
@@ -195,7 +195,13 @@ func (t *Target) prepare(_ func() string, setScheme func(string), setDomain func
 		return
 	}
 	if strings.EqualFold(u.Scheme, "http") {
-		setScheme("HTTP")
+		req.SetScheme("HTTP")
 	}
-	setDomain(u.Host)
+	req.SetDomain(u.Host)
+}
+
+// endpointRequest is the part of an ECS SDK request (requests.AcsRequest) that prepare sets.
+type endpointRequest interface {
+	SetScheme(scheme string)
+	SetDomain(domain string)
 }
