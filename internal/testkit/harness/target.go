@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -115,13 +116,24 @@ func (t *Target) ProviderConfig() map[string]string {
 }
 
 // TrackCommand records a command the suite created, so Close deletes it if it still exists.
+// An id already tracked (TrackStackCommands runs after every `up`) is recorded once, so Close
+// and CommandsLeft ask the ECS API about each command once.
 func (t *Target) TrackCommand(id string) {
 	if id == "" {
 		return
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.commands = append(t.commands, id)
+	if !slices.Contains(t.commands, id) {
+		t.commands = append(t.commands, id)
+	}
+}
+
+// trackedCommands is a copy of the tracked command ids, each once.
+func (t *Target) trackedCommands() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.commands)
 }
 
 // CommandExists asks the ECS API whether the command still exists.
@@ -141,13 +153,11 @@ func (t *Target) CommandExists(id string) (bool, error) {
 // nothing behind in a real account), then stops the emulator if there is one.
 func (t *Target) Close() error {
 	var errs []error
-	t.mu.Lock()
-	ids := append([]string(nil), t.commands...)
-	t.mu.Unlock()
+	ids := t.trackedCommands()
+	if t.api == nil {
+		ids = nil
+	}
 	for _, id := range ids {
-		if t.api == nil {
-			break
-		}
 		exists, err := t.CommandExists(id)
 		if err != nil || !exists {
 			errs = append(errs, err)

@@ -24,3 +24,14 @@ type fakeRequest struct{ scheme, domain string }
 
 func (r *fakeRequest) SetScheme(s string) { r.scheme = s }
 func (r *fakeRequest) SetDomain(d string) { r.domain = d }
+
+// A command tracked after each of several `up`s is asked about (and deleted) once.
+func TestTargetTracksEachCommandOnce(t *testing.T) {
+	var target Target
+	for _, id := range []string{"c-1", "", "c-2", "c-1", "c-2"} {
+		target.TrackCommand(id)
+	}
+	if got := target.trackedCommands(); len(got) != 2 || got[0] != "c-1" || got[1] != "c-2" {
+		t.Errorf("tracked %q, want [c-1 c-2]", got)
+	}
+}
