@@ -15,11 +15,11 @@ import (
 func tagTargets(r *protocol.Request) (string, []string, error) {
 	rt := r.Get("ResourceType")
 	if rt == "" {
-		return "", nil, model.ErrTagMissing["ResourceType"]
+		return "", nil, model.ErrTagMissingResourceType
 	}
 	ids := r.List("ResourceId")
 	if len(ids) == 0 {
-		return "", nil, model.ErrTagMissing["ResourceId"]
+		return "", nil, model.ErrTagMissingResourceID
 	}
 	return rt, ids, nil
 }
@@ -31,7 +31,7 @@ func tagResources(s *Server, r *protocol.Request) (any, error) {
 	}
 	t := allTags(r)
 	if len(t) == 0 {
-		return nil, model.ErrTagMissing["Tag"]
+		return nil, model.ErrTagMissingTag
 	}
 	if err := s.cloud.TagResources(rt, ids, t); err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ const listTagPage = 50
 func listTagResources(s *Server, r *protocol.Request) (any, error) {
 	rt := r.Get("ResourceType")
 	if rt == "" {
-		return nil, model.ErrTagMissing["ResourceType"]
+		return nil, model.ErrTagMissingResourceType
 	}
 	// ListTagResources pages by NextToken only, and answers a foreign one with its own code.
 	p := page{token: true, size: listTagPage}

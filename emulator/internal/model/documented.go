@@ -41,13 +41,14 @@ var (
 	errListTagValueWithoutKey = documented(http.StatusBadRequest, "InvalidParameter.TagValue", "The specified parameter Tag.N.Value is not valid.")
 )
 
-// ErrTagMissing are the tagging actions' answers to an absent parameter: 404, and the
-// parameter spelt as in the table (ResourceIds, Tags).
-var ErrTagMissing = map[string]*Error{
-	"ResourceType": documented(http.StatusNotFound, "MissingParameter.ResourceType", "The parameter - ResourceType should not be null."),
-	"ResourceId":   documented(http.StatusNotFound, "MissingParameter.ResourceIds", "The parameter - ResourceIds.N should not be null."),
-	"Tag":          documented(http.StatusNotFound, "MissingParameter.Tags", "The parameter - Tags should not be null."),
-}
+// The tagging actions' answers to an absent parameter: 404, and the parameter spelt as in
+// the table (ResourceIds, Tags). Named values, not a map by parameter name: a misspelt key
+// would have answered a nil *Error.
+var (
+	ErrTagMissingResourceType = documented(http.StatusNotFound, "MissingParameter.ResourceType", "The parameter - ResourceType should not be null.")
+	ErrTagMissingResourceID   = documented(http.StatusNotFound, "MissingParameter.ResourceIds", "The parameter - ResourceIds.N should not be null.")
+	ErrTagMissingTag          = documented(http.StatusNotFound, "MissingParameter.Tags", "The parameter - Tags should not be null.")
+)
 
 // JoinResourceGroup.
 var (

@@ -125,16 +125,19 @@ func modifyParameterError(err error) error {
 	if !ok {
 		return err
 	}
-	if mapped, ok := map[string]*Error{
-		"ParameterKey.Duplicate":     errModifyKeyDuplicate,
-		"Parameter.NotMatched":       errModifyKeyNotMatch,
-		"ParameterKey.ExceedLimit":   errModifyKeyLength,
-		"ParameterCount.ExceedLimit": errModifyParamCount,
-		"ParameterType.NotSupported": errModifyValueType,
-	}[e.Code]; ok {
+	if mapped, ok := modifyParameterCodes[e.Code]; ok {
 		return mapped
 	}
 	return err
+}
+
+// modifyParameterCodes maps InvokeCommand's Parameters codes to ModifyInvocationAttribute's.
+var modifyParameterCodes = map[string]*Error{
+	"ParameterKey.Duplicate":     errModifyKeyDuplicate,
+	"Parameter.NotMatched":       errModifyKeyNotMatch,
+	"ParameterKey.ExceedLimit":   errModifyKeyLength,
+	"ParameterCount.ExceedLimit": errModifyParamCount,
+	"ParameterType.NotSupported": errModifyValueType,
 }
 
 // parameterNamesOf returns the parameter names the modified task's content defines.

@@ -85,11 +85,8 @@ func checkResourceIDs(ids []string) error {
 func checkTagKeys(keys []string) error {
 	seen := map[string]bool{}
 	for _, k := range keys {
-		lower := strings.ToLower(k)
 		switch {
-		case k == "", len([]rune(k)) > maxTagKeyLen,
-			strings.HasPrefix(lower, "aliyun"), strings.HasPrefix(lower, "acs:"),
-			strings.Contains(lower, "http://"), strings.Contains(lower, "https://"):
+		case k == "", malformedTagKey(k, maxTagKeyLen):
 			return errTagKeyMalformed
 		case seen[k]:
 			return errTagKeyDuplicate
@@ -97,6 +94,15 @@ func checkTagKeys(keys []string) error {
 		seen[k] = true
 	}
 	return nil
+}
+
+// malformedTagKey reports a key longer than maxLen characters, with a reserved prefix
+// (aliyun, acs:) or with a URL: the rules resource tags and file-task tags share.
+func malformedTagKey(k string, maxLen int) bool {
+	lower := strings.ToLower(k)
+	return len([]rune(k)) > maxLen ||
+		strings.HasPrefix(lower, "aliyun") || strings.HasPrefix(lower, "acs:") ||
+		strings.Contains(lower, "http://") || strings.Contains(lower, "https://")
 }
 
 func checkTagValue(v string) error {

@@ -1,7 +1,5 @@
 package model
 
-import "strings"
-
 // Limits of the Tag.N a file task carries or is filtered by (SendFile and
 // DescribeSendFileResults reference: 1 to 20 tags, keys up to 64 characters, values up to
 // 128, neither with http:// or https://, keys not starting with acs: or aliyun).
@@ -18,12 +16,10 @@ func CheckTaskTags(tags []Tag) error {
 	}
 	seen := map[string]bool{}
 	for _, t := range tags {
-		lower := strings.ToLower(t.Key)
 		switch {
 		case t.Key == "":
 			return errTaskTagKeyEmpty
-		case len([]rune(t.Key)) > maxTaskTagKeyLen, strings.HasPrefix(lower, "acs:"), strings.HasPrefix(lower, "aliyun"),
-			strings.Contains(lower, "http://"), strings.Contains(lower, "https://"):
+		case malformedTagKey(t.Key, maxTaskTagKeyLen):
 			return errTagKeyMalformed
 		case seen[t.Key]:
 			return errTagKeyDuplicate

@@ -71,7 +71,7 @@ func Retryable(err error) bool {
 	var s *sdkerrors.ServerError
 	if errors.As(err, &s) {
 		code := s.ErrorCode()
-		return strings.HasPrefix(code, "Throttling") || code == "ServiceUnavailable" ||
+		return throttlingCode(code) || code == "ServiceUnavailable" ||
 			strings.HasPrefix(code, "InternalError") || code == "IdempotentProcessing" ||
 			s.HttpStatus() >= 500
 	}

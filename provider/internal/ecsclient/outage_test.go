@@ -45,6 +45,20 @@ type lines struct {
 func (l *lines) add(s string) { l.mu.Lock(); l.all = append(l.all, s); l.mu.Unlock() }
 func (l *lines) count() int   { l.mu.Lock(); defer l.mu.Unlock(); return len(l.all) }
 
+// patientRead starts a DescribeCommand of id inside a patient wait of a minute; done gets
+// its error, status the lines it reported.
+func patientRead(t *testing.T, c *ecsclient.Client, id string) (*lines, <-chan error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	status, done := &lines{}, make(chan error, 1)
+	go func() {
+		_, err := c.DescribeCommand(ecsclient.Patient(ctx, status.add), id)
+		done <- err
+	}()
+	return status, done
+}
+
 // TestPatientReadsOutlastAnOutage: a status read inside a patient wait keeps retrying through
 // an outage far longer than MaxAttempts allows, reports it on the status line, and succeeds
 // once the API is back; a mutating call in the same outage gives up after its attempts.
@@ -59,14 +73,7 @@ func TestPatientReadsOutlastAnOutage(t *testing.T) {
 	require.Error(t, err, "a mutating call keeps its bounded retries")
 	assert.NotErrorIs(t, err, ecsclient.ErrUnreachable, "an endpoint that answered before is not misconfigured")
 
-	var status lines
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		_, err := c.DescribeCommand(ecsclient.Patient(ctx, status.add), id)
-		done <- err
-	}()
+	status, done := patientRead(t, c, id)
 	require.Eventually(t, func() bool { return status.count() >= 3*retry.MaxAttempts }, 30*time.Second, 5*time.Millisecond,
 		"the read retries past MaxAttempts")
 	px.SetDown(false)
@@ -112,14 +119,7 @@ func TestPatientReadsRetryAHeldAnswer(t *testing.T) {
 	assert.NotContains(t, err.Error(), "deadline passed", "the caller set no deadline")
 	assert.Contains(t, err.Error(), "Client.Timeout exceeded")
 
-	var status lines
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		_, err := c.DescribeCommand(ecsclient.Patient(ctx, status.add), id)
-		done <- err
-	}()
+	status, done := patientRead(t, c, id)
 	require.Eventually(t, func() bool { return status.count() >= 3 }, 30*time.Second, 5*time.Millisecond,
 		"the held read is retried")
 	srv.SetFaults(emulator.Faults{})

@@ -97,5 +97,9 @@ func (g *throttleGate) open() {
 // isThrottling reports a Throttling* answer (Throttling, Throttling.User, Throttling.Api…).
 func isThrottling(err error) bool {
 	var s *sdkerrors.ServerError
-	return errors.As(err, &s) && strings.HasPrefix(s.ErrorCode(), "Throttling")
+	return errors.As(err, &s) && throttlingCode(s.ErrorCode())
 }
+
+// throttlingCode is the one test of a throttling code, so that the gate closes on exactly
+// the answers Retryable retries as throttling.
+func throttlingCode(code string) bool { return strings.HasPrefix(code, "Throttling") }
