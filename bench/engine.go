@@ -41,13 +41,13 @@ type engineFigures struct {
 
 // engine measures through the real engine: the CLI from .tools/, the provider built from
 // this tree, an in-process emulator, inline Go programs.
-func engine(ctx context.Context, r *report, runs int) error {
-	env, err := newBenchSetup("engine")
+func engine(ctx context.Context, env *benchSetup, r *report, runs int) error {
+	be, err := startBenchEmulator()
 	if err != nil {
 		return err
 	}
-	defer env.close()
-	emu, direct, baseCmd := env.emu, env.direct, env.baseCmd
+	defer be.close()
+	emu, direct, baseCmd := be.emu, be.direct, be.baseCmd
 
 	// The engine runs at most 4×GOMAXPROCS steps at once by default; set it explicitly so
 	// the baseline can use the same parallelism.

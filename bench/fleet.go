@@ -53,13 +53,13 @@ type fleetFigures struct {
 }
 
 // fleet measures the fleet figures.
-func fleet(ctx context.Context, r *report, runs int) error {
-	env, err := newBenchSetup("fleet")
+func fleet(ctx context.Context, env *benchSetup, r *report, runs int) error {
+	be, err := startBenchEmulator()
 	if err != nil {
 		return err
 	}
-	defer env.close()
-	tmp, emu, direct, baseCmd := env.tmp, env.emu, env.direct, env.baseCmd
+	defer be.close()
+	tmp, emu, direct, baseCmd := env.tmp, be.emu, be.direct, be.baseCmd
 	log.Printf("fleet: building the no-op provider")
 	noopDir := filepath.Join(tmp, "noop")
 	build := exec.Command("go", "build", "-o", filepath.Join(noopDir, "pulumi-resource-noop"), "./bench/noop")

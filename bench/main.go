@@ -36,15 +36,23 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	if !*skipEngine && *only == "" {
-		if err := engine(ctx, r, *engineRuns); err != nil {
-			log.Fatal(err)
-		}
-	}
 	if !*skipEngine && (*only == "" || *only == "fleet") {
-		if err := fleet(ctx, r, *engineRuns); err != nil {
+		// One build of the provider serves the engine and the fleet figures.
+		env, err := newBenchSetup()
+		if err != nil {
 			log.Fatal(err)
 		}
+		if *only == "" {
+			if err := engine(ctx, env, r, *engineRuns); err != nil {
+				env.close()
+				log.Fatal(err)
+			}
+		}
+		if err := fleet(ctx, env, r, *engineRuns); err != nil {
+			env.close()
+			log.Fatal(err)
+		}
+		env.close()
 	}
 	r.Took = time.Since(started)
 	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {

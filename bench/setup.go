@@ -16,22 +16,17 @@ import (
 	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/rig"
 )
 
-// benchSetup is what the engine and the fleet figures both start from: a scratch
-// directory, the provider built from this tree behind the RSS wrapper (its processes are
-// listed in pidFile), the CLI from .tools/ on PATH, and an emulator of 10 instances with a
-// direct-SDK client and a Command of `true` for the baselines.
+// benchSetup is what the engine and the fleet figures both start from, prepared once per
+// run of the program: a scratch directory, the provider built from this tree behind the RSS
+// wrapper (its processes are listed in pidFile), and the CLI from .tools/ on PATH.
 type benchSetup struct {
 	root, tmp, binary, pidFile string
-	emu                        *emulator.Server
-	direct                     *ecs.Client
-	baseCmd                    string
 }
 
-// newBenchSetup prepares a benchSetup; what names the figures in the log and the scratch
-// directory. close it when done.
-func newBenchSetup(what string) (_ *benchSetup, err error) {
+// newBenchSetup builds the provider and puts it and the CLI on PATH; close it when done.
+func newBenchSetup() (_ *benchSetup, err error) {
 	s := &benchSetup{root: repoRoot()}
-	if s.tmp, err = os.MkdirTemp("", "cloudassistant-bench-"+what+"-"); err != nil {
+	if s.tmp, err = os.MkdirTemp("", "cloudassistant-bench-engine-"); err != nil {
 		return nil, err
 	}
 	defer func() {
@@ -39,7 +34,7 @@ func newBenchSetup(what string) (_ *benchSetup, err error) {
 			s.close()
 		}
 	}()
-	log.Printf("%s: building the provider", what)
+	log.Printf("engine: building the provider")
 	if s.binary, err = rig.BuildProvider(s.root, filepath.Join(s.tmp, "real")); err != nil {
 		return nil, err
 	}
@@ -51,24 +46,40 @@ func newBenchSetup(what string) (_ *benchSetup, err error) {
 	if err := rig.UseToolchain(s.root, wrapperDir); err != nil {
 		return nil, err
 	}
-	if s.emu, err = emulator.New(emulator.Options{Listen: "127.0.0.1:0", InstanceCount: 10}); err != nil {
-		return nil, err
-	}
-	if s.direct, err = directClient(s.emu); err != nil {
-		return nil, err
-	}
-	if s.baseCmd, err = createCommand(s.direct, "true"); err != nil {
-		return nil, err
-	}
 	return s, nil
 }
 
-func (s *benchSetup) close() {
-	if s.emu != nil {
-		_ = s.emu.Close()
-	}
-	_ = os.RemoveAll(s.tmp)
+func (s *benchSetup) close() { _ = os.RemoveAll(s.tmp) }
+
+// benchEmulator is each set of figures' own emulator of 10 instances, with a direct-SDK
+// client and a Command of `true` for the baselines.
+type benchEmulator struct {
+	emu     *emulator.Server
+	direct  *ecs.Client
+	baseCmd string
 }
+
+// startBenchEmulator starts a benchEmulator; close it when done.
+func startBenchEmulator() (_ *benchEmulator, err error) {
+	e := &benchEmulator{}
+	if e.emu, err = emulator.New(emulator.Options{Listen: "127.0.0.1:0", InstanceCount: 10}); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			e.close()
+		}
+	}()
+	if e.direct, err = directClient(e.emu); err != nil {
+		return nil, err
+	}
+	if e.baseCmd, err = createCommand(e.direct, "true"); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *benchEmulator) close() { _ = e.emu.Close() }
 
 // freshStack makes a new stack of program against emu, its state under tmp; done destroys
 // it and removes it (untimed, and even when ctx has ended).

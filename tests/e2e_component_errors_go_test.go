@@ -25,6 +25,14 @@ import (
 var componentNoise = []string{"awaiting input property", "client connection is closing", "context canceled",
 	"marshaling properties", "resource monitor shut down"}
 
+// assertNoComponentNoise checks that none of componentNoise is in the output of `pulumi up`.
+func assertNoComponentNoise(t *testing.T, out string) {
+	t.Helper()
+	for _, noise := range componentNoise {
+		assert.NotContains(t, out, noise)
+	}
+}
+
 // componentError is the line `pulumi up` prints for the component, from its cause on.
 func componentError(t *testing.T, out, typ, name string) string {
 	t.Helper()
@@ -59,9 +67,7 @@ func TestRunScriptFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
 	got := componentError(t, text, "RunScript", "boom")
 	assert.True(t, strings.HasPrefix(got, id+": Failed, exit code 3, error ExitCodeNonzero"),
 		"the component's error starts with the instance's status and exit code: %s", got)
-	for _, noise := range componentNoise {
-		assert.NotContains(t, text, noise)
-	}
+	assertNoComponentNoise(t, text)
 	assert.Contains(t, text, "| about to fail", "the output's last lines follow")
 }
 
@@ -93,9 +99,7 @@ func TestScheduledScriptAgentWaitFailureLeadsWithTheCauseEndToEnd(t *testing.T) 
 	assert.True(t, strings.HasPrefix(got, "the Cloud Assistant agent did not come online within 1s on 1 of 1 instance:"),
 		"the agent wait's error reads as the README documents it: %s", got)
 	assert.Contains(t, got, "i-e2enoagent00002: agent not installed")
-	for _, noise := range componentNoise {
-		assert.NotContains(t, text, noise)
-	}
+	assertNoComponentNoise(t, text)
 	assert.Zero(t, emu.Stats().Actions["InvokeCommand"], "nothing is scheduled before every agent is online")
 }
 
@@ -123,7 +127,5 @@ func TestScheduledScriptCheckFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
 	got := componentError(t, text, "ScheduledScript", "once")
 	assert.True(t, strings.HasPrefix(got, "frequency: is 2020-01-01T00:00:00Z, which is in the past"),
 		"the component's error is the child's check message: %s", got)
-	for _, noise := range componentNoise {
-		assert.NotContains(t, text, noise)
-	}
+	assertNoComponentNoise(t, text)
 }

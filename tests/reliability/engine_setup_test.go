@@ -99,7 +99,7 @@ func newTargetStack(ctx context.Context, t *testing.T, target *harness.Target, s
 	return stack, stateDir
 }
 
-// syncBuffer collects the engine's output from its goroutines.
+// syncBuffer collects the engine's (or the emulator's) output from its goroutines.
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -115,6 +115,12 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+func (s *syncBuffer) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Len()
 }
 
 // stringMap reads a map-of-strings stack output.

@@ -237,7 +237,7 @@ func TestEngineScheduleChangeStopsOldFirst(t *testing.T) {
 	useEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	var log lockedBuffer
+	var log syncBuffer // the emulator's log, written from its handlers
 	emu := startEmulator(t, emulator.Options{InstanceCount: 1, Log: &log})
 	spec := &metaSpec{Script: "true", Description: "d", Instances: emu.InstanceIDs(), FailurePolicy: ca.FailurePolicyFailIfAny,
 		RepeatMode: "Period", Frequency: "rate(1h)"}
@@ -256,20 +256,6 @@ func TestEngineScheduleChangeStopsOldFirst(t *testing.T) {
 	assert.Less(t, stop, invoke, "stopped before the new one was created:\n%s", after)
 	assert.Equal(t, 1, emu.Stats().ActiveInvocations, "one schedule at a time")
 }
-
-// lockedBuffer is the emulator's log, written from its handlers.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-func (b *lockedBuffer) Len() int       { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.Len() }
-func (b *lockedBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
 
 // statusReads counts the status reads the emulator has answered.
 func statusReads(emu *emulator.Server) int64 {

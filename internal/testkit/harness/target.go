@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -115,13 +116,24 @@ func (t *Target) ProviderConfig() map[string]string {
 }
 
 // TrackCommand records a command the suite created, so Close deletes it if it still exists.
+// An id already tracked (TrackStackCommands runs after every `up`) is recorded once, so Close
+// and CommandsLeft ask the ECS API about each command once.
 func (t *Target) TrackCommand(id string) {
 	if id == "" {
 		return
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.commands = append(t.commands, id)
+	if !slices.Contains(t.commands, id) {
+		t.commands = append(t.commands, id)
+	}
+}
+
+// trackedCommands is a copy of the tracked command ids, each once.
+func (t *Target) trackedCommands() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.commands)
 }
 
 // CommandExists asks the ECS API whether the command still exists.
@@ -129,7 +141,7 @@ func (t *Target) CommandExists(id string) (bool, error) {
 	req := ecs.CreateDescribeCommandsRequest()
 	req.RegionId = t.Region
 	req.CommandId = id
-	t.prepare(req.GetScheme, req.SetScheme, req.SetDomain)
+	t.prepare(req)
 	resp, err := t.api.DescribeCommands(req)
 	if err != nil {
 		return false, fmt.Errorf("DescribeCommands %s: %w", id, err)
@@ -141,13 +153,11 @@ func (t *Target) CommandExists(id string) (bool, error) {
 // nothing behind in a real account), then stops the emulator if there is one.
 func (t *Target) Close() error {
 	var errs []error
-	t.mu.Lock()
-	ids := append([]string(nil), t.commands...)
-	t.mu.Unlock()
+	ids := t.trackedCommands()
+	if t.api == nil {
+		ids = nil
+	}
 	for _, id := range ids {
-		if t.api == nil {
-			break
-		}
 		exists, err := t.CommandExists(id)
 		if err != nil || !exists {
 			errs = append(errs, err)
@@ -156,7 +166,7 @@ func (t *Target) Close() error {
 		req := ecs.CreateDeleteCommandRequest()
 		req.RegionId = t.Region
 		req.CommandId = id
-		t.prepare(req.GetScheme, req.SetScheme, req.SetDomain)
+		t.prepare(req)
 		if _, err := t.api.DeleteCommand(req); err != nil {
 			errs = append(errs, fmt.Errorf("deleting command %s: %w", id, err))
 		}
@@ -181,13 +191,13 @@ func (t *Target) newClient() (*ecs.Client, error) {
 // prepare points a request at the target's endpoint (plain HTTP only for an http:// one). A
 // bare host name (ALIBABA_CLOUD_ECS_ENDPOINT=ecs-vpc.cn-hangzhou.aliyuncs.com, as the README
 // shows) is the domain itself, so the checks go where the provider's calls go.
-func (t *Target) prepare(_ func() string, setScheme func(string), setDomain func(string)) {
-	setScheme("HTTPS")
+func (t *Target) prepare(req endpointRequest) {
+	req.SetScheme("HTTPS")
 	if t.URL == "" {
 		return
 	}
 	if !strings.Contains(t.URL, "://") {
-		setDomain(strings.TrimSuffix(t.URL, "/"))
+		req.SetDomain(strings.TrimSuffix(t.URL, "/"))
 		return
 	}
 	u, err := url.Parse(t.URL)
@@ -195,7 +205,13 @@ func (t *Target) prepare(_ func() string, setScheme func(string), setDomain func
 		return
 	}
 	if strings.EqualFold(u.Scheme, "http") {
-		setScheme("HTTP")
+		req.SetScheme("HTTP")
 	}
-	setDomain(u.Host)
+	req.SetDomain(u.Host)
+}
+
+// endpointRequest is the part of an ECS SDK request (requests.AcsRequest) that prepare sets.
+type endpointRequest interface {
+	SetScheme(scheme string)
+	SetDomain(domain string)
 }

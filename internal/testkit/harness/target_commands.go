@@ -52,16 +52,8 @@ func CommandIDsInDeployment(deployment json.RawMessage) ([]string, error) {
 // CommandsLeft asks the ECS API which of the tracked commands still exist: after `destroy`,
 // none should, on the emulator and on the live service alike.
 func (t *Target) CommandsLeft() ([]string, error) {
-	t.mu.Lock()
-	ids := append([]string(nil), t.commands...)
-	t.mu.Unlock()
 	var left []string
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
+	for _, id := range t.trackedCommands() {
 		exists, err := t.CommandExists(id)
 		if err != nil {
 			return nil, err

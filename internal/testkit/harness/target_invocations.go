@@ -13,7 +13,7 @@ func (t *Target) InvocationCreationTime(invokeID string) (time.Time, error) {
 	req := ecs.CreateDescribeInvocationsRequest()
 	req.RegionId = t.Region
 	req.InvokeId = invokeID
-	t.prepare(req.GetScheme, req.SetScheme, req.SetDomain)
+	t.prepare(req)
 	resp, err := t.api.DescribeInvocations(req)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("DescribeInvocations %s: %w", invokeID, err)
