@@ -22,6 +22,11 @@ var inPlaceInputs = map[string]map[string]string{
 		"waitForCompletion": "a provider setting",
 		"failurePolicy":     "a provider setting: the recorded run is judged again",
 		"secretResults":     "a provider setting",
+		// Rollout settings say how the batches not started yet start and how much output
+		// is kept, not what runs.
+		"maxConcurrency":         "a provider setting: applies to batches not started yet",
+		"maxErrors":              "a provider setting: applies to batches not started yet",
+		"outputBytesPerInstance": "a provider setting: applies to outputs read from now on",
 	},
 }
 

@@ -97,9 +97,9 @@ func (*Invocation) Diff(_ context.Context, req infer.DiffRequest[InvocationArgs,
 	diffMap(d, "tags", old.Tags, new.Tags)
 	diffServerDefault(d, "resourceGroupId", nilIfEmpty(deref(old.ResourceGroupID)), nilIfEmpty(deref(new.ResourceGroupID)))
 	diffDeep(d, "triggers", old.Triggers, new.Triggers, len(old.Triggers) == 0, len(new.Triggers) == 0)
-	// Provider-side settings: waiting, judging and secrecy. They change what a run records,
-	// so they too re-run it; defaults are filled in by Check, so an import's absent values
-	// count as the defaults.
+	// Provider-side settings: waiting, judging and secrecy (updated in place, see
+	// inPlaceInputs). Defaults are filled in by Check, so an import's absent values count as
+	// the defaults.
 	diffValue(d, "waitForCompletion", boolOr(old.WaitForCompletion, true), boolOr(new.WaitForCompletion, true))
 	diffValue(d, "failurePolicy", policyOr(old.FailurePolicy), policyOr(new.FailurePolicy))
 	diffValue(d, "secretResults", resultsSecret(old), resultsSecret(new))
@@ -108,14 +108,18 @@ func (*Invocation) Diff(_ context.Context, req infer.DiffRequest[InvocationArgs,
 		d["rerunRequired"] = p.PropertyDiff{Kind: p.UpdateReplace}
 	}
 	diffMap(d, "targetTags", old.TargetTags, new.TargetTags)
-	rolloutDiff(d, old, new)
+	// Rollout settings (updated in place, see inPlaceInputs).
+	diffPtr(d, "maxConcurrency", nilIfEmpty(deref(old.MaxConcurrency)), nilIfEmpty(deref(new.MaxConcurrency)))
+	diffPtr(d, "maxErrors", nilIfEmpty(deref(old.MaxErrors)), nilIfEmpty(deref(new.MaxErrors)))
+	diffPtr(d, "outputBytesPerInstance", old.OutputBytesPerInstance, new.OutputBytesPerInstance)
 	d.classify(invocationToken)
 	convergeDiff(d, req.State, new)
 	return d.response(active(old) || active(new)), nil
 }
 
 // Update changes what can change without running the command again (see inPlaceInputs):
-// tags through the API; resource group, waiting, failure policy and secrecy in the record.
+// tags through the API; resource group, waiting, failure policy, secrecy and the rollout
+// settings in the record.
 // It also runs for an invocation recorded with init errors that Diff does not replace: one
 // whose outcome was unknown when the last up ended (a timeout or a cancel). It then waits for
 // that same run and judges it, so a failure is reported (and re-run by the next up) and never

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"maps"
 	"slices"
 
 	p "github.com/pulumi/pulumi-go-provider"
@@ -60,16 +59,6 @@ func resumeFleet(ctx context.Context, client *ecsclient.Client, st *InvocationSt
 	r := newRollout(client, st.InvocationArgs, nil, len(st.TargetInstanceIDs), st.InvokeID, "")
 	r.resume(st)
 	return runFleet(ctx, client, st, r, nil)
-}
-
-// rolloutDiff records changes of the rollout settings as in-place updates: they say how the
-// next batches start and how much output is kept, not what runs, so they never re-run it.
-func rolloutDiff(d replaceDiff, old, new InvocationArgs) {
-	u := replaceDiff{}
-	diffPtr(u, "maxConcurrency", nilIfEmpty(deref(old.MaxConcurrency)), nilIfEmpty(deref(new.MaxConcurrency)))
-	diffPtr(u, "maxErrors", nilIfEmpty(deref(old.MaxErrors)), nilIfEmpty(deref(new.MaxErrors)))
-	diffPtr(u, "outputBytesPerInstance", old.OutputBytesPerInstance, new.OutputBytesPerInstance)
-	maps.Copy(d, inPlace(u))
 }
 
 // replaces reports whether any key but except asks for a replacement.

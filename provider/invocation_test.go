@@ -99,6 +99,9 @@ func TestInvocationReplaceOnEachInput(t *testing.T) {
 		{"waitForCompletion", boolean(false)},
 		{"failurePolicy", str("Never")},
 		{"secretResults", boolean(false)},
+		{"maxConcurrency", str("10")},
+		{"maxErrors", str("0")},
+		{"outputBytesPerInstance", num(1024)},
 	}
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {
