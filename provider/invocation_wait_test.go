@@ -133,34 +133,34 @@ func TestWaitPartialFailureUnderEachPolicy(t *testing.T) {
 	}
 }
 
-// A script that finishes within a second costs at most four status reads, and a trivial one
-// returns about as fast as a tight 50 ms polling loop would.
+// A script that finishes within a second costs at most four status reads, whether it ends at
+// once or near the end of that second; the outputs are read once, at the end. How fast a
+// trivial one returns, beside a tight 50 ms polling loop, is measured by `make bench` (its
+// "Invocation Create latency" table), not asserted here.
 func TestWaitPollsAdaptively(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	quick, _ := h.command("quick", "true")
 	ids := h.srv.InstanceIDs()[:1]
-	start := time.Now()
-	_, err := h.tryInvoke("q", h.invokeInputs(quick, "instanceIds", strs(ids...)), 0)
-	require.NoError(t, err)
-	assert.Less(t, time.Since(start), 300*time.Millisecond)
-
-	second, _ := h.command("second", "sleep 0.9")
-	// Each poll is a status read (DescribeInvocations); the outputs are read once at the end.
-	before := h.srv.Stats().Actions["DescribeInvocations"]
-	_, err = h.tryInvoke("s", h.invokeInputs(second, "instanceIds", strs(ids...)), 0)
-	require.NoError(t, err)
-	assert.LessOrEqual(t, h.srv.Stats().Actions["DescribeInvocations"]-before, int64(4))
+	for _, script := range []string{"true", "sleep 0.9"} {
+		cmd, _ := h.command(script, script)
+		before := h.srv.Stats().Actions
+		_, err := h.tryInvoke(script, h.invokeInputs(cmd, "instanceIds", strs(ids...)), 0)
+		require.NoError(t, err)
+		after := h.srv.Stats().Actions
+		assert.LessOrEqual(t, after["DescribeInvocations"]-before["DescribeInvocations"], int64(4), "%s: status reads", script)
+		assert.Equal(t, int64(1), after["DescribeInvocationResults"]-before["DescribeInvocationResults"], "%s: output reads", script)
+	}
 }
 
 func TestNoWait(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	cmdID, _ := h.command("slow", "sleep 5")
-	start := time.Now()
 	resp, err := h.tryInvoke("inv", h.invokeInputs(cmdID, "waitForCompletion", boolean(false)), 0)
 	require.NoError(t, err)
-	assert.Less(t, time.Since(start), time.Second)
+	// Create returned while the script still runs: it neither polled nor read outputs.
+	assert.Equal(t, 1, h.srv.Stats().ActiveInvocations, "the script is still pending or running")
+	assert.Zero(t, h.srv.Stats().Actions["DescribeInvocations"])
 	assert.Zero(t, h.srv.Stats().Actions["DescribeInvocationResults"])
 	assert.False(t, resp.Properties.Get("rerunRequired").AsBool())
 }
