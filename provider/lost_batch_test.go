@@ -1,11 +1,8 @@
 package provider_test
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +14,8 @@ import (
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/callproxy"
 )
 
 // lostAnswers is a proxy in front of the emulator that, while on, lets the service apply
@@ -29,23 +28,14 @@ type lostAnswers struct {
 }
 
 func (l *lostAnswers) proxy(t *testing.T, target string) string {
-	u, err := url.Parse(target)
-	require.NoError(t, err)
-	rp := httputil.NewSingleHostReverseProxy(u)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		form, _ := url.ParseQuery(string(body))
-		action := r.URL.Query().Get("Action") + form.Get("Action")
-		if action != l.action || !l.on.Load() {
-			rp.ServeHTTP(w, r)
+	return callproxy.Start(t, target, func(params url.Values, w http.ResponseWriter, r *http.Request, forward http.Handler) {
+		if params.Get("Action") != l.action || !l.on.Load() {
+			forward.ServeHTTP(w, r)
 			return
 		}
-		rp.ServeHTTP(httptest.NewRecorder(), r) // applied, and the answer thrown away
-		panic(http.ErrAbortHandler)             // the connection closes without an answer
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
+		forward.ServeHTTP(httptest.NewRecorder(), r) // applied, and the answer thrown away
+		panic(http.ErrAbortHandler)                  // the connection closes without an answer
+	})
 }
 
 // A batch whose InvokeCommand answers are all lost (applied by the service, never answered)

@@ -1,12 +1,8 @@
 package ecsclient_test
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
 	"net/url"
 	"slices"
 	"sync"
@@ -18,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/callproxy"
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
 )
 
@@ -29,24 +26,12 @@ type callsPerInvocation struct {
 }
 
 func (c *callsPerInvocation) proxy(t *testing.T, target string) string {
-	u, err := url.Parse(target)
-	require.NoError(t, err)
-	rp := httputil.NewSingleHostReverseProxy(u)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		form, _ := url.ParseQuery(string(body))
-		id := r.URL.Query().Get("InvokeId")
-		if id == "" {
-			id = form.Get("InvokeId")
-		}
+	return callproxy.Start(t, target, func(params url.Values, w http.ResponseWriter, r *http.Request, forward http.Handler) {
 		c.mu.Lock()
-		c.counts[id]++
+		c.counts[params.Get("InvokeId")]++
 		c.mu.Unlock()
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
+		forward.ServeHTTP(w, r)
+	})
 }
 
 func (c *callsPerInvocation) of(ids []string) []int {
