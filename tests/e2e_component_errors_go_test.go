@@ -13,7 +13,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -50,11 +49,9 @@ func TestRunScriptFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
 	id := target.InstanceIDs[0] // live: the first instance only, so the error's first line is known
 	cfg := map[string]string{"instanceIds": `["` + id + `"]`}
 	stack, _ := componentsStack(ctx, t, target, "cloudassistant-e2e-comperr", cfg, func(ctx *pulumi.Context) error {
-		var ids []string
-		config.New(ctx, "").RequireObject("instanceIds", &ids)
 		_, err := cloudassistant.NewRunScript(ctx, "boom", &cloudassistant.RunScriptArgs{
 			Script:        pulumi.String("echo about to fail; exit 3"),
-			InstanceIds:   pulumi.ToStringArray(ids),
+			InstanceIds:   configInstanceIDs(ctx),
 			FailurePolicy: cloudassistant.FailurePolicyFailIfAny,
 		})
 		return err
@@ -81,12 +78,10 @@ func TestScheduledScriptAgentWaitFailureLeadsWithTheCauseEndToEnd(t *testing.T) 
 		{ID: "i-e2enoagent00002", AgentInstalled: &no},
 	}})
 	stack, _ := componentsStack(ctx, t, target, "cloudassistant-e2e-comperr-agent", nil, func(ctx *pulumi.Context) error {
-		var ids []string
-		config.New(ctx, "").RequireObject("instanceIds", &ids)
 		_, err := cloudassistant.NewScheduledScript(ctx, "nightly", &cloudassistant.ScheduledScriptArgs{
 			Script:       pulumi.String("echo hi"),
 			Schedule:     pulumi.String("rate(5m)"),
-			InstanceIds:  pulumi.ToStringArray(ids),
+			InstanceIds:  configInstanceIDs(ctx),
 			AgentTimeout: pulumi.Int(1),
 		})
 		return err
@@ -111,12 +106,10 @@ func TestScheduledScriptCheckFailureLeadsWithTheCauseEndToEnd(t *testing.T) {
 	defer cancel()
 	target, _ := startInProcessTarget(t, emulator.Options{InstanceCount: 1})
 	stack, _ := componentsStack(ctx, t, target, "cloudassistant-e2e-comperr-check", nil, func(ctx *pulumi.Context) error {
-		var ids []string
-		config.New(ctx, "").RequireObject("instanceIds", &ids)
 		_, err := cloudassistant.NewScheduledScript(ctx, "once", &cloudassistant.ScheduledScriptArgs{
 			Script:      pulumi.String("echo hi"),
 			Schedule:    pulumi.String("at(2020-01-01 00:00:00 UTC)"),
-			InstanceIds: pulumi.ToStringArray(ids),
+			InstanceIds: configInstanceIDs(ctx),
 		})
 		return err
 	})

@@ -68,6 +68,14 @@ func componentsStack(ctx context.Context, t *testing.T, target *harness.Target, 
 	return stack, stateDir
 }
 
+// configInstanceIDs is the instance ids the harness puts in the stack's config
+// ("instanceIds": the target's instances).
+func configInstanceIDs(ctx *pulumi.Context) pulumi.StringArray {
+	var ids []string
+	config.New(ctx, "").RequireObject("instanceIds", &ids)
+	return pulumi.ToStringArray(ids)
+}
+
 // stateFiles returns the text of every stack state file under a local backend directory.
 func stateFiles(t *testing.T, stateDir string) string {
 	t.Helper()
@@ -180,11 +188,9 @@ func TestRunScriptAgentWaitEndToEnd(t *testing.T) {
 		{ID: "i-e2eready0000001"}, {ID: "i-e2enoagent00001", AgentInstalled: &no},
 	}})
 	stack, _ := componentsStack(ctx, t, target, "cloudassistant-e2e-agentwait", nil, func(ctx *pulumi.Context) error {
-		var ids []string
-		config.New(ctx, "").RequireObject("instanceIds", &ids)
 		_, err := cloudassistant.NewRunScript(ctx, "fresh", &cloudassistant.RunScriptArgs{
 			Script:       pulumi.String("echo hi"),
-			InstanceIds:  pulumi.ToStringArray(ids),
+			InstanceIds:  configInstanceIDs(ctx),
 			AgentTimeout: pulumi.Int(3),
 		})
 		return err

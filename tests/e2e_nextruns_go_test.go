@@ -16,7 +16,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -30,12 +29,10 @@ func TestScheduledScriptRateNextRunsStableAcrossPreviewsEndToEnd(t *testing.T) {
 	defer cancel()
 	target, _ := startInProcessTarget(t, emulator.Options{InstanceCount: 1})
 	stack, _ := componentsStack(ctx, t, target, "cloudassistant-e2e-nextruns", nil, func(ctx *pulumi.Context) error {
-		var ids []string
-		config.New(ctx, "").RequireObject("instanceIds", &ids)
 		s, err := cloudassistant.NewScheduledScript(ctx, "daily", &cloudassistant.ScheduledScriptArgs{
 			Script:      pulumi.String("uptime"),
 			Schedule:    pulumi.String("rate(1d)"),
-			InstanceIds: pulumi.ToStringArray(ids),
+			InstanceIds: configInstanceIDs(ctx),
 		})
 		if err != nil {
 			return err
