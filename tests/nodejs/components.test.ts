@@ -3,62 +3,47 @@
 // and the real engine, with the provider binary on PATH, against a fresh emulator binary (or,
 // under `make test-live`, the service the environment names).
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { test } from "node:test";
 import { program, script } from "../../examples/components/typescript/program";
-import { Target, newStack, useLocalToolchain } from "./harness";
+import { onOutput, withStack } from "./harness";
 
 const emulatorInstanceIds = ["i-e2ecompnode0001", "i-e2ecompnode0002"];
-const onOutput = process.env.E2E_VERBOSE ? (s: string) => process.stdout.write(s) : undefined;
 
 test("TypeScript components: RunScript outputs and function results", { timeout: 10 * 60_000 }, async () => {
-    useLocalToolchain();
-    const target = await Target.start(emulatorInstanceIds);
-    const { instanceIds, emulator: emu } = target;
-    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "cloudassistant-e2e-node-components-"));
-    try {
-        const stack = await newStack("cloudassistant-e2e-nodejs-components", stateDir, target, program);
-        try {
-            await stack.setConfig("name", { value: "node" });
-            const up = await stack.up({ onOutput });
-            assert.equal((await target.trackStackCommands(stack)).length, 2, "RunScript's and ScheduledScript's commands");
-            const out = up.outputs;
-            assert.equal(out.status.value, "Success");
-            assert.ok(out.outputs.secret, "outputs echo a secret parameter, so they are secret");
-            const outputs = out.outputs.value as Record<string, string>;
-            assert.deepEqual(Object.keys(outputs).sort(), [...instanceIds].sort());
-            for (const id of instanceIds) {
-                assert.equal(outputs[id], `hello node from ${id}\n`, `RunScript output of ${id}`);
-            }
-            // The functions, read in the same program, agree with the component.
-            assert.equal(out.invocationStatus.value, "Success", "getInvocation");
-            assert.equal(out.script.value, script, "getCommand decodes the script");
-            assert.deepEqual(out.parameterNames.value, ["name"], "getCommand");
-            assert.equal(out.agentsOnline.value, true, "getAgentStatus");
-            const nextRuns = out.nextRuns.value as string[];
-            assert.equal(nextRuns.length, 5);
-            for (const r of nextRuns) {
-                assert.match(r, /T03:00:00\+08:00$/);
-            }
-            if (emu) {
-                assert.equal((await emu.stats()).executions, instanceIds.length);
-            }
-
-            await stack.destroy({ onOutput });
-            if (emu) {
-                const stats = await emu.stats();
-                assert.equal(stats.commands, 0, "destroy removes the commands");
-                assert.equal(stats.activeInvocations, 0, "destroy stops the schedule");
-            } else {
-                assert.deepEqual(target.commandsLeft(), [], "commands still exist after destroy");
-            }
-        } finally {
-            await stack.destroy().catch(() => undefined);
+    await withStack("cloudassistant-e2e-nodejs-components", emulatorInstanceIds, program, async (target, stack) => {
+        const { instanceIds, emulator: emu } = target;
+        await stack.setConfig("name", { value: "node" });
+        const up = await stack.up({ onOutput });
+        assert.equal((await target.trackStackCommands(stack)).length, 2, "RunScript's and ScheduledScript's commands");
+        const out = up.outputs;
+        assert.equal(out.status.value, "Success");
+        assert.ok(out.outputs.secret, "outputs echo a secret parameter, so they are secret");
+        const outputs = out.outputs.value as Record<string, string>;
+        assert.deepEqual(Object.keys(outputs).sort(), [...instanceIds].sort());
+        for (const id of instanceIds) {
+            assert.equal(outputs[id], `hello node from ${id}\n`, `RunScript output of ${id}`);
         }
-    } finally {
-        await target.close();
-        fs.rmSync(stateDir, { recursive: true, force: true });
-    }
+        // The functions, read in the same program, agree with the component.
+        assert.equal(out.invocationStatus.value, "Success", "getInvocation");
+        assert.equal(out.script.value, script, "getCommand decodes the script");
+        assert.deepEqual(out.parameterNames.value, ["name"], "getCommand");
+        assert.equal(out.agentsOnline.value, true, "getAgentStatus");
+        const nextRuns = out.nextRuns.value as string[];
+        assert.equal(nextRuns.length, 5);
+        for (const r of nextRuns) {
+            assert.match(r, /T03:00:00\+08:00$/);
+        }
+        if (emu) {
+            assert.equal((await emu.stats()).executions, instanceIds.length);
+        }
+
+        await stack.destroy({ onOutput });
+        if (emu) {
+            const stats = await emu.stats();
+            assert.equal(stats.commands, 0, "destroy removes the commands");
+            assert.equal(stats.activeInvocations, 0, "destroy stops the schedule");
+        } else {
+            assert.deepEqual(target.commandsLeft(), [], "commands still exist after destroy");
+        }
+    });
 });

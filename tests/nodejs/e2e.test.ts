@@ -2,28 +2,16 @@
 // the real engine, with the provider binary on PATH, against a fresh emulator binary (under
 // `make test-live`, the service the environment names: the emulator's counters are then skipped).
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { test } from "node:test";
-import { Stack } from "@pulumi/pulumi/automation";
 import { defaultGreeting, defaultScript, program } from "../../examples/typescript/program";
-import { Target, newStack, useLocalToolchain } from "./harness";
+import { onOutput, withStack } from "./harness";
 
 const changedLine = `echo "second revision"`;
 const emulatorInstanceIds = ["i-e2enode00000001", "i-e2enode00000002"];
-// The engine's progress goes to the log only when asked for: it is long.
-const onOutput = process.env.E2E_VERBOSE ? (s: string) => process.stdout.write(s) : undefined;
 
 test("TypeScript example: up, preview --diff, up, refresh, destroy", { timeout: 10 * 60_000 }, async t => {
-    useLocalToolchain();
-    const target = await Target.start(emulatorInstanceIds);
-    const { instanceIds, emulator: emu } = target;
-    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "cloudassistant-e2e-node-"));
-    let stack: Stack | undefined;
-    try {
-        stack = await newStack("cloudassistant-e2e-nodejs", stateDir, target, program);
-        const s = stack;
+    await withStack("cloudassistant-e2e-nodejs", emulatorInstanceIds, program, async (target, s) => {
+        const { instanceIds, emulator: emu } = target;
 
         await t.test("up runs the script on every instance", async () => {
             const up = await s.up({ onOutput });
@@ -80,10 +68,5 @@ test("TypeScript example: up, preview --diff, up, refresh, destroy", { timeout: 
                 assert.deepEqual(target.commandsLeft(), [], "commands still exist after destroy");
             }
         });
-    } finally {
-        // A failed step must not leave the stack behind; destroy is idempotent.
-        await stack?.destroy().catch(() => undefined);
-        await target.close();
-        fs.rmSync(stateDir, { recursive: true, force: true });
-    }
+    });
 });

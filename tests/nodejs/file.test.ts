@@ -3,50 +3,35 @@
 // the real engine, against a fresh emulator binary (or, under `make test-live`, the service the
 // environment names).
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { test } from "node:test";
 import { defaultContent, program } from "../../examples/file/typescript/program";
-import { Target, newStack, useLocalToolchain } from "./harness";
+import { onOutput, withStack } from "./harness";
 
 const emulatorInstanceIds = ["i-e2efilenode0001", "i-e2efilenode0002"];
-const onOutput = process.env.E2E_VERBOSE ? (s: string) => process.stdout.write(s) : undefined;
 
 test("TypeScript File: delivered, read back by a RunScript, resent on change", { timeout: 10 * 60_000 }, async () => {
-    useLocalToolchain();
-    const target = await Target.start(emulatorInstanceIds);
-    const { instanceIds } = target;
-    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "cloudassistant-e2e-node-file-"));
-    try {
-        const stack = await newStack("cloudassistant-e2e-nodejs-file", stateDir, target, program);
-        try {
-            let out = (await stack.up({ onOutput })).outputs;
-            await target.trackStackCommands(stack);
-            assert.equal(out.fileStatus.value, "Success");
-            let outputs = out.outputs.value as Record<string, string>;
-            for (const id of instanceIds) {
-                assert.equal(outputs[id], `${defaultContent}run.sh ran\n`, `the script cats the files back on ${id}`);
-            }
-
-            await stack.setConfig("content", { value: "listen = 9090\n" });
-            const preview = await stack.preview({ diff: true });
-            assert.match(preview.stdout, /listen = 9090/, "the content change is a text diff");
-            out = (await stack.up({ onOutput })).outputs;
-            await target.trackStackCommands(stack);
-            outputs = out.outputs.value as Record<string, string>;
-            for (const id of instanceIds) {
-                assert.equal(outputs[id], "listen = 9090\nrun.sh ran\n", `the new file was sent and read on ${id}`);
-            }
-            await stack.destroy({ onOutput });
-            if (!target.emulator) {
-                assert.deepEqual(target.commandsLeft(), [], "commands still exist after destroy");
-            }
-        } finally {
-            await stack.destroy().catch(() => undefined);
+    await withStack("cloudassistant-e2e-nodejs-file", emulatorInstanceIds, program, async (target, stack) => {
+        const { instanceIds } = target;
+        let out = (await stack.up({ onOutput })).outputs;
+        await target.trackStackCommands(stack);
+        assert.equal(out.fileStatus.value, "Success");
+        let outputs = out.outputs.value as Record<string, string>;
+        for (const id of instanceIds) {
+            assert.equal(outputs[id], `${defaultContent}run.sh ran\n`, `the script cats the files back on ${id}`);
         }
-    } finally {
-        await target.close();
-        fs.rmSync(stateDir, { recursive: true, force: true });
-    }
+
+        await stack.setConfig("content", { value: "listen = 9090\n" });
+        const preview = await stack.preview({ diff: true });
+        assert.match(preview.stdout, /listen = 9090/, "the content change is a text diff");
+        out = (await stack.up({ onOutput })).outputs;
+        await target.trackStackCommands(stack);
+        outputs = out.outputs.value as Record<string, string>;
+        for (const id of instanceIds) {
+            assert.equal(outputs[id], "listen = 9090\nrun.sh ran\n", `the new file was sent and read on ${id}`);
+        }
+        await stack.destroy({ onOutput });
+        if (!target.emulator) {
+            assert.deepEqual(target.commandsLeft(), [], "commands still exist after destroy");
+        }
+    });
 });

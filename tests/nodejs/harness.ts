@@ -191,3 +191,28 @@ export async function newStack(projectName: string, stateDir: string, target: Ta
     });
     return stack;
 }
+
+/** The engine's progress goes to the test log only when asked for: it is long. */
+export const onOutput = process.env.E2E_VERBOSE ? (s: string) => process.stdout.write(s) : undefined;
+
+/**
+ * Runs body with a target (a fresh emulator with instanceIds, or the live service) and a stack
+ * of program on it, the local toolchain on PATH. Whatever body does, the stack is destroyed
+ * afterwards (a failed step must not leave resources behind; destroy is idempotent), the target
+ * closed and the state removed.
+ */
+export async function withStack(projectName: string, instanceIds: string[], program: PulumiFn,
+    body: (target: Target, stack: Stack) => Promise<void>): Promise<void> {
+    useLocalToolchain();
+    const target = await Target.start(instanceIds);
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `${projectName}-`));
+    let stack: Stack | undefined;
+    try {
+        stack = await newStack(projectName, stateDir, target, program);
+        await body(target, stack);
+    } finally {
+        await stack?.destroy().catch(() => undefined);
+        await target.close();
+        fs.rmSync(stateDir, { recursive: true, force: true });
+    }
+}

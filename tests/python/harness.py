@@ -2,19 +2,22 @@
 line, read its counters, stop it; or, under `make test-live`, take the service the environment
 names; and make a stack wired to either, as a user would configure one."""
 
+import contextlib
 import hashlib
 import hmac
+import importlib.util
 import json
 import os
 import queue
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 import urllib.request
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import Callable, Iterator, List, Optional, Tuple
 
 from pulumi import automation as auto
 
@@ -170,3 +173,41 @@ def new_stack(project_name: str, state_dir: str, target: Target, program: Callab
         config["cloudassistant:endpoint"] = auto.ConfigValue(value=target.endpoint)
     stack.set_all_config(config)
     return stack
+
+
+# The engine's progress goes to the test log only when asked for: it is long.
+ON_OUTPUT = sys.stdout.write if os.environ.get("E2E_VERBOSE") else None
+
+
+@contextlib.contextmanager
+def stack_session(project_name: str, instance_ids: List[str],
+                  program: Callable[[], None]) -> Iterator[Tuple[Target, auto.Stack]]:
+    """A target (a fresh emulator with instance_ids, or the live service) and a stack of program
+    on it, with the local toolchain on PATH. On the way out, whatever happened, the stack is
+    destroyed (a failed step must not leave resources behind), the target closed and the state
+    removed."""
+    use_local_toolchain()
+    target = Target(instance_ids)
+    state_dir = tempfile.mkdtemp(prefix=f"{project_name}-")
+    stack = None
+    try:
+        stack = new_stack(project_name, state_dir, target, program)
+        yield target, stack
+    finally:
+        if stack is not None:
+            try:
+                stack.destroy()
+            except Exception:  # noqa: BLE001 - best effort cleanup
+                pass
+        target.close()
+        shutil.rmtree(state_dir, ignore_errors=True)
+
+
+def load_example(name: str):
+    """Imports examples/<name>/python/program.py as module <name>_program: every example's
+    module is called `program`, and the e2e one is on sys.path under that name."""
+    path = REPO_ROOT / "examples" / name / "python" / "program.py"
+    spec = importlib.util.spec_from_file_location(f"{name}_program", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module

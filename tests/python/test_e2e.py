@@ -3,11 +3,6 @@ real engine, with the provider binary on PATH, against a fresh emulator binary (
 `make test-live`, the service the environment names: the emulator's counters are then skipped).
 The tests run in file order and share one stack: each step builds on the one before."""
 
-import os
-import shutil
-import sys
-import tempfile
-
 import pytest
 from pulumi.automation import ConfigValue, OpType
 
@@ -16,32 +11,17 @@ from program import DEFAULT_GREETING, DEFAULT_SCRIPT, program
 
 CHANGED_LINE = 'echo "second revision"'
 EMULATOR_INSTANCE_IDS = ["i-e2epy000000001", "i-e2epy000000002"]
-# The engine's progress goes to the log only when asked for: it is long.
-ON_OUTPUT = sys.stdout.write if os.environ.get("E2E_VERBOSE") else None
 
 
 @pytest.fixture(scope="module")
 def env():
-    harness.use_local_toolchain()
-    target = harness.Target(EMULATOR_INSTANCE_IDS)
-    state_dir = tempfile.mkdtemp(prefix="cloudassistant-e2e-py-")
-    stack = None
-    try:
-        stack = harness.new_stack("cloudassistant-e2e-python", state_dir, target, program)
-        yield target, stack
-    finally:
-        if stack is not None:
-            try:
-                stack.destroy()  # a failed step must not leave resources behind
-            except Exception:  # noqa: BLE001 - best effort cleanup
-                pass
-        target.close()
-        shutil.rmtree(state_dir, ignore_errors=True)
+    with harness.stack_session("cloudassistant-e2e-python", EMULATOR_INSTANCE_IDS, program) as session:
+        yield session
 
 
 def test_up_runs_the_script_on_every_instance(env):
     target, stack = env
-    up = stack.up(on_output=ON_OUTPUT)
+    up = stack.up(on_output=harness.ON_OUTPUT)
     target.track_stack_commands(stack)
     exit_codes = up.outputs["exitCodes"].value
     outputs = up.outputs["outputs"].value
@@ -60,8 +40,8 @@ def test_preview_of_a_changed_script_shows_replacements_and_the_new_line(env):
 
     def collect(out: str) -> None:
         chunks.append(out)
-        if ON_OUTPUT:
-            ON_OUTPUT(out)
+        if harness.ON_OUTPUT:
+            harness.ON_OUTPUT(out)
 
     preview = stack.preview(diff=True, on_output=collect)
     diff = "".join(chunks)
@@ -76,7 +56,7 @@ def test_up_again_runs_the_new_script(env):
     target, stack = env
     emu = target.emulator
     before = emu.stats() if emu else None
-    up = stack.up(on_output=ON_OUTPUT)
+    up = stack.up(on_output=harness.ON_OUTPUT)
     target.track_stack_commands(stack)
     for instance_id in target.instance_ids:
         assert "second revision" in up.outputs["outputs"].value[instance_id], instance_id
@@ -88,12 +68,12 @@ def test_up_again_runs_the_new_script(env):
 
 def test_refresh_finds_nothing_changed(env):
     _, stack = env
-    stack.refresh(expect_no_changes=True, on_output=ON_OUTPUT)
+    stack.refresh(expect_no_changes=True, on_output=harness.ON_OUTPUT)
 
 
 def test_destroy_leaves_no_commands_and_no_active_invocations(env):
     target, stack = env
-    stack.destroy(on_output=ON_OUTPUT)
+    stack.destroy(on_output=harness.ON_OUTPUT)
     if target.emulator:
         stats = target.emulator.stats()
         assert stats["commands"] == 0, "commands left in the emulator"
