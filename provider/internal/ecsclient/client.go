@@ -188,9 +188,12 @@ func (c *Client) read(ctx context.Context, op string, req requests.AcsRequest, r
 // request's own timeouts are cut to the ctx deadline and the call runs in a goroutine.
 func (c *Client) send(ctx context.Context, req requests.AcsRequest, resp responses.AcsResponse) error {
 	timeout := c.callTimeout
-	if dl, ok := ctx.Deadline(); ok {
+	dl, cut := ctx.Deadline()
+	if cut {
 		if left := time.Until(dl); left < timeout {
 			timeout = left
+		} else {
+			cut = false
 		}
 	}
 	if timeout <= 0 {
@@ -216,11 +219,21 @@ func (c *Client) send(ctx context.Context, req requests.AcsRequest, resp respons
 	}()
 	select {
 	case err := <-done:
+		if cut && isTimeout(err) && time.Until(dl) < deadlineSlack {
+			// The exchange timed out at ctx's deadline (its timeout was cut to it above): the
+			// deadline passed, whichever of the two timers fired first. Reported as a held
+			// answer, it would read as an exchange error instead of "timed out".
+			return context.DeadlineExceeded
+		}
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
+
+// deadlineSlack is how far before ctx's deadline an exchange's timeout still counts as that
+// deadline: the SDK starts its timer a little after send computes it.
+const deadlineSlack = 50 * time.Millisecond
 
 // ErrNotFound is returned (wrapped) when a command or invocation does not exist.
 var ErrNotFound = errors.New("not found")

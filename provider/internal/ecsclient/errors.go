@@ -138,6 +138,22 @@ func isExchangeError(err error) bool {
 	return errors.As(err, &u)
 }
 
+// isTimeout reports an exchange that timed out (connecting, reading, or the whole call), as
+// net/http reports it or as the SDK wraps it.
+func isTimeout(err error) bool {
+	var ce *sdkerrors.ClientError
+	if errors.As(err, &ce) {
+		if ce.ErrorCode() == sdkerrors.TimeoutErrorCode {
+			return true
+		}
+		if err = ce.OriginError(); err == nil {
+			return false
+		}
+	}
+	var n net.Error
+	return errors.As(err, &n) && n.Timeout()
+}
+
 // transportMessage describes a client-side failure without the request URL: the SDK's
 // signed URLs carry the access key id and, with STS, the security token.
 func transportMessage(ce *sdkerrors.ClientError) string {
