@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import { program, script } from "../../examples/components/typescript/program";
-import { onOutput, withStack } from "./harness";
+import { destroyLeavesNothing, onOutput, withStack } from "./harness";
 
 const emulatorInstanceIds = ["i-e2ecompnode0001", "i-e2ecompnode0002"];
 
@@ -37,13 +37,6 @@ test("TypeScript components: RunScript outputs and function results", { timeout:
             assert.equal((await emu.stats()).executions, instanceIds.length);
         }
 
-        await stack.destroy({ onOutput });
-        if (emu) {
-            const stats = await emu.stats();
-            assert.equal(stats.commands, 0, "destroy removes the commands");
-            assert.equal(stats.activeInvocations, 0, "destroy stops the schedule");
-        } else {
-            assert.deepEqual(target.commandsLeft(), [], "commands still exist after destroy");
-        }
+        await destroyLeavesNothing(target, stack);
     });
 });

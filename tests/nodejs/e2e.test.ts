@@ -4,7 +4,7 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import { defaultGreeting, defaultScript, program } from "../../examples/typescript/program";
-import { onOutput, withStack } from "./harness";
+import { destroyLeavesNothing, onOutput, withStack } from "./harness";
 
 const changedLine = `echo "second revision"`;
 const emulatorInstanceIds = ["i-e2enode00000001", "i-e2enode00000002"];
@@ -59,14 +59,7 @@ test("TypeScript example: up, preview --diff, up, refresh, destroy", { timeout: 
         });
 
         await t.test("destroy leaves no commands and no active invocations", async () => {
-            await s.destroy({ onOutput });
-            if (emu) {
-                const stats = await emu.stats();
-                assert.equal(stats.commands, 0, "commands left in the emulator");
-                assert.equal(stats.activeInvocations, 0, "active invocations left in the emulator");
-            } else {
-                assert.deepEqual(target.commandsLeft(), [], "commands still exist after destroy");
-            }
+            await destroyLeavesNothing(target, s);
         });
     });
 });

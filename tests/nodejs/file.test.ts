@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import { defaultContent, program } from "../../examples/file/typescript/program";
-import { onOutput, withStack } from "./harness";
+import { destroyLeavesNothing, onOutput, withStack } from "./harness";
 
 const emulatorInstanceIds = ["i-e2efilenode0001", "i-e2efilenode0002"];
 
@@ -29,9 +29,6 @@ test("TypeScript File: delivered, read back by a RunScript, resent on change", {
         for (const id of instanceIds) {
             assert.equal(outputs[id], "listen = 9090\nrun.sh ran\n", `the new file was sent and read on ${id}`);
         }
-        await stack.destroy({ onOutput });
-        if (!target.emulator) {
-            assert.deepEqual(target.commandsLeft(), [], "commands still exist after destroy");
-        }
+        await destroyLeavesNothing(target, stack);
     });
 });

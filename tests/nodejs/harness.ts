@@ -1,6 +1,7 @@
 // Shared helpers for the Node.js end-to-end tests: start the emulator binary, read its endpoint
 // line, read its counters, stop it; or, under `make test-live`, take the service the environment
 // names; and make a stack wired to either, as a user would configure one.
+import * as assert from "node:assert/strict";
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import * as fs from "node:fs";
@@ -214,5 +215,20 @@ export async function withStack(projectName: string, instanceIds: string[], prog
         await stack?.destroy().catch(() => undefined);
         await target.close();
         fs.rmSync(stateDir, { recursive: true, force: true });
+    }
+}
+
+/**
+ * Destroys the stack and checks that nothing is left behind: on an emulator, no command and no
+ * active invocation; live, none of the commands the test tracked.
+ */
+export async function destroyLeavesNothing(target: Target, stack: Stack): Promise<void> {
+    await stack.destroy({ onOutput });
+    if (target.emulator) {
+        const stats = await target.emulator.stats();
+        assert.equal(stats.commands, 0, "commands left after destroy");
+        assert.equal(stats.activeInvocations, 0, "active invocations left after destroy");
+    } else {
+        assert.deepEqual(target.commandsLeft(), [], "commands still exist after destroy");
     }
 }

@@ -211,3 +211,15 @@ def load_example(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
+
+
+def destroy_leaves_nothing(target: Target, stack: auto.Stack) -> None:
+    """Destroys the stack and checks that nothing is left behind: on an emulator, no command and
+    no active invocation; live, none of the commands the test tracked."""
+    stack.destroy(on_output=ON_OUTPUT)
+    if target.emulator:
+        stats = target.emulator.stats()
+        assert stats["commands"] == 0, "commands left after destroy"
+        assert stats["activeInvocations"] == 0, "active invocations left after destroy"
+    else:
+        assert target.commands_left() == [], "commands still exist after destroy"

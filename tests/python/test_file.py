@@ -26,6 +26,4 @@ def test_file_delivered_and_read_back():
         target.track_stack_commands(stack)
         for instance_id in target.instance_ids:
             assert out["outputs"].value[instance_id] == "listen = 9090\nrun.sh ran\n", instance_id
-        stack.destroy(on_output=harness.ON_OUTPUT)
-        if not target.emulator:
-            assert target.commands_left() == [], "commands still exist after destroy"
+        harness.destroy_leaves_nothing(target, stack)
