@@ -172,3 +172,25 @@ func TestCaptureKeepsFirstPartialLine(t *testing.T) {
 		assert.Equal(t, len(stream)-24*1024, w.dropped, "writes of %d bytes", chunk)
 	}
 }
+
+// Scripts and everything they start run below the emulator's priority, so that a busy schedule
+// does not slow the API (on the service, scripts run on other machines).
+func TestScriptsRunAtALowerPriority(t *testing.T) {
+	t.Parallel()
+	want := strconv.Itoa(min(niceOf(t, "self")+scriptNiceIncrement, 19))
+	res := Run(context.Background(), Spec{Argv: sh("awk '{ print $19 }' /proc/$$/stat /proc/self/stat"), Dir: t.TempDir(), OutputLimit: 100})
+	require.NoError(t, res.StartErr)
+	assert.Equal(t, want+"\n"+want+"\n", string(res.Output), "the script's and its child's nice values")
+}
+
+// niceOf reads a process's nice value (field 19 of /proc/<pid>/stat).
+func niceOf(t *testing.T, pid string) int {
+	t.Helper()
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	require.NoError(t, err)
+	// Fields after the command name, which is in parentheses and may hold spaces.
+	fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+	n, err := strconv.Atoi(fields[16]) // field 19 is the 17th after the name
+	require.NoError(t, err)
+	return n
+}
