@@ -52,19 +52,6 @@ type Result struct {
 	End      time.Time
 }
 
-// scriptNiceIncrement is how much nicer than the emulator scripts run.
-const scriptNiceIncrement = 10
-
-// scriptNice is the nice value scripts run at: the emulator's own plus scriptNiceIncrement,
-// at most 19 (the lowest priority).
-func scriptNice() int {
-	nice := 0
-	if raw, err := syscall.Getpriority(syscall.PRIO_PROCESS, 0); err == nil {
-		nice = 20 - raw // Linux's getpriority answers 20 - nice
-	}
-	return min(nice+scriptNiceIncrement, 19)
-}
-
 // Run executes spec and blocks until the process has ended. Cancelling ctx kills the process
 // group and reports Stopped.
 func Run(ctx context.Context, spec Spec) Result {
@@ -87,16 +74,12 @@ func Run(ctx context.Context, spec Spec) Result {
 	cmd.WaitDelay = 2 * time.Second
 
 	res := Result{Start: time.Now()}
-	if err := cmd.Start(); err != nil {
+	if err := startNicer(cmd); err != nil {
 		res.StartErr = err
 		res.End = res.Start
 		res.ExitCode = -1
 		return res
 	}
-	// Below the emulator's own priority: on the service, scripts run on the instances, not on
-	// the machine that answers the API, so a busy schedule must not slow unrelated calls.
-	// Everything the script starts inherits it.
-	_ = syscall.Setpriority(syscall.PRIO_PGRP, cmd.Process.Pid, scriptNice())
 	if spec.Started != nil {
 		spec.Started(cmd.Process.Pid)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -177,16 +178,20 @@ func TestCaptureKeepsFirstPartialLine(t *testing.T) {
 // does not slow the API (on the service, scripts run on other machines).
 func TestScriptsRunAtALowerPriority(t *testing.T) {
 	t.Parallel()
-	want := strconv.Itoa(min(niceOf(t, "self")+scriptNiceIncrement, 19))
+	// The nice value of this goroutine's thread: the process's main thread may have started a
+	// script itself (see startNicer), so /proc/self, which shows the main thread, may not say.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	want := strconv.Itoa(min(niceOf(t, "thread-self")+scriptNiceIncrement, 19))
 	res := Run(context.Background(), Spec{Argv: sh("awk '{ print $19 }' /proc/$$/stat /proc/self/stat"), Dir: t.TempDir(), OutputLimit: 100})
 	require.NoError(t, res.StartErr)
 	assert.Equal(t, want+"\n"+want+"\n", string(res.Output), "the script's and its child's nice values")
 }
 
-// niceOf reads a process's nice value (field 19 of /proc/<pid>/stat).
-func niceOf(t *testing.T, pid string) int {
+// niceOf reads the nice value of a process or thread (field 19 of /proc/<id>/stat).
+func niceOf(t *testing.T, id string) int {
 	t.Helper()
-	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	b, err := os.ReadFile("/proc/" + id + "/stat")
 	require.NoError(t, err)
 	// Fields after the command name, which is in parentheses and may hold spaces.
 	fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
