@@ -65,7 +65,8 @@ func (r *report) markdown() string {
 	}
 
 	w("\n## API calls per Invocation lifecycle\n\n")
-	w("From the emulator's per-action counters, one instance, the run with the most status reads of %d.\n\n", r.Runs)
+	w("From the emulator's per-action counters, one instance, the run with the most status reads of %d.\n", r.Runs)
+	w("Status reads are the polls (DescribeInvocations); the outputs are read once, at the end (DescribeInvocationResults).\n\n")
 	w("| Script | Create | Delete | Status reads during Create |\n|---|---|---|---|\n")
 	for _, c := range r.Calls {
 		w("| `%s` | %s | %s | %d |\n", c.Script.Name, c.format(c.Create), c.format(c.Delete), c.Status)
