@@ -60,13 +60,7 @@ func (b *batchRun) read(ctx context.Context, client *ecsclient.Client, mode Repe
 
 // settled reports whether every instance of the batch has settled.
 func (b *batchRun) settled(mode RepeatMode) bool {
-	for _, id := range b.ids {
-		res, ok := b.results[id]
-		if !ok || !InstanceStatus(res.Status).settled(mode) {
-			return false
-		}
-	}
-	return true
+	return b.finishedCount(mode) == len(b.ids)
 }
 
 // finishedCount counts the instances that have settled.
