@@ -2,11 +2,8 @@ package ecsclient
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"sync"
-
-	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 )
 
 // throttleGate shares throttling among every call of one Client.
@@ -67,7 +64,7 @@ func (g *throttleGate) wait(ctx context.Context, t *probeTicket) error {
 func (g *throttleGate) answered(t *probeTicket, err error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if isThrottling(err) {
+	if throttlingCode(Code(err)) { // Throttling, Throttling.User, Throttling.Api…
 		if g.probe == nil {
 			g.probe = t
 			g.opened = make(chan struct{})
@@ -92,12 +89,6 @@ func (g *throttleGate) release(t *probeTicket) {
 func (g *throttleGate) open() {
 	g.probe = nil
 	close(g.opened)
-}
-
-// isThrottling reports a Throttling* answer (Throttling, Throttling.User, Throttling.Api…).
-func isThrottling(err error) bool {
-	var s *sdkerrors.ServerError
-	return errors.As(err, &s) && throttlingCode(s.ErrorCode())
 }
 
 // throttlingCode is the one test of a throttling code, so that the gate closes on exactly
