@@ -7,7 +7,6 @@ package provider
 // into the fix, naming the property and the command, never a value.
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
@@ -21,8 +20,7 @@ const codeParameterDisabled = "Parameter.Disabled"
 // other error passes unchanged. The service's own text stays after the hint (it is scrubbed
 // of parameter values like every API error).
 func withParameterHint(err error, commandID string) error {
-	var apiErr *ecsclient.APIError
-	if !errors.As(err, &apiErr) || apiErr.Code != codeParameterDisabled {
+	if ecsclient.Code(err) != codeParameterDisabled {
 		return err
 	}
 	return fmt.Errorf("parameters: command %s was created without enableParameter; set enableParameter: true on "+
