@@ -76,6 +76,9 @@ func TestNoncesSurviveARestart(t *testing.T) {
 	ok := send(t, postQuery(t, srv, p))
 	require.Equal(t, 200, ok.status, ok.body)
 	require.NoError(t, srv.Close())
+	// The client's pooled connection to that port died with srv; a POST sent on it before the
+	// client notices fails with EOF (it is not retried), so the replay dials afresh.
+	http.DefaultClient.CloseIdleConnections()
 
 	// Replayed against the restarted emulator (same port, so the captured URL works).
 	srv2 := start(t, Options{Listen: strings.TrimPrefix(srv.URL(), "http://"), DataDir: dir})
