@@ -125,9 +125,9 @@ test:
 
 # The stages below are what run-all.sh calls; each also works on its own.
 
-## test-unit: emulator, provider, internal packages and the generated-code drift check
+## test-unit: emulator, provider, internal packages, the bench's no-op provider and the generated-code drift check
 test-unit:
-	$(GO) test -count=1 $(GOTESTFLAGS) ./emulator/... ./provider/... ./internal/... ./cmd/...
+	$(GO) test -count=1 $(GOTESTFLAGS) ./emulator/... ./provider/... ./internal/... ./cmd/... ./bench/...
 
 ## test-race: the race detector over the emulator and the provider, whose parts run concurrently
 test-race:

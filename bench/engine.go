@@ -96,7 +96,7 @@ func engine(ctx context.Context, env *benchSetup, r *report, runs int) error {
 // engineRun previews and ups a fresh stack of row.N invocations, then destroys it (untimed).
 func engineRun(ctx context.Context, tmp, pidFile string, emu *emulator.Server, parallel int, row *engineRow, i int) error {
 	stack, done, err := freshStack(ctx, tmp, "bench", fmt.Sprintf("n%d-%d", row.N, i), emu, parallel,
-		rig.Program(rig.Spec{Script: "true", Invocations: row.N, Instances: emu.InstanceIDs(), PerInvocation: 1}))
+		invocationProgram(row.N, emu.InstanceIDs()))
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,9 @@ import "fmt"
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 
+// megabytes formats the size of a state: MB, as the issues state their limits.
+func megabytes(b int) string { return fmt.Sprintf("%.2f MB", float64(b)/1e6) }
+
 func (e *engineFigures) row(n int) *engineRow {
 	for i := range e.Rows {
 		if e.Rows[i].N == n {
@@ -25,10 +28,8 @@ func (e *engineFigures) markdown(w func(string, ...any)) {
 	w("| Invocations | `pulumi preview` (all new) | `pulumi up` | `pulumi preview` (no changes) | Baseline, same runs | Provider alone | up / baseline | Provider peak RSS |\n")
 	w("|---|---|---|---|---|---|---|---|\n")
 	for _, r := range e.Rows {
-		w("| %d | %s (%s) | %s (%s) | %s (%s) | %s (%s) | %s (%s) | %.1f× | %s |\n", r.N,
-			secs(r.Preview.median()), r.Preview.spread(), secs(r.Up.median()), r.Up.spread(),
-			secs(r.Noop.median()), r.Noop.spread(), secs(r.Baseline.median()), r.Baseline.spread(),
-			secs(r.InProc.median()), r.InProc.spread(), ratio(r.Up.median(), r.Baseline.median()), mib(r.PeakRSS))
+		w("| %d | %s | %s | %s | %s | %s | %.1f× | %s |\n", r.N, r.Preview.figure(), r.Up.figure(),
+			r.Noop.figure(), r.Baseline.figure(), r.InProc.figure(), ratio(r.Up.median(), r.Baseline.median()), mib(r.PeakRSS))
 	}
 	w("\nPeak RSS is the provider process's VmHWM, polled every 20 ms during `up`.\n")
 	if r1, r100 := e.row(1), e.row(100); r1 != nil && r100 != nil {

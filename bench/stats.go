@@ -56,3 +56,6 @@ func verdict(ok bool) string {
 	}
 	return "MISS"
 }
+
+// figure is the median, with the spread beside it.
+func (s samples) figure() string { return fmt.Sprintf("%s (%s)", secs(s.median()), s.spread()) }
