@@ -101,3 +101,20 @@ func (f *fleetFigures) targets() []target {
 	}
 	return out
 }
+
+// missNotes explains a missed fleet target from the figures.
+func (f *fleetFigures) missNotes() []string {
+	var out []string
+	for _, r := range f.Rows {
+		if !r.replicaRecordsTheSame() {
+			out = append(out, fmt.Sprintf("`pulumi up` of %d: the Replicas' state (%s) is not within 10%% of the "+
+				"Invocations' (%s), so they are no floor for it: `bench/noop` no longer records what an Invocation does.",
+				r.N, megabytes(r.Replicas.StateBytes), megabytes(r.Invocations.StateBytes)))
+		} else if r.ratio(r.Replicas) > 1.1 {
+			out = append(out, fmt.Sprintf("`pulumi up` of %d: the Invocations took %s beyond the Replicas (the "+
+				"provider's share through the engine), against %s for the same runs by direct SDK.", r.N,
+				secs(r.Invocations.Took.median()-r.Replicas.Took.median()), secs(r.Baseline.median())))
+		}
+	}
+	return out
+}

@@ -25,7 +25,7 @@ func (r *report) markdown() string {
 	w("# Benchmark results\n\n")
 	w("Written by `make bench` (`scripts/bench.sh` → `go run ./bench`). Every figure is a median over\n")
 	w("repeated runs (spread min–max beside it); provider and baseline runs alternate, so both see the\n")
-	w("same noise. The targets (issue 6) are ratios to the baseline measured in this same run.\n\n")
+	w("same noise. The targets (issues 6 and 11) are ratios to baselines measured in this same run.\n\n")
 	w("| Machine | |\n|---|---|\n")
 	w("| Date | %s |\n| CPUs (nproc) | %d |\n| CPU model | %s |\n| Memory | %s |\n| OS | %s |\n| Go | %s |\n",
 		r.Machine.Date, r.Machine.CPUs, r.Machine.CPU, r.Machine.Memory, r.Machine.Kernel, r.Machine.Go)
@@ -154,6 +154,9 @@ func (r *report) missNotes() []string {
 				secs(fixed), secs(r100.Up.median()), ms(e.Schema.median()), ratio(up, base), secs(up), secs(base),
 				secs(r100.InProc.median()), ratio(r100.InProc.median(), r100.Baseline.median())))
 		}
+	}
+	if f := r.Fleet; f != nil {
+		out = append(out, f.missNotes()...)
 	}
 	return out
 }
