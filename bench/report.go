@@ -140,21 +140,6 @@ func (r *report) missNotes() []string {
 				ms(pm-bm), ms(bm/10)))
 		}
 	}
-	if e := r.Engine; e != nil {
-		r1, r100 := e.row(1), e.row(100)
-		if r1 != nil && r100 != nil && ratio(r100.Up.median(), r100.Baseline.median()) > 2 {
-			fixed := r1.Up.median() - r1.Baseline.median()
-			up := r100.Up.median() - r1.Up.median()
-			base := r100.Baseline.median() - r1.Baseline.median()
-			out = append(out, fmt.Sprintf("`pulumi up` of 100: %s of the %s is the engine's fixed cost of any `up` "+
-				"(CLI start, plugin load, program, state), which the baseline does not pay; the provider starts and "+
-				"serves its schema in %s of that. What 99 more Invocations add is %.1f× the baseline's (%s vs %s); "+
-				"the provider alone does the 100 Creates in %s (%.1f× the baseline), the rest is the engine's "+
-				"per-resource work (registration, Check/Diff/Create RPCs, a checkpoint written after each step).",
-				secs(fixed), secs(r100.Up.median()), ms(e.Schema.median()), ratio(up, base), secs(up), secs(base),
-				secs(r100.InProc.median()), ratio(r100.InProc.median(), r100.Baseline.median())))
-		}
-	}
 	if f := r.Fleet; f != nil {
 		out = append(out, f.missNotes()...)
 	}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: the issue-6 figures, side by side with the direct-SDK baseline, written to
 # bench/results.md (committed) with the machine and date; then the packages' own Go
-# micro-benchmarks, printed only. Nothing here fails on timing; about 6-8 minutes on 2 cores.
+# micro-benchmarks, printed only. Nothing here fails on timing; the bench program takes about
+# 9 minutes on 2 cores, BenchmarkPeriodicSchedule alone about 4 more.
 # Extra arguments go to the bench program (e.g. -runs 3, -skip-engine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
