@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench`: the issue-6 figures, side by side with the direct-SDK baseline, written to
+# `make bench`: the issue-6 and issue-11 figures, side by side with their baselines, written to
 # bench/results.md (committed) with the machine and date; then the packages' own Go
 # micro-benchmarks, printed only. Nothing here fails on timing; the bench program takes about
 # 9 minutes on 2 cores, BenchmarkPeriodicSchedule alone about 4 more.
