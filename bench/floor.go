@@ -204,8 +204,9 @@ func (r floorRow) ratio(floor stackUps) float64 {
 }
 
 // replicaRecordsTheSame says whether the Replicas' state is within 10% of the Invocations'
-// (the no-op provider's shorter reference makes it a little smaller): a floor that records
-// less would hide the provider's cost, one that records more would flatter it.
+// (the no-op provider's shorter reference makes it a little smaller): a floor that recorded
+// more would hide the provider's own cost, one that recorded much less would charge the
+// engine's cost to the provider again.
 func (r floorRow) replicaRecordsTheSame() bool {
 	return r.Replicas.StateBytes*10 >= r.Invocations.StateBytes*9 && r.Replicas.StateBytes*10 <= r.Invocations.StateBytes*11
 }
