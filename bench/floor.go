@@ -8,13 +8,13 @@ import (
 	"log"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
+	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/harness"
 	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/rig"
 )
 
@@ -154,27 +154,13 @@ func recordInvocation(ctx context.Context, tmp string, emu *emulator.Server) (st
 	return path, os.WriteFile(path, b, 0o644)
 }
 
-// stateEntry is a resource's inputs and outputs as a stack export records them.
-type stateEntry struct {
-	Type    string          `json:"type"`
-	Inputs  json.RawMessage `json:"inputs"`
-	Outputs json.RawMessage `json:"outputs"`
-}
-
 // firstInvocation is the first Invocation in an exported deployment.
-func firstInvocation(deployment json.RawMessage) (stateEntry, error) {
-	var parsed struct {
-		Resources []stateEntry `json:"resources"`
+func firstInvocation(deployment json.RawMessage) (harness.StateResource, error) {
+	invs, err := harness.ResourcesOfType(deployment, rig.InvocationToken)
+	if err != nil || len(invs) == 0 {
+		return harness.StateResource{}, fmt.Errorf("the stack has no Invocation (%v)", err)
 	}
-	if err := json.Unmarshal(deployment, &parsed); err != nil {
-		return stateEntry{}, err
-	}
-	for _, res := range parsed.Resources {
-		if strings.HasSuffix(res.Type, ":Invocation") {
-			return res, nil
-		}
-	}
-	return stateEntry{}, fmt.Errorf("the stack has no Invocation")
+	return invs[0], nil
 }
 
 // timedUp ups a fresh stack of program, adds how long the up took to into and records the

@@ -31,18 +31,13 @@ func (t *Target) TrackStackCommands(ctx context.Context, stack auto.Stack) ([]st
 
 // CommandIDsInDeployment lists the ids of the Command resources in an exported deployment.
 func CommandIDsInDeployment(deployment json.RawMessage) ([]string, error) {
-	var dep struct {
-		Resources []struct {
-			Type string `json:"type"`
-			ID   string `json:"id"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal(deployment, &dep); err != nil {
-		return nil, fmt.Errorf("reading the exported deployment: %w", err)
+	commands, err := ResourcesOfType(deployment, commandType)
+	if err != nil {
+		return nil, err
 	}
 	var ids []string
-	for _, r := range dep.Resources {
-		if r.Type == commandType && r.ID != "" {
+	for _, r := range commands {
+		if r.ID != "" {
 			ids = append(ids, r.ID)
 		}
 	}
