@@ -37,22 +37,9 @@ func main() {
 		}
 	}
 	if !*skipEngine && (*only == "" || *only == "fleet") {
-		// One build of the provider serves the engine and the fleet figures.
-		env, err := newBenchSetup()
-		if err != nil {
+		if err := throughTheEngine(ctx, r, *engineRuns, *only == ""); err != nil {
 			log.Fatal(err)
 		}
-		if *only == "" {
-			if err := engine(ctx, env, r, *engineRuns); err != nil {
-				env.close()
-				log.Fatal(err)
-			}
-		}
-		if err := fleet(ctx, env, r, *engineRuns); err != nil {
-			env.close()
-			log.Fatal(err)
-		}
-		env.close()
 	}
 	r.Took = time.Since(started)
 	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
@@ -100,6 +87,22 @@ func inProcess(ctx context.Context, r *report, runs int) error {
 		r.Calls = append(r.Calls, row)
 	}
 	return nil
+}
+
+// throughTheEngine measures the fleet figures, and the engine figures too when withEngine:
+// one build of the provider serves both.
+func throughTheEngine(ctx context.Context, r *report, runs int, withEngine bool) error {
+	env, err := newBenchSetup()
+	if err != nil {
+		return err
+	}
+	defer env.close()
+	if withEngine {
+		if err := engine(ctx, env, r, runs); err != nil {
+			return err
+		}
+	}
+	return fleet(ctx, env, r, runs)
 }
 
 // repoRoot is where bin/ and .tools/ are.

@@ -43,5 +43,5 @@ func (r *rollout) notStarted() []string {
 	if r.lost != nil {
 		lost = r.lost.InstanceIDs
 	}
-	return append([]string{}, setDiff(r.queue, lost)...)
+	return append([]string{}, setDiff(r.queue, lost)...) // [] rather than nil: a list output
 }
