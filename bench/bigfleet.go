@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log"
 	"os"
 	"time"
 
@@ -54,7 +53,7 @@ func measureBigFleet(ctx context.Context, tmp, pidFile string, runs int) (*bigFl
 		return nil, err
 	}
 	for i := range runs {
-		log.Printf("fleet: 1 Invocation × %d instances, run %d/%d", len(ids), i+1, runs)
+		progress.Printf("fleet: 1 Invocation × %d instances, run %d/%d", len(ids), i+1, runs)
 		before := emu.Stats().Actions
 		start := time.Now()
 		name := fmt.Sprintf("big-%d", i)
@@ -75,7 +74,7 @@ func measureBigFleet(ctx context.Context, tmp, pidFile string, runs int) (*bigFl
 		b.Baseline = append(b.Baseline, d)
 	}
 
-	log.Printf("fleet: pulumi up of 1 Invocation × %d instances", len(ids))
+	progress.Printf("fleet: pulumi up of 1 Invocation × %d instances", len(ids))
 	stack, done, err := freshStack(ctx, tmp, "bench-fleet", "big", emu, 0,
 		rig.Program(rig.Spec{Script: "echo ok", Invocations: 1, Instances: ids, PerInvocation: len(ids)}))
 	if err != nil {
@@ -99,7 +98,7 @@ func measureBigFleet(ctx context.Context, tmp, pidFile string, runs int) (*bigFl
 	b.StateBytes = len(dep.Deployment)
 	// The export is of the whole stack; say how much of it is the Invocation.
 	if inv, err := firstInvocation(dep.Deployment); err == nil {
-		log.Printf("fleet: the Invocation's outputs take %d bytes of state", len(inv.Outputs))
+		progress.Printf("fleet: the Invocation's outputs take %d bytes of state", len(inv.Outputs))
 	}
 	return b, nil
 }

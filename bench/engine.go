@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log"
 	"os"
 	"runtime"
 	"time"
@@ -73,7 +72,7 @@ func engine(ctx context.Context, env *benchSetup, r *report, runs int) error {
 	for _, n := range engineSizes {
 		row := engineRow{N: n}
 		for i := range runs {
-			log.Printf("engine: %d invocations, run %d/%d", n, i+1, runs)
+			progress.Printf("engine: %d invocations, run %d/%d", n, i+1, runs)
 			if err := engineRun(ctx, env.tmp, env.pidFile, emu, e.Parallel, &row, i); err != nil {
 				return fmt.Errorf("engine run of %d invocations: %w", n, err)
 			}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,7 +26,7 @@ func fleet(ctx context.Context, env *benchSetup, r *report, runs int) error {
 	}
 	defer be.close()
 	tmp := env.tmp
-	log.Printf("fleet: building the no-op provider")
+	progress.Printf("fleet: building the no-op provider")
 	noopDir := filepath.Join(tmp, "noop")
 	build := exec.Command("go", "build", "-o", filepath.Join(noopDir, "pulumi-resource-noop"), "./bench/noop")
 	build.Dir = env.root

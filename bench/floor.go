@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"os"
 	"path/filepath"
 	"time"
@@ -42,7 +41,7 @@ type stackUps struct {
 func measureFloors(ctx context.Context, tmp string, be *benchEmulator, parallel, runs int) ([]floorRow, error) {
 	emu := be.emu
 	var rows []floorRow
-	log.Printf("fleet: recording one Invocation's state for the no-op Replica")
+	progress.Printf("fleet: recording one Invocation's state for the no-op Replica")
 	replica, err := recordInvocation(ctx, tmp, emu)
 	if err != nil {
 		return nil, err
@@ -53,7 +52,7 @@ func measureFloors(ctx context.Context, tmp string, be *benchEmulator, parallel,
 	for _, n := range floorSizes {
 		row := floorRow{N: n}
 		for i := range runs {
-			log.Printf("fleet: engine floors and %d Invocations, run %d/%d", n, i+1, runs)
+			progress.Printf("fleet: engine floors and %d Invocations, run %d/%d", n, i+1, runs)
 			if err := timedUp(ctx, tmp, fmt.Sprintf("floor-%d-%d", n, i), emu, parallel, thingProgram(n), &row.Things); err != nil {
 				return nil, fmt.Errorf("floor of %d: %w", n, err)
 			}

@@ -18,6 +18,10 @@ import (
 	"github.com/cloudassistant/pulumi-cloudassistant/internal/testkit/rig"
 )
 
+// progress is the bench's own log on stderr. Not the log package's default logger: the
+// Pulumi SDK linked in routes that through its own slog handler, which drops it.
+var progress = log.New(os.Stderr, "", log.Ltime)
+
 func main() {
 	out := flag.String("out", "bench/results.md", "where to write the report")
 	runs := flag.Int("runs", 5, "measured runs per latency figure (medians over these)")
@@ -25,7 +29,6 @@ func main() {
 	skipEngine := flag.Bool("skip-engine", false, "skip the figures that need the CLI and the provider binary")
 	only := flag.String("only", "", `"fleet": measure only the fleet figures (engine floor, N Invocations, 1 × 1,000 instances)`)
 	flag.Parse()
-	log.SetFlags(log.Ltime)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
@@ -33,23 +36,23 @@ func main() {
 	started := time.Now()
 	if *only == "" {
 		if err := inProcess(ctx, r, *runs); err != nil {
-			log.Fatal(err)
+			progress.Fatal(err)
 		}
 	}
 	if !*skipEngine && (*only == "" || *only == "fleet") {
 		if err := throughTheEngine(ctx, r, *engineRuns, *only == ""); err != nil {
-			log.Fatal(err)
+			progress.Fatal(err)
 		}
 	}
 	r.Took = time.Since(started)
 	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
-		log.Fatal(err)
+		progress.Fatal(err)
 	}
 	if err := os.WriteFile(*out, []byte(r.markdown()), 0o644); err != nil {
-		log.Fatal(err)
+		progress.Fatal(err)
 	}
 	fmt.Print(r.markdown())
-	log.Printf("wrote %s in %s", *out, r.Took.Round(time.Second))
+	progress.Printf("wrote %s in %s", *out, r.Took.Round(time.Second))
 }
 
 // inProcess measures what needs no engine: Create latency against the baseline, and API
@@ -70,7 +73,7 @@ func inProcess(ctx context.Context, r *report, runs int) error {
 	}
 	for _, sc := range []script{scriptTrue, scriptSleep2} {
 		for _, n := range []int{1, 10, 50} {
-			log.Printf("latency: %s on %d instances", sc.Name, n)
+			progress.Printf("latency: %s on %d instances", sc.Name, n)
 			row, err := measureLatency(ctx, emu, prov, direct, sc, n, runs)
 			if err != nil {
 				return fmt.Errorf("latency of %s on %d: %w", sc.Name, n, err)
@@ -79,7 +82,7 @@ func inProcess(ctx context.Context, r *report, runs int) error {
 		}
 	}
 	for _, sc := range []script{scriptTrue, {"sleep 0.9", "sleep 0.9", 900 * time.Millisecond}} {
-		log.Printf("API calls: %s", sc.Name)
+		progress.Printf("API calls: %s", sc.Name)
 		row, err := countCalls(emu, prov, sc, runs)
 		if err != nil {
 			return fmt.Errorf("API calls of %s: %w", sc.Name, err)
@@ -109,7 +112,7 @@ func throughTheEngine(ctx context.Context, r *report, runs int, withEngine bool)
 func repoRoot() string {
 	root, err := harness.RepoRoot()
 	if err != nil {
-		log.Fatal(err)
+		progress.Fatal(err)
 	}
 	return root
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"log"
 	"os"
 	"path/filepath"
 
@@ -34,7 +33,7 @@ func newBenchSetup() (_ *benchSetup, err error) {
 			s.close()
 		}
 	}()
-	log.Printf("engine: building the provider")
+	progress.Printf("engine: building the provider")
 	if s.binary, err = rig.BuildProvider(s.root, filepath.Join(s.tmp, "real")); err != nil {
 		return nil, err
 	}
