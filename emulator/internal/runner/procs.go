@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // MarkerVar is the environment variable every script process carries (and its children
@@ -16,8 +17,8 @@ const MarkerVar = "CLOUDASSISTANT_EMULATOR_RUN"
 
 // proc is one live process as /proc shows it.
 type proc struct {
-	pid, ppid int
-	start     uint64 // start time in clock ticks since boot: with pid, identifies the process
+	pid, ppid, pgrp int
+	start           uint64 // start time in clock ticks since boot: with pid, identifies the process
 }
 
 // listProcs reads every live (non-zombie) process from /proc.
@@ -55,8 +56,9 @@ func readProc(pid int) (proc, bool) {
 		return proc{}, false
 	}
 	ppid, _ := strconv.Atoi(f[1])
+	pgrp, _ := strconv.Atoi(f[2])
 	start, _ := strconv.ParseUint(f[19], 10, 64)
-	return proc{pid: pid, ppid: ppid, start: start}, true
+	return proc{pid: pid, ppid: ppid, pgrp: pgrp, start: start}, true
 }
 
 // StartTime is the start time of a live process (clock ticks since boot), 0 when it is gone.
@@ -107,40 +109,68 @@ func descendants(procs []proc, root int) []int {
 	return out
 }
 
-// killTree kills root's process group, then every descendant of root and every process
-// whose marker is exactly mark, until a pass finds none (a process forking while it is
-// killed is caught on the next pass).
+// killTree kills root's process group, every descendant of root and every process whose
+// marker is exactly mark, until a pass finds none (a process forking while it is killed is
+// caught on the next pass), and returns once they are all gone. The members are listed before
+// the first signal: a process that is exiting no longer shows its environment.
 func killTree(root int, mark string) {
-	_ = syscall.Kill(-root, syscall.SIGKILL)
+	killed := map[int]uint64{}
 	for range 50 {
 		procs := listProcs()
-		victims := descendants(procs, root)
+		var victims []proc
 		for _, p := range procs {
-			if mark != "" && p.pid != root && marker(p.pid) == mark {
-				victims = append(victims, p.pid)
+			if p.pgrp == root || (mark != "" && p.pid != root && marker(p.pid) == mark) {
+				victims = append(victims, p)
+			}
+		}
+		for _, pid := range descendants(procs, root) {
+			if p, ok := readProc(pid); ok {
+				victims = append(victims, p)
 			}
 		}
 		if len(victims) == 0 {
-			return
+			break
 		}
-		for _, pid := range victims {
-			_ = syscall.Kill(pid, syscall.SIGKILL)
+		_ = syscall.Kill(-root, syscall.SIGKILL)
+		for _, p := range victims {
+			_ = syscall.Kill(p.pid, syscall.SIGKILL)
+			killed[p.pid] = p.start
+		}
+	}
+	waitGone(killed)
+}
+
+// killWait bounds how long a kill waits for its processes to be gone. SIGKILL cannot be
+// caught, but a process ends only when it next runs, and scripts run at a lower priority.
+const killWait = 10 * time.Second
+
+// waitGone waits until none of the processes (pid → start time) is alive any more (a zombie
+// counts as gone), or killWait has passed.
+func waitGone(procs map[int]uint64) {
+	deadline := time.Now().Add(killWait)
+	for pid, start := range procs {
+		for time.Now().Before(deadline) {
+			if p, ok := readProc(pid); !ok || p.start != start {
+				break
+			}
+			time.Sleep(2 * time.Millisecond)
 		}
 	}
 }
 
 // KillMarked kills every process whose marker starts with prefix ("<owner>/"), and the
 // processes listed in pids whose start time still matches (a recorded pid may have been
-// reused). It returns how many it killed. Used at shutdown and on a restart after a crash.
+// reused). It returns how many it killed, once they are gone. Used at shutdown and on a restart
+// after a crash.
 func KillMarked(prefix string, pids map[int]uint64) int {
-	killed := map[int]bool{}
+	killed := map[int]uint64{}
 	if prefix == "" {
 		return 0
 	}
 	for pid, start := range pids {
 		if p, ok := readProc(pid); ok && p.start == start {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
-			killed[pid] = true
+			killed[pid] = start
 		}
 	}
 	for range 50 {
@@ -148,7 +178,7 @@ func KillMarked(prefix string, pids map[int]uint64) int {
 		for _, p := range listProcs() {
 			if p.pid != os.Getpid() && strings.HasPrefix(marker(p.pid), prefix) {
 				_ = syscall.Kill(p.pid, syscall.SIGKILL)
-				killed[p.pid] = true
+				killed[p.pid] = p.start
 				n++
 			}
 		}
@@ -156,5 +186,6 @@ func KillMarked(prefix string, pids map[int]uint64) int {
 			break
 		}
 	}
+	waitGone(killed)
 	return len(killed)
 }

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -198,4 +199,22 @@ func niceOf(t *testing.T, id string) int {
 	n, err := strconv.Atoi(fields[16]) // field 19 is the 17th after the name
 	require.NoError(t, err)
 	return n
+}
+
+// A killed process ends only when it next runs; waitGone returns once it has, so a run that
+// reports Stopped or Failed after a kill leaves nothing alive behind it.
+func TestWaitGoneReturnsOnceTheProcessIsGone(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command("sleep", "300")
+	require.NoError(t, cmd.Start())
+	go func() { _ = cmd.Wait() }()
+	pid := cmd.Process.Pid
+	start := StartTime(pid)
+	require.NotZero(t, start)
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		_ = cmd.Process.Kill()
+	}()
+	waitGone(map[int]uint64{pid: start})
+	assert.False(t, Alive(pid) && StartTime(pid) == start, "waitGone returned while the process was alive")
 }
