@@ -1,0 +1,364 @@
+// Command filegraph measures how the files of one Go package reach each other: which file uses a
+// name declared in which other file. It is the measure issue 23 asks for (files, arrows, arrows
+// running back up, pairs of files that use each other, the largest tangle, and how many files a
+// reader opens to follow one function), so a restructuring can be judged by numbers.
+//
+//	go run ./scripts/filegraph [-pkg ./provider] [-from waitAndJudge,runFleet] [-arrows]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/types"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+func main() {
+	pkgPath := flag.String("pkg", "./provider", "the package to measure (test files are left out)")
+	from := flag.String("from", "", "comma-separated functions or methods (Type.Method) whose reach to report")
+	listArrows := flag.Bool("arrows", false, "print every arrow, the ones running back up marked")
+	flag.Parse()
+
+	g, err := load(*pkgPath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "filegraph:", err)
+		os.Exit(1)
+	}
+	report(g, *listArrows)
+	for _, name := range strings.Split(*from, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			reportReach(g, name)
+		}
+	}
+}
+
+// graph is one package's files and the uses between them.
+type graph struct {
+	files []string                   // base names, sorted
+	uses  map[string]map[string]bool // file -> files whose declarations it uses
+	decls map[string]string          // declared object key -> file
+	calls map[string]map[string]bool // declared object key -> keys it uses
+	objOf map[types.Object]string    // object -> key
+}
+
+// load type-checks the package and records, for every package-level declaration (functions,
+// types, vars, consts, methods and struct fields), the file that declares it and what it uses.
+func load(path string) (*graph, error) {
+	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax |
+		packages.NeedTypes | packages.NeedTypesInfo}
+	pkgs, err := packages.Load(cfg, path)
+	if err != nil {
+		return nil, fmt.Errorf("loading %s: %w", path, err)
+	}
+	if len(pkgs) != 1 {
+		return nil, fmt.Errorf("loading %s: want one package, got %d", path, len(pkgs))
+	}
+	pkg := pkgs[0]
+	if len(pkg.Errors) > 0 {
+		return nil, fmt.Errorf("loading %s: %v", path, pkg.Errors[0])
+	}
+	g := &graph{uses: map[string]map[string]bool{}, decls: map[string]string{},
+		calls: map[string]map[string]bool{}, objOf: map[types.Object]string{}}
+	fileOf := func(obj types.Object) string {
+		return filepath.Base(pkg.Fset.Position(obj.Pos()).Filename)
+	}
+	for _, f := range pkg.Syntax {
+		name := filepath.Base(pkg.Fset.Position(f.Pos()).Filename)
+		g.files = append(g.files, name)
+		g.uses[name] = map[string]bool{}
+	}
+	sort.Strings(g.files)
+
+	// Every object defined at package level, or as a method or field of a package-level type.
+	for _, obj := range pkg.TypesInfo.Defs {
+		if obj == nil || obj.Pkg() != pkg.Types || !declaredAtTop(obj, pkg.Types) {
+			continue
+		}
+		key := keyOf(obj)
+		g.objOf[obj] = key
+		g.decls[key] = fileOf(obj)
+	}
+	for _, f := range pkg.Syntax {
+		file := filepath.Base(pkg.Fset.Position(f.Pos()).Filename)
+		for _, decl := range f.Decls {
+			owners := ownersOf(decl, pkg.TypesInfo, g.objOf)
+			ast.Inspect(decl, func(n ast.Node) bool {
+				id, ok := n.(*ast.Ident)
+				if !ok {
+					return true
+				}
+				obj := pkg.TypesInfo.Uses[id]
+				key, ok := g.objOf[obj]
+				if !ok {
+					return true
+				}
+				if to := g.decls[key]; to != file {
+					g.uses[file][to] = true
+				}
+				for _, owner := range owners {
+					if g.calls[owner] == nil {
+						g.calls[owner] = map[string]bool{}
+					}
+					g.calls[owner][key] = true
+				}
+				return true
+			})
+		}
+	}
+	return g, nil
+}
+
+// declaredAtTop: a package-level object, or a method or field of a package-level named type.
+func declaredAtTop(obj types.Object, pkg *types.Package) bool {
+	if obj.Parent() == pkg.Scope() {
+		return true
+	}
+	switch o := obj.(type) {
+	case *types.Func:
+		return o.Type().(*types.Signature).Recv() != nil
+	case *types.Var:
+		return o.IsField()
+	}
+	return false
+}
+
+// keyOf names an object: "Name" at package level, "Type.Method" for methods, "field:Name@pos"
+// for fields (fields of different structs share names).
+func keyOf(obj types.Object) string {
+	if fn, ok := obj.(*types.Func); ok {
+		if recv := fn.Type().(*types.Signature).Recv(); recv != nil {
+			t := recv.Type()
+			if p, ok := t.(*types.Pointer); ok {
+				t = p.Elem()
+			}
+			if named, ok := t.(*types.Named); ok {
+				return named.Obj().Name() + "." + fn.Name()
+			}
+		}
+	}
+	if v, ok := obj.(*types.Var); ok && v.IsField() {
+		return fmt.Sprintf("field:%s@%d", v.Name(), v.Pos())
+	}
+	return obj.Name()
+}
+
+// ownersOf: the declared keys a top-level declaration defines (a function, or each name of a
+// var/const/type group), whose bodies' uses are charged to them.
+func ownersOf(decl ast.Decl, info *types.Info, objOf map[types.Object]string) []string {
+	var keys []string
+	add := func(id *ast.Ident) {
+		if key, ok := objOf[info.Defs[id]]; ok {
+			keys = append(keys, key)
+		}
+	}
+	switch d := decl.(type) {
+	case *ast.FuncDecl:
+		add(d.Name)
+	case *ast.GenDecl:
+		for _, spec := range d.Specs {
+			switch s := spec.(type) {
+			case *ast.TypeSpec:
+				add(s.Name)
+			case *ast.ValueSpec:
+				for _, n := range s.Names {
+					add(n)
+				}
+			}
+		}
+	}
+	return keys
+}
+
+type arrow struct{ from, to string }
+
+func (g *graph) arrows() []arrow {
+	var out []arrow
+	for _, from := range g.files {
+		for _, to := range sortedKeys(g.uses[from]) {
+			out = append(out, arrow{from, to})
+		}
+	}
+	return out
+}
+
+// layers orders the files from the top (files nothing else uses) to the bottom (files that use
+// nothing else), with the greedy feedback-arc-set heuristic of Eades, Lin and Smyth: take sinks
+// to the bottom and sources to the top, else the file with most outgoing minus incoming arrows.
+// An arrow from a lower file to a higher one "runs back up".
+func (g *graph) layers() map[string]int {
+	left := map[string]bool{}
+	for _, f := range g.files {
+		left[f] = true
+	}
+	out := func(f string) (n int) {
+		for to := range g.uses[f] {
+			if left[to] {
+				n++
+			}
+		}
+		return n
+	}
+	in := func(f string) (n int) {
+		for from := range left {
+			if g.uses[from][f] {
+				n++
+			}
+		}
+		return n
+	}
+	var top, bottom []string
+	for len(left) > 0 {
+		moved := true
+		for moved {
+			moved = false
+			for _, f := range g.files {
+				if left[f] && out(f) == 0 {
+					bottom = append([]string{f}, bottom...)
+					delete(left, f)
+					moved = true
+				}
+			}
+			for _, f := range g.files {
+				if left[f] && in(f) == 0 {
+					top = append(top, f)
+					delete(left, f)
+					moved = true
+				}
+			}
+		}
+		best, bestScore := "", 0
+		for _, f := range g.files {
+			if left[f] {
+				if score := out(f) - in(f); best == "" || score > bestScore {
+					best, bestScore = f, score
+				}
+			}
+		}
+		if best != "" {
+			top = append(top, best)
+			delete(left, best)
+		}
+	}
+	rank := map[string]int{}
+	for i, f := range append(top, bottom...) {
+		rank[f] = i
+	}
+	return rank
+}
+
+// tangles: the strongly connected components of more than one file (Tarjan).
+func (g *graph) tangles() [][]string {
+	index, low := map[string]int{}, map[string]int{}
+	onStack := map[string]bool{}
+	var stack []string
+	var out [][]string
+	next := 0
+	var visit func(string)
+	visit = func(v string) {
+		index[v], low[v] = next, next
+		next++
+		stack = append(stack, v)
+		onStack[v] = true
+		for _, w := range sortedKeys(g.uses[v]) {
+			if _, seen := index[w]; !seen {
+				visit(w)
+				low[v] = min(low[v], low[w])
+			} else if onStack[w] {
+				low[v] = min(low[v], index[w])
+			}
+		}
+		if low[v] == index[v] {
+			var comp []string
+			for {
+				w := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[w] = false
+				comp = append(comp, w)
+				if w == v {
+					break
+				}
+			}
+			if len(comp) > 1 {
+				sort.Strings(comp)
+				out = append(out, comp)
+			}
+		}
+	}
+	for _, f := range g.files {
+		if _, seen := index[f]; !seen {
+			visit(f)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+func report(g *graph, listArrows bool) {
+	arrows := g.arrows()
+	rank := g.layers()
+	back, mutual := 0, 0
+	for _, a := range arrows {
+		if rank[a.from] > rank[a.to] {
+			back++
+		}
+		if a.from < a.to && g.uses[a.to][a.from] {
+			mutual++
+		}
+	}
+	tangles := g.tangles()
+	largest := 0
+	if len(tangles) > 0 {
+		largest = len(tangles[0])
+	}
+	fmt.Printf("files %d, arrows %d, running back up %d, pairs that use each other %d, largest tangle %d files\n",
+		len(g.files), len(arrows), back, mutual, largest)
+	if listArrows {
+		for _, a := range arrows {
+			mark := ""
+			if rank[a.from] > rank[a.to] {
+				mark = "  (back up)"
+			}
+			fmt.Printf("  %s -> %s%s\n", a.from, a.to, mark)
+		}
+	}
+}
+
+// reportReach prints the files a reader opens to follow one function: every declaration it
+// uses, transitively, within the package.
+func reportReach(g *graph, name string) {
+	if _, ok := g.decls[name]; !ok {
+		fmt.Printf("reach of %s: not declared in the package\n", name)
+		return
+	}
+	seen := map[string]bool{name: true}
+	queue := []string{name}
+	files := map[string]bool{}
+	for len(queue) > 0 {
+		key := queue[0]
+		queue = queue[1:]
+		files[g.decls[key]] = true
+		for next := range g.calls[key] {
+			if !seen[next] {
+				seen[next] = true
+				queue = append(queue, next)
+			}
+		}
+	}
+	list := sortedKeys(files)
+	fmt.Printf("reach of %s: %d files: %s\n", name, len(list), strings.Join(list, " "))
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
