@@ -37,13 +37,22 @@ PLUGIN_ARCHIVE := .state/dist-host/pulumi-resource-cloudassistant-v$(VERSION)-$(
 
 .PHONY: all tools build generate test test-unit test-race sdk-go sdk-nodejs sdk-python sdk-python-dist \
 	test-e2e test-e2e-go test-e2e-nodejs test-e2e-python test-e2e-install test-e2e-java test-live test-live-emulator sdk-java dist dist-host print-version \
-	demo bench lint clean FORCE
+	demo env langhosts bench lint clean FORCE
 
 all: build
 
 ## tools: the pulumi CLI, staticcheck, goreleaser and the YAML and Java language hosts in .tools/
-## (file targets: a no-op once built at the pinned versions)
+## (file targets: a no-op once built at the pinned versions). `make demo` needs only the CLI.
 tools: $(PULUMI) $(STATICCHECK) $(GORELEASER) $(LANGUAGE_YAML) $(JAVA_TOOLS)
+
+## env: the exports a shell needs to use this checkout's CLI, language hosts and provider:
+## `eval "$$(make env)"`. A local file backend (what `pulumi login --local` selects) and a
+## passphrase for its secrets, unless the shell already sets them; no Pulumi Cloud account.
+env:
+	@echo 'export PATH="$(CURDIR)/.tools:$(CURDIR)/bin:$$PATH"'
+	@echo 'export PULUMI_BACKEND_URL="$${PULUMI_BACKEND_URL:-file://~}"'
+	@echo 'export PULUMI_CONFIG_PASSPHRASE="$${PULUMI_CONFIG_PASSPHRASE-local-passphrase}"'
+	@echo 'export PULUMI_SKIP_UPDATE_CHECK=true'
 
 $(PULUMI): .tools/pulumi.version
 	@echo "building the pulumi CLI $(PULUMI_VERSION) into $@ (about 4 minutes on a cold cache)"
@@ -74,6 +83,26 @@ $(JAVA_TOOLS) &: tools/java/go.mod tools/java/go.sum
 	cd tools/java && $(GO) build -ldflags "-X github.com/pulumi/pulumi-java/pkg/version.Version=$(JAVA_VERSION)" \
 		-o ../../.tools/ github.com/pulumi/pulumi-java/pkg/cmd/pulumi-language-java github.com/pulumi/pulumi-java/pkg/cmd/pulumi-java-gen
 	@touch $(JAVA_TOOLS)
+
+# The Node.js and Python language hosts, for plain `pulumi up` of TypeScript and Python programs.
+# Their current modules are not served, but pulumi/sdk/v3 carried them up to v3.60, and that
+# host runs programs of today's @pulumi/pulumi and pulumi packages with this CLI (tools/langhosts
+# pins it). Not part of `tools`: only those who run TypeScript or Python programs with the CLI
+# need them. LANGHOSTS_DIR builds them elsewhere, to try them without touching .tools/.
+LANGHOSTS_DIR ?= .tools
+LANGHOSTS := $(addprefix $(LANGHOSTS_DIR)/,pulumi-language-nodejs pulumi-language-python pulumi-language-python-exec)
+LANGHOSTS_SDK := github.com/pulumi/pulumi/sdk/v3
+
+## langhosts: the Node.js and Python language hosts in .tools/ (seconds; not in `make tools`)
+langhosts: $(LANGHOSTS)
+
+$(LANGHOSTS) &: tools/langhosts/go.mod tools/langhosts/go.sum
+	@mkdir -p $(LANGHOSTS_DIR)
+	cd tools/langhosts && $(GO) build -o $(abspath $(LANGHOSTS_DIR))/ \
+		$(LANGHOSTS_SDK)/nodejs/cmd/pulumi-language-nodejs $(LANGHOSTS_SDK)/python/cmd/pulumi-language-python
+	install -m 0755 "$$(cd tools/langhosts && $(GO) list -m -f '{{.Dir}}' $(LANGHOSTS_SDK))/python/cmd/pulumi-language-python-exec" \
+		$(LANGHOSTS_DIR)/
+	@touch $(LANGHOSTS)
 
 # A local snapshot release: goreleaser takes the version from GORELEASER_CURRENT_TAG, but only
 # once it has read the remote's URL from git; a clone without a remote gets one here (it is
@@ -224,8 +253,10 @@ test-live:
 test-live-emulator: build
 	tests/live-emulator.sh $(if $(LIVE_TARGETS),LIVE_TARGETS="$(LIVE_TARGETS)")
 
-## demo: the Go example through the engine against a fresh emulator, with its diff, then destroy
-demo: build tools
+## demo: the Go example through the engine against a fresh emulator, with its diff, then destroy.
+## It needs the provider, the emulator and the CLI only (the program runs inline, through the
+## Automation API), so a first run builds no goreleaser, staticcheck, YAML or Java tooling.
+demo: build $(PULUMI)
 	$(GO) run ./cmd/demo
 
 ## bench: benchmarks (scripts/bench.sh holds the list)
