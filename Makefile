@@ -1,4 +1,4 @@
-# One entry point for every task; the README names these targets.
+# One entry point for every task; CONTRIBUTING.md names these targets (the README the main ones).
 # Heavy steps are file targets or reuse Go's build cache, so a second run only redoes what changed.
 
 SHELL := /bin/bash
@@ -84,22 +84,22 @@ $(JAVA_TOOLS) &: tools/java/go.mod tools/java/go.sum
 		-o ../../.tools/ github.com/pulumi/pulumi-java/pkg/cmd/pulumi-language-java github.com/pulumi/pulumi-java/pkg/cmd/pulumi-java-gen
 	@touch $(JAVA_TOOLS)
 
-# The Node.js and Python language hosts, for plain `pulumi up` of TypeScript and Python programs.
-# Their current modules are not served, but pulumi/sdk/v3 carried them up to v3.60, and that
-# host runs programs of today's @pulumi/pulumi and pulumi packages with this CLI (tools/langhosts
-# pins it). Not part of `tools`: only those who run TypeScript or Python programs with the CLI
-# need them. LANGHOSTS_DIR builds them elsewhere, to try them without touching .tools/.
+# The Go, Node.js and Python language hosts, for plain `pulumi up` of Go, TypeScript and Python
+# programs. Their current modules are not served, but pulumi/sdk/v3 carried them up to v3.60,
+# and those hosts run programs of today's SDKs with this CLI (tools/langhosts pins them). Not
+# part of `tools`: only those who run such programs with the CLI need them. LANGHOSTS_DIR builds them elsewhere, to try them without touching .tools/.
 LANGHOSTS_DIR ?= .tools
-LANGHOSTS := $(addprefix $(LANGHOSTS_DIR)/,pulumi-language-nodejs pulumi-language-python pulumi-language-python-exec)
+LANGHOSTS := $(addprefix $(LANGHOSTS_DIR)/,pulumi-language-go pulumi-language-nodejs pulumi-language-python pulumi-language-python-exec)
 LANGHOSTS_SDK := github.com/pulumi/pulumi/sdk/v3
 
-## langhosts: the Node.js and Python language hosts in .tools/ (seconds; not in `make tools`)
+## langhosts: the Go, Node.js and Python language hosts in .tools/ (seconds; not in `make tools`)
 langhosts: $(LANGHOSTS)
 
 $(LANGHOSTS) &: tools/langhosts/go.mod tools/langhosts/go.sum
 	@mkdir -p $(LANGHOSTS_DIR)
 	cd tools/langhosts && $(GO) build -o $(abspath $(LANGHOSTS_DIR))/ \
-		$(LANGHOSTS_SDK)/nodejs/cmd/pulumi-language-nodejs $(LANGHOSTS_SDK)/python/cmd/pulumi-language-python
+		$(LANGHOSTS_SDK)/go/pulumi-language-go $(LANGHOSTS_SDK)/nodejs/cmd/pulumi-language-nodejs \
+		$(LANGHOSTS_SDK)/python/cmd/pulumi-language-python
 	install -m 0755 "$$(cd tools/langhosts && $(GO) list -m -f '{{.Dir}}' $(LANGHOSTS_SDK))/python/cmd/pulumi-language-python-exec" \
 		$(LANGHOSTS_DIR)/
 	@touch $(LANGHOSTS)
@@ -239,14 +239,14 @@ test-e2e-java: build tools dist-host sdk-java
 		$(GO) test -count=1 -v -timeout 20m $(GOTESTFLAGS) ./tests/java/
 
 ## test-live: the Go, TypeScript, Python, install, YAML and Java engine suites against a real
-## Cloud Assistant (opt-in; README "Live acceptance"): instances and credentials come from
+## Cloud Assistant (opt-in; CONTRIBUTING.md "Live acceptance"): instances and credentials come from
 ## CLOUDASSISTANT_LIVE_INSTANCE_IDS, ALIBABA_CLOUD_REGION_ID, ALIBABA_CLOUD_ACCESS_KEY_ID,
 ## ALIBABA_CLOUD_ACCESS_KEY_SECRET and optionally ALIBABA_CLOUD_ECS_ENDPOINT; tests that need an
 ## emulator skip, and every command the suites create is deleted at the end
 LIVE_TARGETS ?= test-e2e-go test-e2e-nodejs test-e2e-python test-e2e-install test-e2e-java
 test-live:
 	@for v in CLOUDASSISTANT_LIVE_INSTANCE_IDS ALIBABA_CLOUD_REGION_ID ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET; do \
-		[ -n "$${!v:-}" ] || { echo "test-live needs $$v (see the README, Live acceptance)"; exit 1; }; done
+		[ -n "$${!v:-}" ] || { echo "test-live needs $$v (see CONTRIBUTING.md, Live acceptance)"; exit 1; }; done
 	CLOUDASSISTANT_LIVE=1 $(MAKE) --no-print-directory $(LIVE_TARGETS)
 
 ## test-live-emulator: `make test-live` against an emulator binary started for it (the plumbing)

@@ -35,7 +35,7 @@ var sdkDirs = []string{"sdk/go", "sdk/nodejs", "sdk/python"}
 
 // Generate writes schema.json and sdk/{go,nodejs,python} under root, removing stale files,
 // completes sdk/go/go.sum with `go mod tidy`, copies go.mod's Pulumi version into the examples'
-// and tests' manifests, and refreshes the README's reference tables.
+// and tests' manifests, and refreshes the reference tables of docs/reference.md.
 func Generate(ctx context.Context, root string) error {
 	spec, err := Schema(ctx)
 	if err != nil {
@@ -54,7 +54,7 @@ func Generate(ctx context.Context, root string) error {
 	if err := updatePins(root); err != nil {
 		return err
 	}
-	return updateReadme(root, spec)
+	return updateReference(root, spec)
 }
 
 // Schema is the provider's own schema, without a version: the version belongs to a release,

@@ -13,16 +13,19 @@ import (
 	"github.com/cloudassistant/pulumi-cloudassistant/provider"
 )
 
-// The README's reference section lives between these markers and is rewritten from the schema,
-// so the table users read cannot disagree with what the provider accepts.
+// The reference page's tables live between these markers and are rewritten from the schema,
+// so the tables users read cannot disagree with what the provider accepts. The page's front
+// matter and introduction, outside the markers, are written by hand.
 const (
-	readmeStart = "<!-- generated:reference:start (make generate) -->"
-	readmeEnd   = "<!-- generated:reference:end -->"
+	referencePage  = "docs/reference.md"
+	referenceStart = "<!-- generated:reference:start (make generate) -->"
+	referenceEnd   = "<!-- generated:reference:end -->"
 )
 
-// updateReadme rewrites the reference section of root/README.md, if the file has the markers.
-func updateReadme(root string, spec schema.PackageSpec) error {
-	path := filepath.Join(root, "README.md")
+// updateReference rewrites the generated section of root/docs/reference.md, if the file has the
+// markers.
+func updateReference(root string, spec schema.PackageSpec) error {
+	path := filepath.Join(root, filepath.FromSlash(referencePage))
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
 		return nil
@@ -53,12 +56,12 @@ func hasChangeEffects(token string, r schema.ResourceSpec) bool {
 
 // replaceSection swaps the text between the markers; ok is false when they are missing.
 func replaceSection(doc, section string) (string, bool) {
-	start := strings.Index(doc, readmeStart)
-	end := strings.Index(doc, readmeEnd)
+	start := strings.Index(doc, referenceStart)
+	end := strings.Index(doc, referenceEnd)
 	if start < 0 || end < start {
 		return doc, false
 	}
-	return doc[:start+len(readmeStart)] + "\n" + section + doc[end:], true
+	return doc[:start+len(referenceStart)] + "\n" + section + doc[end:], true
 }
 
 // referenceMarkdown renders the provider configuration, resources, functions and types.
