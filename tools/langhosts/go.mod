@@ -3,6 +3,7 @@ module github.com/cloudassistant/pulumi-cloudassistant/tools/langhosts
 go 1.26
 
 tool (
+	github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go
 	github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
 	github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python
 )
@@ -28,6 +29,7 @@ require (
 	github.com/grpc-ecosystem/grpc-opentracing v0.0.0-20180507213350-8e809c8a8645 // indirect
 	github.com/hashicorp/errwrap v1.1.0 // indirect
 	github.com/hashicorp/go-multierror v1.1.1 // indirect
+	github.com/hashicorp/go-version v1.6.0 // indirect
 	github.com/imdario/mergo v0.3.13 // indirect
 	github.com/inconshreveable/mousetrap v1.0.1 // indirect
 	github.com/jbenet/go-context v0.0.0-20150711004518-d14ea06fba99 // indirect
@@ -55,6 +57,7 @@ require (
 	github.com/xanzy/ssh-agent v0.3.3 // indirect
 	go.uber.org/atomic v1.9.0 // indirect
 	golang.org/x/crypto v0.3.0 // indirect
+	golang.org/x/mod v0.6.0 // indirect
 	golang.org/x/net v0.7.0 // indirect
 	golang.org/x/sys v0.5.0 // indirect
 	golang.org/x/term v0.5.0 // indirect
