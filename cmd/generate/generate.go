@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"strings"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
@@ -65,7 +66,36 @@ func Schema(ctx context.Context) (schema.PackageSpec, error) {
 		return spec, fmt.Errorf("getting the provider's schema: %w", err)
 	}
 	spec.Version = ""
+	describeChangeEffects(&spec)
 	return spec, nil
+}
+
+// describeChangeEffects appends to the description of each resource input (and of its echo
+// among the outputs) what a change of it does, from the provider's own table
+// (provider.ChangeEffectSentence), so the registry, the SDKs' doc comments and
+// docs/reference.md say whether it updates in place or replaces.
+func describeChangeEffects(spec *schema.PackageSpec) {
+	for token, r := range spec.Resources {
+		for name, prop := range r.InputProperties {
+			sentence := provider.ChangeEffectSentence(token, name)
+			if sentence == "" {
+				continue
+			}
+			prop.Description = appendSentence(prop.Description, sentence)
+			r.InputProperties[name] = prop
+			if out, ok := r.Properties[name]; ok {
+				out.Description = appendSentence(out.Description, sentence)
+				r.Properties[name] = out
+			}
+		}
+	}
+}
+
+func appendSentence(description, sentence string) string {
+	if description == "" {
+		return sentence
+	}
+	return strings.TrimRight(description, " \n") + " " + sentence
 }
 
 // Files returns every generated file keyed by its slash path from the repository root

@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
-
-	"github.com/cloudassistant/pulumi-cloudassistant/provider"
 )
 
 // The reference page's tables live between these markers and are rewritten from the schema,
@@ -40,20 +38,6 @@ func updateReference(root string, spec schema.PackageSpec) error {
 	return os.WriteFile(path, []byte(updated), 0o644)
 }
 
-// changeEffectNote explains the "On change" column of the resources that have one.
-const changeEffectNote = "`update in place` keeps the resource's ID and runs nothing again; `replace` makes a new " +
-	"one: a new Invocation runs the command again, and a new Command replaces the Invocations that run it.\n\n"
-
-// hasChangeEffects reports whether the provider classifies the inputs of resource token.
-func hasChangeEffects(token string, r schema.ResourceSpec) bool {
-	for name := range r.InputProperties {
-		if provider.ChangeEffect(token, name) != "" {
-			return true
-		}
-	}
-	return false
-}
-
 // replaceSection swaps the text between the markers; ok is false when they are missing.
 func replaceSection(doc, section string) (string, bool) {
 	start := strings.Index(doc, referenceStart)
@@ -79,21 +63,11 @@ func referenceMarkdown(spec schema.PackageSpec) string {
 		r := spec.Resources[token]
 		fmt.Fprintf(&b, "\n### %s (`%s`)\n\n%s\n\n", shortName(token), token, firstParagraph(r.Description))
 		required := set(r.RequiredInputs)
-		if hasChangeEffects(token, r) {
-			// Which edits run the script again: the provider's own table decides.
-			b.WriteString(changeEffectNote)
-			b.WriteString("| Input | Type | Required | On change | Description |\n| --- | --- | --- | --- | --- |\n")
-			for _, name := range sortedKeys(r.InputProperties) {
-				p := r.InputProperties[name]
-				fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", name, ty.name(p.TypeSpec, p.Secret), yesNo(required[name]),
-					provider.ChangeEffect(token, name), cell(p.Description))
-			}
-		} else {
-			b.WriteString("| Input | Type | Required | Description |\n| --- | --- | --- | --- |\n")
-			for _, name := range sortedKeys(r.InputProperties) {
-				p := r.InputProperties[name]
-				fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", name, ty.name(p.TypeSpec, p.Secret), yesNo(required[name]), cell(p.Description))
-			}
+		// What a change does is part of each input's description (describeChangeEffects).
+		b.WriteString("| Input | Type | Required | Description |\n| --- | --- | --- | --- |\n")
+		for _, name := range sortedKeys(r.InputProperties) {
+			p := r.InputProperties[name]
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", name, ty.name(p.TypeSpec, p.Secret), yesNo(required[name]), cell(p.Description))
 		}
 		b.WriteString("\n| Output | Type | Description |\n| --- | --- | --- |\n")
 		for _, name := range sortedKeys(r.Properties) {
