@@ -46,7 +46,7 @@ all: build
 tools: $(PULUMI) $(STATICCHECK) $(GORELEASER) $(LANGUAGE_YAML) $(JAVA_TOOLS)
 
 ## env: the exports a shell needs to use this checkout's CLI, language hosts and provider:
-## `eval "$$(make env)"`. A local file backend (what `pulumi login --local` selects) and a
+## `eval "$(make env)"`. A local file backend (what `pulumi login --local` selects) and a
 ## passphrase for its secrets, unless the shell already sets them; no Pulumi Cloud account.
 env:
 	@echo 'export PATH="$(CURDIR)/.tools:$(CURDIR)/bin:$$PATH"'
@@ -87,7 +87,8 @@ $(JAVA_TOOLS) &: tools/java/go.mod tools/java/go.sum
 # The Go, Node.js and Python language hosts, for plain `pulumi up` of Go, TypeScript and Python
 # programs. Their current modules are not served, but pulumi/sdk/v3 carried them up to v3.60,
 # and those hosts run programs of today's SDKs with this CLI (tools/langhosts pins them). Not
-# part of `tools`: only those who run such programs with the CLI need them. LANGHOSTS_DIR builds them elsewhere, to try them without touching .tools/.
+# part of `tools`: only those who run such programs with the CLI need them. LANGHOSTS_DIR builds
+# them elsewhere, to try them without touching .tools/.
 LANGHOSTS_DIR ?= .tools
 LANGHOSTS := $(addprefix $(LANGHOSTS_DIR)/,pulumi-language-go pulumi-language-nodejs pulumi-language-python pulumi-language-python-exec)
 LANGHOSTS_SDK := github.com/pulumi/pulumi/sdk/v3
