@@ -1,4 +1,4 @@
-# One entry point for every task; the README names these targets.
+# One entry point for every task; CONTRIBUTING.md names these targets (the README the main ones).
 # Heavy steps are file targets or reuse Go's build cache, so a second run only redoes what changed.
 
 SHELL := /bin/bash
@@ -37,13 +37,22 @@ PLUGIN_ARCHIVE := .state/dist-host/pulumi-resource-cloudassistant-v$(VERSION)-$(
 
 .PHONY: all tools build generate test test-unit test-race sdk-go sdk-nodejs sdk-python sdk-python-dist \
 	test-e2e test-e2e-go test-e2e-nodejs test-e2e-python test-e2e-install test-e2e-java test-live test-live-emulator sdk-java dist dist-host print-version \
-	demo bench lint clean FORCE
+	demo env langhosts bench lint clean FORCE
 
 all: build
 
 ## tools: the pulumi CLI, staticcheck, goreleaser and the YAML and Java language hosts in .tools/
-## (file targets: a no-op once built at the pinned versions)
+## (file targets: a no-op once built at the pinned versions). `make demo` needs only the CLI.
 tools: $(PULUMI) $(STATICCHECK) $(GORELEASER) $(LANGUAGE_YAML) $(JAVA_TOOLS)
+
+## env: the exports a shell needs to use this checkout's CLI, language hosts and provider:
+## `eval "$(make env)"`. A local file backend (what `pulumi login --local` selects) and a
+## passphrase for its secrets, unless the shell already sets them; no Pulumi Cloud account.
+env:
+	@echo 'export PATH="$(CURDIR)/.tools:$(CURDIR)/bin:$$PATH"'
+	@echo 'export PULUMI_BACKEND_URL="$${PULUMI_BACKEND_URL:-file://~}"'
+	@echo 'export PULUMI_CONFIG_PASSPHRASE="$${PULUMI_CONFIG_PASSPHRASE-local-passphrase}"'
+	@echo 'export PULUMI_SKIP_UPDATE_CHECK=true'
 
 $(PULUMI): .tools/pulumi.version
 	@echo "building the pulumi CLI $(PULUMI_VERSION) into $@ (about 4 minutes on a cold cache)"
@@ -74,6 +83,27 @@ $(JAVA_TOOLS) &: tools/java/go.mod tools/java/go.sum
 	cd tools/java && $(GO) build -ldflags "-X github.com/pulumi/pulumi-java/pkg/version.Version=$(JAVA_VERSION)" \
 		-o ../../.tools/ github.com/pulumi/pulumi-java/pkg/cmd/pulumi-language-java github.com/pulumi/pulumi-java/pkg/cmd/pulumi-java-gen
 	@touch $(JAVA_TOOLS)
+
+# The Go, Node.js and Python language hosts, for plain `pulumi up` of Go, TypeScript and Python
+# programs. Their current modules are not served, but pulumi/sdk/v3 carried them up to v3.60,
+# and those hosts run programs of today's SDKs with this CLI (tools/langhosts pins them). Not
+# part of `tools`: only those who run such programs with the CLI need them. LANGHOSTS_DIR builds
+# them elsewhere, to try them without touching .tools/.
+LANGHOSTS_DIR ?= .tools
+LANGHOSTS := $(addprefix $(LANGHOSTS_DIR)/,pulumi-language-go pulumi-language-nodejs pulumi-language-python pulumi-language-python-exec)
+LANGHOSTS_SDK := github.com/pulumi/pulumi/sdk/v3
+
+## langhosts: the Go, Node.js and Python language hosts in .tools/ (seconds; not in `make tools`)
+langhosts: $(LANGHOSTS)
+
+$(LANGHOSTS) &: tools/langhosts/go.mod tools/langhosts/go.sum
+	@mkdir -p $(LANGHOSTS_DIR)
+	cd tools/langhosts && $(GO) build -o $(abspath $(LANGHOSTS_DIR))/ \
+		$(LANGHOSTS_SDK)/go/pulumi-language-go $(LANGHOSTS_SDK)/nodejs/cmd/pulumi-language-nodejs \
+		$(LANGHOSTS_SDK)/python/cmd/pulumi-language-python
+	install -m 0755 "$$(cd tools/langhosts && $(GO) list -m -f '{{.Dir}}' $(LANGHOSTS_SDK))/python/cmd/pulumi-language-python-exec" \
+		$(LANGHOSTS_DIR)/
+	@touch $(LANGHOSTS)
 
 # A local snapshot release: goreleaser takes the version from GORELEASER_CURRENT_TAG, but only
 # once it has read the remote's URL from git; a clone without a remote gets one here (it is
@@ -210,22 +240,24 @@ test-e2e-java: build tools dist-host sdk-java
 		$(GO) test -count=1 -v -timeout 20m $(GOTESTFLAGS) ./tests/java/
 
 ## test-live: the Go, TypeScript, Python, install, YAML and Java engine suites against a real
-## Cloud Assistant (opt-in; README "Live acceptance"): instances and credentials come from
+## Cloud Assistant (opt-in; CONTRIBUTING.md "Live acceptance"): instances and credentials come from
 ## CLOUDASSISTANT_LIVE_INSTANCE_IDS, ALIBABA_CLOUD_REGION_ID, ALIBABA_CLOUD_ACCESS_KEY_ID,
 ## ALIBABA_CLOUD_ACCESS_KEY_SECRET and optionally ALIBABA_CLOUD_ECS_ENDPOINT; tests that need an
 ## emulator skip, and every command the suites create is deleted at the end
 LIVE_TARGETS ?= test-e2e-go test-e2e-nodejs test-e2e-python test-e2e-install test-e2e-java
 test-live:
 	@for v in CLOUDASSISTANT_LIVE_INSTANCE_IDS ALIBABA_CLOUD_REGION_ID ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET; do \
-		[ -n "$${!v:-}" ] || { echo "test-live needs $$v (see the README, Live acceptance)"; exit 1; }; done
+		[ -n "$${!v:-}" ] || { echo "test-live needs $$v (see CONTRIBUTING.md, Live acceptance)"; exit 1; }; done
 	CLOUDASSISTANT_LIVE=1 $(MAKE) --no-print-directory $(LIVE_TARGETS)
 
 ## test-live-emulator: `make test-live` against an emulator binary started for it (the plumbing)
 test-live-emulator: build
 	tests/live-emulator.sh $(if $(LIVE_TARGETS),LIVE_TARGETS="$(LIVE_TARGETS)")
 
-## demo: the Go example through the engine against a fresh emulator, with its diff, then destroy
-demo: build tools
+## demo: the Go example through the engine against a fresh emulator, with its diff, then destroy.
+## It needs the provider, the emulator and the CLI only (the program runs inline, through the
+## Automation API), so a first run builds no goreleaser, staticcheck, YAML or Java tooling.
+demo: build $(PULUMI)
 	$(GO) run ./cmd/demo
 
 ## bench: benchmarks (scripts/bench.sh holds the list)

@@ -5,10 +5,11 @@ import (
 )
 
 // What a change of each input does. Replacing a Command gives it a new ID, which replaces the
-// Invocations that run it; replacing an Invocation runs the command again. Inputs listed here
-// change the resource in place instead (same ID, nothing runs again); every other input
-// replaces it. Diff follows this table and the README's reference tables print it, so the
-// two cannot disagree. Issue 11's instanceIds converge slots in as one more entry.
+// Invocations that run it; replacing an Invocation runs the command again; replacing a File
+// sends the file again. Inputs listed here change the resource in place instead (same ID,
+// nothing runs or is sent again); every other input replaces it. Diff follows this table, and
+// cmd/generate appends ChangeEffectSentence to each input's description in the schema (so the
+// registry, the SDKs' doc comments and docs/reference.md say it), so they cannot disagree.
 var inPlaceInputs = map[string]map[string]string{
 	commandToken: {
 		"name":            "ModifyCommand",
@@ -28,18 +29,42 @@ var inPlaceInputs = map[string]map[string]string{
 		"maxErrors":              "a provider setting: applies to batches not started yet",
 		"outputBytesPerInstance": "a provider setting: applies to outputs read from now on",
 	},
+	fileToken: {
+		// The service keeps a sent task's description and tags: only the state changes.
+		"description":    "recorded only: the service keeps a sent task's description",
+		"tags":           "recorded only: the service keeps a sent task's tags",
+		"timeout":        "a provider setting: applies to the next delivery",
+		"overwrite":      "a provider setting: applies to the next delivery",
+		"failurePolicy":  "a provider setting: the recorded delivery is judged again",
+		"removeOnDelete": "a provider setting: applies when the resource is deleted",
+	},
+}
+
+// replaced says, for the docs, what replacing each resource does beyond a new ID.
+var replaced = map[string]string{
+	commandToken:    "replaces the command, and with it the Invocations that run it",
+	invocationToken: "replaces the invocation, which runs the command again",
+	fileToken:       "replaces the resource, which sends the file again",
+}
+
+// updatedInPlace says, for the docs, what an in-place update of each resource leaves alone.
+var updatedInPlace = map[string]string{
+	commandToken:    "updates the command in place; nothing runs again",
+	invocationToken: "updates the invocation in place; nothing runs again",
+	fileToken:       "updates the resource in place; nothing is sent again",
 }
 
 // conditionalEffects document inputs whose effect depends on the change; their Diff decides
 // case by case (see convergeDiff), so they are not in inPlaceInputs.
 var conditionalEffects = map[string]map[string]string{
 	invocationToken: {
-		"instanceIds": "update in place when it is the only change of a `Once` run (only added instances run); else replace",
+		"instanceIds": "updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again",
 	},
 }
 
-// ChangeEffect says what changing input of the resource token does, for the docs: "update in
-// place" or "replace"; "" for tokens this table does not cover (components, functions).
+// ChangeEffect says what changing input of the resource token does: "update in place",
+// "replace", or for an input decided case by case its conditionalEffects text; "" for tokens
+// this table does not cover (components, functions).
 func ChangeEffect(token, input string) string {
 	inputs, ok := inPlaceInputs[token]
 	if !ok {
@@ -52,6 +77,22 @@ func ChangeEffect(token, input string) string {
 		return "update in place"
 	}
 	return "replace"
+}
+
+// ChangeEffectSentence is the sentence the schema appends to the description of input of the
+// resource token, so every property's docs say what changing it does; "" for tokens this table
+// does not cover (components and functions, whose children or calls decide).
+func ChangeEffectSentence(token, input string) string {
+	switch effect := ChangeEffect(token, input); effect {
+	case "":
+		return ""
+	case "update in place":
+		return "On change: " + updatedInPlace[token] + "."
+	case "replace":
+		return "On change: " + replaced[token] + "."
+	default:
+		return "On change: " + effect + "."
+	}
 }
 
 // updatesInPlace reports whether a change of input updates the resource in place.

@@ -59,7 +59,7 @@ func (*File) Create(ctx context.Context, req infer.CreateRequest[FileArgs]) (inf
 
 // Diff resends the file (a replace) when what lands on the instances changes: content, path,
 // instances, mode, owner or group, or a failed delivery. Metadata and provider-side settings
-// change in place. With removeOnDelete the old file is removed before the new one is sent,
+// change in place (inPlaceInputs). With removeOnDelete the old file is removed before the new one is sent,
 // so a resend to the same path does not end with the file removed.
 func (*File) Diff(_ context.Context, req infer.DiffRequest[FileArgs, FileState]) (infer.DiffResponse, error) {
 	old, new := req.State.FileArgs, req.Inputs
@@ -77,28 +77,14 @@ func (*File) Diff(_ context.Context, req infer.DiffRequest[FileArgs, FileState])
 	if req.State.ResendRequired {
 		d["resendRequired"] = p.PropertyDiff{Kind: p.UpdateReplace}
 	}
-	u := replaceDiff{}
-	diffPtr(u, "description", nilIfEmpty(deref(old.Description)), nilIfEmpty(deref(new.Description)))
-	diffMap(u, "tags", old.Tags, new.Tags)
-	diffServerDefault(u, "timeout", old.Timeout, new.Timeout)
-	diffValue(u, "overwrite", boolOr(old.Overwrite, true), boolOr(new.Overwrite, true))
-	diffValue(u, "failurePolicy", policyOr(old.FailurePolicy), policyOr(new.FailurePolicy))
-	diffValue(u, "removeOnDelete", deref(old.RemoveOnDelete), deref(new.RemoveOnDelete))
-	for k, v := range inPlace(u) {
-		d[k] = v
-	}
-	return d.response(deref(old.RemoveOnDelete)), nil
-}
-
-// inPlace turns the replacements recorded in d into in-place updates.
-func inPlace(d replaceDiff) replaceDiff {
-	for k, v := range d {
-		if kind, ok := inPlaceKind[v.Kind]; ok {
-			v.Kind = kind
-		}
-		d[k] = v
-	}
-	return d
+	// These send nothing: classify makes them in-place updates (inPlaceInputs).
+	diffPtr(d, "description", nilIfEmpty(deref(old.Description)), nilIfEmpty(deref(new.Description)))
+	diffMap(d, "tags", old.Tags, new.Tags)
+	diffServerDefault(d, "timeout", old.Timeout, new.Timeout)
+	diffValue(d, "overwrite", boolOr(old.Overwrite, true), boolOr(new.Overwrite, true))
+	diffValue(d, "failurePolicy", policyOr(old.FailurePolicy), policyOr(new.FailurePolicy))
+	diffValue(d, "removeOnDelete", deref(old.RemoveOnDelete), deref(new.RemoveOnDelete))
+	return d.classify(fileToken).response(deref(old.RemoveOnDelete)), nil
 }
 
 // Update records changed metadata and settings, which send nothing. For file tasks recorded

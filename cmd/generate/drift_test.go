@@ -53,15 +53,15 @@ func TestGeneratedCodeIsCurrent(t *testing.T) {
 	}
 }
 
-// TestReadmeReferenceIsCurrent checks the README's generated tables against the schema.
-func TestReadmeReferenceIsCurrent(t *testing.T) {
+// TestReferenceIsCurrent checks docs/reference.md's generated tables against the schema.
+func TestReferenceIsCurrent(t *testing.T) {
 	spec, err := Schema(context.Background())
 	require.NoError(t, err)
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	page, err := os.ReadFile(filepath.Join("..", "..", filepath.FromSlash(referencePage)))
 	require.NoError(t, err)
-	want, ok := replaceSection(string(readme), referenceMarkdown(spec))
-	require.True(t, ok, "README.md lacks the generated reference markers")
-	require.True(t, want == string(readme), "README.md's reference tables are out of date; run `make generate`")
+	want, ok := replaceSection(string(page), referenceMarkdown(spec))
+	require.True(t, ok, "%s lacks the generated reference markers", referencePage)
+	require.True(t, want == string(page), "%s's reference tables are out of date; run `make generate`", referencePage)
 }
 
 // TestGenerateIsDeterministic guards the drift test itself: two runs must agree exactly.

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"strings"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
@@ -35,7 +36,7 @@ var sdkDirs = []string{"sdk/go", "sdk/nodejs", "sdk/python"}
 
 // Generate writes schema.json and sdk/{go,nodejs,python} under root, removing stale files,
 // completes sdk/go/go.sum with `go mod tidy`, copies go.mod's Pulumi version into the examples'
-// and tests' manifests, and refreshes the README's reference tables.
+// and tests' manifests, and refreshes the reference tables of docs/reference.md.
 func Generate(ctx context.Context, root string) error {
 	spec, err := Schema(ctx)
 	if err != nil {
@@ -54,7 +55,7 @@ func Generate(ctx context.Context, root string) error {
 	if err := updatePins(root); err != nil {
 		return err
 	}
-	return updateReadme(root, spec)
+	return updateReference(root, spec)
 }
 
 // Schema is the provider's own schema, without a version: the version belongs to a release,
@@ -65,7 +66,36 @@ func Schema(ctx context.Context) (schema.PackageSpec, error) {
 		return spec, fmt.Errorf("getting the provider's schema: %w", err)
 	}
 	spec.Version = ""
+	describeChangeEffects(&spec)
 	return spec, nil
+}
+
+// describeChangeEffects appends to the description of each resource input (and of its echo
+// among the outputs) what a change of it does, from the provider's own table
+// (provider.ChangeEffectSentence), so the registry, the SDKs' doc comments and
+// docs/reference.md say whether it updates in place or replaces.
+func describeChangeEffects(spec *schema.PackageSpec) {
+	for token, r := range spec.Resources {
+		for name, prop := range r.InputProperties {
+			sentence := provider.ChangeEffectSentence(token, name)
+			if sentence == "" {
+				continue
+			}
+			prop.Description = appendSentence(prop.Description, sentence)
+			r.InputProperties[name] = prop
+			if out, ok := r.Properties[name]; ok {
+				out.Description = appendSentence(out.Description, sentence)
+				r.Properties[name] = out
+			}
+		}
+	}
+}
+
+func appendSentence(description, sentence string) string {
+	if description == "" {
+		return sentence
+	}
+	return strings.TrimRight(description, " \n") + " " + sentence
 }
 
 // Files returns every generated file keyed by its slash path from the repository root

@@ -54,7 +54,7 @@ export class Command extends pulumi.CustomResource {
     }
 
     /**
-     * The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
+     * The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
      */
     declare public readonly commandContent: pulumi.Output<string>;
     /**
@@ -62,7 +62,7 @@ export class Command extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly commandId: pulumi.Output<string>;
     /**
-     * How `commandContent` is written: `PlainText` (the default) or `Base64`.
+     * How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
      */
     declare public readonly contentEncoding: pulumi.Output<enums.ContentEncoding | undefined>;
     /**
@@ -70,19 +70,19 @@ export class Command extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly creationTime: pulumi.Output<string>;
     /**
-     * A description, at most 512 characters.
+     * A description, at most 512 characters. On change: updates the command in place; nothing runs again.
      */
     declare public readonly description: pulumi.Output<string | undefined>;
     /**
-     * Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false.
+     * Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
      */
     declare public readonly enableParameter: pulumi.Output<boolean | undefined>;
     /**
-     * A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
+     * A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`. On change: replaces the command, and with it the Invocations that run it.
      */
     declare public readonly launcher: pulumi.Output<string | undefined>;
     /**
-     * The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
+     * The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
      */
     declare public readonly name: pulumi.Output<string | undefined>;
     /**
@@ -90,23 +90,23 @@ export class Command extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly parameterNames: pulumi.Output<string[]>;
     /**
-     * The resource group the command belongs to.
+     * The resource group the command belongs to. On change: updates the command in place; nothing runs again.
      */
     declare public readonly resourceGroupId: pulumi.Output<string | undefined>;
     /**
-     * Tags for the command (at most 20).
+     * Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
      */
     declare public readonly tags: pulumi.Output<{[key: string]: string} | undefined>;
     /**
-     * The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+     * The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
      */
     declare public readonly timeout: pulumi.Output<number | undefined>;
     /**
-     * The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+     * The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
      */
     declare public readonly type: pulumi.Output<enums.CommandType>;
     /**
-     * The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows.
+     * The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
      */
     declare public readonly workingDir: pulumi.Output<string | undefined>;
 
@@ -167,47 +167,47 @@ export class Command extends pulumi.CustomResource {
  */
 export interface CommandArgs {
     /**
-     * The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
+     * The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
      */
     commandContent: pulumi.Input<string>;
     /**
-     * How `commandContent` is written: `PlainText` (the default) or `Base64`.
+     * How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
      */
     contentEncoding?: pulumi.Input<enums.ContentEncoding | undefined>;
     /**
-     * A description, at most 512 characters.
+     * A description, at most 512 characters. On change: updates the command in place; nothing runs again.
      */
     description?: pulumi.Input<string | undefined>;
     /**
-     * Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false.
+     * Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
      */
     enableParameter?: pulumi.Input<boolean | undefined>;
     /**
-     * A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
+     * A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`. On change: replaces the command, and with it the Invocations that run it.
      */
     launcher?: pulumi.Input<string | undefined>;
     /**
-     * The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
+     * The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
      */
     name?: pulumi.Input<string | undefined>;
     /**
-     * The resource group the command belongs to.
+     * The resource group the command belongs to. On change: updates the command in place; nothing runs again.
      */
     resourceGroupId?: pulumi.Input<string | undefined>;
     /**
-     * Tags for the command (at most 20).
+     * Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
      */
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
-     * The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+     * The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
      */
     timeout?: pulumi.Input<number | undefined>;
     /**
-     * The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+     * The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
      */
     type: pulumi.Input<enums.CommandType>;
     /**
-     * The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows.
+     * The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
      */
     workingDir?: pulumi.Input<string | undefined>;
 }

@@ -75,35 +75,35 @@ export class File extends pulumi.CustomResource {
     }
 
     /**
-     * The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
+     * The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
      */
     declare public readonly content: pulumi.Output<string | undefined>;
     /**
-     * The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
+     * The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB. On change: replaces the resource, which sends the file again.
      */
     declare public readonly contentBase64: pulumi.Output<string | undefined>;
     /**
-     * A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
+     * A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes. On change: updates the resource in place; nothing is sent again.
      */
     declare public readonly description: pulumi.Output<string | undefined>;
     /**
-     * When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
+     * When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
      */
     declare public readonly failurePolicy: pulumi.Output<enums.FailurePolicy | undefined>;
     /**
-     * The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
+     * The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
      */
     declare public readonly fileGroup: pulumi.Output<string | undefined>;
     /**
-     * The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
+     * The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
      */
     declare public readonly fileMode: pulumi.Output<string | undefined>;
     /**
-     * The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
+     * The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
      */
     declare public readonly fileOwner: pulumi.Output<string | undefined>;
     /**
-     * The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+     * The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
      */
     declare public readonly instanceIds: pulumi.Output<string[]>;
     /**
@@ -115,15 +115,15 @@ export class File extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly invokeIds: pulumi.Output<string[]>;
     /**
-     * The file name, without a directory: at most 255 characters.
+     * The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
      */
     declare public readonly name: pulumi.Output<string>;
     /**
-     * Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
+     * Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
      */
     declare public readonly overwrite: pulumi.Output<boolean | undefined>;
     /**
-     * Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
+     * Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
      */
     declare public readonly removeOnDelete: pulumi.Output<boolean | undefined>;
     /**
@@ -131,7 +131,7 @@ export class File extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly resendRequired: pulumi.Output<boolean>;
     /**
-     * The resource group of the file tasks.
+     * The resource group of the file tasks. On change: replaces the resource, which sends the file again.
      */
     declare public readonly resourceGroupId: pulumi.Output<string | undefined>;
     /**
@@ -143,15 +143,15 @@ export class File extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly status: pulumi.Output<string>;
     /**
-     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
+     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
      */
     declare public readonly tags: pulumi.Output<{[key: string]: string} | undefined>;
     /**
-     * The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
+     * The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
      */
     declare public readonly targetDir: pulumi.Output<string>;
     /**
-     * How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+     * How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
      */
     declare public readonly timeout: pulumi.Output<number | undefined>;
 
@@ -227,63 +227,63 @@ export class File extends pulumi.CustomResource {
  */
 export interface FileArgs {
     /**
-     * The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
+     * The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
      */
     content?: pulumi.Input<string | undefined>;
     /**
-     * The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
+     * The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB. On change: replaces the resource, which sends the file again.
      */
     contentBase64?: pulumi.Input<string | undefined>;
     /**
-     * A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
+     * A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes. On change: updates the resource in place; nothing is sent again.
      */
     description?: pulumi.Input<string | undefined>;
     /**
-     * When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
+     * When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
      */
     failurePolicy?: pulumi.Input<enums.FailurePolicy | undefined>;
     /**
-     * The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
+     * The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
      */
     fileGroup?: pulumi.Input<string | undefined>;
     /**
-     * The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
+     * The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
      */
     fileMode?: pulumi.Input<string | undefined>;
     /**
-     * The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
+     * The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
      */
     fileOwner?: pulumi.Input<string | undefined>;
     /**
-     * The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+     * The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
      */
     instanceIds: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * The file name, without a directory: at most 255 characters.
+     * The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
      */
     name: pulumi.Input<string>;
     /**
-     * Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
+     * Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
      */
     overwrite?: pulumi.Input<boolean | undefined>;
     /**
-     * Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
+     * Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
      */
     removeOnDelete?: pulumi.Input<boolean | undefined>;
     /**
-     * The resource group of the file tasks.
+     * The resource group of the file tasks. On change: replaces the resource, which sends the file again.
      */
     resourceGroupId?: pulumi.Input<string | undefined>;
     /**
-     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
+     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
      */
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
-     * The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
+     * The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
      */
     targetDir: pulumi.Input<string>;
     /**
-     * How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+     * How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
      */
     timeout?: pulumi.Input<number | undefined>;
 }

@@ -65,15 +65,15 @@ export class Invocation extends pulumi.CustomResource {
     }
 
     /**
-     * The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.
+     * The ID of the command to run (`c-…`), usually a `Command`'s `commandId`. On change: replaces the invocation, which runs the command again.
      */
     declare public readonly commandId: pulumi.Output<string>;
     /**
-     * Run inside this container of the instance (Linux only).
+     * Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
      */
     declare public readonly containerId: pulumi.Output<string | undefined>;
     /**
-     * Run inside the container with this name (Linux only).
+     * Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
      */
     declare public readonly containerName: pulumi.Output<string | undefined>;
     /**
@@ -81,15 +81,15 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly failedInstanceIds: pulumi.Output<string[]>;
     /**
-     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
+     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
      */
     declare public readonly failurePolicy: pulumi.Output<enums.FailurePolicy | undefined>;
     /**
-     * The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
      */
     declare public readonly frequency: pulumi.Output<string | undefined>;
     /**
-     * The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+     * The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
      */
     declare public readonly instanceIds: pulumi.Output<string[] | undefined>;
     /**
@@ -101,15 +101,15 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly invokeIds: pulumi.Output<string[]>;
     /**
-     * A launcher for the script, overriding the command's.
+     * A launcher for the script, overriding the command's. On change: replaces the invocation, which runs the command again.
      */
     declare public readonly launcher: pulumi.Output<string | undefined>;
     /**
-     * At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+     * At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
      */
     declare public readonly maxConcurrency: pulumi.Output<string | undefined>;
     /**
-     * Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+     * Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
      */
     declare public readonly maxErrors: pulumi.Output<string | undefined>;
     /**
@@ -117,15 +117,15 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly notStartedInstanceIds: pulumi.Output<string[]>;
     /**
-     * How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+     * How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
      */
     declare public readonly outputBytesPerInstance: pulumi.Output<number | undefined>;
     /**
-     * Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
      */
     declare public readonly parameters: pulumi.Output<{[key: string]: string} | undefined>;
     /**
-     * When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
+     * When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
      */
     declare public readonly repeatMode: pulumi.Output<enums.RepeatMode | undefined>;
     /**
@@ -133,7 +133,7 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly rerunRequired: pulumi.Output<boolean>;
     /**
-     * The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
+     * The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
      */
     declare public readonly resourceGroupId: pulumi.Output<string | undefined>;
     /**
@@ -141,7 +141,7 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly results: pulumi.Output<outputs.InvocationResult[]>;
     /**
-     * Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
+     * Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
      */
     declare public readonly secretResults: pulumi.Output<boolean | undefined>;
     /**
@@ -153,7 +153,7 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly summary: pulumi.Output<{[key: string]: number}>;
     /**
-     * Tags for the invocation (at most 20).
+     * Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
      */
     declare public readonly tags: pulumi.Output<{[key: string]: string} | undefined>;
     /**
@@ -161,25 +161,25 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly targetInstanceIds: pulumi.Output<string[]>;
     /**
-     * Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+     * Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
      */
     declare public readonly targetTags: pulumi.Output<{[key: string]: string} | undefined>;
     /**
-     * What a stop or timeout kills: `Process` or `ProcessTree`.
+     * What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
      */
     declare public readonly terminationMode: pulumi.Output<enums.TerminationMode | undefined>;
     /**
-     * Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
+     * Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
      *
      * @deprecated Deprecated by the service: use `repeatMode: Period` with `frequency`.
      */
     declare public readonly timed: pulumi.Output<boolean | undefined>;
     /**
-     * The timeout of this run in seconds (10 to 86400), overriding the command's.
+     * The timeout of this run in seconds (10 to 86400), overriding the command's. On change: replaces the invocation, which runs the command again.
      */
     declare public readonly timeout: pulumi.Output<number | undefined>;
     /**
-     * Any values: when one changes, the invocation is replaced and so runs again.
+     * Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
      */
     declare public readonly triggers: pulumi.Output<any[] | undefined>;
     /**
@@ -187,15 +187,15 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly unconfirmedBatch: pulumi.Output<outputs.UnconfirmedBatch | undefined>;
     /**
-     * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+     * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
      */
     declare public readonly username: pulumi.Output<string | undefined>;
     /**
-     * Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
+     * Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
      */
     declare public readonly waitForCompletion: pulumi.Output<boolean | undefined>;
     /**
-     * The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+     * The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
      */
     declare public readonly windowsPasswordName: pulumi.Output<string | undefined>;
 
@@ -293,97 +293,97 @@ export class Invocation extends pulumi.CustomResource {
  */
 export interface InvocationArgs {
     /**
-     * The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.
+     * The ID of the command to run (`c-…`), usually a `Command`'s `commandId`. On change: replaces the invocation, which runs the command again.
      */
     commandId: pulumi.Input<string>;
     /**
-     * Run inside this container of the instance (Linux only).
+     * Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
      */
     containerId?: pulumi.Input<string | undefined>;
     /**
-     * Run inside the container with this name (Linux only).
+     * Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
      */
     containerName?: pulumi.Input<string | undefined>;
     /**
-     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
+     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
      */
     failurePolicy?: pulumi.Input<enums.FailurePolicy | undefined>;
     /**
-     * The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
      */
     frequency?: pulumi.Input<string | undefined>;
     /**
-     * The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+     * The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
      */
     instanceIds?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
-     * A launcher for the script, overriding the command's.
+     * A launcher for the script, overriding the command's. On change: replaces the invocation, which runs the command again.
      */
     launcher?: pulumi.Input<string | undefined>;
     /**
-     * At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+     * At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
      */
     maxConcurrency?: pulumi.Input<string | undefined>;
     /**
-     * Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+     * Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
      */
     maxErrors?: pulumi.Input<string | undefined>;
     /**
-     * How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+     * How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
      */
     outputBytesPerInstance?: pulumi.Input<number | undefined>;
     /**
-     * Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
      */
     parameters?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
-     * When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
+     * When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
      */
     repeatMode?: pulumi.Input<enums.RepeatMode | undefined>;
     /**
-     * The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
+     * The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
      */
     resourceGroupId?: pulumi.Input<string | undefined>;
     /**
-     * Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
+     * Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
      */
     secretResults?: pulumi.Input<boolean | undefined>;
     /**
-     * Tags for the invocation (at most 20).
+     * Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
      */
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
-     * Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+     * Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
      */
     targetTags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
-     * What a stop or timeout kills: `Process` or `ProcessTree`.
+     * What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
      */
     terminationMode?: pulumi.Input<enums.TerminationMode | undefined>;
     /**
-     * Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
+     * Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
      *
      * @deprecated Deprecated by the service: use `repeatMode: Period` with `frequency`.
      */
     timed?: pulumi.Input<boolean | undefined>;
     /**
-     * The timeout of this run in seconds (10 to 86400), overriding the command's.
+     * The timeout of this run in seconds (10 to 86400), overriding the command's. On change: replaces the invocation, which runs the command again.
      */
     timeout?: pulumi.Input<number | undefined>;
     /**
-     * Any values: when one changes, the invocation is replaced and so runs again.
+     * Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
      */
     triggers?: pulumi.Input<any[] | undefined>;
     /**
-     * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+     * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
      */
     username?: pulumi.Input<string | undefined>;
     /**
-     * Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
+     * Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
      */
     waitForCompletion?: pulumi.Input<boolean | undefined>;
     /**
-     * The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+     * The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
      */
     windowsPasswordName?: pulumi.Input<string | undefined>;
 }

@@ -24,33 +24,33 @@ import (
 type Command struct {
 	pulumi.CustomResourceState
 
-	// The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
+	// The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
 	CommandContent pulumi.StringOutput `pulumi:"commandContent"`
 	// The command ID (`c-…`), also the resource ID.
 	CommandId pulumi.StringOutput `pulumi:"commandId"`
-	// How `commandContent` is written: `PlainText` (the default) or `Base64`.
+	// How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
 	ContentEncoding ContentEncodingPtrOutput `pulumi:"contentEncoding"`
 	// When the command was created (UTC, ISO 8601).
 	CreationTime pulumi.StringOutput `pulumi:"creationTime"`
-	// A description, at most 512 characters.
+	// A description, at most 512 characters. On change: updates the command in place; nothing runs again.
 	Description pulumi.StringPtrOutput `pulumi:"description"`
-	// Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false.
+	// Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
 	EnableParameter pulumi.BoolPtrOutput `pulumi:"enableParameter"`
-	// A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
+	// A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`. On change: replaces the command, and with it the Invocations that run it.
 	Launcher pulumi.StringPtrOutput `pulumi:"launcher"`
-	// The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
+	// The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
 	Name pulumi.StringPtrOutput `pulumi:"name"`
 	// The custom parameter names the service found in the content.
 	ParameterNames pulumi.StringArrayOutput `pulumi:"parameterNames"`
-	// The resource group the command belongs to.
+	// The resource group the command belongs to. On change: updates the command in place; nothing runs again.
 	ResourceGroupId pulumi.StringPtrOutput `pulumi:"resourceGroupId"`
-	// Tags for the command (at most 20).
+	// Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
 	Tags pulumi.StringMapOutput `pulumi:"tags"`
-	// The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+	// The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
 	Timeout pulumi.IntPtrOutput `pulumi:"timeout"`
-	// The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+	// The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
 	Type CommandTypeOutput `pulumi:"type"`
-	// The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows.
+	// The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
 	WorkingDir pulumi.StringPtrOutput `pulumi:"workingDir"`
 }
 
@@ -100,53 +100,53 @@ func (CommandState) ElementType() reflect.Type {
 }
 
 type commandArgs struct {
-	// The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
+	// The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
 	CommandContent string `pulumi:"commandContent"`
-	// How `commandContent` is written: `PlainText` (the default) or `Base64`.
+	// How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
 	ContentEncoding *ContentEncoding `pulumi:"contentEncoding"`
-	// A description, at most 512 characters.
+	// A description, at most 512 characters. On change: updates the command in place; nothing runs again.
 	Description *string `pulumi:"description"`
-	// Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false.
+	// Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
 	EnableParameter *bool `pulumi:"enableParameter"`
-	// A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
+	// A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`. On change: replaces the command, and with it the Invocations that run it.
 	Launcher *string `pulumi:"launcher"`
-	// The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
+	// The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
 	Name *string `pulumi:"name"`
-	// The resource group the command belongs to.
+	// The resource group the command belongs to. On change: updates the command in place; nothing runs again.
 	ResourceGroupId *string `pulumi:"resourceGroupId"`
-	// Tags for the command (at most 20).
+	// Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
 	Tags map[string]string `pulumi:"tags"`
-	// The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+	// The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
 	Timeout *int `pulumi:"timeout"`
-	// The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+	// The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
 	Type CommandType `pulumi:"type"`
-	// The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows.
+	// The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
 	WorkingDir *string `pulumi:"workingDir"`
 }
 
 // The set of arguments for constructing a Command resource.
 type CommandArgs struct {
-	// The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
+	// The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
 	CommandContent pulumi.StringInput
-	// How `commandContent` is written: `PlainText` (the default) or `Base64`.
+	// How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
 	ContentEncoding ContentEncodingPtrInput
-	// A description, at most 512 characters.
+	// A description, at most 512 characters. On change: updates the command in place; nothing runs again.
 	Description pulumi.StringPtrInput
-	// Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false.
+	// Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
 	EnableParameter pulumi.BoolPtrInput
-	// A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
+	// A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`. On change: replaces the command, and with it the Invocations that run it.
 	Launcher pulumi.StringPtrInput
-	// The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
+	// The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
 	Name pulumi.StringPtrInput
-	// The resource group the command belongs to.
+	// The resource group the command belongs to. On change: updates the command in place; nothing runs again.
 	ResourceGroupId pulumi.StringPtrInput
-	// Tags for the command (at most 20).
+	// Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
 	Tags pulumi.StringMapInput
-	// The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+	// The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
 	Timeout pulumi.IntPtrInput
-	// The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+	// The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
 	Type CommandTypeInput
-	// The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows.
+	// The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
 	WorkingDir pulumi.StringPtrInput
 }
 
@@ -237,7 +237,7 @@ func (o CommandOutput) ToCommandOutputWithContext(ctx context.Context) CommandOu
 	return o
 }
 
-// The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
+// The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
 func (o CommandOutput) CommandContent() pulumi.StringOutput {
 	return o.ApplyT(func(v *Command) pulumi.StringOutput { return v.CommandContent }).(pulumi.StringOutput)
 }
@@ -247,7 +247,7 @@ func (o CommandOutput) CommandId() pulumi.StringOutput {
 	return o.ApplyT(func(v *Command) pulumi.StringOutput { return v.CommandId }).(pulumi.StringOutput)
 }
 
-// How `commandContent` is written: `PlainText` (the default) or `Base64`.
+// How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
 func (o CommandOutput) ContentEncoding() ContentEncodingPtrOutput {
 	return o.ApplyT(func(v *Command) ContentEncodingPtrOutput { return v.ContentEncoding }).(ContentEncodingPtrOutput)
 }
@@ -257,22 +257,22 @@ func (o CommandOutput) CreationTime() pulumi.StringOutput {
 	return o.ApplyT(func(v *Command) pulumi.StringOutput { return v.CreationTime }).(pulumi.StringOutput)
 }
 
-// A description, at most 512 characters.
+// A description, at most 512 characters. On change: updates the command in place; nothing runs again.
 func (o CommandOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Command) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
 
-// Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false.
+// Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
 func (o CommandOutput) EnableParameter() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *Command) pulumi.BoolPtrOutput { return v.EnableParameter }).(pulumi.BoolPtrOutput)
 }
 
-// A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
+// A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`. On change: replaces the command, and with it the Invocations that run it.
 func (o CommandOutput) Launcher() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Command) pulumi.StringPtrOutput { return v.Launcher }).(pulumi.StringPtrOutput)
 }
 
-// The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
+// The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
 func (o CommandOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Command) pulumi.StringPtrOutput { return v.Name }).(pulumi.StringPtrOutput)
 }
@@ -282,27 +282,27 @@ func (o CommandOutput) ParameterNames() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *Command) pulumi.StringArrayOutput { return v.ParameterNames }).(pulumi.StringArrayOutput)
 }
 
-// The resource group the command belongs to.
+// The resource group the command belongs to. On change: updates the command in place; nothing runs again.
 func (o CommandOutput) ResourceGroupId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Command) pulumi.StringPtrOutput { return v.ResourceGroupId }).(pulumi.StringPtrOutput)
 }
 
-// Tags for the command (at most 20).
+// Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
 func (o CommandOutput) Tags() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Command) pulumi.StringMapOutput { return v.Tags }).(pulumi.StringMapOutput)
 }
 
-// The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+// The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
 func (o CommandOutput) Timeout() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Command) pulumi.IntPtrOutput { return v.Timeout }).(pulumi.IntPtrOutput)
 }
 
-// The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+// The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
 func (o CommandOutput) Type() CommandTypeOutput {
 	return o.ApplyT(func(v *Command) CommandTypeOutput { return v.Type }).(CommandTypeOutput)
 }
 
-// The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows.
+// The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
 func (o CommandOutput) WorkingDir() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Command) pulumi.StringPtrOutput { return v.WorkingDir }).(pulumi.StringPtrOutput)
 }

@@ -43,45 +43,45 @@ import (
 type File struct {
 	pulumi.CustomResourceState
 
-	// The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
+	// The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
 	Content pulumi.StringPtrOutput `pulumi:"content"`
-	// The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
+	// The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB. On change: replaces the resource, which sends the file again.
 	ContentBase64 pulumi.StringPtrOutput `pulumi:"contentBase64"`
-	// A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
+	// A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes. On change: updates the resource in place; nothing is sent again.
 	Description pulumi.StringPtrOutput `pulumi:"description"`
-	// When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
+	// When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
 	FailurePolicy FailurePolicyPtrOutput `pulumi:"failurePolicy"`
-	// The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
+	// The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
 	FileGroup pulumi.StringPtrOutput `pulumi:"fileGroup"`
-	// The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
+	// The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
 	FileMode pulumi.StringPtrOutput `pulumi:"fileMode"`
-	// The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
+	// The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
 	FileOwner pulumi.StringPtrOutput `pulumi:"fileOwner"`
-	// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+	// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
 	InstanceIds pulumi.StringArrayOutput `pulumi:"instanceIds"`
 	// The ID of the first (usually the only) file task, `f-…`.
 	InvokeId pulumi.StringOutput `pulumi:"invokeId"`
 	// The IDs of the file tasks, one per batch of 50 instances. The resource ID is these IDs joined with commas.
 	InvokeIds pulumi.StringArrayOutput `pulumi:"invokeIds"`
-	// The file name, without a directory: at most 255 characters.
+	// The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
 	Name pulumi.StringOutput `pulumi:"name"`
-	// Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
+	// Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
 	Overwrite pulumi.BoolPtrOutput `pulumi:"overwrite"`
-	// Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
+	// Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
 	RemoveOnDelete pulumi.BoolPtrOutput `pulumi:"removeOnDelete"`
 	// True when the delivery failed by `failurePolicy`: the next `pulumi up` replaces the resource, sending the file again.
 	ResendRequired pulumi.BoolOutput `pulumi:"resendRequired"`
-	// The resource group of the file tasks.
+	// The resource group of the file tasks. On change: replaces the resource, which sends the file again.
 	ResourceGroupId pulumi.StringPtrOutput `pulumi:"resourceGroupId"`
 	// One entry per instance: status, error code and times.
 	Results FileResultArrayOutput `pulumi:"results"`
 	// The overall status: `Pending`, `Running`, `Success`, `Failed` or `PartialFailed`.
 	Status pulumi.StringOutput `pulumi:"status"`
-	// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
+	// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
 	Tags pulumi.StringMapOutput `pulumi:"tags"`
-	// The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
+	// The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
 	TargetDir pulumi.StringOutput `pulumi:"targetDir"`
-	// How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+	// How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
 	Timeout pulumi.IntPtrOutput `pulumi:"timeout"`
 }
 
@@ -134,69 +134,69 @@ func (FileState) ElementType() reflect.Type {
 }
 
 type fileArgs struct {
-	// The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
+	// The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
 	Content *string `pulumi:"content"`
-	// The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
+	// The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB. On change: replaces the resource, which sends the file again.
 	ContentBase64 *string `pulumi:"contentBase64"`
-	// A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
+	// A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes. On change: updates the resource in place; nothing is sent again.
 	Description *string `pulumi:"description"`
-	// When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
+	// When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
 	FailurePolicy *FailurePolicy `pulumi:"failurePolicy"`
-	// The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
+	// The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
 	FileGroup *string `pulumi:"fileGroup"`
-	// The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
+	// The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
 	FileMode *string `pulumi:"fileMode"`
-	// The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
+	// The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
 	FileOwner *string `pulumi:"fileOwner"`
-	// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+	// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
 	InstanceIds []string `pulumi:"instanceIds"`
-	// The file name, without a directory: at most 255 characters.
+	// The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
 	Name string `pulumi:"name"`
-	// Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
+	// Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
 	Overwrite *bool `pulumi:"overwrite"`
-	// Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
+	// Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
 	RemoveOnDelete *bool `pulumi:"removeOnDelete"`
-	// The resource group of the file tasks.
+	// The resource group of the file tasks. On change: replaces the resource, which sends the file again.
 	ResourceGroupId *string `pulumi:"resourceGroupId"`
-	// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
+	// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
 	Tags map[string]string `pulumi:"tags"`
-	// The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
+	// The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
 	TargetDir string `pulumi:"targetDir"`
-	// How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+	// How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
 	Timeout *int `pulumi:"timeout"`
 }
 
 // The set of arguments for constructing a File resource.
 type FileArgs struct {
-	// The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
+	// The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
 	Content pulumi.StringPtrInput
-	// The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
+	// The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB. On change: replaces the resource, which sends the file again.
 	ContentBase64 pulumi.StringPtrInput
-	// A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
+	// A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes. On change: updates the resource in place; nothing is sent again.
 	Description pulumi.StringPtrInput
-	// When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
+	// When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
 	FailurePolicy FailurePolicyPtrInput
-	// The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
+	// The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
 	FileGroup pulumi.StringPtrInput
-	// The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
+	// The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
 	FileMode pulumi.StringPtrInput
-	// The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
+	// The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
 	FileOwner pulumi.StringPtrInput
-	// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+	// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
 	InstanceIds pulumi.StringArrayInput
-	// The file name, without a directory: at most 255 characters.
+	// The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
 	Name pulumi.StringInput
-	// Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
+	// Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
 	Overwrite pulumi.BoolPtrInput
-	// Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
+	// Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
 	RemoveOnDelete pulumi.BoolPtrInput
-	// The resource group of the file tasks.
+	// The resource group of the file tasks. On change: replaces the resource, which sends the file again.
 	ResourceGroupId pulumi.StringPtrInput
-	// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
+	// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
 	Tags pulumi.StringMapInput
-	// The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
+	// The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
 	TargetDir pulumi.StringInput
-	// How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+	// How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
 	Timeout pulumi.IntPtrInput
 }
 
@@ -287,42 +287,42 @@ func (o FileOutput) ToFileOutputWithContext(ctx context.Context) FileOutput {
 	return o
 }
 
-// The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
+// The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
 func (o FileOutput) Content() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *File) pulumi.StringPtrOutput { return v.Content }).(pulumi.StringPtrOutput)
 }
 
-// The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
+// The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB. On change: replaces the resource, which sends the file again.
 func (o FileOutput) ContentBase64() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *File) pulumi.StringPtrOutput { return v.ContentBase64 }).(pulumi.StringPtrOutput)
 }
 
-// A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
+// A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes. On change: updates the resource in place; nothing is sent again.
 func (o FileOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *File) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
 
-// When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
+// When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
 func (o FileOutput) FailurePolicy() FailurePolicyPtrOutput {
 	return o.ApplyT(func(v *File) FailurePolicyPtrOutput { return v.FailurePolicy }).(FailurePolicyPtrOutput)
 }
 
-// The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
+// The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
 func (o FileOutput) FileGroup() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *File) pulumi.StringPtrOutput { return v.FileGroup }).(pulumi.StringPtrOutput)
 }
 
-// The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
+// The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
 func (o FileOutput) FileMode() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *File) pulumi.StringPtrOutput { return v.FileMode }).(pulumi.StringPtrOutput)
 }
 
-// The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
+// The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
 func (o FileOutput) FileOwner() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *File) pulumi.StringPtrOutput { return v.FileOwner }).(pulumi.StringPtrOutput)
 }
 
-// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
 func (o FileOutput) InstanceIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *File) pulumi.StringArrayOutput { return v.InstanceIds }).(pulumi.StringArrayOutput)
 }
@@ -337,17 +337,17 @@ func (o FileOutput) InvokeIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *File) pulumi.StringArrayOutput { return v.InvokeIds }).(pulumi.StringArrayOutput)
 }
 
-// The file name, without a directory: at most 255 characters.
+// The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
 func (o FileOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *File) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
+// Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
 func (o FileOutput) Overwrite() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *File) pulumi.BoolPtrOutput { return v.Overwrite }).(pulumi.BoolPtrOutput)
 }
 
-// Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
+// Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
 func (o FileOutput) RemoveOnDelete() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *File) pulumi.BoolPtrOutput { return v.RemoveOnDelete }).(pulumi.BoolPtrOutput)
 }
@@ -357,7 +357,7 @@ func (o FileOutput) ResendRequired() pulumi.BoolOutput {
 	return o.ApplyT(func(v *File) pulumi.BoolOutput { return v.ResendRequired }).(pulumi.BoolOutput)
 }
 
-// The resource group of the file tasks.
+// The resource group of the file tasks. On change: replaces the resource, which sends the file again.
 func (o FileOutput) ResourceGroupId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *File) pulumi.StringPtrOutput { return v.ResourceGroupId }).(pulumi.StringPtrOutput)
 }
@@ -372,17 +372,17 @@ func (o FileOutput) Status() pulumi.StringOutput {
 	return o.ApplyT(func(v *File) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
 }
 
-// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
+// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
 func (o FileOutput) Tags() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *File) pulumi.StringMapOutput { return v.Tags }).(pulumi.StringMapOutput)
 }
 
-// The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
+// The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
 func (o FileOutput) TargetDir() pulumi.StringOutput {
 	return o.ApplyT(func(v *File) pulumi.StringOutput { return v.TargetDir }).(pulumi.StringOutput)
 }
 
-// How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+// How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
 func (o FileOutput) Timeout() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *File) pulumi.IntPtrOutput { return v.Timeout }).(pulumi.IntPtrOutput)
 }

@@ -34,73 +34,73 @@ import (
 type Invocation struct {
 	pulumi.CustomResourceState
 
-	// The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.
+	// The ID of the command to run (`c-…`), usually a `Command`'s `commandId`. On change: replaces the invocation, which runs the command again.
 	CommandId pulumi.StringOutput `pulumi:"commandId"`
-	// Run inside this container of the instance (Linux only).
+	// Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
 	ContainerId pulumi.StringPtrOutput `pulumi:"containerId"`
-	// Run inside the container with this name (Linux only).
+	// Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
 	ContainerName pulumi.StringPtrOutput `pulumi:"containerName"`
 	// The instances that finished without success, sorted.
 	FailedInstanceIds pulumi.StringArrayOutput `pulumi:"failedInstanceIds"`
-	// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
+	// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
 	FailurePolicy FailurePolicyPtrOutput `pulumi:"failurePolicy"`
-	// The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+	// The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
 	Frequency pulumi.StringPtrOutput `pulumi:"frequency"`
-	// The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+	// The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
 	InstanceIds pulumi.StringArrayOutput `pulumi:"instanceIds"`
 	// The invocation ID (`t-…`) of the first batch, also the resource ID.
 	InvokeId pulumi.StringOutput `pulumi:"invokeId"`
 	// The invocation ID of every batch (at most 100 instances each), in the order they started; the first is `invokeId`. Import a multi-batch invocation by its first ID (see the docs).
 	InvokeIds pulumi.StringArrayOutput `pulumi:"invokeIds"`
-	// A launcher for the script, overriding the command's.
+	// A launcher for the script, overriding the command's. On change: replaces the invocation, which runs the command again.
 	Launcher pulumi.StringPtrOutput `pulumi:"launcher"`
-	// At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+	// At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
 	MaxConcurrency pulumi.StringPtrOutput `pulumi:"maxConcurrency"`
-	// Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+	// Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
 	MaxErrors pulumi.StringPtrOutput `pulumi:"maxErrors"`
 	// The instances never started because `maxErrors` stopped the rollout.
 	NotStartedInstanceIds pulumi.StringArrayOutput `pulumi:"notStartedInstanceIds"`
-	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
 	OutputBytesPerInstance pulumi.IntPtrOutput `pulumi:"outputBytesPerInstance"`
-	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
+	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
 	Parameters pulumi.StringMapOutput `pulumi:"parameters"`
-	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
+	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
 	RepeatMode RepeatModePtrOutput `pulumi:"repeatMode"`
 	// True when the run failed by `failurePolicy`: the next `pulumi up` replaces the invocation, running the command again (like a tainted resource).
 	RerunRequired pulumi.BoolOutput `pulumi:"rerunRequired"`
-	// The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
+	// The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
 	ResourceGroupId pulumi.StringPtrOutput `pulumi:"resourceGroupId"`
 	// One entry per instance, as last read: status, exit code and output.
 	Results InvocationResultArrayOutput `pulumi:"results"`
-	// Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
+	// Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
 	SecretResults pulumi.BoolPtrOutput `pulumi:"secretResults"`
 	// The overall status: `Pending`, `Scheduled`, `Running`, `Success`, `Failed`, `PartialFailed` or `Stopped`.
 	Status pulumi.StringOutput `pulumi:"status"`
 	// How many instances are in each status (`Success`: 998, `Failed`: 2); `NotStarted` counts those a rollout stopped by `maxErrors` never started.
 	Summary pulumi.IntMapOutput `pulumi:"summary"`
-	// Tags for the invocation (at most 20).
+	// Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
 	Tags pulumi.StringMapOutput `pulumi:"tags"`
 	// The instances this invocation targets: `instanceIds`, or those `targetTags` resolved to when it was created.
 	TargetInstanceIds pulumi.StringArrayOutput `pulumi:"targetInstanceIds"`
-	// Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+	// Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
 	TargetTags pulumi.StringMapOutput `pulumi:"targetTags"`
-	// What a stop or timeout kills: `Process` or `ProcessTree`.
+	// What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
 	TerminationMode TerminationModePtrOutput `pulumi:"terminationMode"`
-	// Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
+	// Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
 	//
 	// Deprecated: Deprecated by the service: use `repeatMode: Period` with `frequency`.
 	Timed pulumi.BoolPtrOutput `pulumi:"timed"`
-	// The timeout of this run in seconds (10 to 86400), overriding the command's.
+	// The timeout of this run in seconds (10 to 86400), overriding the command's. On change: replaces the invocation, which runs the command again.
 	Timeout pulumi.IntPtrOutput `pulumi:"timeout"`
-	// Any values: when one changes, the invocation is replaced and so runs again.
+	// Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
 	Triggers pulumi.ArrayOutput `pulumi:"triggers"`
 	// A batch that was sent but whose answer never came (the up failed or was cancelled while starting it): it may be running. The next `pulumi up` sends it again with the same ClientToken, so the service runs it at most once. Absent when every started batch is known.
 	UnconfirmedBatch UnconfirmedBatchPtrOutput `pulumi:"unconfirmedBatch"`
-	// The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+	// The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
 	Username pulumi.StringPtrOutput `pulumi:"username"`
-	// Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
+	// Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
 	WaitForCompletion pulumi.BoolPtrOutput `pulumi:"waitForCompletion"`
-	// The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+	// The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
 	WindowsPasswordName pulumi.StringPtrOutput `pulumi:"windowsPasswordName"`
 }
 
@@ -154,105 +154,105 @@ func (InvocationState) ElementType() reflect.Type {
 }
 
 type invocationArgs struct {
-	// The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.
+	// The ID of the command to run (`c-…`), usually a `Command`'s `commandId`. On change: replaces the invocation, which runs the command again.
 	CommandId string `pulumi:"commandId"`
-	// Run inside this container of the instance (Linux only).
+	// Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
 	ContainerId *string `pulumi:"containerId"`
-	// Run inside the container with this name (Linux only).
+	// Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
 	ContainerName *string `pulumi:"containerName"`
-	// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
+	// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
 	FailurePolicy *FailurePolicy `pulumi:"failurePolicy"`
-	// The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+	// The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
 	Frequency *string `pulumi:"frequency"`
-	// The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+	// The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
 	InstanceIds []string `pulumi:"instanceIds"`
-	// A launcher for the script, overriding the command's.
+	// A launcher for the script, overriding the command's. On change: replaces the invocation, which runs the command again.
 	Launcher *string `pulumi:"launcher"`
-	// At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+	// At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
 	MaxConcurrency *string `pulumi:"maxConcurrency"`
-	// Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+	// Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
 	MaxErrors *string `pulumi:"maxErrors"`
-	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
 	OutputBytesPerInstance *int `pulumi:"outputBytesPerInstance"`
-	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
+	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
 	Parameters map[string]string `pulumi:"parameters"`
-	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
+	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
 	RepeatMode *RepeatMode `pulumi:"repeatMode"`
-	// The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
+	// The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
 	ResourceGroupId *string `pulumi:"resourceGroupId"`
-	// Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
+	// Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
 	SecretResults *bool `pulumi:"secretResults"`
-	// Tags for the invocation (at most 20).
+	// Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
 	Tags map[string]string `pulumi:"tags"`
-	// Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+	// Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
 	TargetTags map[string]string `pulumi:"targetTags"`
-	// What a stop or timeout kills: `Process` or `ProcessTree`.
+	// What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
 	TerminationMode *TerminationMode `pulumi:"terminationMode"`
-	// Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
+	// Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
 	//
 	// Deprecated: Deprecated by the service: use `repeatMode: Period` with `frequency`.
 	Timed *bool `pulumi:"timed"`
-	// The timeout of this run in seconds (10 to 86400), overriding the command's.
+	// The timeout of this run in seconds (10 to 86400), overriding the command's. On change: replaces the invocation, which runs the command again.
 	Timeout *int `pulumi:"timeout"`
-	// Any values: when one changes, the invocation is replaced and so runs again.
+	// Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
 	Triggers []interface{} `pulumi:"triggers"`
-	// The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+	// The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
 	Username *string `pulumi:"username"`
-	// Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
+	// Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
 	WaitForCompletion *bool `pulumi:"waitForCompletion"`
-	// The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+	// The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
 	WindowsPasswordName *string `pulumi:"windowsPasswordName"`
 }
 
 // The set of arguments for constructing a Invocation resource.
 type InvocationArgs struct {
-	// The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.
+	// The ID of the command to run (`c-…`), usually a `Command`'s `commandId`. On change: replaces the invocation, which runs the command again.
 	CommandId pulumi.StringInput
-	// Run inside this container of the instance (Linux only).
+	// Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
 	ContainerId pulumi.StringPtrInput
-	// Run inside the container with this name (Linux only).
+	// Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
 	ContainerName pulumi.StringPtrInput
-	// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
+	// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
 	FailurePolicy FailurePolicyPtrInput
-	// The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+	// The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
 	Frequency pulumi.StringPtrInput
-	// The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+	// The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
 	InstanceIds pulumi.StringArrayInput
-	// A launcher for the script, overriding the command's.
+	// A launcher for the script, overriding the command's. On change: replaces the invocation, which runs the command again.
 	Launcher pulumi.StringPtrInput
-	// At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+	// At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
 	MaxConcurrency pulumi.StringPtrInput
-	// Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+	// Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
 	MaxErrors pulumi.StringPtrInput
-	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+	// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
 	OutputBytesPerInstance pulumi.IntPtrInput
-	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
+	// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
 	Parameters pulumi.StringMapInput
-	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
+	// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
 	RepeatMode RepeatModePtrInput
-	// The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
+	// The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
 	ResourceGroupId pulumi.StringPtrInput
-	// Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
+	// Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
 	SecretResults pulumi.BoolPtrInput
-	// Tags for the invocation (at most 20).
+	// Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
 	Tags pulumi.StringMapInput
-	// Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+	// Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
 	TargetTags pulumi.StringMapInput
-	// What a stop or timeout kills: `Process` or `ProcessTree`.
+	// What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
 	TerminationMode TerminationModePtrInput
-	// Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
+	// Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
 	//
 	// Deprecated: Deprecated by the service: use `repeatMode: Period` with `frequency`.
 	Timed pulumi.BoolPtrInput
-	// The timeout of this run in seconds (10 to 86400), overriding the command's.
+	// The timeout of this run in seconds (10 to 86400), overriding the command's. On change: replaces the invocation, which runs the command again.
 	Timeout pulumi.IntPtrInput
-	// Any values: when one changes, the invocation is replaced and so runs again.
+	// Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
 	Triggers pulumi.ArrayInput
-	// The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+	// The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
 	Username pulumi.StringPtrInput
-	// Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
+	// Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
 	WaitForCompletion pulumi.BoolPtrInput
-	// The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+	// The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
 	WindowsPasswordName pulumi.StringPtrInput
 }
 
@@ -343,17 +343,17 @@ func (o InvocationOutput) ToInvocationOutputWithContext(ctx context.Context) Inv
 	return o
 }
 
-// The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.
+// The ID of the command to run (`c-…`), usually a `Command`'s `commandId`. On change: replaces the invocation, which runs the command again.
 func (o InvocationOutput) CommandId() pulumi.StringOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringOutput { return v.CommandId }).(pulumi.StringOutput)
 }
 
-// Run inside this container of the instance (Linux only).
+// Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
 func (o InvocationOutput) ContainerId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.ContainerId }).(pulumi.StringPtrOutput)
 }
 
-// Run inside the container with this name (Linux only).
+// Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
 func (o InvocationOutput) ContainerName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.ContainerName }).(pulumi.StringPtrOutput)
 }
@@ -363,17 +363,17 @@ func (o InvocationOutput) FailedInstanceIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringArrayOutput { return v.FailedInstanceIds }).(pulumi.StringArrayOutput)
 }
 
-// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
+// When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
 func (o InvocationOutput) FailurePolicy() FailurePolicyPtrOutput {
 	return o.ApplyT(func(v *Invocation) FailurePolicyPtrOutput { return v.FailurePolicy }).(FailurePolicyPtrOutput)
 }
 
-// The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+// The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
 func (o InvocationOutput) Frequency() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.Frequency }).(pulumi.StringPtrOutput)
 }
 
-// The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+// The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
 func (o InvocationOutput) InstanceIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringArrayOutput { return v.InstanceIds }).(pulumi.StringArrayOutput)
 }
@@ -388,17 +388,17 @@ func (o InvocationOutput) InvokeIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringArrayOutput { return v.InvokeIds }).(pulumi.StringArrayOutput)
 }
 
-// A launcher for the script, overriding the command's.
+// A launcher for the script, overriding the command's. On change: replaces the invocation, which runs the command again.
 func (o InvocationOutput) Launcher() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.Launcher }).(pulumi.StringPtrOutput)
 }
 
-// At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+// At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
 func (o InvocationOutput) MaxConcurrency() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.MaxConcurrency }).(pulumi.StringPtrOutput)
 }
 
-// Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+// Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
 func (o InvocationOutput) MaxErrors() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.MaxErrors }).(pulumi.StringPtrOutput)
 }
@@ -408,17 +408,17 @@ func (o InvocationOutput) NotStartedInstanceIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringArrayOutput { return v.NotStartedInstanceIds }).(pulumi.StringArrayOutput)
 }
 
-// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+// How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
 func (o InvocationOutput) OutputBytesPerInstance() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.IntPtrOutput { return v.OutputBytesPerInstance }).(pulumi.IntPtrOutput)
 }
 
-// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
+// Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
 func (o InvocationOutput) Parameters() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringMapOutput { return v.Parameters }).(pulumi.StringMapOutput)
 }
 
-// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
+// When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
 func (o InvocationOutput) RepeatMode() RepeatModePtrOutput {
 	return o.ApplyT(func(v *Invocation) RepeatModePtrOutput { return v.RepeatMode }).(RepeatModePtrOutput)
 }
@@ -428,7 +428,7 @@ func (o InvocationOutput) RerunRequired() pulumi.BoolOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.BoolOutput { return v.RerunRequired }).(pulumi.BoolOutput)
 }
 
-// The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
+// The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
 func (o InvocationOutput) ResourceGroupId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.ResourceGroupId }).(pulumi.StringPtrOutput)
 }
@@ -438,7 +438,7 @@ func (o InvocationOutput) Results() InvocationResultArrayOutput {
 	return o.ApplyT(func(v *Invocation) InvocationResultArrayOutput { return v.Results }).(InvocationResultArrayOutput)
 }
 
-// Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
+// Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
 func (o InvocationOutput) SecretResults() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.BoolPtrOutput { return v.SecretResults }).(pulumi.BoolPtrOutput)
 }
@@ -453,7 +453,7 @@ func (o InvocationOutput) Summary() pulumi.IntMapOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.IntMapOutput { return v.Summary }).(pulumi.IntMapOutput)
 }
 
-// Tags for the invocation (at most 20).
+// Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
 func (o InvocationOutput) Tags() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringMapOutput { return v.Tags }).(pulumi.StringMapOutput)
 }
@@ -463,29 +463,29 @@ func (o InvocationOutput) TargetInstanceIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringArrayOutput { return v.TargetInstanceIds }).(pulumi.StringArrayOutput)
 }
 
-// Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+// Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
 func (o InvocationOutput) TargetTags() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringMapOutput { return v.TargetTags }).(pulumi.StringMapOutput)
 }
 
-// What a stop or timeout kills: `Process` or `ProcessTree`.
+// What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
 func (o InvocationOutput) TerminationMode() TerminationModePtrOutput {
 	return o.ApplyT(func(v *Invocation) TerminationModePtrOutput { return v.TerminationMode }).(TerminationModePtrOutput)
 }
 
-// Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
+// Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
 //
 // Deprecated: Deprecated by the service: use `repeatMode: Period` with `frequency`.
 func (o InvocationOutput) Timed() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.BoolPtrOutput { return v.Timed }).(pulumi.BoolPtrOutput)
 }
 
-// The timeout of this run in seconds (10 to 86400), overriding the command's.
+// The timeout of this run in seconds (10 to 86400), overriding the command's. On change: replaces the invocation, which runs the command again.
 func (o InvocationOutput) Timeout() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.IntPtrOutput { return v.Timeout }).(pulumi.IntPtrOutput)
 }
 
-// Any values: when one changes, the invocation is replaced and so runs again.
+// Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
 func (o InvocationOutput) Triggers() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.ArrayOutput { return v.Triggers }).(pulumi.ArrayOutput)
 }
@@ -495,17 +495,17 @@ func (o InvocationOutput) UnconfirmedBatch() UnconfirmedBatchPtrOutput {
 	return o.ApplyT(func(v *Invocation) UnconfirmedBatchPtrOutput { return v.UnconfirmedBatch }).(UnconfirmedBatchPtrOutput)
 }
 
-// The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+// The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
 func (o InvocationOutput) Username() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.Username }).(pulumi.StringPtrOutput)
 }
 
-// Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
+// Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
 func (o InvocationOutput) WaitForCompletion() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.BoolPtrOutput { return v.WaitForCompletion }).(pulumi.BoolPtrOutput)
 }
 
-// The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+// The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
 func (o InvocationOutput) WindowsPasswordName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringPtrOutput { return v.WindowsPasswordName }).(pulumi.StringPtrOutput)
 }

@@ -34,17 +34,17 @@ class CommandArgs:
         """
         The set of arguments for constructing a Command resource.
 
-        :param pulumi.Input[_builtins.str] command_content: The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
-        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
-        :param pulumi.Input['ContentEncoding'] content_encoding: How `commandContent` is written: `PlainText` (the default) or `Base64`.
-        :param pulumi.Input[_builtins.str] description: A description, at most 512 characters.
-        :param pulumi.Input[_builtins.bool] enable_parameter: Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false.
-        :param pulumi.Input[_builtins.str] launcher: A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
-        :param pulumi.Input[_builtins.str] name: The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
-        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the command belongs to.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the command (at most 20).
-        :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
-        :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\\Windows\\system32` on Windows.
+        :param pulumi.Input[_builtins.str] command_content: The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input['ContentEncoding'] content_encoding: How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.str] description: A description, at most 512 characters. On change: updates the command in place; nothing runs again.
+        :param pulumi.Input[_builtins.bool] enable_parameter: Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.str] launcher: A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`. On change: replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.str] name: The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
+        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the command belongs to. On change: updates the command in place; nothing runs again.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
+        :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\\Windows\\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
         """
         pulumi.set(__self__, "command_content", command_content)
         pulumi.set(__self__, "type", type)
@@ -71,7 +71,7 @@ class CommandArgs:
     @pulumi.getter(name="commandContent")
     def command_content(self) -> pulumi.Input[_builtins.str]:
         """
-        The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
+        The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "command_content")
 
@@ -83,7 +83,7 @@ class CommandArgs:
     @pulumi.getter
     def type(self) -> pulumi.Input['CommandType']:
         """
-        The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+        The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "type")
 
@@ -95,7 +95,7 @@ class CommandArgs:
     @pulumi.getter(name="contentEncoding")
     def content_encoding(self) -> pulumi.Input[Optional['ContentEncoding']]:
         """
-        How `commandContent` is written: `PlainText` (the default) or `Base64`.
+        How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "content_encoding")
 
@@ -107,7 +107,7 @@ class CommandArgs:
     @pulumi.getter
     def description(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        A description, at most 512 characters.
+        A description, at most 512 characters. On change: updates the command in place; nothing runs again.
         """
         return pulumi.get(self, "description")
 
@@ -119,7 +119,7 @@ class CommandArgs:
     @pulumi.getter(name="enableParameter")
     def enable_parameter(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false.
+        Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "enable_parameter")
 
@@ -131,7 +131,7 @@ class CommandArgs:
     @pulumi.getter
     def launcher(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
+        A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`. On change: replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "launcher")
 
@@ -143,7 +143,7 @@ class CommandArgs:
     @pulumi.getter
     def name(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
+        The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
         """
         return pulumi.get(self, "name")
 
@@ -155,7 +155,7 @@ class CommandArgs:
     @pulumi.getter(name="resourceGroupId")
     def resource_group_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The resource group the command belongs to.
+        The resource group the command belongs to. On change: updates the command in place; nothing runs again.
         """
         return pulumi.get(self, "resource_group_id")
 
@@ -167,7 +167,7 @@ class CommandArgs:
     @pulumi.getter
     def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Tags for the command (at most 20).
+        Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
         """
         return pulumi.get(self, "tags")
 
@@ -179,7 +179,7 @@ class CommandArgs:
     @pulumi.getter
     def timeout(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+        The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "timeout")
 
@@ -191,7 +191,7 @@ class CommandArgs:
     @pulumi.getter(name="workingDir")
     def working_dir(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\\Windows\\system32` on Windows.
+        The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\\Windows\\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "working_dir")
 
@@ -232,17 +232,17 @@ class Command(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] command_content: The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
-        :param pulumi.Input['ContentEncoding'] content_encoding: How `commandContent` is written: `PlainText` (the default) or `Base64`.
-        :param pulumi.Input[_builtins.str] description: A description, at most 512 characters.
-        :param pulumi.Input[_builtins.bool] enable_parameter: Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false.
-        :param pulumi.Input[_builtins.str] launcher: A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
-        :param pulumi.Input[_builtins.str] name: The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
-        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the command belongs to.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the command (at most 20).
-        :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
-        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
-        :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\\Windows\\system32` on Windows.
+        :param pulumi.Input[_builtins.str] command_content: The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input['ContentEncoding'] content_encoding: How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.str] description: A description, at most 512 characters. On change: updates the command in place; nothing runs again.
+        :param pulumi.Input[_builtins.bool] enable_parameter: Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.str] launcher: A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`. On change: replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.str] name: The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
+        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the command belongs to. On change: updates the command in place; nothing runs again.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
+        :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\\Windows\\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
         """
         ...
     @overload
@@ -357,7 +357,7 @@ class Command(pulumi.CustomResource):
     @pulumi.getter(name="commandContent")
     def command_content(self) -> pulumi.Output[_builtins.str]:
         """
-        The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
+        The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "command_content")
 
@@ -373,7 +373,7 @@ class Command(pulumi.CustomResource):
     @pulumi.getter(name="contentEncoding")
     def content_encoding(self) -> pulumi.Output[Optional['ContentEncoding']]:
         """
-        How `commandContent` is written: `PlainText` (the default) or `Base64`.
+        How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "content_encoding")
 
@@ -389,7 +389,7 @@ class Command(pulumi.CustomResource):
     @pulumi.getter
     def description(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        A description, at most 512 characters.
+        A description, at most 512 characters. On change: updates the command in place; nothing runs again.
         """
         return pulumi.get(self, "description")
 
@@ -397,7 +397,7 @@ class Command(pulumi.CustomResource):
     @pulumi.getter(name="enableParameter")
     def enable_parameter(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false.
+        Whether `{{name}}` in the content is a custom parameter, filled by an invocation's `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "enable_parameter")
 
@@ -405,7 +405,7 @@ class Command(pulumi.CustomResource):
     @pulumi.getter
     def launcher(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
+        A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`. On change: replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "launcher")
 
@@ -413,7 +413,7 @@ class Command(pulumi.CustomResource):
     @pulumi.getter
     def name(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
+        The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
         """
         return pulumi.get(self, "name")
 
@@ -429,7 +429,7 @@ class Command(pulumi.CustomResource):
     @pulumi.getter(name="resourceGroupId")
     def resource_group_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The resource group the command belongs to.
+        The resource group the command belongs to. On change: updates the command in place; nothing runs again.
         """
         return pulumi.get(self, "resource_group_id")
 
@@ -437,7 +437,7 @@ class Command(pulumi.CustomResource):
     @pulumi.getter
     def tags(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Tags for the command (at most 20).
+        Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
         """
         return pulumi.get(self, "tags")
 
@@ -445,7 +445,7 @@ class Command(pulumi.CustomResource):
     @pulumi.getter
     def timeout(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+        The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "timeout")
 
@@ -453,7 +453,7 @@ class Command(pulumi.CustomResource):
     @pulumi.getter
     def type(self) -> pulumi.Output['CommandType']:
         """
-        The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+        The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "type")
 
@@ -461,7 +461,7 @@ class Command(pulumi.CustomResource):
     @pulumi.getter(name="workingDir")
     def working_dir(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\\Windows\\system32` on Windows.
+        The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\\Windows\\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "working_dir")
 

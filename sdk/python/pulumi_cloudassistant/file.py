@@ -39,21 +39,21 @@ class FileArgs:
         """
         The set of arguments for constructing a File resource.
 
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
-        :param pulumi.Input[_builtins.str] name: The file name, without a directory: at most 255 characters.
-        :param pulumi.Input[_builtins.str] target_dir: The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
-        :param pulumi.Input[_builtins.str] content: The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
-        :param pulumi.Input[_builtins.str] content_base64: The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
-        :param pulumi.Input[_builtins.str] description: A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
-        :param pulumi.Input['FailurePolicy'] failure_policy: When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
-        :param pulumi.Input[_builtins.str] file_group: The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
-        :param pulumi.Input[_builtins.str] file_mode: The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
-        :param pulumi.Input[_builtins.str] file_owner: The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
-        :param pulumi.Input[_builtins.bool] overwrite: Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
-        :param pulumi.Input[_builtins.bool] remove_on_delete: Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
-        :param pulumi.Input[_builtins.str] resource_group_id: The resource group of the file tasks.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
-        :param pulumi.Input[_builtins.int] timeout: How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.str] name: The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.str] target_dir: The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.str] content: The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.str] content_base64: The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.str] description: A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes. On change: updates the resource in place; nothing is sent again.
+        :param pulumi.Input['FailurePolicy'] failure_policy: When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
+        :param pulumi.Input[_builtins.str] file_group: The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.str] file_mode: The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.str] file_owner: The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.bool] overwrite: Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
+        :param pulumi.Input[_builtins.bool] remove_on_delete: Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
+        :param pulumi.Input[_builtins.str] resource_group_id: The resource group of the file tasks. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+        :param pulumi.Input[_builtins.int] timeout: How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
         """
         pulumi.set(__self__, "instance_ids", instance_ids)
         pulumi.set(__self__, "name", name)
@@ -87,7 +87,7 @@ class FileArgs:
     @pulumi.getter(name="instanceIds")
     def instance_ids(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
         """
-        The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+        The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "instance_ids")
 
@@ -99,7 +99,7 @@ class FileArgs:
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
         """
-        The file name, without a directory: at most 255 characters.
+        The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "name")
 
@@ -111,7 +111,7 @@ class FileArgs:
     @pulumi.getter(name="targetDir")
     def target_dir(self) -> pulumi.Input[_builtins.str]:
         """
-        The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
+        The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "target_dir")
 
@@ -123,7 +123,7 @@ class FileArgs:
     @pulumi.getter
     def content(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
+        The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "content")
 
@@ -135,7 +135,7 @@ class FileArgs:
     @pulumi.getter(name="contentBase64")
     def content_base64(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
+        The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "content_base64")
 
@@ -147,7 +147,7 @@ class FileArgs:
     @pulumi.getter
     def description(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
+        A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes. On change: updates the resource in place; nothing is sent again.
         """
         return pulumi.get(self, "description")
 
@@ -159,7 +159,7 @@ class FileArgs:
     @pulumi.getter(name="failurePolicy")
     def failure_policy(self) -> pulumi.Input[Optional['FailurePolicy']]:
         """
-        When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
+        When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
         """
         return pulumi.get(self, "failure_policy")
 
@@ -171,7 +171,7 @@ class FileArgs:
     @pulumi.getter(name="fileGroup")
     def file_group(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
+        The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "file_group")
 
@@ -183,7 +183,7 @@ class FileArgs:
     @pulumi.getter(name="fileMode")
     def file_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
+        The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "file_mode")
 
@@ -195,7 +195,7 @@ class FileArgs:
     @pulumi.getter(name="fileOwner")
     def file_owner(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
+        The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "file_owner")
 
@@ -207,7 +207,7 @@ class FileArgs:
     @pulumi.getter
     def overwrite(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
+        Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
         """
         return pulumi.get(self, "overwrite")
 
@@ -219,7 +219,7 @@ class FileArgs:
     @pulumi.getter(name="removeOnDelete")
     def remove_on_delete(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
+        Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
         """
         return pulumi.get(self, "remove_on_delete")
 
@@ -231,7 +231,7 @@ class FileArgs:
     @pulumi.getter(name="resourceGroupId")
     def resource_group_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The resource group of the file tasks.
+        The resource group of the file tasks. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "resource_group_id")
 
@@ -243,7 +243,7 @@ class FileArgs:
     @pulumi.getter
     def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
+        Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
         """
         return pulumi.get(self, "tags")
 
@@ -255,7 +255,7 @@ class FileArgs:
     @pulumi.getter
     def timeout(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+        How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
         """
         return pulumi.get(self, "timeout")
 
@@ -319,21 +319,21 @@ class File(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] content: The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
-        :param pulumi.Input[_builtins.str] content_base64: The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
-        :param pulumi.Input[_builtins.str] description: A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
-        :param pulumi.Input['FailurePolicy'] failure_policy: When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
-        :param pulumi.Input[_builtins.str] file_group: The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
-        :param pulumi.Input[_builtins.str] file_mode: The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
-        :param pulumi.Input[_builtins.str] file_owner: The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
-        :param pulumi.Input[_builtins.str] name: The file name, without a directory: at most 255 characters.
-        :param pulumi.Input[_builtins.bool] overwrite: Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
-        :param pulumi.Input[_builtins.bool] remove_on_delete: Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
-        :param pulumi.Input[_builtins.str] resource_group_id: The resource group of the file tasks.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
-        :param pulumi.Input[_builtins.str] target_dir: The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
-        :param pulumi.Input[_builtins.int] timeout: How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+        :param pulumi.Input[_builtins.str] content: The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.str] content_base64: The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.str] description: A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes. On change: updates the resource in place; nothing is sent again.
+        :param pulumi.Input['FailurePolicy'] failure_policy: When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
+        :param pulumi.Input[_builtins.str] file_group: The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.str] file_mode: The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.str] file_owner: The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.str] name: The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.bool] overwrite: Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
+        :param pulumi.Input[_builtins.bool] remove_on_delete: Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
+        :param pulumi.Input[_builtins.str] resource_group_id: The resource group of the file tasks. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+        :param pulumi.Input[_builtins.str] target_dir: The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[_builtins.int] timeout: How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
         """
         ...
     @overload
@@ -485,7 +485,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter
     def content(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
+        The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "content")
 
@@ -493,7 +493,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter(name="contentBase64")
     def content_base64(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB.
+        The file's content as Base64, for binary files (e.g. `fs.readFileSync(p).toString("base64")`). At most 32 KB. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "content_base64")
 
@@ -501,7 +501,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter
     def description(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes.
+        A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task's description, so only the state changes. On change: updates the resource in place; nothing is sent again.
         """
         return pulumi.get(self, "description")
 
@@ -509,7 +509,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter(name="failurePolicy")
     def failure_policy(self) -> pulumi.Output[Optional['FailurePolicy']]:
         """
-        When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
+        When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
         """
         return pulumi.get(self, "failure_policy")
 
@@ -517,7 +517,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter(name="fileGroup")
     def file_group(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
+        The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "file_group")
 
@@ -525,7 +525,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter(name="fileMode")
     def file_mode(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
+        The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "file_mode")
 
@@ -533,7 +533,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter(name="fileOwner")
     def file_owner(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
+        The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "file_owner")
 
@@ -541,7 +541,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter(name="instanceIds")
     def instance_ids(self) -> pulumi.Output[Sequence[_builtins.str]]:
         """
-        The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+        The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "instance_ids")
 
@@ -565,7 +565,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter
     def name(self) -> pulumi.Output[_builtins.str]:
         """
-        The file name, without a directory: at most 255 characters.
+        The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "name")
 
@@ -573,7 +573,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter
     def overwrite(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
+        Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
         """
         return pulumi.get(self, "overwrite")
 
@@ -581,7 +581,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter(name="removeOnDelete")
     def remove_on_delete(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
+        Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
         """
         return pulumi.get(self, "remove_on_delete")
 
@@ -597,7 +597,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter(name="resourceGroupId")
     def resource_group_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The resource group of the file tasks.
+        The resource group of the file tasks. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "resource_group_id")
 
@@ -621,7 +621,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter
     def tags(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes.
+        Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
         """
         return pulumi.get(self, "tags")
 
@@ -629,7 +629,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter(name="targetDir")
     def target_dir(self) -> pulumi.Output[_builtins.str]:
         """
-        The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
+        The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
         """
         return pulumi.get(self, "target_dir")
 
@@ -637,7 +637,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter
     def timeout(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+        How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
         """
         return pulumi.get(self, "timeout")
 

@@ -47,29 +47,29 @@ class InvocationArgs:
         """
         The set of arguments for constructing a Invocation resource.
 
-        :param pulumi.Input[_builtins.str] command_id: The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.
-        :param pulumi.Input[_builtins.str] container_id: Run inside this container of the instance (Linux only).
-        :param pulumi.Input[_builtins.str] container_name: Run inside the container with this name (Linux only).
-        :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
-        :param pulumi.Input[_builtins.str] frequency: The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
-        :param pulumi.Input[_builtins.str] launcher: A launcher for the script, overriding the command's.
-        :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
-        :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
-        :param pulumi.Input[_builtins.int] output_bytes_per_instance: How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] parameters: Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
-        :param pulumi.Input['RepeatMode'] repeat_mode: When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
-        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
-        :param pulumi.Input[_builtins.bool] secret_results: Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the invocation (at most 20).
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] target_tags: Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
-        :param pulumi.Input['TerminationMode'] termination_mode: What a stop or timeout kills: `Process` or `ProcessTree`.
-        :param pulumi.Input[_builtins.bool] timed: Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
-        :param pulumi.Input[_builtins.int] timeout: The timeout of this run in seconds (10 to 86400), overriding the command's.
-        :param pulumi.Input[Sequence[Any]] triggers: Any values: when one changes, the invocation is replaced and so runs again.
-        :param pulumi.Input[_builtins.str] username: The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
-        :param pulumi.Input[_builtins.bool] wait_for_completion: Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
-        :param pulumi.Input[_builtins.str] windows_password_name: The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+        :param pulumi.Input[_builtins.str] command_id: The ID of the command to run (`c-…`), usually a `Command`'s `commandId`. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.str] container_id: Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.str] container_name: Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[_builtins.str] frequency: The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
+        :param pulumi.Input[_builtins.str] launcher: A launcher for the script, overriding the command's. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[_builtins.int] output_bytes_per_instance: How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] parameters: Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input['RepeatMode'] repeat_mode: When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[_builtins.bool] secret_results: Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] target_tags: Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input['TerminationMode'] termination_mode: What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.bool] timed: Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.int] timeout: The timeout of this run in seconds (10 to 86400), overriding the command's. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[Sequence[Any]] triggers: Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.str] username: The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.bool] wait_for_completion: Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[_builtins.str] windows_password_name: The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
         """
         pulumi.set(__self__, "command_id", command_id)
         if container_id is not None:
@@ -124,7 +124,7 @@ class InvocationArgs:
     @pulumi.getter(name="commandId")
     def command_id(self) -> pulumi.Input[_builtins.str]:
         """
-        The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.
+        The ID of the command to run (`c-…`), usually a `Command`'s `commandId`. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "command_id")
 
@@ -136,7 +136,7 @@ class InvocationArgs:
     @pulumi.getter(name="containerId")
     def container_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Run inside this container of the instance (Linux only).
+        Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "container_id")
 
@@ -148,7 +148,7 @@ class InvocationArgs:
     @pulumi.getter(name="containerName")
     def container_name(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Run inside the container with this name (Linux only).
+        Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "container_name")
 
@@ -160,7 +160,7 @@ class InvocationArgs:
     @pulumi.getter(name="failurePolicy")
     def failure_policy(self) -> pulumi.Input[Optional['FailurePolicy']]:
         """
-        When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
+        When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "failure_policy")
 
@@ -172,7 +172,7 @@ class InvocationArgs:
     @pulumi.getter
     def frequency(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+        The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "frequency")
 
@@ -184,7 +184,7 @@ class InvocationArgs:
     @pulumi.getter(name="instanceIds")
     def instance_ids(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+        The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
         """
         return pulumi.get(self, "instance_ids")
 
@@ -196,7 +196,7 @@ class InvocationArgs:
     @pulumi.getter
     def launcher(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        A launcher for the script, overriding the command's.
+        A launcher for the script, overriding the command's. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "launcher")
 
@@ -208,7 +208,7 @@ class InvocationArgs:
     @pulumi.getter(name="maxConcurrency")
     def max_concurrency(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+        At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "max_concurrency")
 
@@ -220,7 +220,7 @@ class InvocationArgs:
     @pulumi.getter(name="maxErrors")
     def max_errors(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+        Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "max_errors")
 
@@ -232,7 +232,7 @@ class InvocationArgs:
     @pulumi.getter(name="outputBytesPerInstance")
     def output_bytes_per_instance(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+        How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "output_bytes_per_instance")
 
@@ -244,7 +244,7 @@ class InvocationArgs:
     @pulumi.getter
     def parameters(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
+        Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "parameters")
 
@@ -256,7 +256,7 @@ class InvocationArgs:
     @pulumi.getter(name="repeatMode")
     def repeat_mode(self) -> pulumi.Input[Optional['RepeatMode']]:
         """
-        When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
+        When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "repeat_mode")
 
@@ -268,7 +268,7 @@ class InvocationArgs:
     @pulumi.getter(name="resourceGroupId")
     def resource_group_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
+        The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "resource_group_id")
 
@@ -280,7 +280,7 @@ class InvocationArgs:
     @pulumi.getter(name="secretResults")
     def secret_results(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
+        Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "secret_results")
 
@@ -292,7 +292,7 @@ class InvocationArgs:
     @pulumi.getter
     def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Tags for the invocation (at most 20).
+        Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "tags")
 
@@ -304,7 +304,7 @@ class InvocationArgs:
     @pulumi.getter(name="targetTags")
     def target_tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+        Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "target_tags")
 
@@ -316,7 +316,7 @@ class InvocationArgs:
     @pulumi.getter(name="terminationMode")
     def termination_mode(self) -> pulumi.Input[Optional['TerminationMode']]:
         """
-        What a stop or timeout kills: `Process` or `ProcessTree`.
+        What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "termination_mode")
 
@@ -329,7 +329,7 @@ class InvocationArgs:
     @_utilities.deprecated("""Deprecated by the service: use `repeatMode: Period` with `frequency`.""")
     def timed(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
+        Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "timed")
 
@@ -341,7 +341,7 @@ class InvocationArgs:
     @pulumi.getter
     def timeout(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        The timeout of this run in seconds (10 to 86400), overriding the command's.
+        The timeout of this run in seconds (10 to 86400), overriding the command's. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "timeout")
 
@@ -353,7 +353,7 @@ class InvocationArgs:
     @pulumi.getter
     def triggers(self) -> pulumi.Input[Optional[Sequence[Any]]]:
         """
-        Any values: when one changes, the invocation is replaced and so runs again.
+        Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "triggers")
 
@@ -365,7 +365,7 @@ class InvocationArgs:
     @pulumi.getter
     def username(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+        The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "username")
 
@@ -377,7 +377,7 @@ class InvocationArgs:
     @pulumi.getter(name="waitForCompletion")
     def wait_for_completion(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
+        Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "wait_for_completion")
 
@@ -389,7 +389,7 @@ class InvocationArgs:
     @pulumi.getter(name="windowsPasswordName")
     def windows_password_name(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+        The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "windows_password_name")
 
@@ -452,29 +452,29 @@ class Invocation(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] command_id: The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.
-        :param pulumi.Input[_builtins.str] container_id: Run inside this container of the instance (Linux only).
-        :param pulumi.Input[_builtins.str] container_name: Run inside the container with this name (Linux only).
-        :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
-        :param pulumi.Input[_builtins.str] frequency: The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
-        :param pulumi.Input[_builtins.str] launcher: A launcher for the script, overriding the command's.
-        :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
-        :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
-        :param pulumi.Input[_builtins.int] output_bytes_per_instance: How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] parameters: Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
-        :param pulumi.Input['RepeatMode'] repeat_mode: When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
-        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
-        :param pulumi.Input[_builtins.bool] secret_results: Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the invocation (at most 20).
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] target_tags: Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
-        :param pulumi.Input['TerminationMode'] termination_mode: What a stop or timeout kills: `Process` or `ProcessTree`.
-        :param pulumi.Input[_builtins.bool] timed: Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
-        :param pulumi.Input[_builtins.int] timeout: The timeout of this run in seconds (10 to 86400), overriding the command's.
-        :param pulumi.Input[Sequence[Any]] triggers: Any values: when one changes, the invocation is replaced and so runs again.
-        :param pulumi.Input[_builtins.str] username: The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
-        :param pulumi.Input[_builtins.bool] wait_for_completion: Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
-        :param pulumi.Input[_builtins.str] windows_password_name: The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+        :param pulumi.Input[_builtins.str] command_id: The ID of the command to run (`c-…`), usually a `Command`'s `commandId`. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.str] container_id: Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.str] container_name: Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input['FailurePolicy'] failure_policy: When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[_builtins.str] frequency: The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
+        :param pulumi.Input[_builtins.str] launcher: A launcher for the script, overriding the command's. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[_builtins.int] output_bytes_per_instance: How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] parameters: Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input['RepeatMode'] repeat_mode: When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[_builtins.bool] secret_results: Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] target_tags: Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input['TerminationMode'] termination_mode: What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.bool] timed: Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.int] timeout: The timeout of this run in seconds (10 to 86400), overriding the command's. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[Sequence[Any]] triggers: Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.str] username: The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.bool] wait_for_completion: Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[_builtins.str] windows_password_name: The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
         """
         ...
     @overload
@@ -649,7 +649,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="commandId")
     def command_id(self) -> pulumi.Output[_builtins.str]:
         """
-        The ID of the command to run (`c-…`), usually a `Command`'s `commandId`.
+        The ID of the command to run (`c-…`), usually a `Command`'s `commandId`. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "command_id")
 
@@ -657,7 +657,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="containerId")
     def container_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Run inside this container of the instance (Linux only).
+        Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "container_id")
 
@@ -665,7 +665,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="containerName")
     def container_name(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Run inside the container with this name (Linux only).
+        Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "container_name")
 
@@ -681,7 +681,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="failurePolicy")
     def failure_policy(self) -> pulumi.Output[Optional['FailurePolicy']]:
         """
-        When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
+        When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "failure_policy")
 
@@ -689,7 +689,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter
     def frequency(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+        The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 */20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "frequency")
 
@@ -697,7 +697,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="instanceIds")
     def instance_ids(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
         """
-        The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+        The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
         """
         return pulumi.get(self, "instance_ids")
 
@@ -721,7 +721,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter
     def launcher(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        A launcher for the script, overriding the command's.
+        A launcher for the script, overriding the command's. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "launcher")
 
@@ -729,7 +729,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="maxConcurrency")
     def max_concurrency(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+        At most this many instances run at once: a count (`"10"`) or a share of the instances (`"25%"`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "max_concurrency")
 
@@ -737,7 +737,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="maxErrors")
     def max_errors(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+        Once more instances than this have failed, no further batch starts: a count (`"0"`, `"5"`) or a share (`"10%"`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "max_errors")
 
@@ -753,7 +753,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="outputBytesPerInstance")
     def output_bytes_per_instance(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it.
+        How many bytes of each instance's output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation's state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "output_bytes_per_instance")
 
@@ -761,7 +761,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter
     def parameters(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
+        Values for the command's `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "parameters")
 
@@ -769,7 +769,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="repeatMode")
     def repeat_mode(self) -> pulumi.Output[Optional['RepeatMode']]:
         """
-        When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
+        When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "repeat_mode")
 
@@ -785,7 +785,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="resourceGroupId")
     def resource_group_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
+        The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "resource_group_id")
 
@@ -801,7 +801,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="secretResults")
     def secret_results(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
+        Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "secret_results")
 
@@ -825,7 +825,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter
     def tags(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Tags for the invocation (at most 20).
+        Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "tags")
 
@@ -841,7 +841,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="targetTags")
     def target_tags(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead.
+        Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "target_tags")
 
@@ -849,7 +849,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="terminationMode")
     def termination_mode(self) -> pulumi.Output[Optional['TerminationMode']]:
         """
-        What a stop or timeout kills: `Process` or `ProcessTree`.
+        What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "termination_mode")
 
@@ -858,7 +858,7 @@ class Invocation(pulumi.CustomResource):
     @_utilities.deprecated("""Deprecated by the service: use `repeatMode: Period` with `frequency`.""")
     def timed(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
+        Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "timed")
 
@@ -866,7 +866,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter
     def timeout(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        The timeout of this run in seconds (10 to 86400), overriding the command's.
+        The timeout of this run in seconds (10 to 86400), overriding the command's. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "timeout")
 
@@ -874,7 +874,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter
     def triggers(self) -> pulumi.Output[Optional[Sequence[Any]]]:
         """
-        Any values: when one changes, the invocation is replaced and so runs again.
+        Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "triggers")
 
@@ -890,7 +890,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter
     def username(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+        The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "username")
 
@@ -898,7 +898,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="waitForCompletion")
     def wait_for_completion(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
+        Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource's `customTimeouts.create`, else by the run's timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "wait_for_completion")
 
@@ -906,7 +906,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter(name="windowsPasswordName")
     def windows_password_name(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+        The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "windows_password_name")
 

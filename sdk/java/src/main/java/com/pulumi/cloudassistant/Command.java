@@ -34,14 +34,14 @@ import javax.annotation.Nullable;
 @ResourceType(type="cloudassistant:index:Command")
 public class Command extends com.pulumi.resources.CustomResource {
     /**
-     * The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
+     * The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     @Export(name="commandContent", refs={String.class}, tree="[0]")
     private Output<String> commandContent;
 
     /**
-     * @return The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
+     * @return The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     public Output<String> commandContent() {
@@ -62,14 +62,14 @@ public class Command extends com.pulumi.resources.CustomResource {
         return this.commandId;
     }
     /**
-     * How `commandContent` is written: `PlainText` (the default) or `Base64`.
+     * How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     @Export(name="contentEncoding", refs={ContentEncoding.class}, tree="[0]")
     private Output</* @Nullable */ ContentEncoding> contentEncoding;
 
     /**
-     * @return How `commandContent` is written: `PlainText` (the default) or `Base64`.
+     * @return How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     public Output<Optional<ContentEncoding>> contentEncoding() {
@@ -90,56 +90,56 @@ public class Command extends com.pulumi.resources.CustomResource {
         return this.creationTime;
     }
     /**
-     * A description, at most 512 characters.
+     * A description, at most 512 characters. On change: updates the command in place; nothing runs again.
      * 
      */
     @Export(name="description", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> description;
 
     /**
-     * @return A description, at most 512 characters.
+     * @return A description, at most 512 characters. On change: updates the command in place; nothing runs again.
      * 
      */
     public Output<Optional<String>> description() {
         return Codegen.optional(this.description);
     }
     /**
-     * Whether `{{name}}` in the content is a custom parameter, filled by an invocation&#39;s `parameters`. Defaults to false.
+     * Whether `{{name}}` in the content is a custom parameter, filled by an invocation&#39;s `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     @Export(name="enableParameter", refs={Boolean.class}, tree="[0]")
     private Output</* @Nullable */ Boolean> enableParameter;
 
     /**
-     * @return Whether `{{name}}` in the content is a custom parameter, filled by an invocation&#39;s `parameters`. Defaults to false.
+     * @return Whether `{{name}}` in the content is a custom parameter, filled by an invocation&#39;s `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     public Output<Optional<Boolean>> enableParameter() {
         return Codegen.optional(this.enableParameter);
     }
     /**
-     * A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(&#34;.py&#34;)}}`.
+     * A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(&#34;.py&#34;)}}`. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     @Export(name="launcher", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> launcher;
 
     /**
-     * @return A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(&#34;.py&#34;)}}`.
+     * @return A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(&#34;.py&#34;)}}`. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     public Output<Optional<String>> launcher() {
         return Codegen.optional(this.launcher);
     }
     /**
-     * The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
+     * The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
      * 
      */
     @Export(name="name", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> name;
 
     /**
-     * @return The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
+     * @return The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
      * 
      */
     public Output<Optional<String>> name() {
@@ -160,70 +160,70 @@ public class Command extends com.pulumi.resources.CustomResource {
         return this.parameterNames;
     }
     /**
-     * The resource group the command belongs to.
+     * The resource group the command belongs to. On change: updates the command in place; nothing runs again.
      * 
      */
     @Export(name="resourceGroupId", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> resourceGroupId;
 
     /**
-     * @return The resource group the command belongs to.
+     * @return The resource group the command belongs to. On change: updates the command in place; nothing runs again.
      * 
      */
     public Output<Optional<String>> resourceGroupId() {
         return Codegen.optional(this.resourceGroupId);
     }
     /**
-     * Tags for the command (at most 20).
+     * Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
      * 
      */
     @Export(name="tags", refs={Map.class,String.class}, tree="[0,1,1]")
     private Output</* @Nullable */ Map<String,String>> tags;
 
     /**
-     * @return Tags for the command (at most 20).
+     * @return Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
      * 
      */
     public Output<Optional<Map<String,String>>> tags() {
         return Codegen.optional(this.tags);
     }
     /**
-     * The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+     * The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     @Export(name="timeout", refs={Integer.class}, tree="[0]")
     private Output</* @Nullable */ Integer> timeout;
 
     /**
-     * @return The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+     * @return The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     public Output<Optional<Integer>> timeout() {
         return Codegen.optional(this.timeout);
     }
     /**
-     * The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+     * The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     @Export(name="type", refs={CommandType.class}, tree="[0]")
     private Output<CommandType> type;
 
     /**
-     * @return The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+     * @return The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     public Output<CommandType> type() {
         return this.type;
     }
     /**
-     * The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows.
+     * The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     @Export(name="workingDir", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> workingDir;
 
     /**
-     * @return The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows.
+     * @return The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     public Output<Optional<String>> workingDir() {

@@ -22,14 +22,14 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
     public static final CommandArgs Empty = new CommandArgs();
 
     /**
-     * The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
+     * The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     @Import(name="commandContent", required=true)
     private Output<String> commandContent;
 
     /**
-     * @return The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
+     * @return The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     public Output<String> commandContent() {
@@ -37,14 +37,14 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * How `commandContent` is written: `PlainText` (the default) or `Base64`.
+     * How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     @Import(name="contentEncoding")
     private @Nullable Output<ContentEncoding> contentEncoding;
 
     /**
-     * @return How `commandContent` is written: `PlainText` (the default) or `Base64`.
+     * @return How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     public Optional<Output<ContentEncoding>> contentEncoding() {
@@ -52,14 +52,14 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * A description, at most 512 characters.
+     * A description, at most 512 characters. On change: updates the command in place; nothing runs again.
      * 
      */
     @Import(name="description")
     private @Nullable Output<String> description;
 
     /**
-     * @return A description, at most 512 characters.
+     * @return A description, at most 512 characters. On change: updates the command in place; nothing runs again.
      * 
      */
     public Optional<Output<String>> description() {
@@ -67,14 +67,14 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Whether `{{name}}` in the content is a custom parameter, filled by an invocation&#39;s `parameters`. Defaults to false.
+     * Whether `{{name}}` in the content is a custom parameter, filled by an invocation&#39;s `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     @Import(name="enableParameter")
     private @Nullable Output<Boolean> enableParameter;
 
     /**
-     * @return Whether `{{name}}` in the content is a custom parameter, filled by an invocation&#39;s `parameters`. Defaults to false.
+     * @return Whether `{{name}}` in the content is a custom parameter, filled by an invocation&#39;s `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     public Optional<Output<Boolean>> enableParameter() {
@@ -82,14 +82,14 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(&#34;.py&#34;)}}`.
+     * A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(&#34;.py&#34;)}}`. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     @Import(name="launcher")
     private @Nullable Output<String> launcher;
 
     /**
-     * @return A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(&#34;.py&#34;)}}`.
+     * @return A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(&#34;.py&#34;)}}`. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     public Optional<Output<String>> launcher() {
@@ -97,14 +97,14 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
+     * The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
      * 
      */
     @Import(name="name")
     private @Nullable Output<String> name;
 
     /**
-     * @return The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
+     * @return The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
      * 
      */
     public Optional<Output<String>> name() {
@@ -112,14 +112,14 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The resource group the command belongs to.
+     * The resource group the command belongs to. On change: updates the command in place; nothing runs again.
      * 
      */
     @Import(name="resourceGroupId")
     private @Nullable Output<String> resourceGroupId;
 
     /**
-     * @return The resource group the command belongs to.
+     * @return The resource group the command belongs to. On change: updates the command in place; nothing runs again.
      * 
      */
     public Optional<Output<String>> resourceGroupId() {
@@ -127,14 +127,14 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Tags for the command (at most 20).
+     * Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
      * 
      */
     @Import(name="tags")
     private @Nullable Output<Map<String,String>> tags;
 
     /**
-     * @return Tags for the command (at most 20).
+     * @return Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
      * 
      */
     public Optional<Output<Map<String,String>>> tags() {
@@ -142,14 +142,14 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+     * The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     @Import(name="timeout")
     private @Nullable Output<Integer> timeout;
 
     /**
-     * @return The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+     * @return The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     public Optional<Output<Integer>> timeout() {
@@ -157,14 +157,14 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+     * The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     @Import(name="type", required=true)
     private Output<CommandType> type;
 
     /**
-     * @return The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+     * @return The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     public Output<CommandType> type() {
@@ -172,14 +172,14 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows.
+     * The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     @Import(name="workingDir")
     private @Nullable Output<String> workingDir;
 
     /**
-     * @return The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows.
+     * @return The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
      * 
      */
     public Optional<Output<String>> workingDir() {
@@ -221,7 +221,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param commandContent The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
+         * @param commandContent The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -232,7 +232,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param commandContent The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter.
+         * @param commandContent The script. Write it as plain text; the provider encodes it for the API (at most 18 KB once Base64-encoded). Set `contentEncoding` to `Base64` to paste an already encoded script; diffs always show the decoded text. With `enableParameter`, `{{name}}` marks a parameter. On change: replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -242,7 +242,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param contentEncoding How `commandContent` is written: `PlainText` (the default) or `Base64`.
+         * @param contentEncoding How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -253,7 +253,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param contentEncoding How `commandContent` is written: `PlainText` (the default) or `Base64`.
+         * @param contentEncoding How `commandContent` is written: `PlainText` (the default) or `Base64`. On change: replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -263,7 +263,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param description A description, at most 512 characters.
+         * @param description A description, at most 512 characters. On change: updates the command in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -274,7 +274,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param description A description, at most 512 characters.
+         * @param description A description, at most 512 characters. On change: updates the command in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -284,7 +284,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param enableParameter Whether `{{name}}` in the content is a custom parameter, filled by an invocation&#39;s `parameters`. Defaults to false.
+         * @param enableParameter Whether `{{name}}` in the content is a custom parameter, filled by an invocation&#39;s `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -295,7 +295,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param enableParameter Whether `{{name}}` in the content is a custom parameter, filled by an invocation&#39;s `parameters`. Defaults to false.
+         * @param enableParameter Whether `{{name}}` in the content is a custom parameter, filled by an invocation&#39;s `parameters`. Defaults to false. On change: replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -305,7 +305,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param launcher A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(&#34;.py&#34;)}}`.
+         * @param launcher A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(&#34;.py&#34;)}}`. On change: replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -316,7 +316,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param launcher A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(&#34;.py&#34;)}}`.
+         * @param launcher A launcher that starts the script, for example `python3 -u {{ACS::ScriptFileName|Ext(&#34;.py&#34;)}}`. On change: replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -326,7 +326,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param name The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
+         * @param name The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -337,7 +337,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param name The command name, at most 128 characters. Defaults to the resource name followed by a random suffix.
+         * @param name The command name, at most 128 characters. Defaults to the resource name followed by a random suffix. On change: updates the command in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -347,7 +347,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param resourceGroupId The resource group the command belongs to.
+         * @param resourceGroupId The resource group the command belongs to. On change: updates the command in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -358,7 +358,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param resourceGroupId The resource group the command belongs to.
+         * @param resourceGroupId The resource group the command belongs to. On change: updates the command in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -368,7 +368,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the command (at most 20).
+         * @param tags Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -379,7 +379,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the command (at most 20).
+         * @param tags Tags for the command (at most 20). On change: updates the command in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -389,7 +389,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param timeout The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+         * @param timeout The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -400,7 +400,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param timeout The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+         * @param timeout The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -410,7 +410,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param type The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+         * @param type The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -421,7 +421,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param type The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+         * @param type The interpreter: `RunShellScript` (Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -431,7 +431,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param workingDir The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows.
+         * @param workingDir The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -442,7 +442,7 @@ public final class CommandArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param workingDir The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows.
+         * @param workingDir The directory the script runs in, at most 200 characters. The service defaults to `/root` on Linux and `C:\Windows\system32` on Windows. On change: replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 

@@ -53,112 +53,112 @@ import javax.annotation.Nullable;
 @ResourceType(type="cloudassistant:index:File")
 public class File extends com.pulumi.resources.CustomResource {
     /**
-     * The file&#39;s content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
+     * The file&#39;s content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
      * 
      */
     @Export(name="content", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> content;
 
     /**
-     * @return The file&#39;s content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
+     * @return The file&#39;s content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
      * 
      */
     public Output<Optional<String>> content() {
         return Codegen.optional(this.content);
     }
     /**
-     * The file&#39;s content as Base64, for binary files (e.g. `fs.readFileSync(p).toString(&#34;base64&#34;)`). At most 32 KB.
+     * The file&#39;s content as Base64, for binary files (e.g. `fs.readFileSync(p).toString(&#34;base64&#34;)`). At most 32 KB. On change: replaces the resource, which sends the file again.
      * 
      */
     @Export(name="contentBase64", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> contentBase64;
 
     /**
-     * @return The file&#39;s content as Base64, for binary files (e.g. `fs.readFileSync(p).toString(&#34;base64&#34;)`). At most 32 KB.
+     * @return The file&#39;s content as Base64, for binary files (e.g. `fs.readFileSync(p).toString(&#34;base64&#34;)`). At most 32 KB. On change: replaces the resource, which sends the file again.
      * 
      */
     public Output<Optional<String>> contentBase64() {
         return Codegen.optional(this.contentBase64);
     }
     /**
-     * A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes.
+     * A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes. On change: updates the resource in place; nothing is sent again.
      * 
      */
     @Export(name="description", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> description;
 
     /**
-     * @return A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes.
+     * @return A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes. On change: updates the resource in place; nothing is sent again.
      * 
      */
     public Output<Optional<String>> description() {
         return Codegen.optional(this.description);
     }
     /**
-     * When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
+     * When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
      * 
      */
     @Export(name="failurePolicy", refs={FailurePolicy.class}, tree="[0]")
     private Output</* @Nullable */ FailurePolicy> failurePolicy;
 
     /**
-     * @return When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
+     * @return When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
      * 
      */
     public Output<Optional<FailurePolicy>> failurePolicy() {
         return Codegen.optional(this.failurePolicy);
     }
     /**
-     * The file&#39;s group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
+     * The file&#39;s group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
      * 
      */
     @Export(name="fileGroup", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> fileGroup;
 
     /**
-     * @return The file&#39;s group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
+     * @return The file&#39;s group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
      * 
      */
     public Output<Optional<String>> fileGroup() {
         return Codegen.optional(this.fileGroup);
     }
     /**
-     * The file&#39;s permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
+     * The file&#39;s permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
      * 
      */
     @Export(name="fileMode", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> fileMode;
 
     /**
-     * @return The file&#39;s permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
+     * @return The file&#39;s permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
      * 
      */
     public Output<Optional<String>> fileMode() {
         return Codegen.optional(this.fileMode);
     }
     /**
-     * The file&#39;s owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
+     * The file&#39;s owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
      * 
      */
     @Export(name="fileOwner", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> fileOwner;
 
     /**
-     * @return The file&#39;s owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
+     * @return The file&#39;s owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
      * 
      */
     public Output<Optional<String>> fileOwner() {
         return Codegen.optional(this.fileOwner);
     }
     /**
-     * The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+     * The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
      * 
      */
     @Export(name="instanceIds", refs={List.class,String.class}, tree="[0,1]")
     private Output<List<String>> instanceIds;
 
     /**
-     * @return The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+     * @return The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
      * 
      */
     public Output<List<String>> instanceIds() {
@@ -193,42 +193,42 @@ public class File extends com.pulumi.resources.CustomResource {
         return this.invokeIds;
     }
     /**
-     * The file name, without a directory: at most 255 characters.
+     * The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
      * 
      */
     @Export(name="name", refs={String.class}, tree="[0]")
     private Output<String> name;
 
     /**
-     * @return The file name, without a directory: at most 255 characters.
+     * @return The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
      * 
      */
     public Output<String> name() {
         return this.name;
     }
     /**
-     * Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
+     * Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
      * 
      */
     @Export(name="overwrite", refs={Boolean.class}, tree="[0]")
     private Output</* @Nullable */ Boolean> overwrite;
 
     /**
-     * @return Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
+     * @return Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
      * 
      */
     public Output<Optional<Boolean>> overwrite() {
         return Codegen.optional(this.overwrite);
     }
     /**
-     * Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
+     * Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
      * 
      */
     @Export(name="removeOnDelete", refs={Boolean.class}, tree="[0]")
     private Output</* @Nullable */ Boolean> removeOnDelete;
 
     /**
-     * @return Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
+     * @return Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
      * 
      */
     public Output<Optional<Boolean>> removeOnDelete() {
@@ -249,14 +249,14 @@ public class File extends com.pulumi.resources.CustomResource {
         return this.resendRequired;
     }
     /**
-     * The resource group of the file tasks.
+     * The resource group of the file tasks. On change: replaces the resource, which sends the file again.
      * 
      */
     @Export(name="resourceGroupId", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> resourceGroupId;
 
     /**
-     * @return The resource group of the file tasks.
+     * @return The resource group of the file tasks. On change: replaces the resource, which sends the file again.
      * 
      */
     public Output<Optional<String>> resourceGroupId() {
@@ -291,42 +291,42 @@ public class File extends com.pulumi.resources.CustomResource {
         return this.status;
     }
     /**
-     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
+     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
      * 
      */
     @Export(name="tags", refs={Map.class,String.class}, tree="[0,1,1]")
     private Output</* @Nullable */ Map<String,String>> tags;
 
     /**
-     * @return Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
+     * @return Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
      * 
      */
     public Output<Optional<Map<String,String>>> tags() {
         return Codegen.optional(this.tags);
     }
     /**
-     * The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
+     * The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
      * 
      */
     @Export(name="targetDir", refs={String.class}, tree="[0]")
     private Output<String> targetDir;
 
     /**
-     * @return The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
+     * @return The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
      * 
      */
     public Output<String> targetDir() {
         return this.targetDir;
     }
     /**
-     * How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+     * How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
      * 
      */
     @Export(name="timeout", refs={Integer.class}, tree="[0]")
     private Output</* @Nullable */ Integer> timeout;
 
     /**
-     * @return How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+     * @return How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
      * 
      */
     public Output<Optional<Integer>> timeout() {

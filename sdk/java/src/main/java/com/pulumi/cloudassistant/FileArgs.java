@@ -22,14 +22,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     public static final FileArgs Empty = new FileArgs();
 
     /**
-     * The file&#39;s content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
+     * The file&#39;s content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
      * 
      */
     @Import(name="content")
     private @Nullable Output<String> content;
 
     /**
-     * @return The file&#39;s content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
+     * @return The file&#39;s content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
      * 
      */
     public Optional<Output<String>> content() {
@@ -37,14 +37,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The file&#39;s content as Base64, for binary files (e.g. `fs.readFileSync(p).toString(&#34;base64&#34;)`). At most 32 KB.
+     * The file&#39;s content as Base64, for binary files (e.g. `fs.readFileSync(p).toString(&#34;base64&#34;)`). At most 32 KB. On change: replaces the resource, which sends the file again.
      * 
      */
     @Import(name="contentBase64")
     private @Nullable Output<String> contentBase64;
 
     /**
-     * @return The file&#39;s content as Base64, for binary files (e.g. `fs.readFileSync(p).toString(&#34;base64&#34;)`). At most 32 KB.
+     * @return The file&#39;s content as Base64, for binary files (e.g. `fs.readFileSync(p).toString(&#34;base64&#34;)`). At most 32 KB. On change: replaces the resource, which sends the file again.
      * 
      */
     public Optional<Output<String>> contentBase64() {
@@ -52,14 +52,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes.
+     * A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes. On change: updates the resource in place; nothing is sent again.
      * 
      */
     @Import(name="description")
     private @Nullable Output<String> description;
 
     /**
-     * @return A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes.
+     * @return A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes. On change: updates the resource in place; nothing is sent again.
      * 
      */
     public Optional<Output<String>> description() {
@@ -67,14 +67,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
+     * When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
      * 
      */
     @Import(name="failurePolicy")
     private @Nullable Output<FailurePolicy> failurePolicy;
 
     /**
-     * @return When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
+     * @return When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
      * 
      */
     public Optional<Output<FailurePolicy>> failurePolicy() {
@@ -82,14 +82,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The file&#39;s group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
+     * The file&#39;s group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
      * 
      */
     @Import(name="fileGroup")
     private @Nullable Output<String> fileGroup;
 
     /**
-     * @return The file&#39;s group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
+     * @return The file&#39;s group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
      * 
      */
     public Optional<Output<String>> fileGroup() {
@@ -97,14 +97,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The file&#39;s permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
+     * The file&#39;s permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
      * 
      */
     @Import(name="fileMode")
     private @Nullable Output<String> fileMode;
 
     /**
-     * @return The file&#39;s permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
+     * @return The file&#39;s permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
      * 
      */
     public Optional<Output<String>> fileMode() {
@@ -112,14 +112,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The file&#39;s owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
+     * The file&#39;s owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
      * 
      */
     @Import(name="fileOwner")
     private @Nullable Output<String> fileOwner;
 
     /**
-     * @return The file&#39;s owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
+     * @return The file&#39;s owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
      * 
      */
     public Optional<Output<String>> fileOwner() {
@@ -127,14 +127,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+     * The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
      * 
      */
     @Import(name="instanceIds", required=true)
     private Output<List<String>> instanceIds;
 
     /**
-     * @return The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+     * @return The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
      * 
      */
     public Output<List<String>> instanceIds() {
@@ -142,14 +142,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The file name, without a directory: at most 255 characters.
+     * The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
      * 
      */
     @Import(name="name", required=true)
     private Output<String> name;
 
     /**
-     * @return The file name, without a directory: at most 255 characters.
+     * @return The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
      * 
      */
     public Output<String> name() {
@@ -157,14 +157,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
+     * Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
      * 
      */
     @Import(name="overwrite")
     private @Nullable Output<Boolean> overwrite;
 
     /**
-     * @return Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
+     * @return Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
      * 
      */
     public Optional<Output<Boolean>> overwrite() {
@@ -172,14 +172,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
+     * Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
      * 
      */
     @Import(name="removeOnDelete")
     private @Nullable Output<Boolean> removeOnDelete;
 
     /**
-     * @return Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
+     * @return Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
      * 
      */
     public Optional<Output<Boolean>> removeOnDelete() {
@@ -187,14 +187,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The resource group of the file tasks.
+     * The resource group of the file tasks. On change: replaces the resource, which sends the file again.
      * 
      */
     @Import(name="resourceGroupId")
     private @Nullable Output<String> resourceGroupId;
 
     /**
-     * @return The resource group of the file tasks.
+     * @return The resource group of the file tasks. On change: replaces the resource, which sends the file again.
      * 
      */
     public Optional<Output<String>> resourceGroupId() {
@@ -202,14 +202,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
+     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
      * 
      */
     @Import(name="tags")
     private @Nullable Output<Map<String,String>> tags;
 
     /**
-     * @return Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
+     * @return Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
      * 
      */
     public Optional<Output<Map<String,String>>> tags() {
@@ -217,14 +217,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
+     * The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
      * 
      */
     @Import(name="targetDir", required=true)
     private Output<String> targetDir;
 
     /**
-     * @return The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
+     * @return The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
      * 
      */
     public Output<String> targetDir() {
@@ -232,14 +232,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+     * How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
      * 
      */
     @Import(name="timeout")
     private @Nullable Output<Integer> timeout;
 
     /**
-     * @return How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+     * @return How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
      * 
      */
     public Optional<Output<Integer>> timeout() {
@@ -285,7 +285,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param content The file&#39;s content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
+         * @param content The file&#39;s content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -296,7 +296,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param content The file&#39;s content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff.
+         * @param content The file&#39;s content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -306,7 +306,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param contentBase64 The file&#39;s content as Base64, for binary files (e.g. `fs.readFileSync(p).toString(&#34;base64&#34;)`). At most 32 KB.
+         * @param contentBase64 The file&#39;s content as Base64, for binary files (e.g. `fs.readFileSync(p).toString(&#34;base64&#34;)`). At most 32 KB. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -317,7 +317,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param contentBase64 The file&#39;s content as Base64, for binary files (e.g. `fs.readFileSync(p).toString(&#34;base64&#34;)`). At most 32 KB.
+         * @param contentBase64 The file&#39;s content as Base64, for binary files (e.g. `fs.readFileSync(p).toString(&#34;base64&#34;)`). At most 32 KB. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -327,7 +327,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param description A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes.
+         * @param description A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes. On change: updates the resource in place; nothing is sent again.
          * 
          * @return builder
          * 
@@ -338,7 +338,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param description A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes.
+         * @param description A description of the file task (at most 512 characters). Changing it sends nothing: the service keeps a sent task&#39;s description, so only the state changes. On change: updates the resource in place; nothing is sent again.
          * 
          * @return builder
          * 
@@ -348,7 +348,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param failurePolicy When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
+         * @param failurePolicy When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
          * 
          * @return builder
          * 
@@ -359,7 +359,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param failurePolicy When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again.
+         * @param failurePolicy When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed delivery is still recorded, and the next `pulumi up` sends the file again. On change: updates the resource in place; nothing is sent again.
          * 
          * @return builder
          * 
@@ -369,7 +369,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param fileGroup The file&#39;s group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
+         * @param fileGroup The file&#39;s group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -380,7 +380,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param fileGroup The file&#39;s group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`.
+         * @param fileGroup The file&#39;s group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -390,7 +390,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param fileMode The file&#39;s permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
+         * @param fileMode The file&#39;s permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -401,7 +401,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param fileMode The file&#39;s permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`.
+         * @param fileMode The file&#39;s permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -411,7 +411,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param fileOwner The file&#39;s owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
+         * @param fileOwner The file&#39;s owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -422,7 +422,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param fileOwner The file&#39;s owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`.
+         * @param fileOwner The file&#39;s owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -432,7 +432,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+         * @param instanceIds The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -443,7 +443,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+         * @param instanceIds The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -453,7 +453,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+         * @param instanceIds The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -463,7 +463,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param name The file name, without a directory: at most 255 characters.
+         * @param name The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -474,7 +474,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param name The file name, without a directory: at most 255 characters.
+         * @param name The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -484,7 +484,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param overwrite Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
+         * @param overwrite Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
          * 
          * @return builder
          * 
@@ -495,7 +495,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param overwrite Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`.
+         * @param overwrite Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
          * 
          * @return builder
          * 
@@ -505,7 +505,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param removeOnDelete Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
+         * @param removeOnDelete Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
          * 
          * @return builder
          * 
@@ -516,7 +516,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param removeOnDelete Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place.
+         * @param removeOnDelete Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
          * 
          * @return builder
          * 
@@ -526,7 +526,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param resourceGroupId The resource group of the file tasks.
+         * @param resourceGroupId The resource group of the file tasks. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -537,7 +537,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param resourceGroupId The resource group of the file tasks.
+         * @param resourceGroupId The resource group of the file tasks. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -547,7 +547,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
+         * @param tags Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
          * 
          * @return builder
          * 
@@ -558,7 +558,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
+         * @param tags Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
          * 
          * @return builder
          * 
@@ -568,7 +568,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param targetDir The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
+         * @param targetDir The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -579,7 +579,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param targetDir The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters.
+         * @param targetDir The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
          * 
          * @return builder
          * 
@@ -589,7 +589,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param timeout How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+         * @param timeout How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
          * 
          * @return builder
          * 
@@ -600,7 +600,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param timeout How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.
+         * @param timeout How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
          * 
          * @return builder
          * 

@@ -48,42 +48,42 @@ import javax.annotation.Nullable;
 @ResourceType(type="cloudassistant:index:Invocation")
 public class Invocation extends com.pulumi.resources.CustomResource {
     /**
-     * The ID of the command to run (`c-…`), usually a `Command`&#39;s `commandId`.
+     * The ID of the command to run (`c-…`), usually a `Command`&#39;s `commandId`. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Export(name="commandId", refs={String.class}, tree="[0]")
     private Output<String> commandId;
 
     /**
-     * @return The ID of the command to run (`c-…`), usually a `Command`&#39;s `commandId`.
+     * @return The ID of the command to run (`c-…`), usually a `Command`&#39;s `commandId`. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<String> commandId() {
         return this.commandId;
     }
     /**
-     * Run inside this container of the instance (Linux only).
+     * Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
      * 
      */
     @Export(name="containerId", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> containerId;
 
     /**
-     * @return Run inside this container of the instance (Linux only).
+     * @return Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<Optional<String>> containerId() {
         return Codegen.optional(this.containerId);
     }
     /**
-     * Run inside the container with this name (Linux only).
+     * Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
      * 
      */
     @Export(name="containerName", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> containerName;
 
     /**
-     * @return Run inside the container with this name (Linux only).
+     * @return Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<Optional<String>> containerName() {
@@ -104,42 +104,42 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return this.failedInstanceIds;
     }
     /**
-     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
+     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Export(name="failurePolicy", refs={FailurePolicy.class}, tree="[0]")
     private Output</* @Nullable */ FailurePolicy> failurePolicy;
 
     /**
-     * @return When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
+     * @return When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Output<Optional<FailurePolicy>> failurePolicy() {
         return Codegen.optional(this.failurePolicy);
     }
     /**
-     * The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Export(name="frequency", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> frequency;
 
     /**
-     * @return The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * @return The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<Optional<String>> frequency() {
         return Codegen.optional(this.frequency);
     }
     /**
-     * The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+     * The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
      * 
      */
     @Export(name="instanceIds", refs={List.class,String.class}, tree="[0,1]")
     private Output</* @Nullable */ List<String>> instanceIds;
 
     /**
-     * @return The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+     * @return The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
      * 
      */
     public Output<Optional<List<String>>> instanceIds() {
@@ -174,42 +174,42 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return this.invokeIds;
     }
     /**
-     * A launcher for the script, overriding the command&#39;s.
+     * A launcher for the script, overriding the command&#39;s. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Export(name="launcher", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> launcher;
 
     /**
-     * @return A launcher for the script, overriding the command&#39;s.
+     * @return A launcher for the script, overriding the command&#39;s. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<Optional<String>> launcher() {
         return Codegen.optional(this.launcher);
     }
     /**
-     * At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+     * At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Export(name="maxConcurrency", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> maxConcurrency;
 
     /**
-     * @return At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+     * @return At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Output<Optional<String>> maxConcurrency() {
         return Codegen.optional(this.maxConcurrency);
     }
     /**
-     * Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+     * Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Export(name="maxErrors", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> maxErrors;
 
     /**
-     * @return Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+     * @return Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Output<Optional<String>> maxErrors() {
@@ -230,42 +230,42 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return this.notStartedInstanceIds;
     }
     /**
-     * How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it.
+     * How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Export(name="outputBytesPerInstance", refs={Integer.class}, tree="[0]")
     private Output</* @Nullable */ Integer> outputBytesPerInstance;
 
     /**
-     * @return How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it.
+     * @return How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Output<Optional<Integer>> outputBytesPerInstance() {
         return Codegen.optional(this.outputBytesPerInstance);
     }
     /**
-     * Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Export(name="parameters", refs={Map.class,String.class}, tree="[0,1,1]")
     private Output</* @Nullable */ Map<String,String>> parameters;
 
     /**
-     * @return Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * @return Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<Optional<Map<String,String>>> parameters() {
         return Codegen.optional(this.parameters);
     }
     /**
-     * When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
+     * When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Export(name="repeatMode", refs={RepeatMode.class}, tree="[0]")
     private Output</* @Nullable */ RepeatMode> repeatMode;
 
     /**
-     * @return When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
+     * @return When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<Optional<RepeatMode>> repeatMode() {
@@ -286,14 +286,14 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return this.rerunRequired;
     }
     /**
-     * The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
+     * The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Export(name="resourceGroupId", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> resourceGroupId;
 
     /**
-     * @return The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
+     * @return The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Output<Optional<String>> resourceGroupId() {
@@ -314,14 +314,14 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return this.results;
     }
     /**
-     * Whether `results` (and so every instance&#39;s output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
+     * Whether `results` (and so every instance&#39;s output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Export(name="secretResults", refs={Boolean.class}, tree="[0]")
     private Output</* @Nullable */ Boolean> secretResults;
 
     /**
-     * @return Whether `results` (and so every instance&#39;s output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
+     * @return Whether `results` (and so every instance&#39;s output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Output<Optional<Boolean>> secretResults() {
@@ -356,14 +356,14 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return this.summary;
     }
     /**
-     * Tags for the invocation (at most 20).
+     * Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Export(name="tags", refs={Map.class,String.class}, tree="[0,1,1]")
     private Output</* @Nullable */ Map<String,String>> tags;
 
     /**
-     * @return Tags for the invocation (at most 20).
+     * @return Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Output<Optional<Map<String,String>>> tags() {
@@ -384,35 +384,35 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return this.targetInstanceIds;
     }
     /**
-     * Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead.
+     * Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Export(name="targetTags", refs={Map.class,String.class}, tree="[0,1,1]")
     private Output</* @Nullable */ Map<String,String>> targetTags;
 
     /**
-     * @return Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead.
+     * @return Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<Optional<Map<String,String>>> targetTags() {
         return Codegen.optional(this.targetTags);
     }
     /**
-     * What a stop or timeout kills: `Process` or `ProcessTree`.
+     * What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Export(name="terminationMode", refs={TerminationMode.class}, tree="[0]")
     private Output</* @Nullable */ TerminationMode> terminationMode;
 
     /**
-     * @return What a stop or timeout kills: `Process` or `ProcessTree`.
+     * @return What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<Optional<TerminationMode>> terminationMode() {
         return Codegen.optional(this.terminationMode);
     }
     /**
-     * Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
+     * Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
      * 
      * @deprecated
      * Deprecated by the service: use `repeatMode: Period` with `frequency`.
@@ -423,35 +423,35 @@ public class Invocation extends com.pulumi.resources.CustomResource {
     private Output</* @Nullable */ Boolean> timed;
 
     /**
-     * @return Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
+     * @return Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<Optional<Boolean>> timed() {
         return Codegen.optional(this.timed);
     }
     /**
-     * The timeout of this run in seconds (10 to 86400), overriding the command&#39;s.
+     * The timeout of this run in seconds (10 to 86400), overriding the command&#39;s. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Export(name="timeout", refs={Integer.class}, tree="[0]")
     private Output</* @Nullable */ Integer> timeout;
 
     /**
-     * @return The timeout of this run in seconds (10 to 86400), overriding the command&#39;s.
+     * @return The timeout of this run in seconds (10 to 86400), overriding the command&#39;s. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<Optional<Integer>> timeout() {
         return Codegen.optional(this.timeout);
     }
     /**
-     * Any values: when one changes, the invocation is replaced and so runs again.
+     * Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Export(name="triggers", refs={List.class,Object.class}, tree="[0,1]")
     private Output</* @Nullable */ List<Object>> triggers;
 
     /**
-     * @return Any values: when one changes, the invocation is replaced and so runs again.
+     * @return Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<Optional<List<Object>>> triggers() {
@@ -472,42 +472,42 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return Codegen.optional(this.unconfirmedBatch);
     }
     /**
-     * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+     * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Export(name="username", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> username;
 
     /**
-     * @return The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+     * @return The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<Optional<String>> username() {
         return Codegen.optional(this.username);
     }
     /**
-     * Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource&#39;s `customTimeouts.create`, else by the run&#39;s timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
+     * Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource&#39;s `customTimeouts.create`, else by the run&#39;s timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Export(name="waitForCompletion", refs={Boolean.class}, tree="[0]")
     private Output</* @Nullable */ Boolean> waitForCompletion;
 
     /**
-     * @return Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource&#39;s `customTimeouts.create`, else by the run&#39;s timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
+     * @return Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource&#39;s `customTimeouts.create`, else by the run&#39;s timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Output<Optional<Boolean>> waitForCompletion() {
         return Codegen.optional(this.waitForCompletion);
     }
     /**
-     * The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+     * The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Export(name="windowsPasswordName", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> windowsPasswordName;
 
     /**
-     * @return The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+     * @return The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<Optional<String>> windowsPasswordName() {

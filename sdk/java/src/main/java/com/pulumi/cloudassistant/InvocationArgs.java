@@ -25,14 +25,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     public static final InvocationArgs Empty = new InvocationArgs();
 
     /**
-     * The ID of the command to run (`c-…`), usually a `Command`&#39;s `commandId`.
+     * The ID of the command to run (`c-…`), usually a `Command`&#39;s `commandId`. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="commandId", required=true)
     private Output<String> commandId;
 
     /**
-     * @return The ID of the command to run (`c-…`), usually a `Command`&#39;s `commandId`.
+     * @return The ID of the command to run (`c-…`), usually a `Command`&#39;s `commandId`. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Output<String> commandId() {
@@ -40,14 +40,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Run inside this container of the instance (Linux only).
+     * Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="containerId")
     private @Nullable Output<String> containerId;
 
     /**
-     * @return Run inside this container of the instance (Linux only).
+     * @return Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<String>> containerId() {
@@ -55,14 +55,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Run inside the container with this name (Linux only).
+     * Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="containerName")
     private @Nullable Output<String> containerName;
 
     /**
-     * @return Run inside the container with this name (Linux only).
+     * @return Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<String>> containerName() {
@@ -70,14 +70,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
+     * When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Import(name="failurePolicy")
     private @Nullable Output<FailurePolicy> failurePolicy;
 
     /**
-     * @return When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
+     * @return When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Optional<Output<FailurePolicy>> failurePolicy() {
@@ -85,14 +85,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="frequency")
     private @Nullable Output<String> frequency;
 
     /**
-     * @return The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * @return The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<String>> frequency() {
@@ -100,14 +100,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+     * The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
      * 
      */
     @Import(name="instanceIds")
     private @Nullable Output<List<String>> instanceIds;
 
     /**
-     * @return The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+     * @return The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
      * 
      */
     public Optional<Output<List<String>>> instanceIds() {
@@ -115,14 +115,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * A launcher for the script, overriding the command&#39;s.
+     * A launcher for the script, overriding the command&#39;s. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="launcher")
     private @Nullable Output<String> launcher;
 
     /**
-     * @return A launcher for the script, overriding the command&#39;s.
+     * @return A launcher for the script, overriding the command&#39;s. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<String>> launcher() {
@@ -130,14 +130,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+     * At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Import(name="maxConcurrency")
     private @Nullable Output<String> maxConcurrency;
 
     /**
-     * @return At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+     * @return At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Optional<Output<String>> maxConcurrency() {
@@ -145,14 +145,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+     * Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Import(name="maxErrors")
     private @Nullable Output<String> maxErrors;
 
     /**
-     * @return Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+     * @return Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Optional<Output<String>> maxErrors() {
@@ -160,14 +160,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it.
+     * How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Import(name="outputBytesPerInstance")
     private @Nullable Output<Integer> outputBytesPerInstance;
 
     /**
-     * @return How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it.
+     * @return How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Optional<Output<Integer>> outputBytesPerInstance() {
@@ -175,14 +175,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="parameters")
     private @Nullable Output<Map<String,String>> parameters;
 
     /**
-     * @return Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
+     * @return Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<Map<String,String>>> parameters() {
@@ -190,14 +190,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
+     * When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="repeatMode")
     private @Nullable Output<RepeatMode> repeatMode;
 
     /**
-     * @return When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
+     * @return When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<RepeatMode>> repeatMode() {
@@ -205,14 +205,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
+     * The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Import(name="resourceGroupId")
     private @Nullable Output<String> resourceGroupId;
 
     /**
-     * @return The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
+     * @return The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Optional<Output<String>> resourceGroupId() {
@@ -220,14 +220,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Whether `results` (and so every instance&#39;s output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
+     * Whether `results` (and so every instance&#39;s output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Import(name="secretResults")
     private @Nullable Output<Boolean> secretResults;
 
     /**
-     * @return Whether `results` (and so every instance&#39;s output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
+     * @return Whether `results` (and so every instance&#39;s output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Optional<Output<Boolean>> secretResults() {
@@ -235,14 +235,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Tags for the invocation (at most 20).
+     * Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Import(name="tags")
     private @Nullable Output<Map<String,String>> tags;
 
     /**
-     * @return Tags for the invocation (at most 20).
+     * @return Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Optional<Output<Map<String,String>>> tags() {
@@ -250,14 +250,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead.
+     * Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="targetTags")
     private @Nullable Output<Map<String,String>> targetTags;
 
     /**
-     * @return Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead.
+     * @return Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<Map<String,String>>> targetTags() {
@@ -265,14 +265,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * What a stop or timeout kills: `Process` or `ProcessTree`.
+     * What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="terminationMode")
     private @Nullable Output<TerminationMode> terminationMode;
 
     /**
-     * @return What a stop or timeout kills: `Process` or `ProcessTree`.
+     * @return What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<TerminationMode>> terminationMode() {
@@ -280,7 +280,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
+     * Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
      * 
      * @deprecated
      * Deprecated by the service: use `repeatMode: Period` with `frequency`.
@@ -291,7 +291,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     private @Nullable Output<Boolean> timed;
 
     /**
-     * @return Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
+     * @return Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
      * 
      * @deprecated
      * Deprecated by the service: use `repeatMode: Period` with `frequency`.
@@ -303,14 +303,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The timeout of this run in seconds (10 to 86400), overriding the command&#39;s.
+     * The timeout of this run in seconds (10 to 86400), overriding the command&#39;s. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="timeout")
     private @Nullable Output<Integer> timeout;
 
     /**
-     * @return The timeout of this run in seconds (10 to 86400), overriding the command&#39;s.
+     * @return The timeout of this run in seconds (10 to 86400), overriding the command&#39;s. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<Integer>> timeout() {
@@ -318,14 +318,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Any values: when one changes, the invocation is replaced and so runs again.
+     * Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="triggers")
     private @Nullable Output<List<Object>> triggers;
 
     /**
-     * @return Any values: when one changes, the invocation is replaced and so runs again.
+     * @return Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<List<Object>>> triggers() {
@@ -333,14 +333,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+     * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="username")
     private @Nullable Output<String> username;
 
     /**
-     * @return The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+     * @return The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<String>> username() {
@@ -348,14 +348,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource&#39;s `customTimeouts.create`, else by the run&#39;s timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
+     * Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource&#39;s `customTimeouts.create`, else by the run&#39;s timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Import(name="waitForCompletion")
     private @Nullable Output<Boolean> waitForCompletion;
 
     /**
-     * @return Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource&#39;s `customTimeouts.create`, else by the run&#39;s timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
+     * @return Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource&#39;s `customTimeouts.create`, else by the run&#39;s timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Optional<Output<Boolean>> waitForCompletion() {
@@ -363,14 +363,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+     * The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="windowsPasswordName")
     private @Nullable Output<String> windowsPasswordName;
 
     /**
-     * @return The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+     * @return The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<String>> windowsPasswordName() {
@@ -424,7 +424,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param commandId The ID of the command to run (`c-…`), usually a `Command`&#39;s `commandId`.
+         * @param commandId The ID of the command to run (`c-…`), usually a `Command`&#39;s `commandId`. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -435,7 +435,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param commandId The ID of the command to run (`c-…`), usually a `Command`&#39;s `commandId`.
+         * @param commandId The ID of the command to run (`c-…`), usually a `Command`&#39;s `commandId`. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -445,7 +445,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param containerId Run inside this container of the instance (Linux only).
+         * @param containerId Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -456,7 +456,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param containerId Run inside this container of the instance (Linux only).
+         * @param containerId Run inside this container of the instance (Linux only). On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -466,7 +466,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param containerName Run inside the container with this name (Linux only).
+         * @param containerName Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -477,7 +477,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param containerName Run inside the container with this name (Linux only).
+         * @param containerName Run inside the container with this name (Linux only). On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -487,7 +487,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param failurePolicy When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
+         * @param failurePolicy When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -498,7 +498,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param failurePolicy When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one.
+         * @param failurePolicy When a finished invocation fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. A failed invocation is still recorded, and the next `pulumi up` replaces it, running it again. Changing the policy runs nothing: the recorded run is judged again by the new one. On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -508,7 +508,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param frequency The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+         * @param frequency The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -519,7 +519,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param frequency The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+         * @param frequency The schedule of a `Period` invocation: `rate(5m)`, `at(2030-06-01 10:00:00 Asia/Shanghai)`, or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 *&#47;20 * * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -529,7 +529,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+         * @param instanceIds The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
          * 
          * @return builder
          * 
@@ -540,7 +540,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+         * @param instanceIds The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
          * 
          * @return builder
          * 
@@ -550,7 +550,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again.
+         * @param instanceIds The instances to run on: any number of unique IDs (or use `targetTags`). Each must be running, in a VPC, with the Cloud Assistant client installed. The provider sends them in batches of at most 100 (one InvokeCommand each). When only this list changes, the update runs the command on the added instances only and forgets the removed ones; any other change replaces the invocation, running it everywhere again. On change: updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
          * 
          * @return builder
          * 
@@ -560,7 +560,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param launcher A launcher for the script, overriding the command&#39;s.
+         * @param launcher A launcher for the script, overriding the command&#39;s. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -571,7 +571,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param launcher A launcher for the script, overriding the command&#39;s.
+         * @param launcher A launcher for the script, overriding the command&#39;s. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -581,7 +581,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param maxConcurrency At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+         * @param maxConcurrency At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -592,7 +592,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param maxConcurrency At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`.
+         * @param maxConcurrency At most this many instances run at once: a count (`&#34;10&#34;`) or a share of the instances (`&#34;25%&#34;`, rounded up). The next batch starts as earlier ones finish. Defaults to no limit: every batch starts at once. Needs `repeatMode: Once` and `waitForCompletion`. On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -602,7 +602,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param maxErrors Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+         * @param maxErrors Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -613,7 +613,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param maxErrors Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish.
+         * @param maxErrors Once more instances than this have failed, no further batch starts: a count (`&#34;0&#34;`, `&#34;5&#34;`) or a share (`&#34;10%&#34;`, rounded down). The run then fails by `failurePolicy` and the instances never started are listed in `notStartedInstanceIds`. Defaults to no limit. Batches already running finish. On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -623,7 +623,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param outputBytesPerInstance How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it.
+         * @param outputBytesPerInstance How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -634,7 +634,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param outputBytesPerInstance How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it.
+         * @param outputBytesPerInstance How many bytes of each instance&#39;s output are kept in state (the last ones; `dropped` counts the rest): 0 to 24576. Defaults to all 24 KB the service keeps for up to 42 instances, and to 1 MiB shared by the instances for more (at least 1 KB each), so a 1,000-instance invocation&#39;s state stays under 2 MB. 0 keeps no output and skips reading it. On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -644,7 +644,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param parameters Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
+         * @param parameters Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -655,7 +655,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param parameters Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters.
+         * @param parameters Values for the command&#39;s `{{name}}` parameters (the command needs `enableParameter`: without it the service runs nothing and `up` fails with `parameters: command c-… was created without enableParameter; set enableParameter: true on the Command`). Always stored as a secret; at most 20 keys of at most 64 characters. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -665,7 +665,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param repeatMode When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
+         * @param repeatMode When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -676,7 +676,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param repeatMode When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`.
+         * @param repeatMode When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -686,7 +686,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param resourceGroupId The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
+         * @param resourceGroupId The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -697,7 +697,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param resourceGroupId The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in.
+         * @param resourceGroupId The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -707,7 +707,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param secretResults Whether `results` (and so every instance&#39;s output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
+         * @param secretResults Whether `results` (and so every instance&#39;s output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -718,7 +718,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param secretResults Whether `results` (and so every instance&#39;s output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false.
+         * @param secretResults Whether `results` (and so every instance&#39;s output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -728,7 +728,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the invocation (at most 20).
+         * @param tags Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -739,7 +739,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the invocation (at most 20).
+         * @param tags Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -749,7 +749,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param targetTags Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead.
+         * @param targetTags Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -760,7 +760,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param targetTags Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead.
+         * @param targetTags Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`&#39; `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -770,7 +770,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param terminationMode What a stop or timeout kills: `Process` or `ProcessTree`.
+         * @param terminationMode What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -781,7 +781,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param terminationMode What a stop or timeout kills: `Process` or `ProcessTree`.
+         * @param terminationMode What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -791,7 +791,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param timed Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
+         * @param timed Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -806,7 +806,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param timed Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says.
+         * @param timed Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -820,7 +820,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param timeout The timeout of this run in seconds (10 to 86400), overriding the command&#39;s.
+         * @param timeout The timeout of this run in seconds (10 to 86400), overriding the command&#39;s. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -831,7 +831,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param timeout The timeout of this run in seconds (10 to 86400), overriding the command&#39;s.
+         * @param timeout The timeout of this run in seconds (10 to 86400), overriding the command&#39;s. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -841,7 +841,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param triggers Any values: when one changes, the invocation is replaced and so runs again.
+         * @param triggers Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -852,7 +852,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param triggers Any values: when one changes, the invocation is replaced and so runs again.
+         * @param triggers Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -862,7 +862,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param triggers Any values: when one changes, the invocation is replaced and so runs again.
+         * @param triggers Any values: when one changes, the invocation is replaced and so runs again. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -872,7 +872,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param username The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+         * @param username The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -883,7 +883,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param username The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+         * @param username The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -893,7 +893,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param waitForCompletion Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource&#39;s `customTimeouts.create`, else by the run&#39;s timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
+         * @param waitForCompletion Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource&#39;s `customTimeouts.create`, else by the run&#39;s timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -904,7 +904,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param waitForCompletion Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource&#39;s `customTimeouts.create`, else by the run&#39;s timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run.
+         * @param waitForCompletion Whether `pulumi up` waits for every instance to finish (for `Period`, to be scheduled) and reports results. Defaults to true. The wait is bounded by the resource&#39;s `customTimeouts.create`, else by the run&#39;s timeout plus delivery time; when it ends first (or the update is cancelled), the invocation is recorded and the next `pulumi up` waits for the same run. On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -914,7 +914,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param windowsPasswordName The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+         * @param windowsPasswordName The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -925,7 +925,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param windowsPasswordName The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`.
+         * @param windowsPasswordName The name of the password of `username` in the Cloud Assistant parameter store, for a Windows user other than System. Requires `username`. On change: replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 

@@ -9,20 +9,21 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
-
-	"github.com/cloudassistant/pulumi-cloudassistant/provider"
 )
 
-// The README's reference section lives between these markers and is rewritten from the schema,
-// so the table users read cannot disagree with what the provider accepts.
+// The reference page's tables live between these markers and are rewritten from the schema,
+// so the tables users read cannot disagree with what the provider accepts. The page's front
+// matter and introduction, outside the markers, are written by hand.
 const (
-	readmeStart = "<!-- generated:reference:start (make generate) -->"
-	readmeEnd   = "<!-- generated:reference:end -->"
+	referencePage  = "docs/reference.md"
+	referenceStart = "<!-- generated:reference:start (make generate) -->"
+	referenceEnd   = "<!-- generated:reference:end -->"
 )
 
-// updateReadme rewrites the reference section of root/README.md, if the file has the markers.
-func updateReadme(root string, spec schema.PackageSpec) error {
-	path := filepath.Join(root, "README.md")
+// updateReference rewrites the generated section of root/docs/reference.md, if the file has the
+// markers.
+func updateReference(root string, spec schema.PackageSpec) error {
+	path := filepath.Join(root, filepath.FromSlash(referencePage))
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
 		return nil
@@ -37,28 +38,14 @@ func updateReadme(root string, spec schema.PackageSpec) error {
 	return os.WriteFile(path, []byte(updated), 0o644)
 }
 
-// changeEffectNote explains the "On change" column of the resources that have one.
-const changeEffectNote = "`update in place` keeps the resource's ID and runs nothing again; `replace` makes a new " +
-	"one: a new Invocation runs the command again, and a new Command replaces the Invocations that run it.\n\n"
-
-// hasChangeEffects reports whether the provider classifies the inputs of resource token.
-func hasChangeEffects(token string, r schema.ResourceSpec) bool {
-	for name := range r.InputProperties {
-		if provider.ChangeEffect(token, name) != "" {
-			return true
-		}
-	}
-	return false
-}
-
 // replaceSection swaps the text between the markers; ok is false when they are missing.
 func replaceSection(doc, section string) (string, bool) {
-	start := strings.Index(doc, readmeStart)
-	end := strings.Index(doc, readmeEnd)
+	start := strings.Index(doc, referenceStart)
+	end := strings.Index(doc, referenceEnd)
 	if start < 0 || end < start {
 		return doc, false
 	}
-	return doc[:start+len(readmeStart)] + "\n" + section + doc[end:], true
+	return doc[:start+len(referenceStart)] + "\n" + section + doc[end:], true
 }
 
 // referenceMarkdown renders the provider configuration, resources, functions and types.
@@ -76,21 +63,11 @@ func referenceMarkdown(spec schema.PackageSpec) string {
 		r := spec.Resources[token]
 		fmt.Fprintf(&b, "\n### %s (`%s`)\n\n%s\n\n", shortName(token), token, firstParagraph(r.Description))
 		required := set(r.RequiredInputs)
-		if hasChangeEffects(token, r) {
-			// Which edits run the script again: the provider's own table decides.
-			b.WriteString(changeEffectNote)
-			b.WriteString("| Input | Type | Required | On change | Description |\n| --- | --- | --- | --- | --- |\n")
-			for _, name := range sortedKeys(r.InputProperties) {
-				p := r.InputProperties[name]
-				fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", name, ty.name(p.TypeSpec, p.Secret), yesNo(required[name]),
-					provider.ChangeEffect(token, name), cell(p.Description))
-			}
-		} else {
-			b.WriteString("| Input | Type | Required | Description |\n| --- | --- | --- | --- |\n")
-			for _, name := range sortedKeys(r.InputProperties) {
-				p := r.InputProperties[name]
-				fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", name, ty.name(p.TypeSpec, p.Secret), yesNo(required[name]), cell(p.Description))
-			}
+		// What a change does is part of each input's description (describeChangeEffects).
+		b.WriteString("| Input | Type | Required | Description |\n| --- | --- | --- | --- |\n")
+		for _, name := range sortedKeys(r.InputProperties) {
+			p := r.InputProperties[name]
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", name, ty.name(p.TypeSpec, p.Secret), yesNo(required[name]), cell(p.Description))
 		}
 		b.WriteString("\n| Output | Type | Description |\n| --- | --- | --- |\n")
 		for _, name := range sortedKeys(r.Properties) {
