@@ -40,7 +40,10 @@ type Server struct {
 	tempDir  string        // removed by Close
 	faults   faultState
 	hostID   string
-	inflight sync.Map // Action + ClientToken of calls being processed
+	inflight sync.Map      // Action + ClientToken of calls being processed
+	sessions sessions      // temporary credentials issued by STS and the metadata service
+	metadata metadataState // the metadata service's tokens and instance role session
+	oidc     oidcIssuer    // the OIDC identity provider whose tokens AssumeRoleWithOIDC takes
 
 	statsMu sync.Mutex
 	actions map[string]int64
@@ -91,14 +94,8 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("listening on %s: %w", opts.Listen, err)
 	}
 	s.listener = ln
-	s.verifier = &protocol.Verifier{
-		Credentials: func(id string) (string, bool) {
-			if id == s.opts.AccessKeyID {
-				return s.opts.AccessKeySecret, true
-			}
-			return "", false
-		},
-	}
+	s.oidc.issuer = "http://" + ln.Addr().String() + "/oidc"
+	s.verifier = &protocol.Verifier{Credentials: s.secretOf}
 	if err := s.persistNonces(); err != nil {
 		_ = ln.Close()
 		s.cloud.Close()
