@@ -74,6 +74,8 @@ func diffConfigValue(old, new property.Value) (p.DiffKind, bool) {
 		return p.Delete, true
 	case old.IsString() && new.IsString() && old.AsString() == new.AsString():
 		return "", false
+	case !old.IsString() && old.WithSecret(false).Equals(new.WithSecret(false)):
+		return "", false // an object setting (assumeRole…) with the same fields
 	default:
 		return p.Update, true
 	}
