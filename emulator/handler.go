@@ -154,6 +154,11 @@ func (s *Server) dispatch(w http.ResponseWriter, req *protocol.Request, requestI
 		protocol.WriteError(w, requestID, s.hostID, protocol.ErrInvalidAction(req.Action))
 		return
 	}
+	if apiErr := s.authorize(req); apiErr != nil {
+		s.logf("%s -> %s: %s", req.Action, apiErr.Code, apiErr.Message)
+		protocol.WriteError(w, requestID, s.hostID, apiErr)
+		return
+	}
 	if !isSTS(req) {
 		if req.RegionID == "" && regionlessActions[req.Action] {
 			req.RegionID = s.opts.Region

@@ -60,6 +60,12 @@ type Options struct {
 	// few seconds lets a test outlive its credentials.
 	CredentialLifetime time.Duration
 
+	// RAMPolicies are RAM policy documents (JSON) by principal: an AccessKeyId, or a role ARN
+	// for the temporary credentials of that role. A listed principal may call only what its
+	// policy allows (else Forbidden.RAM naming the action); an unlisted one is unrestricted,
+	// and so is everyone when the map is empty.
+	RAMPolicies map[string][]byte
+
 	// Instances are the emulated instances; when empty, InstanceCount Linux instances
 	// i-emu00000000000001… are made (DefaultInstanceCount when zero).
 	Instances     []Instance

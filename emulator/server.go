@@ -44,6 +44,8 @@ type Server struct {
 	sessions sessions      // temporary credentials issued by STS and the metadata service
 	metadata metadataState // the metadata service's tokens and instance role session
 	oidc     oidcIssuer    // the OIDC identity provider whose tokens AssumeRoleWithOIDC takes
+	// ramPolicies are Options.RAMPolicies parsed, by principal (ram.go).
+	ramPolicies map[string]*ramPolicy
 
 	statsMu sync.Mutex
 	actions map[string]int64
@@ -83,6 +85,16 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, actions: map[string]int64{}, hostID: "ecs." + opts.Region + ".emulator"}
 	s.faults.set(opts.Faults)
+	for principal, doc := range opts.RAMPolicies {
+		pol, err := parsePolicy(doc)
+		if err != nil {
+			return nil, fmt.Errorf("RAM policy of %s: %w", principal, err)
+		}
+		if s.ramPolicies == nil {
+			s.ramPolicies = map[string]*ramPolicy{}
+		}
+		s.ramPolicies[principal] = pol
+	}
 	if err := s.open(); err != nil {
 		s.cleanup()
 		return nil, err

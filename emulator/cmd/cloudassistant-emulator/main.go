@@ -96,6 +96,7 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Options, cliFlags, er
 	fs.Var(&roleList{&o.Roles}, "role", "name of a RAM role AssumeRole accepts (repeatable; default "+emulator.DefaultRoleName+")")
 	fs.StringVar(&o.ECSRoleName, "ecs-role-name", emulator.DefaultRoleName, "role the metadata service hands credentials of (\"-\" for none)")
 	fs.DurationVar(&o.CredentialLifetime, "credential-lifetime", 0, "FOR TESTS ONLY: how long issued temporary credentials last, whatever DurationSeconds asks")
+	fs.Var(&ramPolicyFlag{&o.RAMPolicies}, "ram-policy", "<accessKeyId or roleArn>=<policy.json>: that principal may call only what the RAM policy allows (repeatable)")
 	fs.StringVar(&oidcTokenFile, "oidc-token-file", "", "write an OIDC token of the emulator's provider, valid for an hour, to this file")
 	fs.BoolVar(&verbose, "verbose", false, "log every request on stderr")
 	if err := fs.Parse(args); err != nil {
@@ -139,4 +140,26 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// ramPolicyFlag reads repeated --ram-policy principal=file flags.
+type ramPolicyFlag struct{ m *map[string][]byte }
+
+func (r *ramPolicyFlag) String() string { return "" }
+
+func (r *ramPolicyFlag) Set(v string) error {
+	principal, file, ok := strings.Cut(v, "=")
+	// A role ARN holds no "=", so the first one separates the principal from the file.
+	if !ok || principal == "" || file == "" {
+		return fmt.Errorf("want <accessKeyId or roleArn>=<policy.json>, got %q", v)
+	}
+	doc, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("reading the RAM policy of %s: %w", principal, err)
+	}
+	if *r.m == nil {
+		*r.m = map[string][]byte{}
+	}
+	(*r.m)[principal] = doc
+	return nil
 }
