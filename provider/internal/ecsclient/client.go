@@ -78,6 +78,8 @@ type Client struct {
 	callTimeout      time.Duration
 	// throttle holds every call back while one probes a Throttling answer (throttle.go).
 	throttle throttleGate
+	// sessions, with a role path, caches the temporary credentials (credentials.go).
+	sessions *sessionProvider
 }
 
 // defaultCallTimeout bounds one HTTP exchange unless Options.CallTimeout says otherwise.
@@ -149,7 +151,13 @@ func New(opts Options) (*Client, error) {
 	}
 	return &Client{apis: apis, region: opts.Region, retry: retry, secrets: secrets,
 		endpoint: endpointDescription(opts, host, scheme), unreachableAfter: cmp.Or(opts.UnreachableAfter, unreachableAfter),
-		callTimeout: cmp.Or(opts.CallTimeout, defaultCallTimeout)}, nil
+		callTimeout: cmp.Or(opts.CallTimeout, defaultCallTimeout), sessions: sessionsOf(cred)}, nil
+}
+
+// sessionsOf is the session cache of a role path, nil for static credentials.
+func sessionsOf(cred any) *sessionProvider {
+	sp, _ := cred.(*sessionProvider)
+	return sp
 }
 
 // Region is the region every call targets.

@@ -147,6 +147,17 @@ func (p *sessionProvider) GetCredentials() (*credentials.Credentials, error) {
 
 func (p *sessionProvider) GetProviderName() string { return p.name }
 
+// expire drops the cached session: the service said it expired (a clock skew, a session
+// revoked), so the next call fetches a new one.
+func (p *sessionProvider) expire() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cur = session{}
+}
+
+// codeExpiredToken is the service's answer to temporary credentials past their expiry.
+const codeExpiredToken = "InvalidSecurityToken.Expired"
+
 // stsAnswer is what AssumeRole and AssumeRoleWithOIDC return.
 type stsAnswer struct {
 	Credentials *stsCredentials `json:"Credentials"`
