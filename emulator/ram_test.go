@@ -104,3 +104,14 @@ func TestRAMPolicyParsing(t *testing.T) {
 	assert.Equal(t, notMatched, p.evaluate("ecs:DescribeCommands", []string{"acs:ecs:cn-hangzhou:1:command/c-ab"}))
 	assert.Equal(t, notMatched, p.evaluate("ecs:CreateCommand", []string{"acs:ecs:cn-hangzhou:1:command/c-a1"}))
 }
+
+// TestRAMPolicyGuardsAssumeRole: a listed AccessKey needs sts:AssumeRole on the role.
+func TestRAMPolicyGuardsAssumeRole(t *testing.T) {
+	t.Parallel()
+	arn := "acs:ram::" + DefaultAccountID + ":role/" + DefaultRoleName
+	srv := start(t, Options{RAMPolicies: map[string][]byte{DefaultAccessKeyID: []byte(
+		`{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"acs:ram::*:role/other"}]}`)}})
+	_, err := stsClient(t, srv, srv.AccessKeyID(), srv.AccessKeySecret(), "").AssumeRole(assumeRoleRequest(arn))
+	requireCode(t, err, "Forbidden.RAM", 403)
+	assert.Contains(t, serverError(t, err).Message(), "sts:AssumeRole")
+}
