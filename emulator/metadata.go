@@ -115,7 +115,7 @@ func (s *Server) instanceRoleSession() *session {
 		return cur
 	}
 	name := strings.ToLower(s.opts.ECSRoleName)
-	s.metadata.current = s.sessions.issue(s.RoleArn(name), roleID(name), "ecs-instance", lifetime)
+	s.metadata.current = s.sessions.issue(s.RoleArn(name), roleID(name), "ecs-instance", "", lifetime)
 	return s.metadata.current
 }
 

@@ -35,8 +35,8 @@ func (s *Server) authorize(req *protocol.Request) *protocol.APIError {
 	principal := s.principalOf(req.AccessKeyID)
 	policy, listed := s.ramPolicies[principal]
 	var sessionPolicy *ramPolicy
-	if sess, ok := s.sessions.get(req.AccessKeyID); ok && sess.policy != "" {
-		sessionPolicy, _ = parsePolicy([]byte(sess.policy))
+	if sess, ok := s.sessions.get(req.AccessKeyID); ok {
+		sessionPolicy = sess.policy
 	}
 	for _, res := range resources {
 		for _, p := range []*ramPolicy{policy, sessionPolicy} {

@@ -21,7 +21,7 @@ type session struct {
 	roleArn              string // the role the session acts as
 	sessionName          string
 	roleID               string
-	policy               string // the session policy AssumeRole was given, narrowing the role's
+	policy               *ramPolicy // the session policy AssumeRole was given, narrowing the role's
 }
 
 // sessions holds the issued credentials by AccessKeyId.
@@ -30,8 +30,9 @@ type sessions struct {
 	byID map[string]*session
 }
 
-// issue mints a session for roleArn that expires after lifetime.
-func (ss *sessions) issue(roleArn, roleID, sessionName string, lifetime time.Duration) *session {
+// issue mints a session for roleArn, narrowed by a session policy when not empty, that
+// expires after lifetime.
+func (ss *sessions) issue(roleArn, roleID, sessionName, policy string, lifetime time.Duration) *session {
 	s := &session{
 		keyID:       "STS.NT" + randomToken(12),
 		secret:      randomToken(20),
@@ -40,6 +41,9 @@ func (ss *sessions) issue(roleArn, roleID, sessionName string, lifetime time.Dur
 		roleArn:     roleArn,
 		roleID:      roleID,
 		sessionName: sessionName,
+	}
+	if policy != "" {
+		s.policy, _ = parsePolicy([]byte(policy)) // checked by AssumeRole already
 	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()

@@ -133,8 +133,7 @@ type assumedRoleUser struct {
 
 func (s *Server) startSession(sr sessionRequest) (*session, any) {
 	id := roleID(sr.roleName)
-	sess := s.sessions.issue(s.RoleArn(sr.roleName), id, sr.sessionName, sr.lifetime)
-	sess.policy = sr.policy
+	sess := s.sessions.issue(s.RoleArn(sr.roleName), id, sr.sessionName, sr.policy, sr.lifetime)
 	return sess, assumedRoleUser{
 		Arn:           s.RoleArn(sr.roleName) + "/" + sr.sessionName,
 		AssumedRoleID: id + ":" + sr.sessionName,
