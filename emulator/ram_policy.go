@@ -41,14 +41,14 @@ func parsePolicy(doc []byte) (*ramPolicy, error) {
 	p := &ramPolicy{}
 	for i, st := range raw.Statement {
 		if st.Effect != "Allow" && st.Effect != "Deny" {
-			return nil, fmt.Errorf("Statement[%d].Effect is %q: want Allow or Deny", i, st.Effect)
+			return nil, fmt.Errorf("statement %d: Effect is %q: want Allow or Deny", i, st.Effect)
 		}
 		if len(st.Action) == 0 {
-			return nil, fmt.Errorf("Statement[%d] has no Action", i)
+			return nil, fmt.Errorf("statement %d has no Action", i)
 		}
 		res := []string(st.Resource)
 		if len(res) == 0 {
-			return nil, fmt.Errorf("Statement[%d] has no Resource", i)
+			return nil, fmt.Errorf("statement %d has no Resource", i)
 		}
 		p.Statements = append(p.Statements, ramStatement{Effect: st.Effect, Actions: st.Action, Resources: res})
 	}
