@@ -20,9 +20,9 @@ import (
 
 // credentialStack is a one-Invocation stack against emu whose provider config is edited by
 // set (object settings go by path: assumeRole.roleArn); drop removes the AccessKey settings.
-func credentialStack(ctx context.Context, t *testing.T, emu *emulator.Server, script string, dropAccessKey bool, set map[string]auto.ConfigValue, env map[string]string) auto.Stack {
+func credentialStack(ctx context.Context, t *testing.T, emu *emulator.Server, script string, dropAccessKey bool, set map[string]auto.ConfigValue, env map[string]string) (auto.Stack, string) {
 	t.Helper()
-	stack, _ := newStack(ctx, t, emu, rig.Spec{Script: script, Invocations: 1, Instances: emu.InstanceIDs()})
+	stack, stateDir := newStack(ctx, t, emu, rig.Spec{Script: script, Invocations: 1, Instances: emu.InstanceIDs()})
 	if dropAccessKey {
 		for _, k := range []string{"cloudassistant:accessKeyId", "cloudassistant:accessKeySecret"} {
 			require.NoError(t, stack.RemoveConfig(ctx, k))
@@ -34,7 +34,17 @@ func credentialStack(ctx context.Context, t *testing.T, emu *emulator.Server, sc
 	if len(env) > 0 {
 		require.NoError(t, stack.Workspace().SetEnvVars(env))
 	}
-	return stack
+	return stack, stateDir
+}
+
+// requireNotStored fails when secret appears in any file of the stack's state and backups.
+func requireNotStored(t *testing.T, stateDir, secret string) {
+	t.Helper()
+	for _, f := range stateFiles(t, stateDir) {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		require.NotContains(t, string(b), secret, "in %s", f)
+	}
 }
 
 func requireUpSucceeded(ctx context.Context, t *testing.T, stack auto.Stack) {
@@ -51,15 +61,16 @@ func TestEngineAssumeRoleOverAnAccessKey(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	emu := startEmulator(t, emulator.Options{})
-	stack := credentialStack(ctx, t, emu, "echo as-role", false, map[string]auto.ConfigValue{
+	stack, stateDir := credentialStack(ctx, t, emu, "echo as-role", false, map[string]auto.ConfigValue{
 		"cloudassistant:assumeRole.roleArn":     {Value: emu.RoleArn(emulator.DefaultRoleName)},
 		"cloudassistant:assumeRole.sessionName": {Value: "engine-test"},
 		"cloudassistant:stsEndpoint":            {Value: emu.URL()},
 	}, nil)
 	requireUpSucceeded(ctx, t, stack)
 	assert.GreaterOrEqual(t, emu.Stats().Actions["AssumeRole"], int64(1))
+	requireNotStored(t, stateDir, emu.AccessKeySecret())
 
-	wrong := credentialStack(ctx, t, emu, "echo never", false, map[string]auto.ConfigValue{
+	wrong, _ := credentialStack(ctx, t, emu, "echo never", false, map[string]auto.ConfigValue{
 		"cloudassistant:assumeRole.roleArn": {Value: emu.RoleArn("not-a-role")},
 		"cloudassistant:stsEndpoint":        {Value: emu.URL()},
 	}, nil)
@@ -80,8 +91,9 @@ func TestEngineAssumeRoleWithOIDCFromATokenFile(t *testing.T) {
 	ctx := context.Background()
 	emu := startEmulator(t, emulator.Options{})
 	file := filepath.Join(t.TempDir(), "oidc-token")
-	require.NoError(t, os.WriteFile(file, []byte(emu.OIDCToken("repo:org/app:pull_request", time.Hour)), 0o600))
-	stack := credentialStack(ctx, t, emu, "echo as-oidc", true, map[string]auto.ConfigValue{
+	token := emu.OIDCToken("repo:org/app:pull_request", time.Hour)
+	require.NoError(t, os.WriteFile(file, []byte(token), 0o600))
+	stack, stateDir := credentialStack(ctx, t, emu, "echo as-oidc", true, map[string]auto.ConfigValue{
 		"cloudassistant:stsEndpoint": {Value: emu.URL()},
 	}, map[string]string{
 		"ALIBABA_CLOUD_ROLE_ARN":          emu.RoleArn(emulator.DefaultRoleName),
@@ -90,6 +102,7 @@ func TestEngineAssumeRoleWithOIDCFromATokenFile(t *testing.T) {
 	})
 	requireUpSucceeded(ctx, t, stack)
 	assert.GreaterOrEqual(t, emu.Stats().Actions["AssumeRoleWithOIDC"], int64(1))
+	requireNotStored(t, stateDir, token)
 }
 
 // TestEngineECSRoleNameFromTheMetadataService: ecsRoleName through the SDK's own ECS RAM role
@@ -99,7 +112,7 @@ func TestEngineECSRoleNameFromTheMetadataService(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	emu := startEmulator(t, emulator.Options{})
-	stack := credentialStack(ctx, t, emu, "echo as-instance-role", true, map[string]auto.ConfigValue{
+	stack, _ := credentialStack(ctx, t, emu, "echo as-instance-role", true, map[string]auto.ConfigValue{
 		"cloudassistant:ecsRoleName": {Value: emulator.DefaultRoleName},
 	}, map[string]string{"HTTP_PROXY": emu.URL(), "NO_PROXY": ""})
 	requireUpSucceeded(ctx, t, stack)
@@ -112,7 +125,7 @@ func TestEngineWaitOutlivesTemporaryCredentials(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	emu := startEmulator(t, emulator.Options{CredentialLifetime: 3 * time.Second})
-	stack := credentialStack(ctx, t, emu, "sleep 8; echo done", false, map[string]auto.ConfigValue{
+	stack, _ := credentialStack(ctx, t, emu, "sleep 8; echo done", false, map[string]auto.ConfigValue{
 		"cloudassistant:assumeRole.roleArn": {Value: emu.RoleArn(emulator.DefaultRoleName)},
 		"cloudassistant:stsEndpoint":        {Value: emu.URL()},
 	}, nil)
