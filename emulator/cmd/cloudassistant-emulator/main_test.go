@@ -41,6 +41,15 @@ func TestParseFlags(t *testing.T) {
 	require.NotNil(t, o.Instances[1].AgentOnline)
 	assert.False(t, *o.Instances[1].AgentOnline)
 
+	policy := filepath.Join(t.TempDir(), "policy.json")
+	require.NoError(t, os.WriteFile(policy, []byte(`{"Statement":[]}`), 0o600))
+	o, _, err = parseFlags([]string{"--ram-policy", "acs:ram::1:role/deployer=" + policy, "--ram-policy", "AK=" + policy}, io.Discard)
+	require.NoError(t, err)
+	assert.Len(t, o.RAMPolicies, 2)
+	assert.Equal(t, `{"Statement":[]}`, string(o.RAMPolicies["acs:ram::1:role/deployer"]))
+	_, _, err = parseFlags([]string{"--ram-policy", "no-file"}, io.Discard)
+	assert.Error(t, err)
+
 	_, _, err = parseFlags([]string{"--drop-rate", "2"}, io.Discard)
 	assert.Error(t, err)
 	_, _, err = parseFlags([]string{"extra"}, io.Discard)
