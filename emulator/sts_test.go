@@ -150,9 +150,10 @@ func TestSTSWithTheTeaClientV3(t *testing.T) {
 	t.Parallel()
 	srv := start(t, Options{})
 	c := teaClient(t, srv)
+	authType := "AK"
 	call := func(action string, query map[string]*string) (map[string]any, error) {
 		params := &openapiutil.Params{Action: tea.String(action), Version: tea.String(STSVersion), Protocol: tea.String("HTTP"),
-			Pathname: tea.String("/"), Method: tea.String("POST"), AuthType: tea.String("AK"), Style: tea.String("RPC"),
+			Pathname: tea.String("/"), Method: tea.String("POST"), AuthType: tea.String(authType), Style: tea.String("RPC"),
 			ReqBodyType: tea.String("formData"), BodyType: tea.String("json")}
 		return c.CallApi(params, &openapiutil.OpenApiRequest{Query: query}, &dara.RuntimeOptions{})
 	}
@@ -165,6 +166,14 @@ func TestSTSWithTheTeaClientV3(t *testing.T) {
 	assert.NotEmpty(t, cr["SecurityToken"])
 	_, err = call("AssumeRole", map[string]*string{"RoleArn": tea.String(srv.RoleArn("nobody")), "RoleSessionName": tea.String("v3")})
 	requireTeaCode(t, err, "EntityNotExist.Role", 404)
+
+	// AssumeRoleWithOIDC goes unsigned (the Tea SDKs' Anonymous auth type).
+	authType = "Anonymous"
+	out, err = call("AssumeRoleWithOIDC", map[string]*string{"RoleArn": tea.String(srv.RoleArn(DefaultRoleName)),
+		"OIDCProviderArn": tea.String(srv.OIDCProviderArn()), "OIDCToken": tea.String(srv.OIDCToken("v3", time.Minute)),
+		"RoleSessionName": tea.String("v3")})
+	require.NoError(t, err)
+	assert.NotEmpty(t, out["body"].(map[string]any)["Credentials"].(map[string]any)["AccessKeyId"])
 }
 
 // TestSTSAssumeRoleWithOIDC: an unsigned form POST, as the SDKs' OIDC credential providers
