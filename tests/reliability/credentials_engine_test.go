@@ -116,6 +116,14 @@ func TestEngineECSRoleNameFromTheMetadataService(t *testing.T) {
 		"cloudassistant:ecsRoleName": {Value: emulator.DefaultRoleName},
 	}, map[string]string{"HTTP_PROXY": emu.URL(), "NO_PROXY": ""})
 	requireUpSucceeded(ctx, t, stack)
+
+	// A role the instance does not have fails the preview naming the setting.
+	wrong, _ := credentialStack(ctx, t, emu, "echo never", true, map[string]auto.ConfigValue{
+		"cloudassistant:ecsRoleName": {Value: "not-attached"},
+	}, map[string]string{"HTTP_PROXY": emu.URL(), "NO_PROXY": ""})
+	_, err := wrong.Preview(ctx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ecsRoleName")
 }
 
 // TestEngineWaitOutlivesTemporaryCredentials: sessions last 3 s; the Invocation's script runs
