@@ -28,7 +28,7 @@ func (s *Server) refuseBrowser(r *http.Request) *protocol.APIError {
 	case "cross-site", "same-site":
 		return errForbiddenBrowser("a request with Sec-Fetch-Site: " + r.Header.Get("Sec-Fetch-Site") + " comes from a web page")
 	}
-	if !s.hostAllowed(r.Host) {
+	if !s.hostAllowed(r.Host) && !metadataHostAllowed(r) {
 		return errForbiddenBrowser("the Host " + quoteHost(r.Host) + " is neither the listen address nor a loopback name (DNS rebinding)")
 	}
 	return nil

@@ -46,13 +46,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveControl(w, r, requestID)
 		return
 	}
+	if isMetadataRequest(r) {
+		s.serveMetadata(w, r)
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(body) > maxBody {
 		protocol.WriteError(w, requestID, s.hostID, protocol.ErrInvalidParameter("body", "unreadable or larger than 1 MiB"))
 		return
 	}
 	f := s.faults.get()
-	req, apiErr := s.verifier.Authenticate(r, body)
+	req, apiErr := s.authenticate(r, body)
 	if apiErr != nil {
 		action := r.URL.Query().Get("Action")
 		if action == "" {
@@ -107,6 +111,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	panic(http.ErrAbortHandler) // makes net/http close the connection without answering
 }
 
+// authenticate verifies a call's signature and, for temporary credentials, its
+// SecurityToken; the one action that needs no signature (AssumeRoleWithOIDC) passes unsigned.
+func (s *Server) authenticate(r *http.Request, body []byte) (*protocol.Request, *protocol.APIError) {
+	if req, ok, _ := protocol.Anonymous(r, body); ok {
+		return req, nil
+	}
+	req, apiErr := s.verifier.Authenticate(r, body)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	if apiErr := s.checkSecurityToken(req); apiErr != nil {
+		return nil, apiErr
+	}
+	return req, nil
+}
+
 // recoverPanic turns a panic in a handler into an InternalError answer and a log line with
 // the stack, instead of the dropped connection net/http would leave. The drop fault's
 // deliberate http.ErrAbortHandler passes through.
@@ -125,17 +145,28 @@ func (s *Server) recoverPanic(w http.ResponseWriter, r *http.Request, requestID 
 // dispatch runs the handler of req.Action and writes its answer; applied runs once the handler
 // has returned, before anything is written.
 func (s *Server) dispatch(w http.ResponseWriter, req *protocol.Request, requestID string, applied func()) {
-	h, ok := handlers[req.Action]
+	table := handlers
+	if isSTS(req) {
+		table = stsHandlers // STS is global: no RegionId to check
+	}
+	h, ok := table[req.Action]
 	if !ok {
 		protocol.WriteError(w, requestID, s.hostID, protocol.ErrInvalidAction(req.Action))
 		return
 	}
-	if req.RegionID == "" && regionlessActions[req.Action] {
-		req.RegionID = s.opts.Region
-	}
-	if apiErr := s.checkRegion(req.RegionID); apiErr != nil {
+	if apiErr := s.authorize(req); apiErr != nil {
+		s.logf("%s -> %s: %s", req.Action, apiErr.Code, apiErr.Message)
 		protocol.WriteError(w, requestID, s.hostID, apiErr)
 		return
+	}
+	if !isSTS(req) {
+		if req.RegionID == "" && regionlessActions[req.Action] {
+			req.RegionID = s.opts.Region
+		}
+		if apiErr := s.checkRegion(req.RegionID); apiErr != nil {
+			protocol.WriteError(w, requestID, s.hostID, apiErr)
+			return
+		}
 	}
 	out, err := h(s, req)
 	applied()

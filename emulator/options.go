@@ -17,7 +17,13 @@ const (
 	DefaultAccessKeyID     = "EMULATORACCESSKEYID"
 	DefaultAccessKeySecret = "emulator-secret"
 	DefaultAccountID       = "1234567890123456"
-	DefaultInstanceCount   = 3
+	// DefaultRoleName is the RAM role the emulator has (acs:ram::<account>:role/emulator-role),
+	// attached to the emulated ECS instance whose metadata service it serves.
+	DefaultRoleName = "emulator-role"
+	// DefaultOIDCProviderName names the OIDC identity provider of the account
+	// (acs:ram::<account>:oidc-provider/emulator-oidc).
+	DefaultOIDCProviderName = "emulator-oidc"
+	DefaultInstanceCount    = 3
 	// DefaultAgentInstallDelay is how long an InstallCloudAssistant takes by default.
 	DefaultAgentInstallDelay = 5 * time.Second
 	// DefaultDailyInvokeQuota is the documented number of InvokeCommand calls a region
@@ -39,6 +45,26 @@ type Options struct {
 	AccessKeySecret string
 	// AccountID is what {{ACS::AccountId}} expands to.
 	AccountID string
+
+	// Roles are the names of the account's RAM roles that AssumeRole and AssumeRoleWithOIDC
+	// accept (DefaultRoleName when empty); any other role ARN answers EntityNotExist.Role.
+	Roles []string
+	// ECSRoleName is the role whose temporary credentials the metadata service hands out
+	// (DefaultRoleName when empty; "-" for an instance without a role).
+	ECSRoleName string
+	// OIDCProviderName names the OIDC provider whose tokens (Server.OIDCToken) the emulator's
+	// AssumeRoleWithOIDC accepts; DefaultOIDCProviderName when empty.
+	OIDCProviderName string
+	// CredentialLifetime, when set, is how long every issued temporary credential lasts,
+	// whatever DurationSeconds asks (the documented minimum is 15 minutes). FOR TESTS: a
+	// few seconds lets a test outlive its credentials.
+	CredentialLifetime time.Duration
+
+	// RAMPolicies are RAM policy documents (JSON) by principal: an AccessKeyId, or a role ARN
+	// for the temporary credentials of that role. A listed principal may call only what its
+	// policy allows (else Forbidden.RAM naming the action); an unlisted one is unrestricted,
+	// and so is everyone when the map is empty.
+	RAMPolicies map[string][]byte
 
 	// Instances are the emulated instances; when empty, InstanceCount Linux instances
 	// i-emu00000000000001… are made (DefaultInstanceCount when zero).
@@ -148,6 +174,18 @@ func (o *Options) setDefaults() {
 	}
 	if o.AccountID == "" {
 		o.AccountID = DefaultAccountID
+	}
+	if len(o.Roles) == 0 {
+		o.Roles = []string{DefaultRoleName}
+	}
+	switch o.ECSRoleName {
+	case "":
+		o.ECSRoleName = DefaultRoleName
+	case "-":
+		o.ECSRoleName = ""
+	}
+	if o.OIDCProviderName == "" {
+		o.OIDCProviderName = DefaultOIDCProviderName
 	}
 	if o.AgentInstallDelay <= 0 {
 		o.AgentInstallDelay = DefaultAgentInstallDelay

@@ -40,7 +40,12 @@ type Server struct {
 	tempDir  string        // removed by Close
 	faults   faultState
 	hostID   string
-	inflight sync.Map // Action + ClientToken of calls being processed
+	inflight sync.Map      // Action + ClientToken of calls being processed
+	sessions sessions      // temporary credentials issued by STS and the metadata service
+	metadata metadataState // the metadata service's tokens and instance role session
+	oidc     oidcIssuer    // the OIDC identity provider whose tokens AssumeRoleWithOIDC takes
+	// ramPolicies are Options.RAMPolicies parsed, by principal (ram.go).
+	ramPolicies map[string]*ramPolicy
 
 	statsMu sync.Mutex
 	actions map[string]int64
@@ -80,6 +85,16 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, actions: map[string]int64{}, hostID: "ecs." + opts.Region + ".emulator"}
 	s.faults.set(opts.Faults)
+	for principal, doc := range opts.RAMPolicies {
+		pol, err := parsePolicy(doc)
+		if err != nil {
+			return nil, fmt.Errorf("RAM policy of %s: %w", principal, err)
+		}
+		if s.ramPolicies == nil {
+			s.ramPolicies = map[string]*ramPolicy{}
+		}
+		s.ramPolicies[principal] = pol
+	}
 	if err := s.open(); err != nil {
 		s.cleanup()
 		return nil, err
@@ -91,14 +106,8 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("listening on %s: %w", opts.Listen, err)
 	}
 	s.listener = ln
-	s.verifier = &protocol.Verifier{
-		Credentials: func(id string) (string, bool) {
-			if id == s.opts.AccessKeyID {
-				return s.opts.AccessKeySecret, true
-			}
-			return "", false
-		},
-	}
+	s.oidc.issuer = "http://" + ln.Addr().String() + "/oidc"
+	s.verifier = &protocol.Verifier{Credentials: s.secretOf}
 	if err := s.persistNonces(); err != nil {
 		_ = ln.Close()
 		s.cloud.Close()

@@ -20,6 +20,11 @@ type Config struct {
 	SecurityToken   *string `pulumi:"securityToken,optional" provider:"secret"`
 	Profile         *string `pulumi:"profile,optional"`
 	Endpoint        *string `pulumi:"endpoint,optional"`
+	// Role-based credentials (config_roles.go).
+	AssumeRole         *AssumeRoleConfig         `pulumi:"assumeRole,optional"`
+	AssumeRoleWithOidc *AssumeRoleWithOidcConfig `pulumi:"assumeRoleWithOidc,optional"`
+	EcsRoleName        *string                   `pulumi:"ecsRoleName,optional"`
+	StsEndpoint        *string                   `pulumi:"stsEndpoint,optional"`
 
 	// client is built once in Configure and shared by every resource and function.
 	client *ecsclient.Client
@@ -33,6 +38,9 @@ var (
 	envToken     = []string{"ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN"}
 	envProfile   = []string{"ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE"}
 	envEndpoint  = []string{"ALIBABA_CLOUD_ECS_ENDPOINT", "ALICLOUD_ECS_ENDPOINT"}
+	// The SDKs' names first, then Terraform's.
+	envECSRoleName = []string{"ALIBABA_CLOUD_ECS_METADATA", "ALICLOUD_ECS_ROLE_NAME"}
+	envSTSEndpoint = []string{"ALIBABA_CLOUD_STS_ENDPOINT", "ALICLOUD_STS_ENDPOINT"}
 )
 
 // Annotate documents the configuration; these texts become the SDKs' docs.
@@ -48,6 +56,19 @@ func (c *Config) Annotate(a infer.Annotator) {
 		"`ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`. Stored as a secret.")
 	a.Describe(&c.Profile, "A profile of the Alibaba Cloud CLI configuration (`~/.aliyun/config.json`) "+
 		"to take credentials from when no access key is set. Defaults to `ALIBABA_CLOUD_PROFILE`, then `ALICLOUD_PROFILE`.")
+	a.Describe(&c.AssumeRole, "Assume a RAM role on top of the base credentials (AccessKey, profile, "+
+		"`ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the "+
+		"temporary credentials before they expire.")
+	a.Describe(&c.AssumeRoleWithOidc, "Assume a RAM role with an OIDC token (a CI system's identity, such as "+
+		"GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to "+
+		"`ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when "+
+		"all three are set the provider uses this path even without this setting.")
+	a.Describe(&c.EcsRoleName, "The RAM role attached to the ECS instance the provider runs on: its temporary "+
+		"credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, "+
+		"then `ALICLOUD_ECS_ROLE_NAME`.")
+	a.Describe(&c.StsEndpoint, "A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC "+
+		"endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. "+
+		"Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.")
 	a.Describe(&c.Endpoint, "A custom ECS API endpoint, such as a VPC endpoint host name or "+
 		"`http://127.0.0.1:9100` for the local emulator. HTTPS is used unless the value starts "+
 		"with `http://`. Defaults to `ALIBABA_CLOUD_ECS_ENDPOINT`, then `ALICLOUD_ECS_ENDPOINT`.")
@@ -62,7 +83,11 @@ func (c *Config) Configure(_ context.Context) error {
 		SecurityToken:   pick(c.SecurityToken, envToken),
 		Profile:         pick(c.Profile, envProfile),
 		UserAgent:       fmt.Sprintf("pulumi-%s/%s", Name, Version),
+		ECSRoleName:     pick(c.EcsRoleName, envECSRoleName),
+		STSEndpoint:     pick(c.StsEndpoint, envSTSEndpoint),
 	}
+	opts.AssumeRole = c.AssumeRole.options()
+	opts.AssumeRoleWithOIDC = c.AssumeRoleWithOidc.options()
 	opts.Endpoint, opts.EndpointSource = pickWithSource(c.Endpoint, "cloudassistant:endpoint", envEndpoint)
 	if opts.Region == "" {
 		return errors.New("cloudassistant: no region configured: run `pulumi config set cloudassistant:region cn-hangzhou` " +

@@ -74,6 +74,8 @@ func diffConfigValue(old, new property.Value) (p.DiffKind, bool) {
 		return p.Delete, true
 	case old.IsString() && new.IsString() && old.AsString() == new.AsString():
 		return "", false
+	case !old.IsString() && plain(old).Equals(plain(new)):
+		return "", false // an object setting (assumeRole…) with the same fields
 	default:
 		return p.Update, true
 	}
@@ -88,4 +90,25 @@ func asReplace(kind p.DiffKind) p.DiffKind {
 	default:
 		return p.UpdateReplace
 	}
+}
+
+// plain is v without secret marks at any depth: an object setting whose nested secret
+// (assumeRoleWithOidc.oidcToken) arrives marked once and unmarked once is the same setting.
+func plain(v property.Value) property.Value {
+	v = v.WithSecret(false)
+	switch {
+	case v.IsMap():
+		m := map[string]property.Value{}
+		for k, e := range v.AsMap().All {
+			m[k] = plain(e)
+		}
+		return property.New(m)
+	case v.IsArray():
+		var a []property.Value
+		for _, e := range v.AsArray().All {
+			a = append(a, plain(e))
+		}
+		return property.New(a)
+	}
+	return v
 }

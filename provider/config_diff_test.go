@@ -64,6 +64,9 @@ func TestDiffConfig(t *testing.T) {
 		{"ignoreChanges keeps a setting", providerInputs("0.1.0", map[string]property.Value{
 			"region": str("cn-beijing"),
 		}), []string{"region"}, nil, false},
+		{"a role to assume updates in place", providerInputs("0.1.0", map[string]property.Value{
+			"assumeRole": property.New(map[string]property.Value{"roleArn": str("acs:ram::1:role/deployer")}),
+		}), nil, []string{"assumeRole"}, false},
 		{"an unknown region may replace", providerInputs("0.1.0", map[string]property.Value{
 			"region": property.New(property.Computed),
 		}), nil, []string{"region"}, true},
@@ -90,4 +93,28 @@ func TestDiffConfig(t *testing.T) {
 			assert.Equal(t, tt.replace, replace, "diff %v", resp.DetailedDiff)
 		})
 	}
+}
+
+// TestDiffConfigObjectSettings: an object setting compares by value, its nested secrets'
+// marks aside; another role updates the provider in place.
+func TestDiffConfigObjectSettings(t *testing.T) {
+	t.Parallel()
+	s, err := integration.NewServer(context.Background(), provider.Name, semver.MustParse("0.2.0"),
+		integration.WithProvider(provider.New()))
+	require.NoError(t, err)
+	oidc := func(role string, secret bool) property.Value {
+		return property.New(map[string]property.Value{"roleArn": str(role), "oidcToken": str("jwt").WithSecret(secret)})
+	}
+	old := providerInputs("0.1.0", map[string]property.Value{"assumeRoleWithOidc": oidc("acs:ram::1:role/a", true)})
+	diff := func(news property.Map) p.DiffResponse {
+		resp, err := s.DiffConfig(p.DiffRequest{Urn: "urn:pulumi:s::p::pulumi:providers:cloudassistant::default",
+			OldInputs: old, State: old, Inputs: news})
+		require.NoError(t, err)
+		return resp
+	}
+	same := diff(providerInputs("0.1.0", map[string]property.Value{"assumeRoleWithOidc": oidc("acs:ram::1:role/a", false)}))
+	assert.False(t, same.HasChanges, "%v", same.DetailedDiff)
+	other := diff(providerInputs("0.1.0", map[string]property.Value{"assumeRoleWithOidc": oidc("acs:ram::1:role/b", true)}))
+	require.Contains(t, other.DetailedDiff, "assumeRoleWithOidc")
+	assert.Equal(t, p.Update, other.DetailedDiff["assumeRoleWithOidc"].Kind)
 }

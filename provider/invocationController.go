@@ -129,6 +129,13 @@ func (*Invocation) Update(ctx context.Context, req infer.UpdateRequest[Invocatio
 ) {
 	state := req.State
 	state.InvocationArgs = req.Inputs
+	// Empty lists arrive as nil slices and would be recorded as null, which the next Delete
+	// cannot decode (they are required outputs): keep them empty lists.
+	for _, list := range []*[]string{&state.FailedInstanceIDs, &state.NotStartedInstanceIDs} {
+		if *list == nil {
+			*list = []string{}
+		}
+	}
 	if req.DryRun {
 		return infer.UpdateResponse[InvocationState]{Output: state}, nil
 	}

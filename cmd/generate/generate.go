@@ -55,6 +55,9 @@ func Generate(ctx context.Context, root string) error {
 	if err := updatePins(root); err != nil {
 		return err
 	}
+	if err := writePolicy(root); err != nil {
+		return fmt.Errorf("writing the RAM policy: %w", err)
+	}
 	return updateReference(root, spec)
 }
 

@@ -2,6 +2,9 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
+import * as inputs from "./types/input";
+import * as outputs from "./types/output";
+import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
 export class Provider extends pulumi.ProviderResource {
@@ -28,6 +31,10 @@ export class Provider extends pulumi.ProviderResource {
      */
     declare public readonly accessKeySecret: pulumi.Output<string | undefined>;
     /**
+     * The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+     */
+    declare public readonly ecsRoleName: pulumi.Output<string | undefined>;
+    /**
      * A custom ECS API endpoint, such as a VPC endpoint host name or `http://127.0.0.1:9100` for the local emulator. HTTPS is used unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_ECS_ENDPOINT`, then `ALICLOUD_ECS_ENDPOINT`.
      */
     declare public readonly endpoint: pulumi.Output<string | undefined>;
@@ -43,6 +50,10 @@ export class Provider extends pulumi.ProviderResource {
      * An STS security token, for temporary credentials. Defaults to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`. Stored as a secret.
      */
     declare public readonly securityToken: pulumi.Output<string | undefined>;
+    /**
+     * A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+     */
+    declare public readonly stsEndpoint: pulumi.Output<string | undefined>;
 
     /**
      * Create a Provider resource with the given unique name, arguments, and options.
@@ -57,10 +68,14 @@ export class Provider extends pulumi.ProviderResource {
         {
             resourceInputs["accessKeyId"] = args?.accessKeyId;
             resourceInputs["accessKeySecret"] = args?.accessKeySecret ? pulumi.secret(args.accessKeySecret) : undefined;
+            resourceInputs["assumeRole"] = pulumi.output(args?.assumeRole).apply(JSON.stringify);
+            resourceInputs["assumeRoleWithOidc"] = pulumi.output(args?.assumeRoleWithOidc).apply(JSON.stringify);
+            resourceInputs["ecsRoleName"] = args?.ecsRoleName;
             resourceInputs["endpoint"] = args?.endpoint;
             resourceInputs["profile"] = args?.profile;
             resourceInputs["region"] = args?.region;
             resourceInputs["securityToken"] = args?.securityToken ? pulumi.secret(args.securityToken) : undefined;
+            resourceInputs["stsEndpoint"] = args?.stsEndpoint;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["accessKeySecret", "securityToken"] };
@@ -82,6 +97,18 @@ export interface ProviderArgs {
      */
     accessKeySecret?: pulumi.Input<string | undefined>;
     /**
+     * Assume a RAM role on top of the base credentials (AccessKey, profile, `ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the temporary credentials before they expire.
+     */
+    assumeRole?: pulumi.Input<inputs.AssumeRoleConfigArgs | undefined>;
+    /**
+     * Assume a RAM role with an OIDC token (a CI system's identity, such as GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when all three are set the provider uses this path even without this setting.
+     */
+    assumeRoleWithOidc?: pulumi.Input<inputs.AssumeRoleWithOidcConfigArgs | undefined>;
+    /**
+     * The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+     */
+    ecsRoleName?: pulumi.Input<string | undefined>;
+    /**
      * A custom ECS API endpoint, such as a VPC endpoint host name or `http://127.0.0.1:9100` for the local emulator. HTTPS is used unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_ECS_ENDPOINT`, then `ALICLOUD_ECS_ENDPOINT`.
      */
     endpoint?: pulumi.Input<string | undefined>;
@@ -97,4 +124,8 @@ export interface ProviderArgs {
      * An STS security token, for temporary credentials. Defaults to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`. Stored as a secret.
      */
     securityToken?: pulumi.Input<string | undefined>;
+    /**
+     * A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+     */
+    stsEndpoint?: pulumi.Input<string | undefined>;
 }

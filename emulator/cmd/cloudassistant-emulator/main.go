@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
 )
@@ -32,11 +33,11 @@ func main() {
 
 // run serves until stop delivers a signal.
 func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) error {
-	opts, verbose, err := parseFlags(args, stderr)
+	opts, cf, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
 	}
-	if verbose {
+	if cf.verbose {
 		opts.Log = stderr
 	}
 	srv, err := emulator.New(opts)
@@ -49,16 +50,31 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) error {
 	fmt.Fprintf(stdout, "access-key-id: %s\n", srv.AccessKeyID())
 	fmt.Fprintf(stdout, "access-key-secret: %s\n", srv.AccessKeySecret())
 	fmt.Fprintf(stdout, "instances: %s\n", strings.Join(srv.InstanceIDs(), ","))
+	fmt.Fprintf(stdout, "role-arn: %s\n", srv.RoleArn(srv.RoleNames()[0]))
+	fmt.Fprintf(stdout, "oidc-provider-arn: %s\n", srv.OIDCProviderArn())
+	if cf.oidcTokenFile != "" {
+		if err := os.WriteFile(cf.oidcTokenFile, []byte(srv.OIDCToken("emulator-ci", time.Hour)), 0o600); err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("writing the OIDC token: %w", err)
+		}
+	}
 
 	s := <-stop
 	fmt.Fprintf(stderr, "cloudassistant-emulator: %v: shutting down\n", s)
 	return srv.Close()
 }
 
-func parseFlags(args []string, stderr io.Writer) (emulator.Options, bool, error) {
+// cliFlags are the flags that are not emulator options.
+type cliFlags struct {
+	verbose       bool
+	oidcTokenFile string
+}
+
+func parseFlags(args []string, stderr io.Writer) (emulator.Options, cliFlags, error) {
 	var o emulator.Options
 	var instancesFile string
 	var verbose bool
+	var oidcTokenFile string
 	fs := flag.NewFlagSet("cloudassistant-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.Listen, "listen", emulator.DefaultListen, "address to listen on (loopback only unless --allow-remote)")
@@ -77,26 +93,46 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Options, bool, error)
 	fs.DurationVar(&o.MinScheduleInterval, "min-schedule-interval", 0, "FOR TESTS ONLY: lower the 10 s minimum between scheduled runs")
 	fs.IntVar(&o.DailyInvokeQuota, "daily-invoke-quota", emulator.DefaultDailyInvokeQuota, "InvokeCommand and RunCommand calls accepted per UTC day before Invocation.ExceedQuota")
 	fs.DurationVar(&o.AgentInstallDelay, "agent-install-delay", emulator.DefaultAgentInstallDelay, "how long after InstallCloudAssistant a client comes online")
+	fs.Var(&roleList{&o.Roles}, "role", "name of a RAM role AssumeRole accepts (repeatable; default "+emulator.DefaultRoleName+")")
+	fs.StringVar(&o.ECSRoleName, "ecs-role-name", emulator.DefaultRoleName, "role the metadata service hands credentials of (\"-\" for none)")
+	fs.DurationVar(&o.CredentialLifetime, "credential-lifetime", 0, "FOR TESTS ONLY: how long issued temporary credentials last, whatever DurationSeconds asks")
+	fs.Var(&ramPolicyFlag{&o.RAMPolicies}, "ram-policy", "<accessKeyId or roleArn>=<policy.json>: that principal may call only what the RAM policy allows (repeatable)")
+	fs.StringVar(&oidcTokenFile, "oidc-token-file", "", "write an OIDC token of the emulator's provider, valid for an hour, to this file")
 	fs.BoolVar(&verbose, "verbose", false, "log every request on stderr")
 	if err := fs.Parse(args); err != nil {
-		return o, false, err
+		return o, cliFlags{}, err
 	}
 	if fs.NArg() > 0 {
-		return o, false, fmt.Errorf("unexpected arguments: %v", fs.Args())
+		return o, cliFlags{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 	for name, rate := range map[string]float64{"throttle-rate": o.Faults.ThrottleRate, "server-error-rate": o.Faults.ServerErrorRate, "drop-rate": o.Faults.DropRate} {
 		if rate < 0 || rate > 1 {
-			return o, false, fmt.Errorf("--%s must be between 0 and 1", name)
+			return o, cliFlags{}, fmt.Errorf("--%s must be between 0 and 1", name)
 		}
 	}
 	if instancesFile != "" {
 		list, err := emulator.LoadInstancesFile(instancesFile)
 		if err != nil {
-			return o, false, err
+			return o, cliFlags{}, err
 		}
 		o.Instances = list
 	}
-	return o, verbose, nil
+	return o, cliFlags{verbose: verbose, oidcTokenFile: oidcTokenFile}, nil
+}
+
+// roleList collects repeated --role flags.
+type roleList struct{ names *[]string }
+
+func (r *roleList) String() string {
+	if r.names == nil {
+		return ""
+	}
+	return strings.Join(*r.names, ",")
+}
+
+func (r *roleList) Set(v string) error {
+	*r.names = append(*r.names, v)
+	return nil
 }
 
 func envOr(name, def string) string {
@@ -104,4 +140,26 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// ramPolicyFlag reads repeated --ram-policy principal=file flags.
+type ramPolicyFlag struct{ m *map[string][]byte }
+
+func (r *ramPolicyFlag) String() string { return "" }
+
+func (r *ramPolicyFlag) Set(v string) error {
+	principal, file, ok := strings.Cut(v, "=")
+	// A role ARN holds no "=", so the first one separates the principal from the file.
+	if !ok || principal == "" || file == "" {
+		return fmt.Errorf("want <accessKeyId or roleArn>=<policy.json>, got %q", v)
+	}
+	doc, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("reading the RAM policy of %s: %w", principal, err)
+	}
+	if *r.m == nil {
+		*r.m = map[string][]byte{}
+	}
+	(*r.m)[principal] = doc
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,10 +21,14 @@ func TestParseFlags(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "instances.json")
 	require.NoError(t, os.WriteFile(file, []byte(`[{"id":"i-x","osType":"windows","status":"Stopped","agentInstalled":false,"tags":{"a":"b"}},{"id":"i-y","agentOnline":false}]`), 0o600))
 	t.Setenv(envAccessKeySecret, "from-env")
-	o, verbose, err := parseFlags([]string{"--listen", "127.0.0.1:0", "--instances-file", file, "--throttle-rate", "0.5",
-		"--latency", "10ms", "--min-schedule-interval", "1s", "--verbose"}, io.Discard)
+	o, cf, err := parseFlags([]string{"--listen", "127.0.0.1:0", "--instances-file", file, "--throttle-rate", "0.5",
+		"--latency", "10ms", "--min-schedule-interval", "1s", "--verbose", "--role", "deployer", "--role", "reader",
+		"--credential-lifetime", "30s", "--oidc-token-file", "/tmp/t"}, io.Discard)
 	require.NoError(t, err)
-	assert.True(t, verbose)
+	assert.True(t, cf.verbose)
+	assert.Equal(t, "/tmp/t", cf.oidcTokenFile)
+	assert.Equal(t, []string{"deployer", "reader"}, o.Roles)
+	assert.Equal(t, 30*time.Second, o.CredentialLifetime)
 	assert.Equal(t, "127.0.0.1:0", o.Listen)
 	assert.Equal(t, emulator.DefaultAccessKeyID, o.AccessKeyID)
 	assert.Equal(t, "from-env", o.AccessKeySecret)
@@ -35,6 +40,15 @@ func TestParseFlags(t *testing.T) {
 	assert.Nil(t, o.Instances[0].AgentOnline, "online unless said otherwise")
 	require.NotNil(t, o.Instances[1].AgentOnline)
 	assert.False(t, *o.Instances[1].AgentOnline)
+
+	policy := filepath.Join(t.TempDir(), "policy.json")
+	require.NoError(t, os.WriteFile(policy, []byte(`{"Statement":[]}`), 0o600))
+	o, _, err = parseFlags([]string{"--ram-policy", "acs:ram::1:role/deployer=" + policy, "--ram-policy", "AK=" + policy}, io.Discard)
+	require.NoError(t, err)
+	assert.Len(t, o.RAMPolicies, 2)
+	assert.Equal(t, `{"Statement":[]}`, string(o.RAMPolicies["acs:ram::1:role/deployer"]))
+	_, _, err = parseFlags([]string{"--ram-policy", "no-file"}, io.Discard)
+	assert.Error(t, err)
 
 	_, _, err = parseFlags([]string{"--drop-rate", "2"}, io.Discard)
 	assert.Error(t, err)

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
@@ -28,6 +27,15 @@ type Options struct {
 	SecurityToken   string
 	// Profile names a profile of the Alibaba Cloud CLI configuration (~/.aliyun/config.json).
 	Profile string
+	// ECSRoleName takes the credentials of the RAM role attached to the ECS instance the
+	// provider runs on, from the instance metadata service.
+	ECSRoleName string
+	// AssumeRole, when set, assumes a RAM role with the credentials above as the base.
+	AssumeRole *AssumeRole
+	// AssumeRoleWithOIDC, when set, assumes a RAM role with an OIDC token instead.
+	AssumeRoleWithOIDC *AssumeRoleWithOIDC
+	// STSEndpoint overrides the STS endpoint of the role paths ("http://…" for the emulator).
+	STSEndpoint string
 	// Endpoint overrides the ECS endpoint: "ecs.example.com" or "https://…" use HTTPS; only an
 	// explicit "http://…" uses plain HTTP (meant for the emulator).
 	Endpoint string
@@ -70,6 +78,8 @@ type Client struct {
 	callTimeout      time.Duration
 	// throttle holds every call back while one probes a Throttling answer (throttle.go).
 	throttle throttleGate
+	// sessions, with a role path, caches the temporary credentials (credentials.go).
+	sessions *sessionProvider
 }
 
 // defaultCallTimeout bounds one HTTP exchange unless Options.CallTimeout says otherwise.
@@ -83,6 +93,13 @@ func New(opts Options) (*Client, error) {
 	cred, err := credentialsProvider(opts)
 	if err != nil {
 		return nil, err
+	}
+	if _, isSession := cred.(*sessionProvider); isSession || opts.ECSRoleName != "" {
+		// Resolve a role now, so that a wrong role, token or metadata role fails at preview,
+		// naming its setting, instead of on the first ECS call.
+		if _, err := cred.GetCredentials(); err != nil {
+			return nil, err
+		}
 	}
 	cfg := sdk.NewConfig()
 	// Our own retry loop handles transport errors, 5xx and throttling with backoff; the SDK's
@@ -121,7 +138,11 @@ func New(opts Options) (*Client, error) {
 		retry = DefaultRetry
 	}
 	var secrets []string
-	for _, s := range []string{opts.AccessKeySecret, opts.SecurityToken} {
+	secretValues := []string{opts.AccessKeySecret, opts.SecurityToken}
+	if o := opts.AssumeRoleWithOIDC; o != nil {
+		secretValues = append(secretValues, o.OIDCToken)
+	}
+	for _, s := range secretValues {
 		if len(s) >= 4 {
 			// As sent, and as the V1 string to sign percent-encodes it (once in the query,
 			// twice inside the string to sign that SignatureDoesNotMatch echoes).
@@ -130,25 +151,17 @@ func New(opts Options) (*Client, error) {
 	}
 	return &Client{apis: apis, region: opts.Region, retry: retry, secrets: secrets,
 		endpoint: endpointDescription(opts, host, scheme), unreachableAfter: cmp.Or(opts.UnreachableAfter, unreachableAfter),
-		callTimeout: cmp.Or(opts.CallTimeout, defaultCallTimeout)}, nil
+		callTimeout: cmp.Or(opts.CallTimeout, defaultCallTimeout), sessions: sessionsOf(cred)}, nil
+}
+
+// sessionsOf is the session cache of a role path, nil for static credentials.
+func sessionsOf(cred any) *sessionProvider {
+	sp, _ := cred.(*sessionProvider)
+	return sp
 }
 
 // Region is the region every call targets.
 func (c *Client) Region() string { return c.region }
-
-func credentialsProvider(opts Options) (credentials.CredentialsProvider, error) {
-	switch {
-	case opts.AccessKeyID != "" && opts.AccessKeySecret != "" && opts.SecurityToken != "":
-		return credentials.NewStaticSTSCredentialsProvider(opts.AccessKeyID, opts.AccessKeySecret, opts.SecurityToken), nil
-	case opts.AccessKeyID != "" && opts.AccessKeySecret != "":
-		return credentials.NewStaticAKCredentialsProvider(opts.AccessKeyID, opts.AccessKeySecret), nil
-	case opts.AccessKeyID != "" || opts.AccessKeySecret != "":
-		return nil, errors.New("incomplete credentials: set both accessKeyId and accessKeySecret, or neither")
-	case opts.Profile != "":
-		return credentials.NewCLIProfileCredentialsProviderBuilder().WithProfileName(opts.Profile).Build(), nil
-	}
-	return credentials.NewDefaultCredentialsProvider(), nil
-}
 
 // parseEndpoint splits an endpoint override into host and scheme; scheme is "" when the
 // endpoint names none (HTTPS then applies).

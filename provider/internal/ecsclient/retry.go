@@ -65,6 +65,7 @@ func (c *Client) withRetry(ctx context.Context, op string, kind callKind, req re
 		defer c.throttle.release(ticket)
 	}
 	var last error
+	renewed := false
 	for attempt := 0; ; attempt++ {
 		if err := c.throttle.wait(ctx, ticket); err != nil {
 			return c.wrap(op, pickLast(last, err), attempt, secrets)
@@ -82,6 +83,13 @@ func (c *Client) withRetry(ctx context.Context, op string, kind callKind, req re
 			return c.wrap(op, pickLast(last, ctxErr), attempt, secrets)
 		}
 		last = err
+		if c.sessions != nil && !renewed && Code(err) == codeExpiredToken {
+			// The session ended before the time it announced: take a new one, once.
+			renewed = true
+			c.sessions.expire()
+			attempt--
+			continue
+		}
 		if !Retryable(err) {
 			return c.wrap(op, err, attempt+1, secrets)
 		}

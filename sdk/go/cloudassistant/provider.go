@@ -18,6 +18,8 @@ type Provider struct {
 	AccessKeyId pulumi.StringPtrOutput `pulumi:"accessKeyId"`
 	// The AccessKey secret. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, then `ALICLOUD_SECRET_KEY`. Stored as a secret.
 	AccessKeySecret pulumi.StringPtrOutput `pulumi:"accessKeySecret"`
+	// The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+	EcsRoleName pulumi.StringPtrOutput `pulumi:"ecsRoleName"`
 	// A custom ECS API endpoint, such as a VPC endpoint host name or `http://127.0.0.1:9100` for the local emulator. HTTPS is used unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_ECS_ENDPOINT`, then `ALICLOUD_ECS_ENDPOINT`.
 	Endpoint pulumi.StringPtrOutput `pulumi:"endpoint"`
 	// A profile of the Alibaba Cloud CLI configuration (`~/.aliyun/config.json`) to take credentials from when no access key is set. Defaults to `ALIBABA_CLOUD_PROFILE`, then `ALICLOUD_PROFILE`.
@@ -26,6 +28,8 @@ type Provider struct {
 	Region pulumi.StringPtrOutput `pulumi:"region"`
 	// An STS security token, for temporary credentials. Defaults to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`. Stored as a secret.
 	SecurityToken pulumi.StringPtrOutput `pulumi:"securityToken"`
+	// A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+	StsEndpoint pulumi.StringPtrOutput `pulumi:"stsEndpoint"`
 }
 
 // NewProvider registers a new resource with the given unique name, arguments, and options.
@@ -60,6 +64,12 @@ type providerArgs struct {
 	AccessKeyId *string `pulumi:"accessKeyId"`
 	// The AccessKey secret. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, then `ALICLOUD_SECRET_KEY`. Stored as a secret.
 	AccessKeySecret *string `pulumi:"accessKeySecret"`
+	// Assume a RAM role on top of the base credentials (AccessKey, profile, `ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the temporary credentials before they expire.
+	AssumeRole *AssumeRoleConfig `pulumi:"assumeRole"`
+	// Assume a RAM role with an OIDC token (a CI system's identity, such as GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when all three are set the provider uses this path even without this setting.
+	AssumeRoleWithOidc *AssumeRoleWithOidcConfig `pulumi:"assumeRoleWithOidc"`
+	// The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+	EcsRoleName *string `pulumi:"ecsRoleName"`
 	// A custom ECS API endpoint, such as a VPC endpoint host name or `http://127.0.0.1:9100` for the local emulator. HTTPS is used unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_ECS_ENDPOINT`, then `ALICLOUD_ECS_ENDPOINT`.
 	Endpoint *string `pulumi:"endpoint"`
 	// A profile of the Alibaba Cloud CLI configuration (`~/.aliyun/config.json`) to take credentials from when no access key is set. Defaults to `ALIBABA_CLOUD_PROFILE`, then `ALICLOUD_PROFILE`.
@@ -68,6 +78,8 @@ type providerArgs struct {
 	Region *string `pulumi:"region"`
 	// An STS security token, for temporary credentials. Defaults to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`. Stored as a secret.
 	SecurityToken *string `pulumi:"securityToken"`
+	// A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+	StsEndpoint *string `pulumi:"stsEndpoint"`
 }
 
 // The set of arguments for constructing a Provider resource.
@@ -76,6 +88,12 @@ type ProviderArgs struct {
 	AccessKeyId pulumi.StringPtrInput
 	// The AccessKey secret. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, then `ALICLOUD_SECRET_KEY`. Stored as a secret.
 	AccessKeySecret pulumi.StringPtrInput
+	// Assume a RAM role on top of the base credentials (AccessKey, profile, `ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the temporary credentials before they expire.
+	AssumeRole AssumeRoleConfigPtrInput
+	// Assume a RAM role with an OIDC token (a CI system's identity, such as GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when all three are set the provider uses this path even without this setting.
+	AssumeRoleWithOidc AssumeRoleWithOidcConfigPtrInput
+	// The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+	EcsRoleName pulumi.StringPtrInput
 	// A custom ECS API endpoint, such as a VPC endpoint host name or `http://127.0.0.1:9100` for the local emulator. HTTPS is used unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_ECS_ENDPOINT`, then `ALICLOUD_ECS_ENDPOINT`.
 	Endpoint pulumi.StringPtrInput
 	// A profile of the Alibaba Cloud CLI configuration (`~/.aliyun/config.json`) to take credentials from when no access key is set. Defaults to `ALIBABA_CLOUD_PROFILE`, then `ALICLOUD_PROFILE`.
@@ -84,6 +102,8 @@ type ProviderArgs struct {
 	Region pulumi.StringPtrInput
 	// An STS security token, for temporary credentials. Defaults to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`. Stored as a secret.
 	SecurityToken pulumi.StringPtrInput
+	// A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+	StsEndpoint pulumi.StringPtrInput
 }
 
 func (ProviderArgs) ElementType() reflect.Type {
@@ -133,6 +153,11 @@ func (o ProviderOutput) AccessKeySecret() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.AccessKeySecret }).(pulumi.StringPtrOutput)
 }
 
+// The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+func (o ProviderOutput) EcsRoleName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.EcsRoleName }).(pulumi.StringPtrOutput)
+}
+
 // A custom ECS API endpoint, such as a VPC endpoint host name or `http://127.0.0.1:9100` for the local emulator. HTTPS is used unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_ECS_ENDPOINT`, then `ALICLOUD_ECS_ENDPOINT`.
 func (o ProviderOutput) Endpoint() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.Endpoint }).(pulumi.StringPtrOutput)
@@ -151,6 +176,11 @@ func (o ProviderOutput) Region() pulumi.StringPtrOutput {
 // An STS security token, for temporary credentials. Defaults to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`. Stored as a secret.
 func (o ProviderOutput) SecurityToken() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.SecurityToken }).(pulumi.StringPtrOutput)
+}
+
+// A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+func (o ProviderOutput) StsEndpoint() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.StsEndpoint }).(pulumi.StringPtrOutput)
 }
 
 func init() {

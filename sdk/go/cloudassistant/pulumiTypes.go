@@ -92,6 +92,432 @@ func (o AgentStatusArrayOutput) Index(i pulumi.IntInput) AgentStatusOutput {
 	}).(AgentStatusOutput)
 }
 
+type AssumeRoleConfig struct {
+	// The external ID the role's trust policy requires, if any.
+	ExternalId *string `pulumi:"externalId"`
+	// A RAM policy document that narrows the role's permissions for this session.
+	Policy *string `pulumi:"policy"`
+	// The ARN of the RAM role to assume, such as `acs:ram::123456789012:role/pulumi-deployer`.
+	RoleArn string `pulumi:"roleArn"`
+	// How long each set of temporary credentials lasts, 900 to 3600 seconds; defaults to 3600. The provider refreshes them before they expire.
+	SessionExpiration *int `pulumi:"sessionExpiration"`
+	// The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+	SessionName *string `pulumi:"sessionName"`
+}
+
+// AssumeRoleConfigInput is an input type that accepts AssumeRoleConfigArgs and AssumeRoleConfigOutput values.
+// You can construct a concrete instance of `AssumeRoleConfigInput` via:
+//
+//	AssumeRoleConfigArgs{...}
+type AssumeRoleConfigInput interface {
+	pulumi.Input
+
+	ToAssumeRoleConfigOutput() AssumeRoleConfigOutput
+	ToAssumeRoleConfigOutputWithContext(context.Context) AssumeRoleConfigOutput
+}
+
+type AssumeRoleConfigArgs struct {
+	// The external ID the role's trust policy requires, if any.
+	ExternalId pulumi.StringPtrInput `pulumi:"externalId"`
+	// A RAM policy document that narrows the role's permissions for this session.
+	Policy pulumi.StringPtrInput `pulumi:"policy"`
+	// The ARN of the RAM role to assume, such as `acs:ram::123456789012:role/pulumi-deployer`.
+	RoleArn pulumi.StringInput `pulumi:"roleArn"`
+	// How long each set of temporary credentials lasts, 900 to 3600 seconds; defaults to 3600. The provider refreshes them before they expire.
+	SessionExpiration pulumi.IntPtrInput `pulumi:"sessionExpiration"`
+	// The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+	SessionName pulumi.StringPtrInput `pulumi:"sessionName"`
+}
+
+func (AssumeRoleConfigArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AssumeRoleConfig)(nil)).Elem()
+}
+
+func (i AssumeRoleConfigArgs) ToAssumeRoleConfigOutput() AssumeRoleConfigOutput {
+	return i.ToAssumeRoleConfigOutputWithContext(context.Background())
+}
+
+func (i AssumeRoleConfigArgs) ToAssumeRoleConfigOutputWithContext(ctx context.Context) AssumeRoleConfigOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AssumeRoleConfigOutput)
+}
+
+func (i AssumeRoleConfigArgs) ToAssumeRoleConfigPtrOutput() AssumeRoleConfigPtrOutput {
+	return i.ToAssumeRoleConfigPtrOutputWithContext(context.Background())
+}
+
+func (i AssumeRoleConfigArgs) ToAssumeRoleConfigPtrOutputWithContext(ctx context.Context) AssumeRoleConfigPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AssumeRoleConfigOutput).ToAssumeRoleConfigPtrOutputWithContext(ctx)
+}
+
+// AssumeRoleConfigPtrInput is an input type that accepts AssumeRoleConfigArgs, AssumeRoleConfigPtr and AssumeRoleConfigPtrOutput values.
+// You can construct a concrete instance of `AssumeRoleConfigPtrInput` via:
+//
+//	        AssumeRoleConfigArgs{...}
+//
+//	or:
+//
+//	        nil
+type AssumeRoleConfigPtrInput interface {
+	pulumi.Input
+
+	ToAssumeRoleConfigPtrOutput() AssumeRoleConfigPtrOutput
+	ToAssumeRoleConfigPtrOutputWithContext(context.Context) AssumeRoleConfigPtrOutput
+}
+
+type assumeRoleConfigPtrType AssumeRoleConfigArgs
+
+func AssumeRoleConfigPtr(v *AssumeRoleConfigArgs) AssumeRoleConfigPtrInput {
+	return (*assumeRoleConfigPtrType)(v)
+}
+
+func (*assumeRoleConfigPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**AssumeRoleConfig)(nil)).Elem()
+}
+
+func (i *assumeRoleConfigPtrType) ToAssumeRoleConfigPtrOutput() AssumeRoleConfigPtrOutput {
+	return i.ToAssumeRoleConfigPtrOutputWithContext(context.Background())
+}
+
+func (i *assumeRoleConfigPtrType) ToAssumeRoleConfigPtrOutputWithContext(ctx context.Context) AssumeRoleConfigPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AssumeRoleConfigPtrOutput)
+}
+
+type AssumeRoleConfigOutput struct{ *pulumi.OutputState }
+
+func (AssumeRoleConfigOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AssumeRoleConfig)(nil)).Elem()
+}
+
+func (o AssumeRoleConfigOutput) ToAssumeRoleConfigOutput() AssumeRoleConfigOutput {
+	return o
+}
+
+func (o AssumeRoleConfigOutput) ToAssumeRoleConfigOutputWithContext(ctx context.Context) AssumeRoleConfigOutput {
+	return o
+}
+
+func (o AssumeRoleConfigOutput) ToAssumeRoleConfigPtrOutput() AssumeRoleConfigPtrOutput {
+	return o.ToAssumeRoleConfigPtrOutputWithContext(context.Background())
+}
+
+func (o AssumeRoleConfigOutput) ToAssumeRoleConfigPtrOutputWithContext(ctx context.Context) AssumeRoleConfigPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AssumeRoleConfig) *AssumeRoleConfig {
+		return &v
+	}).(AssumeRoleConfigPtrOutput)
+}
+
+// The external ID the role's trust policy requires, if any.
+func (o AssumeRoleConfigOutput) ExternalId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AssumeRoleConfig) *string { return v.ExternalId }).(pulumi.StringPtrOutput)
+}
+
+// A RAM policy document that narrows the role's permissions for this session.
+func (o AssumeRoleConfigOutput) Policy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AssumeRoleConfig) *string { return v.Policy }).(pulumi.StringPtrOutput)
+}
+
+// The ARN of the RAM role to assume, such as `acs:ram::123456789012:role/pulumi-deployer`.
+func (o AssumeRoleConfigOutput) RoleArn() pulumi.StringOutput {
+	return o.ApplyT(func(v AssumeRoleConfig) string { return v.RoleArn }).(pulumi.StringOutput)
+}
+
+// How long each set of temporary credentials lasts, 900 to 3600 seconds; defaults to 3600. The provider refreshes them before they expire.
+func (o AssumeRoleConfigOutput) SessionExpiration() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v AssumeRoleConfig) *int { return v.SessionExpiration }).(pulumi.IntPtrOutput)
+}
+
+// The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+func (o AssumeRoleConfigOutput) SessionName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AssumeRoleConfig) *string { return v.SessionName }).(pulumi.StringPtrOutput)
+}
+
+type AssumeRoleConfigPtrOutput struct{ *pulumi.OutputState }
+
+func (AssumeRoleConfigPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AssumeRoleConfig)(nil)).Elem()
+}
+
+func (o AssumeRoleConfigPtrOutput) ToAssumeRoleConfigPtrOutput() AssumeRoleConfigPtrOutput {
+	return o
+}
+
+func (o AssumeRoleConfigPtrOutput) ToAssumeRoleConfigPtrOutputWithContext(ctx context.Context) AssumeRoleConfigPtrOutput {
+	return o
+}
+
+func (o AssumeRoleConfigPtrOutput) Elem() AssumeRoleConfigOutput {
+	return o.ApplyT(func(v *AssumeRoleConfig) AssumeRoleConfig {
+		if v != nil {
+			return *v
+		}
+		var ret AssumeRoleConfig
+		return ret
+	}).(AssumeRoleConfigOutput)
+}
+
+// The external ID the role's trust policy requires, if any.
+func (o AssumeRoleConfigPtrOutput) ExternalId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AssumeRoleConfig) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ExternalId
+	}).(pulumi.StringPtrOutput)
+}
+
+// A RAM policy document that narrows the role's permissions for this session.
+func (o AssumeRoleConfigPtrOutput) Policy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AssumeRoleConfig) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Policy
+	}).(pulumi.StringPtrOutput)
+}
+
+// The ARN of the RAM role to assume, such as `acs:ram::123456789012:role/pulumi-deployer`.
+func (o AssumeRoleConfigPtrOutput) RoleArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AssumeRoleConfig) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.RoleArn
+	}).(pulumi.StringPtrOutput)
+}
+
+// How long each set of temporary credentials lasts, 900 to 3600 seconds; defaults to 3600. The provider refreshes them before they expire.
+func (o AssumeRoleConfigPtrOutput) SessionExpiration() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *AssumeRoleConfig) *int {
+		if v == nil {
+			return nil
+		}
+		return v.SessionExpiration
+	}).(pulumi.IntPtrOutput)
+}
+
+// The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+func (o AssumeRoleConfigPtrOutput) SessionName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AssumeRoleConfig) *string {
+		if v == nil {
+			return nil
+		}
+		return v.SessionName
+	}).(pulumi.StringPtrOutput)
+}
+
+type AssumeRoleWithOidcConfig struct {
+	// The ARN of the account's OIDC identity provider, such as `acs:ram::123456789012:oidc-provider/github`. Defaults to `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.
+	OidcProviderArn *string `pulumi:"oidcProviderArn"`
+	// The OIDC token itself, instead of a file. Stored as a secret.
+	OidcToken *string `pulumi:"oidcToken"`
+	// A file holding the OIDC token, read again at every refresh (CI systems rotate it). Defaults to `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.
+	OidcTokenFile *string `pulumi:"oidcTokenFile"`
+	// The ARN of the RAM role to assume. Defaults to `ALIBABA_CLOUD_ROLE_ARN`.
+	RoleArn *string `pulumi:"roleArn"`
+	// The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+	SessionName *string `pulumi:"sessionName"`
+}
+
+// AssumeRoleWithOidcConfigInput is an input type that accepts AssumeRoleWithOidcConfigArgs and AssumeRoleWithOidcConfigOutput values.
+// You can construct a concrete instance of `AssumeRoleWithOidcConfigInput` via:
+//
+//	AssumeRoleWithOidcConfigArgs{...}
+type AssumeRoleWithOidcConfigInput interface {
+	pulumi.Input
+
+	ToAssumeRoleWithOidcConfigOutput() AssumeRoleWithOidcConfigOutput
+	ToAssumeRoleWithOidcConfigOutputWithContext(context.Context) AssumeRoleWithOidcConfigOutput
+}
+
+type AssumeRoleWithOidcConfigArgs struct {
+	// The ARN of the account's OIDC identity provider, such as `acs:ram::123456789012:oidc-provider/github`. Defaults to `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.
+	OidcProviderArn pulumi.StringPtrInput `pulumi:"oidcProviderArn"`
+	// The OIDC token itself, instead of a file. Stored as a secret.
+	OidcToken pulumi.StringPtrInput `pulumi:"oidcToken"`
+	// A file holding the OIDC token, read again at every refresh (CI systems rotate it). Defaults to `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.
+	OidcTokenFile pulumi.StringPtrInput `pulumi:"oidcTokenFile"`
+	// The ARN of the RAM role to assume. Defaults to `ALIBABA_CLOUD_ROLE_ARN`.
+	RoleArn pulumi.StringPtrInput `pulumi:"roleArn"`
+	// The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+	SessionName pulumi.StringPtrInput `pulumi:"sessionName"`
+}
+
+func (AssumeRoleWithOidcConfigArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AssumeRoleWithOidcConfig)(nil)).Elem()
+}
+
+func (i AssumeRoleWithOidcConfigArgs) ToAssumeRoleWithOidcConfigOutput() AssumeRoleWithOidcConfigOutput {
+	return i.ToAssumeRoleWithOidcConfigOutputWithContext(context.Background())
+}
+
+func (i AssumeRoleWithOidcConfigArgs) ToAssumeRoleWithOidcConfigOutputWithContext(ctx context.Context) AssumeRoleWithOidcConfigOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AssumeRoleWithOidcConfigOutput)
+}
+
+func (i AssumeRoleWithOidcConfigArgs) ToAssumeRoleWithOidcConfigPtrOutput() AssumeRoleWithOidcConfigPtrOutput {
+	return i.ToAssumeRoleWithOidcConfigPtrOutputWithContext(context.Background())
+}
+
+func (i AssumeRoleWithOidcConfigArgs) ToAssumeRoleWithOidcConfigPtrOutputWithContext(ctx context.Context) AssumeRoleWithOidcConfigPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AssumeRoleWithOidcConfigOutput).ToAssumeRoleWithOidcConfigPtrOutputWithContext(ctx)
+}
+
+// AssumeRoleWithOidcConfigPtrInput is an input type that accepts AssumeRoleWithOidcConfigArgs, AssumeRoleWithOidcConfigPtr and AssumeRoleWithOidcConfigPtrOutput values.
+// You can construct a concrete instance of `AssumeRoleWithOidcConfigPtrInput` via:
+//
+//	        AssumeRoleWithOidcConfigArgs{...}
+//
+//	or:
+//
+//	        nil
+type AssumeRoleWithOidcConfigPtrInput interface {
+	pulumi.Input
+
+	ToAssumeRoleWithOidcConfigPtrOutput() AssumeRoleWithOidcConfigPtrOutput
+	ToAssumeRoleWithOidcConfigPtrOutputWithContext(context.Context) AssumeRoleWithOidcConfigPtrOutput
+}
+
+type assumeRoleWithOidcConfigPtrType AssumeRoleWithOidcConfigArgs
+
+func AssumeRoleWithOidcConfigPtr(v *AssumeRoleWithOidcConfigArgs) AssumeRoleWithOidcConfigPtrInput {
+	return (*assumeRoleWithOidcConfigPtrType)(v)
+}
+
+func (*assumeRoleWithOidcConfigPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**AssumeRoleWithOidcConfig)(nil)).Elem()
+}
+
+func (i *assumeRoleWithOidcConfigPtrType) ToAssumeRoleWithOidcConfigPtrOutput() AssumeRoleWithOidcConfigPtrOutput {
+	return i.ToAssumeRoleWithOidcConfigPtrOutputWithContext(context.Background())
+}
+
+func (i *assumeRoleWithOidcConfigPtrType) ToAssumeRoleWithOidcConfigPtrOutputWithContext(ctx context.Context) AssumeRoleWithOidcConfigPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AssumeRoleWithOidcConfigPtrOutput)
+}
+
+type AssumeRoleWithOidcConfigOutput struct{ *pulumi.OutputState }
+
+func (AssumeRoleWithOidcConfigOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AssumeRoleWithOidcConfig)(nil)).Elem()
+}
+
+func (o AssumeRoleWithOidcConfigOutput) ToAssumeRoleWithOidcConfigOutput() AssumeRoleWithOidcConfigOutput {
+	return o
+}
+
+func (o AssumeRoleWithOidcConfigOutput) ToAssumeRoleWithOidcConfigOutputWithContext(ctx context.Context) AssumeRoleWithOidcConfigOutput {
+	return o
+}
+
+func (o AssumeRoleWithOidcConfigOutput) ToAssumeRoleWithOidcConfigPtrOutput() AssumeRoleWithOidcConfigPtrOutput {
+	return o.ToAssumeRoleWithOidcConfigPtrOutputWithContext(context.Background())
+}
+
+func (o AssumeRoleWithOidcConfigOutput) ToAssumeRoleWithOidcConfigPtrOutputWithContext(ctx context.Context) AssumeRoleWithOidcConfigPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AssumeRoleWithOidcConfig) *AssumeRoleWithOidcConfig {
+		return &v
+	}).(AssumeRoleWithOidcConfigPtrOutput)
+}
+
+// The ARN of the account's OIDC identity provider, such as `acs:ram::123456789012:oidc-provider/github`. Defaults to `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.
+func (o AssumeRoleWithOidcConfigOutput) OidcProviderArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AssumeRoleWithOidcConfig) *string { return v.OidcProviderArn }).(pulumi.StringPtrOutput)
+}
+
+// The OIDC token itself, instead of a file. Stored as a secret.
+func (o AssumeRoleWithOidcConfigOutput) OidcToken() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AssumeRoleWithOidcConfig) *string { return v.OidcToken }).(pulumi.StringPtrOutput)
+}
+
+// A file holding the OIDC token, read again at every refresh (CI systems rotate it). Defaults to `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.
+func (o AssumeRoleWithOidcConfigOutput) OidcTokenFile() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AssumeRoleWithOidcConfig) *string { return v.OidcTokenFile }).(pulumi.StringPtrOutput)
+}
+
+// The ARN of the RAM role to assume. Defaults to `ALIBABA_CLOUD_ROLE_ARN`.
+func (o AssumeRoleWithOidcConfigOutput) RoleArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AssumeRoleWithOidcConfig) *string { return v.RoleArn }).(pulumi.StringPtrOutput)
+}
+
+// The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+func (o AssumeRoleWithOidcConfigOutput) SessionName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AssumeRoleWithOidcConfig) *string { return v.SessionName }).(pulumi.StringPtrOutput)
+}
+
+type AssumeRoleWithOidcConfigPtrOutput struct{ *pulumi.OutputState }
+
+func (AssumeRoleWithOidcConfigPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AssumeRoleWithOidcConfig)(nil)).Elem()
+}
+
+func (o AssumeRoleWithOidcConfigPtrOutput) ToAssumeRoleWithOidcConfigPtrOutput() AssumeRoleWithOidcConfigPtrOutput {
+	return o
+}
+
+func (o AssumeRoleWithOidcConfigPtrOutput) ToAssumeRoleWithOidcConfigPtrOutputWithContext(ctx context.Context) AssumeRoleWithOidcConfigPtrOutput {
+	return o
+}
+
+func (o AssumeRoleWithOidcConfigPtrOutput) Elem() AssumeRoleWithOidcConfigOutput {
+	return o.ApplyT(func(v *AssumeRoleWithOidcConfig) AssumeRoleWithOidcConfig {
+		if v != nil {
+			return *v
+		}
+		var ret AssumeRoleWithOidcConfig
+		return ret
+	}).(AssumeRoleWithOidcConfigOutput)
+}
+
+// The ARN of the account's OIDC identity provider, such as `acs:ram::123456789012:oidc-provider/github`. Defaults to `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.
+func (o AssumeRoleWithOidcConfigPtrOutput) OidcProviderArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AssumeRoleWithOidcConfig) *string {
+		if v == nil {
+			return nil
+		}
+		return v.OidcProviderArn
+	}).(pulumi.StringPtrOutput)
+}
+
+// The OIDC token itself, instead of a file. Stored as a secret.
+func (o AssumeRoleWithOidcConfigPtrOutput) OidcToken() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AssumeRoleWithOidcConfig) *string {
+		if v == nil {
+			return nil
+		}
+		return v.OidcToken
+	}).(pulumi.StringPtrOutput)
+}
+
+// A file holding the OIDC token, read again at every refresh (CI systems rotate it). Defaults to `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.
+func (o AssumeRoleWithOidcConfigPtrOutput) OidcTokenFile() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AssumeRoleWithOidcConfig) *string {
+		if v == nil {
+			return nil
+		}
+		return v.OidcTokenFile
+	}).(pulumi.StringPtrOutput)
+}
+
+// The ARN of the RAM role to assume. Defaults to `ALIBABA_CLOUD_ROLE_ARN`.
+func (o AssumeRoleWithOidcConfigPtrOutput) RoleArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AssumeRoleWithOidcConfig) *string {
+		if v == nil {
+			return nil
+		}
+		return v.RoleArn
+	}).(pulumi.StringPtrOutput)
+}
+
+// The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+func (o AssumeRoleWithOidcConfigPtrOutput) SessionName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AssumeRoleWithOidcConfig) *string {
+		if v == nil {
+			return nil
+		}
+		return v.SessionName
+	}).(pulumi.StringPtrOutput)
+}
+
 type FileResult struct {
 	// Why the delivery failed, when it did: `FileAlreadyExists`, `AccountNotExists`, `UserGroupNotExists`, `FilePathInvalid`, `InstanceNotRunning`, `ClientNotRunning`, `DeliveryTimeout`, ….
 	ErrorCode string `pulumi:"errorCode"`
@@ -555,10 +981,18 @@ func (o UnconfirmedBatchPtrOutput) InstanceIds() pulumi.StringArrayOutput {
 }
 
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*AssumeRoleConfigInput)(nil)).Elem(), AssumeRoleConfigArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AssumeRoleConfigPtrInput)(nil)).Elem(), AssumeRoleConfigArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AssumeRoleWithOidcConfigInput)(nil)).Elem(), AssumeRoleWithOidcConfigArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AssumeRoleWithOidcConfigPtrInput)(nil)).Elem(), AssumeRoleWithOidcConfigArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RunScriptFileInput)(nil)).Elem(), RunScriptFileArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RunScriptFileArrayInput)(nil)).Elem(), RunScriptFileArray{})
 	pulumi.RegisterOutputType(AgentStatusOutput{})
 	pulumi.RegisterOutputType(AgentStatusArrayOutput{})
+	pulumi.RegisterOutputType(AssumeRoleConfigOutput{})
+	pulumi.RegisterOutputType(AssumeRoleConfigPtrOutput{})
+	pulumi.RegisterOutputType(AssumeRoleWithOidcConfigOutput{})
+	pulumi.RegisterOutputType(AssumeRoleWithOidcConfigPtrOutput{})
 	pulumi.RegisterOutputType(FileResultOutput{})
 	pulumi.RegisterOutputType(FileResultArrayOutput{})
 	pulumi.RegisterOutputType(InstanceInfoOutput{})

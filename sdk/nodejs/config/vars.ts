@@ -2,6 +2,9 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
+import * as inputs from "../types/input";
+import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 declare var exports: any;
@@ -25,6 +28,39 @@ export declare const accessKeySecret: string | undefined;
 Object.defineProperty(exports, "accessKeySecret", {
     get() {
         return __config.get("accessKeySecret");
+    },
+    enumerable: true,
+});
+
+/**
+ * Assume a RAM role on top of the base credentials (AccessKey, profile, `ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the temporary credentials before they expire.
+ */
+export declare const assumeRole: outputs.AssumeRoleConfig | undefined;
+Object.defineProperty(exports, "assumeRole", {
+    get() {
+        return __config.getObject<outputs.AssumeRoleConfig>("assumeRole");
+    },
+    enumerable: true,
+});
+
+/**
+ * Assume a RAM role with an OIDC token (a CI system's identity, such as GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when all three are set the provider uses this path even without this setting.
+ */
+export declare const assumeRoleWithOidc: outputs.AssumeRoleWithOidcConfig | undefined;
+Object.defineProperty(exports, "assumeRoleWithOidc", {
+    get() {
+        return __config.getObject<outputs.AssumeRoleWithOidcConfig>("assumeRoleWithOidc");
+    },
+    enumerable: true,
+});
+
+/**
+ * The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+ */
+export declare const ecsRoleName: string | undefined;
+Object.defineProperty(exports, "ecsRoleName", {
+    get() {
+        return __config.get("ecsRoleName");
     },
     enumerable: true,
 });
@@ -69,6 +105,17 @@ export declare const securityToken: string | undefined;
 Object.defineProperty(exports, "securityToken", {
     get() {
         return __config.get("securityToken");
+    },
+    enumerable: true,
+});
+
+/**
+ * A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+ */
+export declare const stsEndpoint: string | undefined;
+Object.defineProperty(exports, "stsEndpoint", {
+    get() {
+        return __config.get("stsEndpoint");
     },
     enumerable: true,
 });

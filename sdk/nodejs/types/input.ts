@@ -6,6 +6,52 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
+export interface AssumeRoleConfigArgs {
+    /**
+     * The external ID the role's trust policy requires, if any.
+     */
+    externalId?: pulumi.Input<string | undefined>;
+    /**
+     * A RAM policy document that narrows the role's permissions for this session.
+     */
+    policy?: pulumi.Input<string | undefined>;
+    /**
+     * The ARN of the RAM role to assume, such as `acs:ram::123456789012:role/pulumi-deployer`.
+     */
+    roleArn: pulumi.Input<string>;
+    /**
+     * How long each set of temporary credentials lasts, 900 to 3600 seconds; defaults to 3600. The provider refreshes them before they expire.
+     */
+    sessionExpiration?: pulumi.Input<number | undefined>;
+    /**
+     * The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+     */
+    sessionName?: pulumi.Input<string | undefined>;
+}
+
+export interface AssumeRoleWithOidcConfigArgs {
+    /**
+     * The ARN of the account's OIDC identity provider, such as `acs:ram::123456789012:oidc-provider/github`. Defaults to `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.
+     */
+    oidcProviderArn?: pulumi.Input<string | undefined>;
+    /**
+     * The OIDC token itself, instead of a file. Stored as a secret.
+     */
+    oidcToken?: pulumi.Input<string | undefined>;
+    /**
+     * A file holding the OIDC token, read again at every refresh (CI systems rotate it). Defaults to `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.
+     */
+    oidcTokenFile?: pulumi.Input<string | undefined>;
+    /**
+     * The ARN of the RAM role to assume. Defaults to `ALIBABA_CLOUD_ROLE_ARN`.
+     */
+    roleArn?: pulumi.Input<string | undefined>;
+    /**
+     * The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+     */
+    sessionName?: pulumi.Input<string | undefined>;
+}
+
 export interface RunScriptFileArgs {
     /**
      * The file's content as text, at most 24,576 bytes (32 KB after Base64). Secret when the program makes it one.

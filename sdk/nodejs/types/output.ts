@@ -33,6 +33,52 @@ export interface AgentStatus {
     version: string;
 }
 
+export interface AssumeRoleConfig {
+    /**
+     * The external ID the role's trust policy requires, if any.
+     */
+    externalId?: string;
+    /**
+     * A RAM policy document that narrows the role's permissions for this session.
+     */
+    policy?: string;
+    /**
+     * The ARN of the RAM role to assume, such as `acs:ram::123456789012:role/pulumi-deployer`.
+     */
+    roleArn: string;
+    /**
+     * How long each set of temporary credentials lasts, 900 to 3600 seconds; defaults to 3600. The provider refreshes them before they expire.
+     */
+    sessionExpiration?: number;
+    /**
+     * The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+     */
+    sessionName?: string;
+}
+
+export interface AssumeRoleWithOidcConfig {
+    /**
+     * The ARN of the account's OIDC identity provider, such as `acs:ram::123456789012:oidc-provider/github`. Defaults to `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.
+     */
+    oidcProviderArn?: string;
+    /**
+     * The OIDC token itself, instead of a file. Stored as a secret.
+     */
+    oidcToken?: string;
+    /**
+     * A file holding the OIDC token, read again at every refresh (CI systems rotate it). Defaults to `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.
+     */
+    oidcTokenFile?: string;
+    /**
+     * The ARN of the RAM role to assume. Defaults to `ALIBABA_CLOUD_ROLE_ARN`.
+     */
+    roleArn?: string;
+    /**
+     * The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+     */
+    sessionName?: string;
+}
+
 export interface FileResult {
     /**
      * Why the delivery failed, when it did: `FileAlreadyExists`, `AccountNotExists`, `UserGroupNotExists`, `FilePathInvalid`, `InstanceNotRunning`, `ClientNotRunning`, `DeliveryTimeout`, ….

@@ -16,9 +16,230 @@ from . import _utilities
 from ._enums import *
 
 __all__ = [
+    'AssumeRoleConfigArgs',
+    'AssumeRoleConfigArgsDict',
+    'AssumeRoleWithOidcConfigArgs',
+    'AssumeRoleWithOidcConfigArgsDict',
     'RunScriptFileArgs',
     'RunScriptFileArgsDict',
 ]
+
+class AssumeRoleConfigArgsDict(TypedDict):
+    role_arn: pulumi.Input[_builtins.str]
+    """
+    The ARN of the RAM role to assume, such as `acs:ram::123456789012:role/pulumi-deployer`.
+    """
+    external_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The external ID the role's trust policy requires, if any.
+    """
+    policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A RAM policy document that narrows the role's permissions for this session.
+    """
+    session_expiration: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    How long each set of temporary credentials lasts, 900 to 3600 seconds; defaults to 3600. The provider refreshes them before they expire.
+    """
+    session_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+    """
+
+@pulumi.input_type
+class AssumeRoleConfigArgs:
+    def __init__(__self__, *,
+                 role_arn: pulumi.Input[_builtins.str],
+                 external_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 session_expiration: pulumi.Input[Optional[_builtins.int]] = None,
+                 session_name: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] role_arn: The ARN of the RAM role to assume, such as `acs:ram::123456789012:role/pulumi-deployer`.
+        :param pulumi.Input[_builtins.str] external_id: The external ID the role's trust policy requires, if any.
+        :param pulumi.Input[_builtins.str] policy: A RAM policy document that narrows the role's permissions for this session.
+        :param pulumi.Input[_builtins.int] session_expiration: How long each set of temporary credentials lasts, 900 to 3600 seconds; defaults to 3600. The provider refreshes them before they expire.
+        :param pulumi.Input[_builtins.str] session_name: The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+        """
+        pulumi.set(__self__, "role_arn", role_arn)
+        if external_id is not None:
+            pulumi.set(__self__, "external_id", external_id)
+        if policy is not None:
+            pulumi.set(__self__, "policy", policy)
+        if session_expiration is not None:
+            pulumi.set(__self__, "session_expiration", session_expiration)
+        if session_name is not None:
+            pulumi.set(__self__, "session_name", session_name)
+
+    @_builtins.property
+    @pulumi.getter(name="roleArn")
+    def role_arn(self) -> pulumi.Input[_builtins.str]:
+        """
+        The ARN of the RAM role to assume, such as `acs:ram::123456789012:role/pulumi-deployer`.
+        """
+        return pulumi.get(self, "role_arn")
+
+    @role_arn.setter
+    def role_arn(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "role_arn", value)
+
+    @_builtins.property
+    @pulumi.getter(name="externalId")
+    def external_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The external ID the role's trust policy requires, if any.
+        """
+        return pulumi.get(self, "external_id")
+
+    @external_id.setter
+    def external_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "external_id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def policy(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A RAM policy document that narrows the role's permissions for this session.
+        """
+        return pulumi.get(self, "policy")
+
+    @policy.setter
+    def policy(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "policy", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sessionExpiration")
+    def session_expiration(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How long each set of temporary credentials lasts, 900 to 3600 seconds; defaults to 3600. The provider refreshes them before they expire.
+        """
+        return pulumi.get(self, "session_expiration")
+
+    @session_expiration.setter
+    def session_expiration(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "session_expiration", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sessionName")
+    def session_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+        """
+        return pulumi.get(self, "session_name")
+
+    @session_name.setter
+    def session_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "session_name", value)
+
+
+class AssumeRoleWithOidcConfigArgsDict(TypedDict):
+    oidc_provider_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The ARN of the account's OIDC identity provider, such as `acs:ram::123456789012:oidc-provider/github`. Defaults to `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.
+    """
+    oidc_token: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The OIDC token itself, instead of a file. Stored as a secret.
+    """
+    oidc_token_file: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A file holding the OIDC token, read again at every refresh (CI systems rotate it). Defaults to `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.
+    """
+    role_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The ARN of the RAM role to assume. Defaults to `ALIBABA_CLOUD_ROLE_ARN`.
+    """
+    session_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+    """
+
+@pulumi.input_type
+class AssumeRoleWithOidcConfigArgs:
+    def __init__(__self__, *,
+                 oidc_provider_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 oidc_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 oidc_token_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 role_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 session_name: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] oidc_provider_arn: The ARN of the account's OIDC identity provider, such as `acs:ram::123456789012:oidc-provider/github`. Defaults to `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.
+        :param pulumi.Input[_builtins.str] oidc_token: The OIDC token itself, instead of a file. Stored as a secret.
+        :param pulumi.Input[_builtins.str] oidc_token_file: A file holding the OIDC token, read again at every refresh (CI systems rotate it). Defaults to `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.
+        :param pulumi.Input[_builtins.str] role_arn: The ARN of the RAM role to assume. Defaults to `ALIBABA_CLOUD_ROLE_ARN`.
+        :param pulumi.Input[_builtins.str] session_name: The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+        """
+        if oidc_provider_arn is not None:
+            pulumi.set(__self__, "oidc_provider_arn", oidc_provider_arn)
+        if oidc_token is not None:
+            pulumi.set(__self__, "oidc_token", oidc_token)
+        if oidc_token_file is not None:
+            pulumi.set(__self__, "oidc_token_file", oidc_token_file)
+        if role_arn is not None:
+            pulumi.set(__self__, "role_arn", role_arn)
+        if session_name is not None:
+            pulumi.set(__self__, "session_name", session_name)
+
+    @_builtins.property
+    @pulumi.getter(name="oidcProviderArn")
+    def oidc_provider_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The ARN of the account's OIDC identity provider, such as `acs:ram::123456789012:oidc-provider/github`. Defaults to `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.
+        """
+        return pulumi.get(self, "oidc_provider_arn")
+
+    @oidc_provider_arn.setter
+    def oidc_provider_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "oidc_provider_arn", value)
+
+    @_builtins.property
+    @pulumi.getter(name="oidcToken")
+    def oidc_token(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The OIDC token itself, instead of a file. Stored as a secret.
+        """
+        return pulumi.get(self, "oidc_token")
+
+    @oidc_token.setter
+    def oidc_token(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "oidc_token", value)
+
+    @_builtins.property
+    @pulumi.getter(name="oidcTokenFile")
+    def oidc_token_file(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A file holding the OIDC token, read again at every refresh (CI systems rotate it). Defaults to `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.
+        """
+        return pulumi.get(self, "oidc_token_file")
+
+    @oidc_token_file.setter
+    def oidc_token_file(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "oidc_token_file", value)
+
+    @_builtins.property
+    @pulumi.getter(name="roleArn")
+    def role_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The ARN of the RAM role to assume. Defaults to `ALIBABA_CLOUD_ROLE_ARN`.
+        """
+        return pulumi.get(self, "role_arn")
+
+    @role_arn.setter
+    def role_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "role_arn", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sessionName")
+    def session_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+        """
+        return pulumi.get(self, "session_name")
+
+    @session_name.setter
+    def session_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "session_name", value)
+
 
 class RunScriptFileArgsDict(TypedDict):
     content: pulumi.Input[_builtins.str]

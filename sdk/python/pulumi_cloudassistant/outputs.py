@@ -17,6 +17,8 @@ from ._enums import *
 
 __all__ = [
     'AgentStatus',
+    'AssumeRoleConfig',
+    'AssumeRoleWithOidcConfig',
     'FileResult',
     'InstanceInfo',
     'InvocationResult',
@@ -94,6 +96,139 @@ class AgentStatus(dict):
         The agent's version; empty when it is not installed.
         """
         return pulumi.get(self, "version")
+
+
+@pulumi.output_type
+class AssumeRoleConfig(dict):
+    def __init__(__self__, *,
+                 role_arn: _builtins.str,
+                 external_id: Optional[_builtins.str] = None,
+                 policy: Optional[_builtins.str] = None,
+                 session_expiration: Optional[_builtins.int] = None,
+                 session_name: Optional[_builtins.str] = None):
+        """
+        :param _builtins.str role_arn: The ARN of the RAM role to assume, such as `acs:ram::123456789012:role/pulumi-deployer`.
+        :param _builtins.str external_id: The external ID the role's trust policy requires, if any.
+        :param _builtins.str policy: A RAM policy document that narrows the role's permissions for this session.
+        :param _builtins.int session_expiration: How long each set of temporary credentials lasts, 900 to 3600 seconds; defaults to 3600. The provider refreshes them before they expire.
+        :param _builtins.str session_name: The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+        """
+        pulumi.set(__self__, "role_arn", role_arn)
+        if external_id is not None:
+            pulumi.set(__self__, "external_id", external_id)
+        if policy is not None:
+            pulumi.set(__self__, "policy", policy)
+        if session_expiration is not None:
+            pulumi.set(__self__, "session_expiration", session_expiration)
+        if session_name is not None:
+            pulumi.set(__self__, "session_name", session_name)
+
+    @_builtins.property
+    @pulumi.getter(name="roleArn")
+    def role_arn(self) -> _builtins.str:
+        """
+        The ARN of the RAM role to assume, such as `acs:ram::123456789012:role/pulumi-deployer`.
+        """
+        return pulumi.get(self, "role_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="externalId")
+    def external_id(self) -> Optional[_builtins.str]:
+        """
+        The external ID the role's trust policy requires, if any.
+        """
+        return pulumi.get(self, "external_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def policy(self) -> Optional[_builtins.str]:
+        """
+        A RAM policy document that narrows the role's permissions for this session.
+        """
+        return pulumi.get(self, "policy")
+
+    @_builtins.property
+    @pulumi.getter(name="sessionExpiration")
+    def session_expiration(self) -> Optional[_builtins.int]:
+        """
+        How long each set of temporary credentials lasts, 900 to 3600 seconds; defaults to 3600. The provider refreshes them before they expire.
+        """
+        return pulumi.get(self, "session_expiration")
+
+    @_builtins.property
+    @pulumi.getter(name="sessionName")
+    def session_name(self) -> Optional[_builtins.str]:
+        """
+        The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+        """
+        return pulumi.get(self, "session_name")
+
+
+@pulumi.output_type
+class AssumeRoleWithOidcConfig(dict):
+    def __init__(__self__, *,
+                 oidc_provider_arn: Optional[_builtins.str] = None,
+                 oidc_token: Optional[_builtins.str] = None,
+                 oidc_token_file: Optional[_builtins.str] = None,
+                 role_arn: Optional[_builtins.str] = None,
+                 session_name: Optional[_builtins.str] = None):
+        """
+        :param _builtins.str oidc_provider_arn: The ARN of the account's OIDC identity provider, such as `acs:ram::123456789012:oidc-provider/github`. Defaults to `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.
+        :param _builtins.str oidc_token: The OIDC token itself, instead of a file. Stored as a secret.
+        :param _builtins.str oidc_token_file: A file holding the OIDC token, read again at every refresh (CI systems rotate it). Defaults to `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.
+        :param _builtins.str role_arn: The ARN of the RAM role to assume. Defaults to `ALIBABA_CLOUD_ROLE_ARN`.
+        :param _builtins.str session_name: The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+        """
+        if oidc_provider_arn is not None:
+            pulumi.set(__self__, "oidc_provider_arn", oidc_provider_arn)
+        if oidc_token is not None:
+            pulumi.set(__self__, "oidc_token", oidc_token)
+        if oidc_token_file is not None:
+            pulumi.set(__self__, "oidc_token_file", oidc_token_file)
+        if role_arn is not None:
+            pulumi.set(__self__, "role_arn", role_arn)
+        if session_name is not None:
+            pulumi.set(__self__, "session_name", session_name)
+
+    @_builtins.property
+    @pulumi.getter(name="oidcProviderArn")
+    def oidc_provider_arn(self) -> Optional[_builtins.str]:
+        """
+        The ARN of the account's OIDC identity provider, such as `acs:ram::123456789012:oidc-provider/github`. Defaults to `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.
+        """
+        return pulumi.get(self, "oidc_provider_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="oidcToken")
+    def oidc_token(self) -> Optional[_builtins.str]:
+        """
+        The OIDC token itself, instead of a file. Stored as a secret.
+        """
+        return pulumi.get(self, "oidc_token")
+
+    @_builtins.property
+    @pulumi.getter(name="oidcTokenFile")
+    def oidc_token_file(self) -> Optional[_builtins.str]:
+        """
+        A file holding the OIDC token, read again at every refresh (CI systems rotate it). Defaults to `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.
+        """
+        return pulumi.get(self, "oidc_token_file")
+
+    @_builtins.property
+    @pulumi.getter(name="roleArn")
+    def role_arn(self) -> Optional[_builtins.str]:
+        """
+        The ARN of the RAM role to assume. Defaults to `ALIBABA_CLOUD_ROLE_ARN`.
+        """
+        return pulumi.get(self, "role_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="sessionName")
+    def session_name(self) -> Optional[_builtins.str]:
+        """
+        The session name STS records in the audit trail; defaults to `pulumi-cloudassistant`.
+        """
+        return pulumi.get(self, "session_name")
 
 
 @pulumi.output_type

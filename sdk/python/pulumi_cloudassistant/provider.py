@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from ._inputs import *
 
 __all__ = ['ProviderArgs', 'Provider']
 
@@ -21,24 +22,38 @@ class ProviderArgs:
     def __init__(__self__, *,
                  access_key_id: pulumi.Input[Optional[_builtins.str]] = None,
                  access_key_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role: pulumi.Input[Optional['AssumeRoleConfigArgs']] = None,
+                 assume_role_with_oidc: pulumi.Input[Optional['AssumeRoleWithOidcConfigArgs']] = None,
+                 ecs_role_name: pulumi.Input[Optional[_builtins.str]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  profile: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
-                 security_token: pulumi.Input[Optional[_builtins.str]] = None):
+                 security_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 sts_endpoint: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a Provider resource.
 
         :param pulumi.Input[_builtins.str] access_key_id: The AccessKey ID. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_ID`, then `ALICLOUD_ACCESS_KEY`; without any, the SDK's default credential chain applies (environment, CLI profile, OIDC, ECS instance RAM role).
         :param pulumi.Input[_builtins.str] access_key_secret: The AccessKey secret. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, then `ALICLOUD_SECRET_KEY`. Stored as a secret.
+        :param pulumi.Input['AssumeRoleConfigArgs'] assume_role: Assume a RAM role on top of the base credentials (AccessKey, profile, `ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the temporary credentials before they expire.
+        :param pulumi.Input['AssumeRoleWithOidcConfigArgs'] assume_role_with_oidc: Assume a RAM role with an OIDC token (a CI system's identity, such as GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when all three are set the provider uses this path even without this setting.
+        :param pulumi.Input[_builtins.str] ecs_role_name: The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
         :param pulumi.Input[_builtins.str] endpoint: A custom ECS API endpoint, such as a VPC endpoint host name or `http://127.0.0.1:9100` for the local emulator. HTTPS is used unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_ECS_ENDPOINT`, then `ALICLOUD_ECS_ENDPOINT`.
         :param pulumi.Input[_builtins.str] profile: A profile of the Alibaba Cloud CLI configuration (`~/.aliyun/config.json`) to take credentials from when no access key is set. Defaults to `ALIBABA_CLOUD_PROFILE`, then `ALICLOUD_PROFILE`.
         :param pulumi.Input[_builtins.str] region: The region to manage Cloud Assistant resources in, such as `cn-hangzhou`. Defaults to `ALIBABA_CLOUD_REGION_ID`, then `ALICLOUD_REGION`.
         :param pulumi.Input[_builtins.str] security_token: An STS security token, for temporary credentials. Defaults to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`. Stored as a secret.
+        :param pulumi.Input[_builtins.str] sts_endpoint: A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
         """
         if access_key_id is not None:
             pulumi.set(__self__, "access_key_id", access_key_id)
         if access_key_secret is not None:
             pulumi.set(__self__, "access_key_secret", access_key_secret)
+        if assume_role is not None:
+            pulumi.set(__self__, "assume_role", assume_role)
+        if assume_role_with_oidc is not None:
+            pulumi.set(__self__, "assume_role_with_oidc", assume_role_with_oidc)
+        if ecs_role_name is not None:
+            pulumi.set(__self__, "ecs_role_name", ecs_role_name)
         if endpoint is not None:
             pulumi.set(__self__, "endpoint", endpoint)
         if profile is not None:
@@ -47,6 +62,8 @@ class ProviderArgs:
             pulumi.set(__self__, "region", region)
         if security_token is not None:
             pulumi.set(__self__, "security_token", security_token)
+        if sts_endpoint is not None:
+            pulumi.set(__self__, "sts_endpoint", sts_endpoint)
 
     @_builtins.property
     @pulumi.getter(name="accessKeyId")
@@ -71,6 +88,42 @@ class ProviderArgs:
     @access_key_secret.setter
     def access_key_secret(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "access_key_secret", value)
+
+    @_builtins.property
+    @pulumi.getter(name="assumeRole")
+    def assume_role(self) -> pulumi.Input[Optional['AssumeRoleConfigArgs']]:
+        """
+        Assume a RAM role on top of the base credentials (AccessKey, profile, `ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the temporary credentials before they expire.
+        """
+        return pulumi.get(self, "assume_role")
+
+    @assume_role.setter
+    def assume_role(self, value: pulumi.Input[Optional['AssumeRoleConfigArgs']]):
+        pulumi.set(self, "assume_role", value)
+
+    @_builtins.property
+    @pulumi.getter(name="assumeRoleWithOidc")
+    def assume_role_with_oidc(self) -> pulumi.Input[Optional['AssumeRoleWithOidcConfigArgs']]:
+        """
+        Assume a RAM role with an OIDC token (a CI system's identity, such as GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when all three are set the provider uses this path even without this setting.
+        """
+        return pulumi.get(self, "assume_role_with_oidc")
+
+    @assume_role_with_oidc.setter
+    def assume_role_with_oidc(self, value: pulumi.Input[Optional['AssumeRoleWithOidcConfigArgs']]):
+        pulumi.set(self, "assume_role_with_oidc", value)
+
+    @_builtins.property
+    @pulumi.getter(name="ecsRoleName")
+    def ecs_role_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+        """
+        return pulumi.get(self, "ecs_role_name")
+
+    @ecs_role_name.setter
+    def ecs_role_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "ecs_role_name", value)
 
     @_builtins.property
     @pulumi.getter
@@ -120,6 +173,18 @@ class ProviderArgs:
     def security_token(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "security_token", value)
 
+    @_builtins.property
+    @pulumi.getter(name="stsEndpoint")
+    def sts_endpoint(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+        """
+        return pulumi.get(self, "sts_endpoint")
+
+    @sts_endpoint.setter
+    def sts_endpoint(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "sts_endpoint", value)
+
 
 @pulumi.type_token("pulumi:providers:cloudassistant")
 class Provider(pulumi.ProviderResource):
@@ -129,10 +194,14 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_key_id: pulumi.Input[Optional[_builtins.str]] = None,
                  access_key_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role: pulumi.Input[Optional[Union['AssumeRoleConfigArgs', 'AssumeRoleConfigArgsDict']]] = None,
+                 assume_role_with_oidc: pulumi.Input[Optional[Union['AssumeRoleWithOidcConfigArgs', 'AssumeRoleWithOidcConfigArgsDict']]] = None,
+                 ecs_role_name: pulumi.Input[Optional[_builtins.str]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  profile: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  security_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 sts_endpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
         Create a Cloudassistant resource with the given unique name, props, and options.
@@ -141,10 +210,14 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] access_key_id: The AccessKey ID. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_ID`, then `ALICLOUD_ACCESS_KEY`; without any, the SDK's default credential chain applies (environment, CLI profile, OIDC, ECS instance RAM role).
         :param pulumi.Input[_builtins.str] access_key_secret: The AccessKey secret. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, then `ALICLOUD_SECRET_KEY`. Stored as a secret.
+        :param pulumi.Input[Union['AssumeRoleConfigArgs', 'AssumeRoleConfigArgsDict']] assume_role: Assume a RAM role on top of the base credentials (AccessKey, profile, `ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the temporary credentials before they expire.
+        :param pulumi.Input[Union['AssumeRoleWithOidcConfigArgs', 'AssumeRoleWithOidcConfigArgsDict']] assume_role_with_oidc: Assume a RAM role with an OIDC token (a CI system's identity, such as GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when all three are set the provider uses this path even without this setting.
+        :param pulumi.Input[_builtins.str] ecs_role_name: The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
         :param pulumi.Input[_builtins.str] endpoint: A custom ECS API endpoint, such as a VPC endpoint host name or `http://127.0.0.1:9100` for the local emulator. HTTPS is used unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_ECS_ENDPOINT`, then `ALICLOUD_ECS_ENDPOINT`.
         :param pulumi.Input[_builtins.str] profile: A profile of the Alibaba Cloud CLI configuration (`~/.aliyun/config.json`) to take credentials from when no access key is set. Defaults to `ALIBABA_CLOUD_PROFILE`, then `ALICLOUD_PROFILE`.
         :param pulumi.Input[_builtins.str] region: The region to manage Cloud Assistant resources in, such as `cn-hangzhou`. Defaults to `ALIBABA_CLOUD_REGION_ID`, then `ALICLOUD_REGION`.
         :param pulumi.Input[_builtins.str] security_token: An STS security token, for temporary credentials. Defaults to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`. Stored as a secret.
+        :param pulumi.Input[_builtins.str] sts_endpoint: A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
         """
         ...
     @overload
@@ -172,10 +245,14 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_key_id: pulumi.Input[Optional[_builtins.str]] = None,
                  access_key_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role: pulumi.Input[Optional[Union['AssumeRoleConfigArgs', 'AssumeRoleConfigArgsDict']]] = None,
+                 assume_role_with_oidc: pulumi.Input[Optional[Union['AssumeRoleWithOidcConfigArgs', 'AssumeRoleWithOidcConfigArgsDict']]] = None,
+                 ecs_role_name: pulumi.Input[Optional[_builtins.str]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  profile: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  security_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 sts_endpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -187,10 +264,14 @@ class Provider(pulumi.ProviderResource):
 
             __props__.__dict__["access_key_id"] = access_key_id
             __props__.__dict__["access_key_secret"] = None if access_key_secret is None else pulumi.Output.secret(access_key_secret)
+            __props__.__dict__["assume_role"] = pulumi.Output.from_input(assume_role).apply(pulumi.runtime.to_json) if assume_role is not None else None
+            __props__.__dict__["assume_role_with_oidc"] = pulumi.Output.from_input(assume_role_with_oidc).apply(pulumi.runtime.to_json) if assume_role_with_oidc is not None else None
+            __props__.__dict__["ecs_role_name"] = ecs_role_name
             __props__.__dict__["endpoint"] = endpoint
             __props__.__dict__["profile"] = profile
             __props__.__dict__["region"] = region
             __props__.__dict__["security_token"] = None if security_token is None else pulumi.Output.secret(security_token)
+            __props__.__dict__["sts_endpoint"] = sts_endpoint
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["accessKeySecret", "securityToken"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(Provider, __self__).__init__(
@@ -214,6 +295,14 @@ class Provider(pulumi.ProviderResource):
         The AccessKey secret. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, then `ALICLOUD_SECRET_KEY`. Stored as a secret.
         """
         return pulumi.get(self, "access_key_secret")
+
+    @_builtins.property
+    @pulumi.getter(name="ecsRoleName")
+    def ecs_role_name(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+        """
+        return pulumi.get(self, "ecs_role_name")
 
     @_builtins.property
     @pulumi.getter
@@ -246,4 +335,12 @@ class Provider(pulumi.ProviderResource):
         An STS security token, for temporary credentials. Defaults to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`. Stored as a secret.
         """
         return pulumi.get(self, "security_token")
+
+    @_builtins.property
+    @pulumi.getter(name="stsEndpoint")
+    def sts_endpoint(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+        """
+        return pulumi.get(self, "sts_endpoint")
 

@@ -21,6 +21,21 @@ func GetAccessKeySecret(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cloudassistant:accessKeySecret")
 }
 
+// Assume a RAM role on top of the base credentials (AccessKey, profile, `ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the temporary credentials before they expire.
+func GetAssumeRole(ctx *pulumi.Context) string {
+	return config.Get(ctx, "cloudassistant:assumeRole")
+}
+
+// Assume a RAM role with an OIDC token (a CI system's identity, such as GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when all three are set the provider uses this path even without this setting.
+func GetAssumeRoleWithOidc(ctx *pulumi.Context) string {
+	return config.Get(ctx, "cloudassistant:assumeRoleWithOidc")
+}
+
+// The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+func GetEcsRoleName(ctx *pulumi.Context) string {
+	return config.Get(ctx, "cloudassistant:ecsRoleName")
+}
+
 // A custom ECS API endpoint, such as a VPC endpoint host name or `http://127.0.0.1:9100` for the local emulator. HTTPS is used unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_ECS_ENDPOINT`, then `ALICLOUD_ECS_ENDPOINT`.
 func GetEndpoint(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cloudassistant:endpoint")
@@ -39,4 +54,9 @@ func GetRegion(ctx *pulumi.Context) string {
 // An STS security token, for temporary credentials. Defaults to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`. Stored as a secret.
 func GetSecurityToken(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cloudassistant:securityToken")
+}
+
+// A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+func GetStsEndpoint(ctx *pulumi.Context) string {
+	return config.Get(ctx, "cloudassistant:stsEndpoint")
 }

@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from .. import _utilities
+from .. import outputs as _root_outputs
 
 import types
 
@@ -33,6 +34,27 @@ class _ExportableConfig(types.ModuleType):
         The AccessKey secret. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, then `ALICLOUD_SECRET_KEY`. Stored as a secret.
         """
         return __config__.get('accessKeySecret')
+
+    @_builtins.property
+    def assume_role(self) -> Optional[str]:
+        """
+        Assume a RAM role on top of the base credentials (AccessKey, profile, `ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the temporary credentials before they expire.
+        """
+        return __config__.get('assumeRole')
+
+    @_builtins.property
+    def assume_role_with_oidc(self) -> Optional[str]:
+        """
+        Assume a RAM role with an OIDC token (a CI system's identity, such as GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when all three are set the provider uses this path even without this setting.
+        """
+        return __config__.get('assumeRoleWithOidc')
+
+    @_builtins.property
+    def ecs_role_name(self) -> Optional[str]:
+        """
+        The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+        """
+        return __config__.get('ecsRoleName')
 
     @_builtins.property
     def endpoint(self) -> Optional[str]:
@@ -61,4 +83,11 @@ class _ExportableConfig(types.ModuleType):
         An STS security token, for temporary credentials. Defaults to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`. Stored as a secret.
         """
         return __config__.get('securityToken')
+
+    @_builtins.property
+    def sts_endpoint(self) -> Optional[str]:
+        """
+        A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+        """
+        return __config__.get('stsEndpoint')
 

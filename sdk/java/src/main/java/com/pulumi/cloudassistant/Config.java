@@ -3,6 +3,8 @@
 
 package com.pulumi.cloudassistant;
 
+import com.pulumi.cloudassistant.inputs.AssumeRoleConfig;
+import com.pulumi.cloudassistant.inputs.AssumeRoleWithOidcConfig;
 import com.pulumi.core.internal.Codegen;
 import java.lang.String;
 import java.util.Optional;
@@ -23,6 +25,27 @@ public final class Config {
  */
     public Optional<String> accessKeySecret() {
         return Codegen.stringProp("accessKeySecret").config(config).get();
+    }
+/**
+ * Assume a RAM role on top of the base credentials (AccessKey, profile, `ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the temporary credentials before they expire.
+ * 
+ */
+    public Optional<AssumeRoleConfig> assumeRole() {
+        return Codegen.objectProp("assumeRole", AssumeRoleConfig.class).config(config).get();
+    }
+/**
+ * Assume a RAM role with an OIDC token (a CI system&#39;s identity, such as GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when all three are set the provider uses this path even without this setting.
+ * 
+ */
+    public Optional<AssumeRoleWithOidcConfig> assumeRoleWithOidc() {
+        return Codegen.objectProp("assumeRoleWithOidc", AssumeRoleWithOidcConfig.class).config(config).get();
+    }
+/**
+ * The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+ * 
+ */
+    public Optional<String> ecsRoleName() {
+        return Codegen.stringProp("ecsRoleName").config(config).get();
     }
 /**
  * A custom ECS API endpoint, such as a VPC endpoint host name or `http://127.0.0.1:9100` for the local emulator. HTTPS is used unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_ECS_ENDPOINT`, then `ALICLOUD_ECS_ENDPOINT`.
@@ -51,5 +74,12 @@ public final class Config {
  */
     public Optional<String> securityToken() {
         return Codegen.stringProp("securityToken").config(config).get();
+    }
+/**
+ * A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+ * 
+ */
+    public Optional<String> stsEndpoint() {
+        return Codegen.stringProp("stsEndpoint").config(config).get();
     }
 }

@@ -45,6 +45,20 @@ public class Provider extends com.pulumi.resources.ProviderResource {
         return Codegen.optional(this.accessKeySecret);
     }
     /**
+     * The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+     * 
+     */
+    @Export(name="ecsRoleName", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> ecsRoleName;
+
+    /**
+     * @return The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+     * 
+     */
+    public Output<Optional<String>> ecsRoleName() {
+        return Codegen.optional(this.ecsRoleName);
+    }
+    /**
      * A custom ECS API endpoint, such as a VPC endpoint host name or `http://127.0.0.1:9100` for the local emulator. HTTPS is used unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_ECS_ENDPOINT`, then `ALICLOUD_ECS_ENDPOINT`.
      * 
      */
@@ -99,6 +113,20 @@ public class Provider extends com.pulumi.resources.ProviderResource {
      */
     public Output<Optional<String>> securityToken() {
         return Codegen.optional(this.securityToken);
+    }
+    /**
+     * A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+     * 
+     */
+    @Export(name="stsEndpoint", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> stsEndpoint;
+
+    /**
+     * @return A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+     * 
+     */
+    public Output<Optional<String>> stsEndpoint() {
+        return Codegen.optional(this.stsEndpoint);
     }
 
     /**

@@ -3,6 +3,8 @@
 
 package com.pulumi.cloudassistant;
 
+import com.pulumi.cloudassistant.inputs.AssumeRoleConfigArgs;
+import com.pulumi.cloudassistant.inputs.AssumeRoleWithOidcConfigArgs;
 import com.pulumi.core.Output;
 import com.pulumi.core.annotations.Import;
 import java.lang.String;
@@ -43,6 +45,51 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
      */
     public Optional<Output<String>> accessKeySecret() {
         return Optional.ofNullable(this.accessKeySecret);
+    }
+
+    /**
+     * Assume a RAM role on top of the base credentials (AccessKey, profile, `ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the temporary credentials before they expire.
+     * 
+     */
+    @Import(name="assumeRole", json=true)
+    private @Nullable Output<AssumeRoleConfigArgs> assumeRole;
+
+    /**
+     * @return Assume a RAM role on top of the base credentials (AccessKey, profile, `ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the temporary credentials before they expire.
+     * 
+     */
+    public Optional<Output<AssumeRoleConfigArgs>> assumeRole() {
+        return Optional.ofNullable(this.assumeRole);
+    }
+
+    /**
+     * Assume a RAM role with an OIDC token (a CI system&#39;s identity, such as GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when all three are set the provider uses this path even without this setting.
+     * 
+     */
+    @Import(name="assumeRoleWithOidc", json=true)
+    private @Nullable Output<AssumeRoleWithOidcConfigArgs> assumeRoleWithOidc;
+
+    /**
+     * @return Assume a RAM role with an OIDC token (a CI system&#39;s identity, such as GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when all three are set the provider uses this path even without this setting.
+     * 
+     */
+    public Optional<Output<AssumeRoleWithOidcConfigArgs>> assumeRoleWithOidc() {
+        return Optional.ofNullable(this.assumeRoleWithOidc);
+    }
+
+    /**
+     * The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+     * 
+     */
+    @Import(name="ecsRoleName")
+    private @Nullable Output<String> ecsRoleName;
+
+    /**
+     * @return The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+     * 
+     */
+    public Optional<Output<String>> ecsRoleName() {
+        return Optional.ofNullable(this.ecsRoleName);
     }
 
     /**
@@ -105,15 +152,34 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         return Optional.ofNullable(this.securityToken);
     }
 
+    /**
+     * A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+     * 
+     */
+    @Import(name="stsEndpoint")
+    private @Nullable Output<String> stsEndpoint;
+
+    /**
+     * @return A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+     * 
+     */
+    public Optional<Output<String>> stsEndpoint() {
+        return Optional.ofNullable(this.stsEndpoint);
+    }
+
     private ProviderArgs() {}
 
     private ProviderArgs(ProviderArgs $) {
         this.accessKeyId = $.accessKeyId;
         this.accessKeySecret = $.accessKeySecret;
+        this.assumeRole = $.assumeRole;
+        this.assumeRoleWithOidc = $.assumeRoleWithOidc;
+        this.ecsRoleName = $.ecsRoleName;
         this.endpoint = $.endpoint;
         this.profile = $.profile;
         this.region = $.region;
         this.securityToken = $.securityToken;
+        this.stsEndpoint = $.stsEndpoint;
     }
 
     public static Builder builder() {
@@ -174,6 +240,69 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
          */
         public Builder accessKeySecret(String accessKeySecret) {
             return accessKeySecret(Output.of(accessKeySecret));
+        }
+
+        /**
+         * @param assumeRole Assume a RAM role on top of the base credentials (AccessKey, profile, `ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the temporary credentials before they expire.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder assumeRole(@Nullable Output<AssumeRoleConfigArgs> assumeRole) {
+            $.assumeRole = assumeRole;
+            return this;
+        }
+
+        /**
+         * @param assumeRole Assume a RAM role on top of the base credentials (AccessKey, profile, `ecsRoleName` or the default chain): the provider calls STS AssumeRole and refreshes the temporary credentials before they expire.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder assumeRole(AssumeRoleConfigArgs assumeRole) {
+            return assumeRole(Output.of(assumeRole));
+        }
+
+        /**
+         * @param assumeRoleWithOidc Assume a RAM role with an OIDC token (a CI system&#39;s identity, such as GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when all three are set the provider uses this path even without this setting.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder assumeRoleWithOidc(@Nullable Output<AssumeRoleWithOidcConfigArgs> assumeRoleWithOidc) {
+            $.assumeRoleWithOidc = assumeRoleWithOidc;
+            return this;
+        }
+
+        /**
+         * @param assumeRoleWithOidc Assume a RAM role with an OIDC token (a CI system&#39;s identity, such as GitHub Actions or a Kubernetes service account): no AccessKey is needed. Every field falls back to `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`; when all three are set the provider uses this path even without this setting.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder assumeRoleWithOidc(AssumeRoleWithOidcConfigArgs assumeRoleWithOidc) {
+            return assumeRoleWithOidc(Output.of(assumeRoleWithOidc));
+        }
+
+        /**
+         * @param ecsRoleName The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder ecsRoleName(@Nullable Output<String> ecsRoleName) {
+            $.ecsRoleName = ecsRoleName;
+            return this;
+        }
+
+        /**
+         * @param ecsRoleName The RAM role attached to the ECS instance the provider runs on: its temporary credentials come from the instance metadata service. Defaults to `ALIBABA_CLOUD_ECS_METADATA`, then `ALICLOUD_ECS_ROLE_NAME`.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder ecsRoleName(String ecsRoleName) {
+            return ecsRoleName(Output.of(ecsRoleName));
         }
 
         /**
@@ -258,6 +387,27 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
          */
         public Builder securityToken(String securityToken) {
             return securityToken(Output.of(securityToken));
+        }
+
+        /**
+         * @param stsEndpoint A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder stsEndpoint(@Nullable Output<String> stsEndpoint) {
+            $.stsEndpoint = stsEndpoint;
+            return this;
+        }
+
+        /**
+         * @param stsEndpoint A custom STS endpoint for `assumeRole` and `assumeRoleWithOidc`, such as a VPC endpoint or `http://127.0.0.1:9100` for the local emulator. HTTPS unless the value starts with `http://`. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `ALICLOUD_STS_ENDPOINT`.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder stsEndpoint(String stsEndpoint) {
+            return stsEndpoint(Output.of(stsEndpoint));
         }
 
         public ProviderArgs build() {
