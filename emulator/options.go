@@ -52,6 +52,17 @@ type Options struct {
 	// When empty it is <DataDir>/sandbox, or a temporary directory removed by Close.
 	SandboxDir string
 
+	// Isolation is how an instance runs scripts: IsolationMachine (the default, "" too) makes
+	// each instance a machine view — its own root filesystem (the host's / read-only under a
+	// writable layer kept in SandboxDir) seen through its own mount, PID and UTS namespaces;
+	// IsolationNone runs scripts on this machine in a plain directory per instance. New fails,
+	// naming the cause and IsolationNone, where the machine view cannot be built (it needs root,
+	// overlayfs and namespaces); it never falls back by itself.
+	Isolation string
+	// InstanceNetwork is NetworkHost (default: scripts share this machine's network) or
+	// NetworkNone (each run gets an empty network namespace with only lo); machine isolation only.
+	InstanceNetwork string
+
 	// MinScheduleInterval overrides the documented 10 s minimum between two scheduled runs
 	// (and the one-minute minimum of rate(…)). FOR TESTS ONLY: the real service rejects
 	// shorter intervals, so a schedule that works here with it set may fail in the cloud.
@@ -82,6 +93,14 @@ type Options struct {
 	// Log, when set, receives one line per request.
 	Log io.Writer
 }
+
+// The values of Options.Isolation (--isolation) and Options.InstanceNetwork (--instance-network).
+const (
+	IsolationMachine = "machine"
+	IsolationNone    = "none"
+	NetworkHost      = "host"
+	NetworkNone      = "none"
+)
 
 // Faults make the emulator misbehave the way a real cloud API sometimes does.
 type Faults struct {

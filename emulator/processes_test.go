@@ -77,7 +77,9 @@ func TestProcessTreeKillsEveryDescendant(t *testing.T) {
 			t.Parallel()
 			sandbox := t.TempDir()
 			fake := clock.NewFake(fakeStart)
-			srv := start(t, Options{SandboxDir: sandbox, InstanceCount: 1, Clock: fake})
+			// Without isolation: this is the process-tree kill on this machine (pids as the
+			// host sees them); machine_test.go covers instances with their own PID namespace.
+			srv := start(t, Options{SandboxDir: sandbox, InstanceCount: 1, Clock: fake, Isolation: IsolationNone})
 			c := client(t, srv)
 			id := srv.InstanceIDs()[0]
 			timeout := 0
@@ -106,7 +108,7 @@ func TestProcessTreeKillsEveryDescendant(t *testing.T) {
 func TestShutdownKillsWhatRunsLeft(t *testing.T) {
 	t.Parallel()
 	sandbox := t.TempDir()
-	srv, err := New(Options{Listen: "127.0.0.1:0", SandboxDir: sandbox, InstanceCount: 1})
+	srv, err := New(Options{Listen: "127.0.0.1:0", SandboxDir: sandbox, InstanceCount: 1, Isolation: IsolationNone})
 	require.NoError(t, err)
 	c := client(t, srv)
 	id := srv.InstanceIDs()[0]
@@ -137,6 +139,7 @@ func TestEmulatorProcessHelper(t *testing.T) {
 	opts := Options{Listen: "127.0.0.1:0", DataDir: os.Getenv("EMULATOR_HELPER_DATA_DIR")}
 	opts.InstanceCount, _ = strconv.Atoi(os.Getenv("EMULATOR_HELPER_INSTANCES"))
 	opts.MinScheduleInterval, _ = time.ParseDuration(os.Getenv("EMULATOR_HELPER_MIN_INTERVAL"))
+	opts.Isolation = os.Getenv("EMULATOR_HELPER_ISOLATION")
 	srv, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +170,7 @@ func startEmulatorProcess(t testing.TB, env ...string) (string, *exec.Cmd) {
 func TestRestartAfterCrashKillsLeftovers(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	url, helper := startEmulatorProcess(t, "EMULATOR_HELPER_DATA_DIR="+dir, "EMULATOR_HELPER_INSTANCES=1")
+	url, helper := startEmulatorProcess(t, "EMULATOR_HELPER_DATA_DIR="+dir, "EMULATOR_HELPER_INSTANCES=1", "EMULATOR_HELPER_ISOLATION="+IsolationNone)
 
 	c := newSDKClient(t, DefaultRegion, DefaultAccessKeyID, DefaultAccessKeySecret)
 	c.Domain = strings.TrimPrefix(url, "http://")
@@ -183,7 +186,7 @@ func TestRestartAfterCrashKillsLeftovers(t *testing.T) {
 	}
 
 	// The restart on the same data directory kills them before anything else runs.
-	srv := start(t, Options{DataDir: dir, InstanceCount: 1})
+	srv := start(t, Options{DataDir: dir, InstanceCount: 1, Isolation: IsolationNone})
 	requireAllDead(t, pids)
 	assert.Equal(t, []string{id}, srv.InstanceIDs())
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/machine"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/model"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/protocol"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/store"
@@ -36,8 +37,9 @@ type Server struct {
 	cloud    *model.Cloud
 	store    store.Store
 	verifier *protocol.Verifier
-	nonces   *store.Writer // with a DataDir, persists the signature nonces (nonces.go)
-	tempDir  string        // removed by Close
+	nonces   *store.Writer     // with a DataDir, persists the signature nonces (nonces.go)
+	tempDir  string            // removed by Close
+	machines *machine.Machines // nil with IsolationNone
 	faults   faultState
 	hostID   string
 	inflight sync.Map // Action + ClientToken of calls being processed
@@ -137,10 +139,17 @@ func (s *Server) open() error {
 	default:
 		sandbox = filepath.Join(s.tempDir, "sandbox")
 	}
-	if err := os.MkdirAll(sandbox, 0o755); err != nil {
+	// 0700: what instances write (a set-id file above all) is theirs, not this machine's users'.
+	if err := os.MkdirAll(sandbox, 0o700); err != nil {
 		return fmt.Errorf("creating the sandbox directory: %w", err)
 	}
+	if err := os.Chmod(sandbox, 0o700); err != nil {
+		return fmt.Errorf("restricting the sandbox directory: %w", err)
+	}
 	if sandbox, err = filepath.Abs(sandbox); err != nil {
+		return err
+	}
+	if s.machines, err = s.openMachines(sandbox); err != nil {
 		return err
 	}
 	instances, err := toModelInstances(s.opts.Instances)
@@ -148,7 +157,7 @@ func (s *Server) open() error {
 		return err
 	}
 	s.cloud, err = model.New(model.Config{
-		Region: s.opts.Region, AccountID: s.opts.AccountID, SandboxDir: sandbox, Store: s.store,
+		Region: s.opts.Region, AccountID: s.opts.AccountID, SandboxDir: sandbox, Machines: s.machines, Store: s.store,
 		Instances: instances, MinScheduleInterval: s.opts.MinScheduleInterval,
 		DeliveryTimeout: s.opts.DeliveryTimeout, Clock: s.opts.Clock,
 		AgentInstallDelay: s.opts.AgentInstallDelay, DailyInvokeQuota: s.opts.DailyInvokeQuota,
@@ -285,6 +294,9 @@ func (s *Server) cleanup() error {
 	var errs []error
 	if s.store != nil {
 		errs = append(errs, s.store.Close())
+	}
+	if s.machines != nil { // unmounted before a temporary folder is removed
+		errs = append(errs, s.machines.Close())
 	}
 	if s.tempDir != "" {
 		errs = append(errs, os.RemoveAll(s.tempDir))

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/machine"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/runner"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/store"
 )
@@ -32,6 +33,10 @@ type Config struct {
 	AccountID string
 	// SandboxDir holds one directory per instance; it must exist.
 	SandboxDir string
+	// Machines, when set, makes each instance a machine view (its own root filesystem and
+	// namespaces, see package machine); SandboxDir is then its folder. Nil is --isolation
+	// none: scripts run on this machine, in the instance's sandbox directory.
+	Machines *machine.Machines
 	Store      store.Store
 	// Instances are created when the store does not know them yet.
 	Instances []Instance
