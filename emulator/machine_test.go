@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -133,4 +134,48 @@ func TestRunEndsEveryProcessItStarted(t *testing.T) {
 			assert.Empty(t, tokenPids(tok), "every process of the run is gone once it reports its end")
 		})
 	}
+}
+
+// An instance starts with an empty /tmp and /root, sees neither the emulator's folders nor this
+// machine's disks, and its root cannot mount.
+func TestInstanceCannotReachTheHost(t *testing.T) {
+	t.Parallel()
+	srv := start(t, Options{InstanceCount: 1})
+	c := client(t, srv)
+	id := srv.InstanceIDs()[0]
+	folder := filepath.Dir(srv.InstancePath(id, "/"))
+	script := `ls -A /tmp /root | tr '\n' ' '; echo
+ls /dev | tr '\n' ' '; echo
+ls -A ` + folder + ` 2>/dev/null | wc -l
+mount -t tmpfs t /mnt 2>/dev/null && echo mounted || echo no mount`
+	r := runScript(t, c, id, script, nil)
+	require.Equal(t, "Success", r.InvocationStatus, r.Output)
+	lines := strings.Split(r.Output, "\n")
+	require.Len(t, lines, 5, r.Output)
+	assert.Equal(t, "/root:  /tmp: ", lines[0], "fresh /tmp and /root")
+	assert.Equal(t, "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero ", lines[1], "a minimal /dev")
+	assert.Equal(t, "0", lines[2], "the emulator's folder is hidden")
+	assert.Equal(t, "no mount", lines[3], "CAP_SYS_ADMIN is dropped")
+}
+
+func TestInstanceNetworkNone(t *testing.T) {
+	t.Parallel()
+	srv := start(t, Options{InstanceCount: 1, InstanceNetwork: NetworkNone})
+	c := client(t, srv)
+	r := runScript(t, c, srv.InstanceIDs()[0], `tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '`, nil)
+	assert.Equal(t, "lo\n", r.Output, "only the loopback")
+}
+
+// Where an instance cannot be isolated the emulator does not start, and says why and what to do.
+func TestIsolationRefusesToStartWithoutFallingBack(t *testing.T) {
+	t.Parallel()
+	// An overlay mount option cannot carry a comma: the folder alone makes isolation impossible.
+	_, err := New(Options{Listen: "127.0.0.1:0", SandboxDir: filepath.Join(t.TempDir(), "a,b")})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "overlay mount option cannot carry")
+	assert.Contains(t, err.Error(), "--isolation none")
+
+	srv := start(t, Options{SandboxDir: filepath.Join(t.TempDir(), "a,b"), Isolation: IsolationNone, InstanceCount: 1})
+	r := runScript(t, client(t, srv), srv.InstanceIDs()[0], "pwd", nil)
+	assert.Equal(t, srv.InstancePath(srv.InstanceIDs()[0], "/root")+"\n", r.Output, "--isolation none runs in the sandbox directory")
 }

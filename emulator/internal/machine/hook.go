@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 
@@ -46,6 +47,9 @@ func init() {
 	if !ok {
 		return
 	}
+	// Capabilities are per thread: the thread that drops them is the one that executes the
+	// script.
+	runtime.LockOSThread()
 	var e entry
 	if err := json.Unmarshal([]byte(spec), &e); err != nil {
 		fail(fmt.Errorf("reading the entry: %w", err))
@@ -64,18 +68,8 @@ func enter(e entry) error {
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return fmt.Errorf("making the mounts private: %w", err)
 	}
-	for _, m := range []struct {
-		src, dst, fstype string
-		flags            uintptr
-	}{
-		{"/dev", "dev", "", unix.MS_BIND | unix.MS_REC},
-		{"/sys", "sys", "", unix.MS_BIND | unix.MS_REC},
-		{"proc", "proc", "proc", unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC},
-	} {
-		dst := filepath.Join(e.Root, m.dst)
-		if err := unix.Mount(m.src, dst, m.fstype, m.flags, ""); err != nil {
-			return fmt.Errorf("mounting %s on %s: %w", m.src, dst, err)
-		}
+	if err := mountSystem(e.Root); err != nil {
+		return err
 	}
 	// The layers of every instance live under the data folder, which the host's / (the lower
 	// layer) shows: an empty tmpfs hides them.
@@ -109,6 +103,14 @@ func enter(e entry) error {
 			return fmt.Errorf("bringing up lo: %w", err)
 		}
 	}
+	if err := dropCapabilities(e.Network == NetworkNone); err != nil {
+		return err
+	}
+	// The working directory is entered as root: /root, the default, is closed to other users
+	// but still where their scripts start.
+	if err := unix.Chdir(e.Dir); err != nil {
+		return fmt.Errorf("changing to the working directory %s: %w", e.Dir, err)
+	}
 	if e.UID != 0 || e.GID != 0 {
 		groups := e.Groups
 		if groups == nil {
@@ -123,9 +125,6 @@ func enter(e entry) error {
 		if err := syscall.Setuid(e.UID); err != nil {
 			return fmt.Errorf("setting the user %d: %w", e.UID, err)
 		}
-	}
-	if err := unix.Chdir(e.Dir); err != nil {
-		return fmt.Errorf("changing to the working directory %s: %w", e.Dir, err)
 	}
 	return fmt.Errorf("executing %s: %w", e.Argv[0], syscall.Exec(e.Argv[0], e.Argv, scriptEnv()))
 }

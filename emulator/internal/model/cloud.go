@@ -37,7 +37,7 @@ type Config struct {
 	// namespaces, see package machine); SandboxDir is then its folder. Nil is --isolation
 	// none: scripts run on this machine, in the instance's sandbox directory.
 	Machines *machine.Machines
-	Store      store.Store
+	Store    store.Store
 	// Instances are created when the store does not know them yet.
 	Instances []Instance
 	// MinScheduleInterval is the smallest gap allowed between two scheduled runs.
