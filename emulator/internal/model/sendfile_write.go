@@ -35,6 +35,12 @@ func (c *Cloud) instanceDisk(instanceID string) (disk, error) {
 	return disk{root: c.sandbox(instanceID)}, nil
 }
 
+// InstanceRoot makes an instance's disk ready and returns the folder that is its "/" here.
+func (c *Cloud) InstanceRoot(instanceID string) (string, error) {
+	d, err := c.instanceDisk(instanceID)
+	return d.root, err
+}
+
 // ids resolves a file's owner and group where the file goes.
 func (d disk) ids(root *machine.Root, owner, group string) (uid, gid int, ok fileOutcome) {
 	failed := func(code, info string) fileOutcome { return fileOutcome{StatusFailed, code, info} }
