@@ -86,6 +86,11 @@ func (m *Machines) Ensure(id string) (string, error) {
 			return "", fmt.Errorf("creating the layer of %s: %w", id, err)
 		}
 	}
+	// The upper directory is the instance's "/": open to its users like any root directory
+	// (the layers folder above it stays closed to this machine's).
+	if err := os.Chmod(upper, 0o755); err != nil {
+		return "", fmt.Errorf("creating the layer of %s: %w", id, err)
+	}
 	if err := freshen(upper); err != nil {
 		return "", fmt.Errorf("creating the layer of %s: %w", id, err)
 	}

@@ -343,11 +343,21 @@ func (c *Cloud) sandbox(instanceID string) string {
 	return filepath.Join(c.cfg.SandboxDir, instanceID)
 }
 
+// ensureSandbox makes an instance's sandbox directory (--isolation none) with its /root and
+// /tmp. A script can replace its directory with a link: the folders are made inside SandboxDir
+// whatever the link says, and writeFile then refuses the link.
 func (c *Cloud) ensureSandbox(instanceID string) error {
+	root, err := machine.OpenRoot(c.cfg.SandboxDir)
+	if err != nil {
+		return fmt.Errorf("creating sandbox of %s: %w", instanceID, err)
+	}
+	defer root.Close()
 	for _, d := range []string{"root", "tmp"} {
-		if err := os.MkdirAll(filepath.Join(c.sandbox(instanceID), d), 0o755); err != nil {
+		f, err := root.MkdirAll(instanceID+"/"+d, 0o755)
+		if err != nil {
 			return fmt.Errorf("creating sandbox of %s: %w", instanceID, err)
 		}
+		_ = f.Close()
 	}
 	return nil
 }
