@@ -295,7 +295,11 @@ func (s *Server) cleanup() error {
 	if s.store != nil {
 		errs = append(errs, s.store.Close())
 	}
-	if s.machines != nil { // unmounted before a temporary folder is removed
+	switch {
+	case s.machines == nil:
+	case s.opts.DataDir == "": // a temporary emulator: no layer, no mount survives it
+		errs = append(errs, s.machines.Discard())
+	default: // the layers stay for the next start; the mounts go
 		errs = append(errs, s.machines.Close())
 	}
 	if s.tempDir != "" {

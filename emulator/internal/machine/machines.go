@@ -159,7 +159,27 @@ func (m *Machines) Remove(id string) error {
 	if err := m.unmountLocked(id); err != nil {
 		return err // never delete under a mount point that is still mounted
 	}
-	return errors.Join(os.RemoveAll(m.layer(id)), os.Remove(m.Root(id)))
+	if err := os.Remove(m.Root(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return os.RemoveAll(m.layer(id))
+}
+
+// Discard unmounts and deletes every instance's root filesystem kept in the folder: a
+// temporary emulator leaves nothing behind.
+func (m *Machines) Discard() error {
+	errs := []error{m.Close()}
+	entries, err := os.ReadDir(filepath.Join(m.dir, layersDir))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return errors.Join(append(errs, err)...)
+	}
+	for _, e := range entries {
+		errs = append(errs, m.Remove(e.Name()))
+	}
+	if len(entries) > 0 {
+		errs = append(errs, os.Remove(filepath.Join(m.dir, layersDir)))
+	}
+	return errors.Join(errs...)
 }
 
 // Close unmounts every root filesystem this process mounted; the layers stay.

@@ -57,7 +57,7 @@ func (c *Cloud) startRun(inv *Invocation, t *Target) {
 	spec.Marker = c.marker(inv, t, run)
 	spec.KillTree = inv.TerminationMode == TerminationProcessTree // every descendant; Process: the group
 	ctx, cancel := context.WithCancel(context.Background())
-	ar := &activeRun{cancel: cancel}
+	ar := &activeRun{cancel: cancel, ended: make(chan struct{})}
 	c.running[key] = ar
 	// The timeout is a timer of the model's clock (a test's fake clock ends a run at once).
 	if d := time.Duration(inv.Timeout) * time.Second; d > 0 {
@@ -146,6 +146,7 @@ func (c *Cloud) execute(ctx context.Context, invokeID, instanceID string, timeou
 		c.recordProcess(p, spec.Marker)
 	}
 	res := runner.Run(ctx, spec)
+	close(ar.ended)
 	c.forgetProcess(pid)
 
 	c.mu.Lock()
@@ -261,13 +262,17 @@ func (c *Cloud) settle(inv *Invocation, t *Target) {
 	}
 }
 
-// interrupt cancels the runs on an instance, for a reboot or a stop. Callers hold c.mu.
-func (c *Cloud) interrupt(instanceID, reason string) {
+// interrupt cancels the runs on an instance, for a reboot, a stop or a release, and returns
+// channels closed once each has ended. Callers hold c.mu.
+func (c *Cloud) interrupt(instanceID, reason string) []chan struct{} {
+	var ended []chan struct{}
 	for key, ar := range c.running {
 		if strings.HasSuffix(key, "/"+instanceID) {
 			ar.reason = reason
 			ar.cancel()
+			ended = append(ended, ar.ended)
 			delete(c.running, key) // a run started after the reboot may take the key
 		}
 	}
+	return ended
 }

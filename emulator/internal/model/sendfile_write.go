@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"os/user"
 	"strconv"
@@ -37,8 +38,22 @@ func (c *Cloud) instanceDisk(instanceID string) (disk, error) {
 
 // InstanceRoot makes an instance's disk ready and returns the folder that is its "/" here.
 func (c *Cloud) InstanceRoot(instanceID string) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.instances[instanceID]; !ok {
+		return "", fmt.Errorf("instance %s does not exist", instanceID)
+	}
 	d, err := c.instanceDisk(instanceID)
 	return d.root, err
+}
+
+// removeDisk deletes a released instance's disk: its layer and mount point, or its sandbox
+// directory.
+func (c *Cloud) removeDisk(instanceID string) error {
+	if c.cfg.Machines != nil {
+		return c.cfg.Machines.Remove(instanceID)
+	}
+	return os.RemoveAll(c.sandbox(instanceID))
 }
 
 // ids resolves a file's owner and group where the file goes.

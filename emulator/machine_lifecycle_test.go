@@ -1,0 +1,79 @@
+package emulator
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// mountedUnder lists the mount points under dir.
+func mountedUnder(t *testing.T, dir string) []string {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	require.NoError(t, err)
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 4 && strings.HasPrefix(f[4], dir+"/") {
+			out = append(out, f[4])
+		}
+	}
+	return out
+}
+
+// With a data folder an instance's disk survives a restart, and only its mount goes away.
+func TestInstanceDiskSurvivesARestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	srv, err := New(Options{Listen: "127.0.0.1:0", DataDir: dir, InstanceCount: 1})
+	require.NoError(t, err)
+	id := srv.InstanceIDs()[0]
+	r := runScript(t, client(t, srv), id, "echo kept > /etc/kept; useradd keeper", nil)
+	require.Equal(t, "Success", r.InvocationStatus, r.Output)
+	require.NotEmpty(t, mountedUnder(t, dir))
+	require.NoError(t, srv.Close())
+	assert.Empty(t, mountedUnder(t, dir), "Close unmounts")
+
+	srv = start(t, Options{DataDir: dir, InstanceCount: 1})
+	r = runScript(t, client(t, srv), id, "cat /etc/kept; id -un keeper", nil)
+	assert.Equal(t, "kept\nkeeper\n", r.Output)
+}
+
+// ReleaseInstance deletes the instance's disk; a temporary emulator deletes every disk.
+func TestReleaseAndCloseRemoveDisks(t *testing.T) {
+	t.Parallel()
+	sandbox := t.TempDir()
+	srv, err := New(Options{Listen: "127.0.0.1:0", SandboxDir: sandbox, InstanceCount: 2})
+	require.NoError(t, err)
+	c := client(t, srv)
+	a, b := srv.InstanceIDs()[0], srv.InstanceIDs()[1]
+	for _, id := range []string{a, b} {
+		r := runScript(t, c, id, "echo x > /etc/x", nil)
+		require.Equal(t, "Success", r.InvocationStatus, r.Output)
+	}
+	layers := func() []string {
+		entries, _ := os.ReadDir(filepath.Join(sandbox, ".layers"))
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return names
+	}
+	require.ElementsMatch(t, []string{a, b}, layers())
+
+	require.NoError(t, srv.ReleaseInstance(a))
+	require.Eventually(t, func() bool { return len(layers()) == 1 }, 10*time.Second, 10*time.Millisecond, "the released instance's layer goes")
+	assert.Equal(t, []string{b}, layers())
+	assert.NotContains(t, mountedUnder(t, sandbox), filepath.Join(sandbox, a))
+
+	require.NoError(t, srv.Close())
+	assert.Empty(t, layers(), "a temporary emulator leaves no layer")
+	assert.Empty(t, mountedUnder(t, sandbox), "and no mount")
+	entries, err := os.ReadDir(sandbox)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
+}
