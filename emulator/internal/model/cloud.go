@@ -95,8 +95,8 @@ type Cloud struct {
 
 type activeRun struct {
 	cancel  context.CancelFunc
-	reason  string      // why it was cancelled: stop, reboot, shutdown, timeout
-	timeout clock.Timer // the run's timeout, on the model's clock
+	reason  string        // why it was cancelled: stop, reboot, shutdown, timeout
+	timeout clock.Timer   // the run's timeout, on the model's clock
 	ended   chan struct{} // closed once the run's processes are gone
 }
 
