@@ -77,3 +77,18 @@ func TestReleaseAndCloseRemoveDisks(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, entries)
 }
+
+// The data folder and the disks' folder are the emulator's alone: a set-id file an instance
+// owns is reachable only inside the instance.
+func TestDataFolderIsPrivate(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "data")
+	require.NoError(t, os.Mkdir(dir, 0o755))
+	srv := start(t, Options{DataDir: dir, InstanceCount: 1})
+	for _, p := range []string{dir, filepath.Join(dir, "sandbox")} {
+		fi, err := os.Stat(p)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o700), fi.Mode().Perm(), p)
+	}
+	_ = srv
+}

@@ -117,6 +117,13 @@ func New(opts Options) (*Server, error) {
 func (s *Server) open() error {
 	var err error
 	if s.opts.DataDir != "" {
+		// 0700: the state holds the scripts and their outputs, the disks what instances wrote.
+		if err := os.MkdirAll(s.opts.DataDir, 0o700); err != nil {
+			return fmt.Errorf("creating the data folder: %w", err)
+		}
+		if err := os.Chmod(s.opts.DataDir, 0o700); err != nil {
+			return fmt.Errorf("restricting the data folder: %w", err)
+		}
 		if s.store, err = store.OpenBolt(s.opts.DataDir); err != nil {
 			return err
 		}
