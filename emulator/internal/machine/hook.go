@@ -11,9 +11,9 @@ package machine
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -74,11 +74,8 @@ func enter(e entry) error {
 	// The layers of every instance live under the data folder, which the host's / (the lower
 	// layer) shows: an empty tmpfs hides them.
 	for _, mask := range e.Masks {
-		dst := filepath.Join(e.Root, mask)
-		if fi, err := os.Lstat(dst); err != nil || !fi.IsDir() {
-			continue
-		}
-		if err := unix.Mount("tmpfs", dst, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=4k,mode=0755"); err != nil {
+		err := mountIn(e.Root, mask, "tmpfs", "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=4k,mode=0755")
+		if err != nil && !errors.Is(err, unix.ENOENT) && !errors.Is(err, unix.ENOTDIR) { // not in this instance's view: nothing to hide
 			return fmt.Errorf("hiding %s: %w", mask, err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -11,6 +12,26 @@ import (
 // devices are the host's device files an instance gets, bound into its own /dev; the host's
 // disks and the rest stay out of reach.
 var devices = []string{"null", "zero", "full", "random", "urandom", "tty"}
+
+// mountIn mounts onto the folder p of the instance at root, resolved inside the instance:
+// a link a script put in the way (/proc -> /, say) is followed as the instance sees it, never
+// onto this machine's folders. The mount goes through the opened folder (/proc/self/fd/N).
+func mountIn(root, p, src, fstype string, flags uintptr, data string) error {
+	r, err := OpenRoot(root)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	dir, err := r.Open(p, unix.O_PATH|unix.O_DIRECTORY, 0)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	if err := unix.Mount(src, "/proc/self/fd/"+strconv.Itoa(int(dir.Fd())), fstype, flags, data); err != nil {
+		return fmt.Errorf("mounting %s on %s: %w", src, p, err)
+	}
+	return nil
+}
 
 // mountSystem gives the instance at root its /proc (of its PID namespace), a read-only /sys
 // (of its network namespace) and a minimal /dev.
@@ -25,9 +46,8 @@ func mountSystem(root string) error {
 		{"tmpfs", "dev", "mode=0755,size=64k", unix.MS_NOSUID | unix.MS_NOEXEC},
 	}
 	for _, m := range mounts {
-		dst := filepath.Join(root, m.dst)
-		if err := unix.Mount(m.fstype, dst, m.fstype, m.flags, m.data); err != nil {
-			return fmt.Errorf("mounting %s on %s: %w", m.fstype, dst, err)
+		if err := mountIn(root, m.dst, m.fstype, m.fstype, m.flags, m.data); err != nil {
+			return err
 		}
 	}
 	dev := filepath.Join(root, "dev")
