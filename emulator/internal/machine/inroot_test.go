@@ -14,7 +14,7 @@ import (
 func TestRootKeepsPathsInside(t *testing.T) {
 	t.Parallel()
 	root, outside := t.TempDir(), t.TempDir()
-	require.NoError(t, os.Symlink(outside, filepath.Join(root, "abs")))     // absolute, out
+	require.NoError(t, os.Symlink(outside, filepath.Join(root, "abs")))      // absolute, out
 	require.NoError(t, os.Symlink("../../../..", filepath.Join(root, "up"))) // relative, out
 	require.NoError(t, os.Mkdir(filepath.Join(root, "etc"), 0o755))
 	require.NoError(t, os.Symlink("/etc", filepath.Join(root, "etclink"))) // absolute, in
