@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -145,7 +146,12 @@ func TestEmulatorProcessHelper(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Stdout.WriteString("endpoint: " + srv.URL() + "\n")
-	select {} // until killed
+	// Until killed; a SIGTERM closes the emulator first, which unmounts the instances' disks.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM)
+	<-stop
+	_ = srv.Close()
+	os.Exit(0)
 }
 
 // startEmulatorProcess starts an emulator in a child process (see TestEmulatorProcessHelper),
@@ -158,7 +164,17 @@ func startEmulatorProcess(t testing.TB, env ...string) (string, *exec.Cmd) {
 	out, err := helper.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, helper.Start())
-	t.Cleanup(func() { _ = helper.Process.Kill(); _ = helper.Wait() })
+	t.Cleanup(func() {
+		_ = helper.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = helper.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = helper.Process.Kill()
+			<-done
+		}
+	})
 	lines := bufio.NewScanner(out)
 	require.True(t, lines.Scan(), "the helper prints its endpoint")
 	url, ok := strings.CutPrefix(lines.Text(), "endpoint: ")
