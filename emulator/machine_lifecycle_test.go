@@ -4,9 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -91,4 +93,35 @@ func TestDataFolderIsPrivate(t *testing.T) {
 		assert.Equal(t, os.FileMode(0o700), fi.Mode().Perm(), p)
 	}
 	_ = srv
+}
+
+// An emulator killed without closing leaves its scripts and its mounts; one restarted on the
+// same data folder ends the scripts, detaches the mounts, and the instance's disk is intact.
+func TestRestartAfterCrashWithIsolation(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	url, helper := startEmulatorProcess(t, "EMULATOR_HELPER_DATA_DIR="+dir, "EMULATOR_HELPER_INSTANCES=1")
+	c := newSDKClient(t, DefaultRegion, DefaultAccessKeyID, DefaultAccessKeySecret)
+	c.Domain = strings.TrimPrefix(url, "http://")
+	id := "i-emu00000000000001"
+	tok := token(t)
+	req := ecs.CreateRunCommandRequest()
+	req.Type, req.ContentEncoding, req.InstanceId = "RunShellScript", "PlainText", &[]string{id}
+	req.CommandContent = "echo before > /etc/crash; " + detachedScript(tok)
+	_, err := c.RunCommand(req)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return len(tokenPids(tok)) >= 3 }, 10*time.Second, 10*time.Millisecond)
+
+	require.NoError(t, helper.Process.Signal(syscall.SIGKILL)) // the crash: no Close
+	_ = helper.Wait()
+	require.NotEmpty(t, tokenPids(tok), "the crash left the scripts running")
+	require.NotEmpty(t, mountedUnder(t, dir), "and the disk mounted")
+
+	srv := start(t, Options{DataDir: dir, InstanceCount: 1})
+	assert.Empty(t, tokenPids(tok), "the restart ended them")
+	assert.Empty(t, mountedUnder(t, dir), "and detached the mount")
+	r := runScript(t, client(t, srv), id, "cat /etc/crash", nil)
+	assert.Equal(t, "before\n", r.Output)
+	require.NoError(t, srv.Close())
+	assert.Empty(t, mountedUnder(t, dir))
 }

@@ -62,7 +62,30 @@ func New(dir, network string, masks []string) (*Machines, error) {
 	if err := m.probe(); err != nil {
 		return nil, err
 	}
+	if err := m.sweep(); err != nil {
+		return nil, err
+	}
 	return m, nil
+}
+
+// sweep detaches the root filesystems an emulator killed without closing left mounted in the
+// folder: they are mounted again on first use, and Close then finds every one it must unmount.
+func (m *Machines) sweep() error {
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return fmt.Errorf("reading the mounts: %w", err)
+	}
+	prefix := filepath.Clean(m.dir) + "/"
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 5 || !strings.HasPrefix(f[4], prefix) || strings.Contains(f[4][len(prefix):], "/") {
+			continue
+		}
+		if err := unix.Unmount(f[4], unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) {
+			return fmt.Errorf("detaching %s, left mounted by an emulator that did not close: %w", f[4], err)
+		}
+	}
+	return nil
 }
 
 // Root is where an instance's root filesystem is mounted on this machine.
