@@ -3,6 +3,7 @@ package emulator
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -124,4 +125,43 @@ func TestRestartAfterCrashWithIsolation(t *testing.T) {
 	assert.Equal(t, "before\n", r.Output)
 	require.NoError(t, srv.Close())
 	assert.Empty(t, mountedUnder(t, dir))
+}
+
+// A temporary emulator killed without closing leaves mounts no restart would find; the next
+// emulator to start detaches them and deletes its folder.
+func TestAbandonedTemporaryDisksAreSwept(t *testing.T) {
+	t.Parallel()
+	url, helper := startEmulatorProcess(t, "EMULATOR_HELPER_INSTANCES=1")
+	c := newSDKClient(t, DefaultRegion, DefaultAccessKeyID, DefaultAccessKeySecret)
+	c.Domain = strings.TrimPrefix(url, "http://")
+	r := runScript(t, c, "i-emu00000000000001", "true", nil)
+	require.Equal(t, "Success", r.InvocationStatus)
+	folder := ""
+	for _, m := range mountedUnder(t, filepath.Clean(os.TempDir())) {
+		if strings.Contains(m, "/"+tempPrefix) && strings.HasSuffix(m, "/i-emu00000000000001") && strings.Contains(m, "/sandbox/") {
+			if dir := filepath.Dir(filepath.Dir(m)); helperOwns(t, helper.Process.Pid, dir) {
+				folder = dir
+			}
+		}
+	}
+	require.NotEmpty(t, folder, "the helper's instance disk is mounted")
+	require.NoError(t, helper.Process.Signal(syscall.SIGKILL))
+	_ = helper.Wait()
+
+	start(t, Options{InstanceCount: 1})
+	assert.Empty(t, mountedUnder(t, folder), "the abandoned mount is detached")
+	_, err := os.Stat(folder)
+	assert.True(t, os.IsNotExist(err), "and its folder deleted")
+}
+
+// helperOwns reports whether process pid holds dir's store open.
+func helperOwns(t *testing.T, pid int, dir string) bool {
+	t.Helper()
+	fds, _ := os.ReadDir(filepath.Join("/proc", strconv.Itoa(pid), "fd"))
+	for _, fd := range fds {
+		if target, err := os.Readlink(filepath.Join("/proc", strconv.Itoa(pid), "fd", fd.Name())); err == nil && target == filepath.Join(dir, "state.db") {
+			return true
+		}
+	}
+	return false
 }

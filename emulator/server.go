@@ -131,7 +131,7 @@ func (s *Server) open() error {
 		// Without a data directory the state dies with the server, but it still goes to a
 		// file in a temporary directory: run outputs (24 KB each, thousands for a periodic
 		// task) must not live on the heap.
-		if s.tempDir, err = os.MkdirTemp("", "cloudassistant-emulator-"); err != nil {
+		if s.tempDir, err = os.MkdirTemp("", tempPrefix); err != nil {
 			return fmt.Errorf("creating the temporary directory: %w", err)
 		}
 		if s.store, err = store.OpenScratch(s.tempDir); err != nil {
@@ -299,15 +299,16 @@ func (s *Server) Close() error {
 
 func (s *Server) cleanup() error {
 	var errs []error
-	if s.store != nil {
-		errs = append(errs, s.store.Close())
-	}
 	switch {
 	case s.machines == nil:
 	case s.opts.DataDir == "": // a temporary emulator: no layer, no mount survives it
 		errs = append(errs, s.machines.Discard())
 	default: // the layers stay for the next start; the mounts go
 		errs = append(errs, s.machines.Close())
+	}
+	// After the disks: an unlocked store marks a temporary folder abandoned (sweepAbandoned).
+	if s.store != nil {
+		errs = append(errs, s.store.Close())
 	}
 	if s.tempDir != "" {
 		errs = append(errs, os.RemoveAll(s.tempDir))
