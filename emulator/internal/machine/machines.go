@@ -1,7 +1,6 @@
 package machine
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +10,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/machine/enter"
 )
 
 // The values of --instance-network.
@@ -243,18 +244,14 @@ func Hostname(id string) string {
 
 // Command builds the start of r in instance id, whose root filesystem must be mounted.
 func (m *Machines) Command(id string, r Run) (Start, error) {
-	e := entry{
-		Root: m.Root(id), Masks: m.masks, Hostname: Hostname(id), Network: m.network,
+	e := enter.Entry{
+		Root: m.Root(id), Masks: m.masks, Hostname: Hostname(id), OwnNet: m.network == NetworkNone,
 		UID: r.User.UID, GID: r.User.GID, Groups: r.User.Groups, Dir: r.Dir, Argv: r.Argv,
 	}
-	b, err := json.Marshal(e)
-	if err != nil {
-		return Start{}, err
-	}
 	flags := uintptr(syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC)
-	if m.network == NetworkNone {
+	if e.OwnNet {
 		flags |= syscall.CLONE_NEWNET
 	}
-	env := append(append([]string(nil), r.Env...), enterVar+"="+string(b))
+	env := append(append([]string(nil), r.Env...), enter.Var+"="+e.Encode())
 	return Start{Argv: []string{"/proc/self/exe"}, Env: env, Cloneflags: flags}, nil
 }
