@@ -13,8 +13,8 @@ type report struct {
 	EngineRuns int
 	Took       time.Duration
 
-	Latency []latencyRow
-	Calls   []callsRow
+	Latency   []latencyRow
+	Calls     []callsRow
 	Engine    *engineFigures
 	Fleet     *fleetFigures
 	Isolation *isolationFigures
