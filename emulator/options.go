@@ -48,8 +48,11 @@ type Options struct {
 	// DataDir keeps commands, invocations and results across restarts (a bbolt file); the
 	// state is in memory when empty.
 	DataDir string
-	// SandboxDir holds one directory per instance (<SandboxDir>/<instance-id>/root is /root).
-	// When empty it is <DataDir>/sandbox, or a temporary directory removed by Close.
+	// SandboxDir holds the instances' disks (0700): with isolation each instance's writable
+	// layer in <SandboxDir>/.layers/<instance-id>, its root filesystem mounted at
+	// <SandboxDir>/<instance-id>; with IsolationNone one directory per instance
+	// (<SandboxDir>/<instance-id>/root is /root). When empty it is <DataDir>/sandbox, or a
+	// temporary directory removed by Close.
 	SandboxDir string
 
 	// Isolation is how an instance runs scripts: IsolationMachine (the default, "" too) makes
