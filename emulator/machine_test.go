@@ -144,7 +144,7 @@ func TestInstanceCannotReachTheHost(t *testing.T) {
 	c := client(t, srv)
 	id := srv.InstanceIDs()[0]
 	folder := filepath.Dir(srv.InstancePath(id, "/"))
-	script := `ls -A /tmp /root | tr '\n' ' '; echo
+	script := `ls -A /tmp /root | tr '\n' ' '; stat -c %a /tmp /var/tmp /root | tr '\n' ' '; echo
 ls /dev | tr '\n' ' '; echo
 ls -A ` + folder + ` 2>/dev/null | wc -l
 mount -t tmpfs t /mnt 2>/dev/null && echo mounted || echo no mount`
@@ -152,7 +152,7 @@ mount -t tmpfs t /mnt 2>/dev/null && echo mounted || echo no mount`
 	require.Equal(t, "Success", r.InvocationStatus, r.Output)
 	lines := strings.Split(r.Output, "\n")
 	require.Len(t, lines, 5, r.Output)
-	assert.Equal(t, "/root:  /tmp: ", lines[0], "fresh /tmp and /root")
+	assert.Equal(t, "/root:  /tmp: 1777 1777 700 ", lines[0], "fresh /tmp and /root, with a machine's modes")
 	assert.Equal(t, "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero ", lines[1], "a minimal /dev")
 	assert.Equal(t, "0", lines[2], "the emulator's folder is hidden")
 	assert.Equal(t, "no mount", lines[3], "CAP_SYS_ADMIN is dropped")

@@ -30,7 +30,7 @@ const layersDir = ".layers"
 // the host's temporary files and home folders are not the instance's business.
 var freshDirs = []struct {
 	path string
-	mode os.FileMode
+	mode uint32 // chmod's bits: os.FileMode would take 0o1000 for something else than sticky
 }{{"tmp", 0o1777}, {"var/tmp", 0o1777}, {"root", 0o700}, {"home", 0o755}}
 
 // Machines are the instances' root filesystems under one folder, each an overlay mounted on
@@ -136,12 +136,12 @@ func freshen(upper string) error {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}
-		if err := os.Mkdir(p, d.mode); errors.Is(err, os.ErrExist) {
+		if err := unix.Mkdir(p, 0o700); errors.Is(err, unix.EEXIST) {
 			continue
 		} else if err != nil {
 			return err
 		}
-		if err := os.Chmod(p, d.mode); err != nil { // the umask took bits away
+		if err := unix.Chmod(p, d.mode); err != nil { // not through the umask
 			return err
 		}
 		if err := unix.Setxattr(p, "trusted.overlay.opaque", []byte("y"), 0); err != nil {
