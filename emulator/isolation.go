@@ -15,6 +15,11 @@ import (
 // IsolationNone. A failure names its cause and the way out, and the emulator does not start:
 // running scripts on this machine instead must be asked for.
 func (s *Server) openMachines(dir string) (*machine.Machines, error) {
+	switch s.opts.InstanceNetwork {
+	case "", NetworkHost, NetworkNone:
+	default:
+		return nil, fmt.Errorf("--instance-network %q is not %s or %s", s.opts.InstanceNetwork, NetworkHost, NetworkNone)
+	}
 	switch s.opts.Isolation {
 	case IsolationNone:
 		if s.opts.InstanceNetwork != "" && s.opts.InstanceNetwork != NetworkHost {
