@@ -37,7 +37,7 @@ func TestEngineEmulatorRestart(t *testing.T) {
 			_ = first.Close()
 		}
 	})
-	const gate = "/tmp/gate" // on each instance's disk: see below
+	const gate = "/tmp/gate"       // on each instance's disk: see below
 	const invocations, runs = 4, 8 // on 2 instances each
 	stack, _ := newStack(ctx, t, first, rig.Spec{
 		Script:      "while [ ! -e " + gate + " ]; do sleep 0.05; done; echo passed",
