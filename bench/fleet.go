@@ -47,6 +47,20 @@ func fleet(ctx context.Context, env *benchSetup, r *report, runs int) error {
 	return err
 }
 
+// bigFleetOnly measures 1 Invocation × 1,000 instances alone (-only bigfleet): the figure an
+// emulator change (issue 20: every run enters its instance) can move, without the engine floors.
+func bigFleetOnly(ctx context.Context, r *report, runs int) error {
+	env, err := newBenchSetup()
+	if err != nil {
+		return err
+	}
+	defer env.close()
+	f := &fleetFigures{Parallel: 4 * runtime.NumCPU()}
+	r.Fleet = f
+	f.Big, err = measureBigFleet(ctx, env.tmp, env.pidFile, runs)
+	return err
+}
+
 func (f *fleetFigures) markdown(w func(string, ...any)) {
 	w("\n## Fleets (issue 11)\n\n")
 	w("*Engine floors*: `pulumi up` of the same N resources of a no-op provider built with\n")

@@ -27,7 +27,7 @@ func main() {
 	runs := flag.Int("runs", 5, "measured runs per latency figure (medians over these)")
 	engineRuns := flag.Int("engine-runs", 5, "measured runs per pulumi up/preview figure")
 	skipEngine := flag.Bool("skip-engine", false, "skip the figures that need the CLI and the provider binary")
-	only := flag.String("only", "", `"fleet": measure only the fleet figures (engine floor, N Invocations, 1 × 1,000 instances)`)
+	only := flag.String("only", "", `"fleet": measure only the fleet figures (engine floor, N Invocations, 1 × 1,000 instances); "isolation": only the cost of instances as machines; "bigfleet": only 1 Invocation × 1,000 instances`)
 	flag.Parse()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
@@ -36,6 +36,19 @@ func main() {
 	started := time.Now()
 	if *only == "" {
 		if err := inProcess(ctx, r, *runs); err != nil {
+			progress.Fatal(err)
+		}
+	}
+	if *only == "" || *only == "isolation" {
+		progress.Printf("isolation: a run with and without, and 5,000 instances")
+		f, err := measureIsolation(ctx, max(*runs*6, 30))
+		if err != nil {
+			progress.Fatal(err)
+		}
+		r.Isolation = f
+	}
+	if *only == "bigfleet" {
+		if err := bigFleetOnly(ctx, r, *engineRuns); err != nil {
 			progress.Fatal(err)
 		}
 	}

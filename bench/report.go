@@ -13,10 +13,11 @@ type report struct {
 	EngineRuns int
 	Took       time.Duration
 
-	Latency []latencyRow
-	Calls   []callsRow
-	Engine  *engineFigures
-	Fleet   *fleetFigures
+	Latency   []latencyRow
+	Calls     []callsRow
+	Engine    *engineFigures
+	Fleet     *fleetFigures
+	Isolation *isolationFigures
 }
 
 func (r *report) markdown() string {
@@ -80,6 +81,9 @@ func (r *report) markdown() string {
 	if f := r.Fleet; f != nil {
 		f.markdown(w)
 	}
+	if f := r.Isolation; f != nil {
+		f.markdown(w)
+	}
 	return b.String()
 }
 
@@ -112,6 +116,9 @@ func (r *report) targets() []target {
 		out = append(out, e.targets()...)
 	}
 	if f := r.Fleet; f != nil {
+		out = append(out, f.targets()...)
+	}
+	if f := r.Isolation; f != nil {
 		out = append(out, f.targets()...)
 	}
 	return out

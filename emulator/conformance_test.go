@@ -116,7 +116,7 @@ func TestConformanceWorkingDirOverride(t *testing.T) {
 	inv := mkInvoke(t, c, cmd, []string{"i-a"}, func(r *ecs.InvokeCommandRequest) { r.QueryParams["WorkingDir"] = "/tmp" })
 	got := waitStatus(t, c, inv, 5*time.Second, "Success")
 	assert.Equal(t, "/tmp", got.WorkingDir)
-	assert.True(t, strings.HasSuffix(got.InvokeInstances.InvokeInstance[0].Output, "/i-a/tmp\n"), got.InvokeInstances.InvokeInstance[0].Output)
+	assert.Equal(t, "/tmp\n", got.InvokeInstances.InvokeInstance[0].Output)
 	assert.Equal(t, "/root", describeCommand(t, c, cmd)[0].WorkingDir, "the command keeps its directory")
 
 	req := ecs.CreateInvokeCommandRequest()

@@ -2,10 +2,12 @@ package emulator
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -17,13 +19,18 @@ import (
 // reveal its activity, so they need the access key secret too. A control call carries
 //
 //	X-Emulator-Date:      the current UTC time, 2006-01-02T15:04:05Z (±15 minutes)
-//	X-Emulator-Signature: hex(HMAC-SHA256(secret, METHOD + "\n" + path + "\n" + raw query + "\n" + date))
+//	X-Emulator-Nonce:     a value used once (1–64 characters)
+//	X-Emulator-Signature: hex(HMAC-SHA256(secret, METHOD + "\n" + path + "\n" + raw query + "\n" + date + "\n" + nonce))
 //
-// so the secret itself never travels. SignControl does it in Go; the Node.js and Python test
-// harnesses do the same in a few lines.
+// so the secret itself never travels, and a captured call cannot be sent again: each nonce is
+// accepted once (remembered with the API's signature nonces, across restarts with a data
+// folder). SignControl does it in Go; the Node.js and Python test harnesses do the same in a
+// few lines.
 const (
 	ControlDateHeader      = "X-Emulator-Date"
 	ControlSignatureHeader = "X-Emulator-Signature"
+	ControlNonceHeader     = "X-Emulator-Nonce"
+	maxControlNonce        = 64
 	controlWindow          = 15 * time.Minute
 	controlDateLayout      = "2006-01-02T15:04:05Z"
 )
@@ -31,21 +38,28 @@ const (
 // SignControl signs a request to a /_emulator/* endpoint with the access key secret.
 func SignControl(r *http.Request, secret string) {
 	date := time.Now().UTC().Format(controlDateLayout)
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	nonce := hex.EncodeToString(b)
 	r.Header.Set(ControlDateHeader, date)
-	r.Header.Set(ControlSignatureHeader, controlSignature(secret, r.Method, r.URL.Path, r.URL.RawQuery, date))
+	r.Header.Set(ControlNonceHeader, nonce)
+	r.Header.Set(ControlSignatureHeader, controlSignature(secret, r.Method, r.URL.Path, r.URL.RawQuery, date, nonce))
 }
 
-func controlSignature(secret, method, path, rawQuery, date string) string {
+func controlSignature(secret, method, path, rawQuery, date, nonce string) string {
 	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(method + "\n" + path + "\n" + rawQuery + "\n" + date))
+	mac.Write([]byte(method + "\n" + path + "\n" + rawQuery + "\n" + date + "\n" + nonce))
 	return hex.EncodeToString(mac.Sum(nil))
 }
 
 // checkControl verifies a control call's signature; nil when it is good.
 func (s *Server) checkControl(r *http.Request) *protocol.APIError {
-	date, sig := r.Header.Get(ControlDateHeader), r.Header.Get(ControlSignatureHeader)
-	if date == "" || sig == "" {
-		return errControl("the call is not signed: send " + ControlDateHeader + " and " + ControlSignatureHeader)
+	date, sig, nonce := r.Header.Get(ControlDateHeader), r.Header.Get(ControlSignatureHeader), r.Header.Get(ControlNonceHeader)
+	if date == "" || sig == "" || nonce == "" {
+		return errControl("the call is not signed: send " + ControlDateHeader + ", " + ControlNonceHeader + " and " + ControlSignatureHeader)
+	}
+	if len(nonce) > maxControlNonce {
+		return errControl(fmt.Sprintf("%s is longer than %d characters", ControlNonceHeader, maxControlNonce))
 	}
 	ts, err := time.Parse(controlDateLayout, date)
 	if err != nil {
@@ -54,9 +68,12 @@ func (s *Server) checkControl(r *http.Request) *protocol.APIError {
 	if d := time.Since(ts); d > controlWindow || d < -controlWindow {
 		return errControl(ControlDateHeader + " is more than 15 minutes from the emulator's clock")
 	}
-	want := controlSignature(s.opts.AccessKeySecret, r.Method, r.URL.Path, r.URL.RawQuery, date)
+	want := controlSignature(s.opts.AccessKeySecret, r.Method, r.URL.Path, r.URL.RawQuery, date, nonce)
 	if !hmac.Equal([]byte(want), []byte(sig)) {
 		return errControl("the signature does not match the access key secret")
+	}
+	if !s.verifier.UseNonce("control", nonce) {
+		return errControl(ControlNonceHeader + " " + nonce + " was used before: sign every call afresh")
 	}
 	return nil
 }

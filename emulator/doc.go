@@ -1,5 +1,6 @@
 // Package emulator is a local emulator of the ECS Cloud Assistant RPC API that the unmodified
-// Alibaba Cloud SDKs can talk to and that really runs the scripts, each instance a sandbox dir.
+// Alibaba Cloud SDKs can talk to and that really runs the scripts, each instance a machine of
+// its own (its root filesystem and namespaces, package internal/machine).
 //
 // Start one in-process with New(Options{Listen: "127.0.0.1:0"}), point the SDK's
 // client.Domain at strings.TrimPrefix(srv.URL(), "http://") with scheme HTTP, and Close it

@@ -117,8 +117,15 @@ func fileInvocationOf(task *model.FileTask) fileInvocationJSON {
 	return out
 }
 
-// InstancePath is where a path on an emulated instance's disk lives on this machine: every
-// instance's disk is a sandbox directory. Tests use it to look at files sent and written.
+// InstancePath is where a path on an emulated instance's disk lives on this machine: with
+// isolation, inside the instance's root filesystem, which it mounts if a run or a file has not
+// yet (it stays mounted until Close); with IsolationNone, in its sandbox directory. Tests use it
+// to look at files sent and written. A link on the instance's disk is a link here too: follow
+// it only inside the instance.
 func (s *Server) InstancePath(instanceID, path string) string {
-	return filepath.Join(s.cloud.SandboxDir(), instanceID, filepath.FromSlash(filepath.Clean("/"+path)))
+	root, err := s.cloud.InstanceRoot(instanceID)
+	if err != nil {
+		root = filepath.Join(s.cloud.SandboxDir(), instanceID)
+	}
+	return filepath.Join(root, filepath.FromSlash(filepath.Clean("/"+path)))
 }

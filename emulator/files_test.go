@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -304,7 +303,8 @@ func TestSendFileStaysInsideTheSandbox(t *testing.T) {
 	_, err = os.Stat(srv.InstancePath(iid, "/escape/app.conf"))
 	require.NoError(t, err, "/../.. is / on the instance")
 
-	// A link on the instance that points out of its disk is not followed.
+	// A link on the instance to a folder of this machine is resolved on the instance, where
+	// that folder does not exist: as mkdir -p on a machine, the delivery fails.
 	outside := t.TempDir()
 	require.NoError(t, os.Symlink(outside, srv.InstancePath(iid, "/link")))
 	id, err = sendTestFile(t, c, []string{iid}, func(r *ecs.SendFileRequest) { r.TargetDir = "/link/sub" })
@@ -313,7 +313,17 @@ func TestSendFileStaysInsideTheSandbox(t *testing.T) {
 	assert.Equal(t, "FilePathInvalid", task.InvokeInstances.InvokeInstance[0].ErrorCode)
 	entries, err := os.ReadDir(outside)
 	require.NoError(t, err)
-	assert.Empty(t, entries)
+	assert.Empty(t, entries, "nothing written on this machine")
+
+	// An absolute link inside the instance is followed inside it, as on a machine.
+	require.NoError(t, os.Symlink("/etc", srv.InstancePath(iid, "/etc-link")))
+	id, err = sendTestFile(t, c, []string{iid}, func(r *ecs.SendFileRequest) { r.TargetDir = "/etc-link/sub" })
+	require.NoError(t, err)
+	assert.Equal(t, "Success", waitFile(t, c, id).InvocationStatus)
+	r := runScript(t, c, iid, "cat /etc/sub/app.conf", nil)
+	assert.Equal(t, "key=value\n", r.Output, "the file is in the instance's /etc")
+	_, err = os.Stat("/etc/sub/app.conf")
+	assert.True(t, os.IsNotExist(err), "not in this machine's /etc")
 }
 
 func TestSendFileClientToken(t *testing.T) {
@@ -390,6 +400,7 @@ func TestSendFilePersists(t *testing.T) {
 	c = client(t, srv)
 	task := fileTask(t, c, id)
 	assert.Equal(t, "Success", task.InvocationStatus)
-	_, err = os.Stat(filepath.Join(dir, "sandbox", srv.InstanceIDs()[0], "etc", "app", "app.conf"))
-	assert.NoError(t, err)
+	// The instance's layer survived: the file is on its disk after the restart.
+	r := runScript(t, c, srv.InstanceIDs()[0], "cat /etc/app/app.conf", nil)
+	assert.Equal(t, "key=value\n", r.Output)
 }

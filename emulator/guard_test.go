@@ -122,8 +122,19 @@ func TestControlEndpointsNeedTheSecret(t *testing.T) {
 	stale, err := http.NewRequest(http.MethodGet, srv.URL()+"/_emulator/stats", nil)
 	require.NoError(t, err)
 	stale.Header.Set(ControlDateHeader, "2020-01-01T00:00:00Z")
-	stale.Header.Set(ControlSignatureHeader, controlSignature(srv.AccessKeySecret(), http.MethodGet, "/_emulator/stats", "", "2020-01-01T00:00:00Z"))
+	stale.Header.Set(ControlNonceHeader, "n1")
+	stale.Header.Set(ControlSignatureHeader, controlSignature(srv.AccessKeySecret(), http.MethodGet, "/_emulator/stats", "", "2020-01-01T00:00:00Z", "n1"))
 	refused(stale)
+
+	// A signed call is accepted once: the same request sent again is refused.
+	once, err := http.NewRequest(http.MethodGet, srv.URL()+"/_emulator/stats", nil)
+	require.NoError(t, err)
+	SignControl(once, srv.AccessKeySecret())
+	assert.Equal(t, http.StatusOK, send(t, once).status)
+	replay, err := http.NewRequest(http.MethodGet, srv.URL()+"/_emulator/stats", nil)
+	require.NoError(t, err)
+	replay.Header = once.Header.Clone()
+	refused(replay)
 
 	assert.Equal(t, []string{"i-a", "i-b"}, srv.InstanceIDs(), "nothing was released")
 	resp := control(t, srv, http.MethodPost, "/_emulator/release?InstanceId=i-a")

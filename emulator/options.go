@@ -74,9 +74,23 @@ type Options struct {
 	// DataDir keeps commands, invocations and results across restarts (a bbolt file); the
 	// state is in memory when empty.
 	DataDir string
-	// SandboxDir holds one directory per instance (<SandboxDir>/<instance-id>/root is /root).
-	// When empty it is <DataDir>/sandbox, or a temporary directory removed by Close.
+	// SandboxDir holds the instances' disks (0700): with isolation each instance's writable
+	// layer in <SandboxDir>/.layers/<instance-id>, its root filesystem mounted at
+	// <SandboxDir>/<instance-id>; with IsolationNone one directory per instance
+	// (<SandboxDir>/<instance-id>/root is /root). When empty it is <DataDir>/sandbox, or a
+	// temporary directory removed by Close.
 	SandboxDir string
+
+	// Isolation is how an instance runs scripts: IsolationMachine (the default, "" too) makes
+	// each instance a machine view — its own root filesystem (the host's / read-only under a
+	// writable layer kept in SandboxDir) seen through its own mount, PID and UTS namespaces;
+	// IsolationNone runs scripts on this machine in a plain directory per instance. New fails,
+	// naming the cause and IsolationNone, where the machine view cannot be built (it needs root,
+	// overlayfs and namespaces); it never falls back by itself.
+	Isolation string
+	// InstanceNetwork is NetworkHost (default: scripts share this machine's network) or
+	// NetworkNone (each run gets an empty network namespace with only lo); machine isolation only.
+	InstanceNetwork string
 
 	// MinScheduleInterval overrides the documented 10 s minimum between two scheduled runs
 	// (and the one-minute minimum of rate(…)). FOR TESTS ONLY: the real service rejects
@@ -108,6 +122,14 @@ type Options struct {
 	// Log, when set, receives one line per request.
 	Log io.Writer
 }
+
+// The values of Options.Isolation (--isolation) and Options.InstanceNetwork (--instance-network).
+const (
+	IsolationMachine = "machine"
+	IsolationNone    = "none"
+	NetworkHost      = "host"
+	NetworkNone      = "none"
+)
 
 // Faults make the emulator misbehave the way a real cloud API sometimes does.
 type Faults struct {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -77,7 +78,9 @@ func TestProcessTreeKillsEveryDescendant(t *testing.T) {
 			t.Parallel()
 			sandbox := t.TempDir()
 			fake := clock.NewFake(fakeStart)
-			srv := start(t, Options{SandboxDir: sandbox, InstanceCount: 1, Clock: fake})
+			// Without isolation: this is the process-tree kill on this machine (pids as the
+			// host sees them); machine_test.go covers instances with their own PID namespace.
+			srv := start(t, Options{SandboxDir: sandbox, InstanceCount: 1, Clock: fake, Isolation: IsolationNone})
 			c := client(t, srv)
 			id := srv.InstanceIDs()[0]
 			timeout := 0
@@ -106,7 +109,7 @@ func TestProcessTreeKillsEveryDescendant(t *testing.T) {
 func TestShutdownKillsWhatRunsLeft(t *testing.T) {
 	t.Parallel()
 	sandbox := t.TempDir()
-	srv, err := New(Options{Listen: "127.0.0.1:0", SandboxDir: sandbox, InstanceCount: 1})
+	srv, err := New(Options{Listen: "127.0.0.1:0", SandboxDir: sandbox, InstanceCount: 1, Isolation: IsolationNone})
 	require.NoError(t, err)
 	c := client(t, srv)
 	id := srv.InstanceIDs()[0]
@@ -137,12 +140,18 @@ func TestEmulatorProcessHelper(t *testing.T) {
 	opts := Options{Listen: "127.0.0.1:0", DataDir: os.Getenv("EMULATOR_HELPER_DATA_DIR")}
 	opts.InstanceCount, _ = strconv.Atoi(os.Getenv("EMULATOR_HELPER_INSTANCES"))
 	opts.MinScheduleInterval, _ = time.ParseDuration(os.Getenv("EMULATOR_HELPER_MIN_INTERVAL"))
+	opts.Isolation = os.Getenv("EMULATOR_HELPER_ISOLATION")
 	srv, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	os.Stdout.WriteString("endpoint: " + srv.URL() + "\n")
-	select {} // until killed
+	// Until killed; a SIGTERM closes the emulator first, which unmounts the instances' disks.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM)
+	<-stop
+	_ = srv.Close()
+	os.Exit(0)
 }
 
 // startEmulatorProcess starts an emulator in a child process (see TestEmulatorProcessHelper),
@@ -155,7 +164,17 @@ func startEmulatorProcess(t testing.TB, env ...string) (string, *exec.Cmd) {
 	out, err := helper.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, helper.Start())
-	t.Cleanup(func() { _ = helper.Process.Kill(); _ = helper.Wait() })
+	t.Cleanup(func() {
+		_ = helper.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = helper.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = helper.Process.Kill()
+			<-done
+		}
+	})
 	lines := bufio.NewScanner(out)
 	require.True(t, lines.Scan(), "the helper prints its endpoint")
 	url, ok := strings.CutPrefix(lines.Text(), "endpoint: ")
@@ -167,7 +186,7 @@ func startEmulatorProcess(t testing.TB, env ...string) (string, *exec.Cmd) {
 func TestRestartAfterCrashKillsLeftovers(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	url, helper := startEmulatorProcess(t, "EMULATOR_HELPER_DATA_DIR="+dir, "EMULATOR_HELPER_INSTANCES=1")
+	url, helper := startEmulatorProcess(t, "EMULATOR_HELPER_DATA_DIR="+dir, "EMULATOR_HELPER_INSTANCES=1", "EMULATOR_HELPER_ISOLATION="+IsolationNone)
 
 	c := newSDKClient(t, DefaultRegion, DefaultAccessKeyID, DefaultAccessKeySecret)
 	c.Domain = strings.TrimPrefix(url, "http://")
@@ -183,7 +202,7 @@ func TestRestartAfterCrashKillsLeftovers(t *testing.T) {
 	}
 
 	// The restart on the same data directory kills them before anything else runs.
-	srv := start(t, Options{DataDir: dir, InstanceCount: 1})
+	srv := start(t, Options{DataDir: dir, InstanceCount: 1, Isolation: IsolationNone})
 	requireAllDead(t, pids)
 	assert.Equal(t, []string{id}, srv.InstanceIDs())
 }

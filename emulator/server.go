@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/machine"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/model"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/protocol"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/store"
@@ -36,8 +37,9 @@ type Server struct {
 	cloud    *model.Cloud
 	store    store.Store
 	verifier *protocol.Verifier
-	nonces   *store.Writer // with a DataDir, persists the signature nonces (nonces.go)
-	tempDir  string        // removed by Close
+	nonces   *store.Writer     // with a DataDir, persists the signature nonces (nonces.go)
+	tempDir  string            // removed by Close
+	machines *machine.Machines // nil with IsolationNone
 	faults   faultState
 	hostID   string
 	inflight sync.Map      // Action + ClientToken of calls being processed
@@ -124,6 +126,13 @@ func New(opts Options) (*Server, error) {
 func (s *Server) open() error {
 	var err error
 	if s.opts.DataDir != "" {
+		// 0700: the state holds the scripts and their outputs, the disks what instances wrote.
+		if err := os.MkdirAll(s.opts.DataDir, 0o700); err != nil {
+			return fmt.Errorf("creating the data folder: %w", err)
+		}
+		if err := os.Chmod(s.opts.DataDir, 0o700); err != nil {
+			return fmt.Errorf("restricting the data folder: %w", err)
+		}
 		if s.store, err = store.OpenBolt(s.opts.DataDir); err != nil {
 			return err
 		}
@@ -131,7 +140,7 @@ func (s *Server) open() error {
 		// Without a data directory the state dies with the server, but it still goes to a
 		// file in a temporary directory: run outputs (24 KB each, thousands for a periodic
 		// task) must not live on the heap.
-		if s.tempDir, err = os.MkdirTemp("", "cloudassistant-emulator-"); err != nil {
+		if s.tempDir, err = os.MkdirTemp("", tempPrefix); err != nil {
 			return fmt.Errorf("creating the temporary directory: %w", err)
 		}
 		if s.store, err = store.OpenScratch(s.tempDir); err != nil {
@@ -146,10 +155,17 @@ func (s *Server) open() error {
 	default:
 		sandbox = filepath.Join(s.tempDir, "sandbox")
 	}
-	if err := os.MkdirAll(sandbox, 0o755); err != nil {
+	// 0700: what instances write (a set-id file above all) is theirs, not this machine's users'.
+	if err := os.MkdirAll(sandbox, 0o700); err != nil {
 		return fmt.Errorf("creating the sandbox directory: %w", err)
 	}
+	if err := os.Chmod(sandbox, 0o700); err != nil {
+		return fmt.Errorf("restricting the sandbox directory: %w", err)
+	}
 	if sandbox, err = filepath.Abs(sandbox); err != nil {
+		return err
+	}
+	if s.machines, err = s.openMachines(sandbox); err != nil {
 		return err
 	}
 	instances, err := toModelInstances(s.opts.Instances)
@@ -157,7 +173,7 @@ func (s *Server) open() error {
 		return err
 	}
 	s.cloud, err = model.New(model.Config{
-		Region: s.opts.Region, AccountID: s.opts.AccountID, SandboxDir: sandbox, Store: s.store,
+		Region: s.opts.Region, AccountID: s.opts.AccountID, SandboxDir: sandbox, Machines: s.machines, Store: s.store,
 		Instances: instances, MinScheduleInterval: s.opts.MinScheduleInterval,
 		DeliveryTimeout: s.opts.DeliveryTimeout, Clock: s.opts.Clock,
 		AgentInstallDelay: s.opts.AgentInstallDelay, DailyInvokeQuota: s.opts.DailyInvokeQuota,
@@ -292,6 +308,14 @@ func (s *Server) Close() error {
 
 func (s *Server) cleanup() error {
 	var errs []error
+	switch {
+	case s.machines == nil:
+	case s.opts.DataDir == "": // a temporary emulator: no layer, no mount survives it
+		errs = append(errs, s.machines.Discard())
+	default: // the layers stay for the next start; the mounts go
+		errs = append(errs, s.machines.Close())
+	}
+	// After the disks: an unlocked store marks a temporary folder abandoned (sweepAbandoned).
 	if s.store != nil {
 		errs = append(errs, s.store.Close())
 	}

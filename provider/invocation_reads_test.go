@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,14 +15,17 @@ import (
 func TestSingleBatchPollsStatusOnly(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	release := filepath.Join(t.TempDir(), "release")
+	// Each instance has a disk of its own: the test releases the scripts by writing on each.
+	const release = "/tmp/release"
 	cmdID, _ := h.command("held", "while [ ! -f "+release+" ]; do sleep 0.02; done; echo done")
 	go func() {
 		// Let the script finish once the provider has polled it three times, whichever way.
 		for a := h.srv.Stats().Actions; a["DescribeInvocations"]+a["DescribeInvocationResults"] < 3; a = h.srv.Stats().Actions {
 			time.Sleep(10 * time.Millisecond)
 		}
-		_ = os.WriteFile(release, nil, 0o600)
+		for _, id := range h.srv.InstanceIDs() {
+			_ = os.WriteFile(h.srv.InstancePath(id, release), nil, 0o600)
+		}
 	}()
 	resp, err := h.tryInvoke("held", h.invokeInputs(cmdID), 0)
 	require.NoError(t, err)

@@ -40,7 +40,7 @@ func results(t *testing.T, out property.Map) []property.Map {
 func TestInvocationLifecycle(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	cmdID, _ := h.command("hello", "echo hello from $(basename $(dirname $PWD))")
+	cmdID, _ := h.command("hello", "echo hello from i-$(hostname | sed 's/^iZ//; s/Z$//')")
 	ids := h.srv.InstanceIDs()
 	integration.LifeCycleTest{
 		Resource: invocationToken,

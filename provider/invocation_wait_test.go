@@ -15,8 +15,8 @@ import (
 )
 
 // failOnFirst fails with exit code 4 on the first emulated instance only. The emulator
-// runs each instance in <sandbox>/<instance-id>/root.
-const failOnFirst = `case "$PWD" in */i-emu00000000000001/*) echo "disk full on first"; exit 4;; esac; echo fine`
+// gives each instance the host name iZ<id without i->Z, as ECS does.
+const failOnFirst = `case "$(hostname)" in iZemu00000000000001Z) echo "disk full on first"; exit 4;; esac; echo fine`
 
 func TestWaitNonZeroExitReportsOutput(t *testing.T) {
 	t.Parallel()

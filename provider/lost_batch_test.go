@@ -5,7 +5,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -46,7 +45,8 @@ func TestFleetLostBatchResendsItsToken(t *testing.T) {
 	drop := &lostAnswers{action: "InvokeCommand"}
 	h := newFleetHarnessVia(t, 150, func(url string) string { return drop.proxy(t, url) })
 	all := h.srv.InstanceIDs()
-	release := filepath.Join(t.TempDir(), "release")
+	// Each instance has a disk of its own: the test releases the scripts by writing on each.
+	const release = "/tmp/release"
 	cmdID, _ := h.command("held", "while [ ! -f "+release+" ]; do sleep 0.02; done; echo done")
 	// maxConcurrency 100: the second batch (50) waits for the first, so the answers can be
 	// cut between the two.
@@ -56,7 +56,9 @@ func TestFleetLostBatchResendsItsToken(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 		drop.on.Store(true)
-		_ = os.WriteFile(release, nil, 0o600)
+		for _, id := range all {
+			_ = os.WriteFile(h.srv.InstancePath(id, release), nil, 0o600)
+		}
 	}()
 	resp, err := h.tryInvoke("lost", in, 0)
 	drop.on.Store(false)

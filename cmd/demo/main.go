@@ -47,7 +47,7 @@ func run(ctx context.Context) (err error) {
 		return err
 	}
 
-	step("starting the emulator (3 instances, scripts run in sandbox directories on this machine)")
+	step("starting the emulator (3 instances, each a machine of its own: scripts never touch this one)")
 	emu, err := harness.StartEmulator(root, []string{"i-demo000000000001", "i-demo000000000002", "i-demo000000000003"})
 	if err != nil {
 		return err

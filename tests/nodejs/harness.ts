@@ -3,7 +3,7 @@
 // names; and make a stack wired to either, as a user would configure one.
 import * as assert from "node:assert/strict";
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -63,13 +63,14 @@ export class Emulator {
     }
 
     /** GET /_emulator/stats, signed with the access key secret as the emulator requires
-     *  (emulator/control.go: HMAC-SHA256 of method, path, query and date). */
+     *  (emulator/control.go: HMAC-SHA256 of method, path, query, date and a nonce used once). */
     async stats(): Promise<Stats> {
         const statsPath = "/_emulator/stats";
         const date = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-        const signature = createHmac("sha256", accessKeySecret).update(`GET\n${statsPath}\n\n${date}`).digest("hex");
+        const nonce = randomBytes(16).toString("hex"); // each signed call is accepted once
+        const signature = createHmac("sha256", accessKeySecret).update(`GET\n${statsPath}\n\n${date}\n${nonce}`).digest("hex");
         const resp = await fetch(`${this.url}${statsPath}`, {
-            headers: { "X-Emulator-Date": date, "X-Emulator-Signature": signature },
+            headers: { "X-Emulator-Date": date, "X-Emulator-Nonce": nonce, "X-Emulator-Signature": signature },
         });
         if (!resp.ok) {
             throw new Error(`emulator stats: HTTP ${resp.status}`);

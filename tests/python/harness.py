@@ -9,6 +9,7 @@ import importlib.util
 import json
 import os
 import queue
+import secrets
 import shutil
 import subprocess
 import sys
@@ -65,11 +66,12 @@ class Emulator:
 
     def stats(self) -> dict:
         """GET /_emulator/stats, signed with the access key secret as the emulator requires
-        (emulator/control.go: HMAC-SHA256 of method, path, query and date)."""
+        (emulator/control.go: HMAC-SHA256 of method, path, query, date and a nonce used once)."""
         path, date = "/_emulator/stats", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        signature = hmac.new(ACCESS_KEY_SECRET.encode(), f"GET\n{path}\n\n{date}".encode(), hashlib.sha256).hexdigest()
+        nonce = secrets.token_hex(16)  # each signed call is accepted once
+        signature = hmac.new(ACCESS_KEY_SECRET.encode(), f"GET\n{path}\n\n{date}\n{nonce}".encode(), hashlib.sha256).hexdigest()
         req = urllib.request.Request(f"{self.url}{path}", headers={
-            "X-Emulator-Date": date, "X-Emulator-Signature": signature})
+            "X-Emulator-Date": date, "X-Emulator-Nonce": nonce, "X-Emulator-Signature": signature})
         with urllib.request.urlopen(req, timeout=10) as resp:
             return json.load(resp)
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -33,8 +32,13 @@ func cancelScenario(t *testing.T, finishBeforeNextUp bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	emu := startEmulator(t, emulator.Options{InstanceCount: 2})
-	gate := filepath.Join(t.TempDir(), "gate")
-	openGate := func() { require.NoError(t, os.WriteFile(gate, nil, 0o644)) }
+	// Each instance has a disk of its own: the gate opens by a file written on each.
+	const gate = "/tmp/gate"
+	openGate := func() {
+		for _, id := range emu.InstanceIDs() {
+			require.NoError(t, os.WriteFile(emu.InstancePath(id, gate), nil, 0o644))
+		}
+	}
 	const invocations, runs = 3, 6 // on 2 instances each
 	stack, _ := newStack(ctx, t, emu, rig.Spec{
 		Script:      "while [ ! -e " + gate + " ]; do sleep 0.05; done; echo done",
@@ -71,7 +75,9 @@ func cancelScenario(t *testing.T, finishBeforeNextUp bool) {
 			for statusReads(emu) == reads && ctx.Err() == nil {
 				time.Sleep(20 * time.Millisecond)
 			}
-			_ = os.WriteFile(gate, nil, 0o644)
+			for _, id := range emu.InstanceIDs() {
+				_ = os.WriteFile(emu.InstancePath(id, gate), nil, 0o644)
+			}
 		}()
 	}
 	out = syncBuffer{}

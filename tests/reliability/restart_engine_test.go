@@ -3,7 +3,6 @@ package reliability
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -38,7 +37,7 @@ func TestEngineEmulatorRestart(t *testing.T) {
 			_ = first.Close()
 		}
 	})
-	gate := filepath.Join(t.TempDir(), "gate")
+	const gate = "/tmp/gate"       // on each instance's disk: see below
 	const invocations, runs = 4, 8 // on 2 instances each
 	stack, _ := newStack(ctx, t, first, rig.Spec{
 		Script:      "while [ ! -e " + gate + " ]; do sleep 0.05; done; echo passed",
@@ -63,7 +62,9 @@ func TestEngineEmulatorRestart(t *testing.T) {
 	require.Eventually(t, func() bool {
 		return statusReads(first) >= reads+invocations
 	}, time.Minute, 10*time.Millisecond, "the waits did not read again:\n%s", out.String())
-	require.NoError(t, os.WriteFile(gate, nil, 0o644))
+	for _, id := range first.InstanceIDs() {
+		require.NoError(t, os.WriteFile(first.InstancePath(id, gate), nil, 0o644))
+	}
 	require.Eventually(t, func() bool { return first.Stats().ActiveInvocations == 0 }, time.Minute, 10*time.Millisecond)
 	require.False(t, finished.Load(), "up ended before the restart: this test proves nothing")
 

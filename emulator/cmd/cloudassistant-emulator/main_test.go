@@ -92,3 +92,24 @@ func TestRunPrintsEndpointFirstAndStops(t *testing.T) {
 	err = run([]string{"--listen", "0.0.0.0:0"}, io.Discard, io.Discard, stop)
 	assert.ErrorContains(t, err, "refusing")
 }
+
+// --isolation and --instance-network reach the options, and a wrong value stops the start with
+// a message naming the flag's values.
+func TestIsolationFlags(t *testing.T) {
+	o, _, err := parseFlags([]string{"--isolation", "none"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, emulator.IsolationNone, o.Isolation)
+	o, _, err = parseFlags(nil, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, emulator.IsolationMachine, o.Isolation, "isolation is on by default")
+	assert.Equal(t, emulator.NetworkHost, o.InstanceNetwork)
+
+	stop := make(chan os.Signal, 1)
+	err = run([]string{"--listen", "127.0.0.1:0", "--isolation", "chroot"}, io.Discard, io.Discard, stop)
+	assert.ErrorContains(t, err, `--isolation "chroot" is not machine or none`)
+	err = run([]string{"--listen", "127.0.0.1:0", "--isolation", "none", "--instance-network", "none"}, io.Discard, io.Discard, stop)
+	assert.ErrorContains(t, err, "--instance-network none needs --isolation machine")
+	err = run([]string{"--listen", "127.0.0.1:0", "--instance-network", "bridge"}, io.Discard, io.Discard, stop)
+	assert.ErrorContains(t, err, `--instance-network "bridge" is not host or none`)
+	assert.NotContains(t, err.Error(), "--isolation none", "a wrong value is not a missing kernel feature")
+}

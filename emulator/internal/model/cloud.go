@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
+	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/machine"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/runner"
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/internal/store"
 )
@@ -32,7 +33,11 @@ type Config struct {
 	AccountID string
 	// SandboxDir holds one directory per instance; it must exist.
 	SandboxDir string
-	Store      store.Store
+	// Machines, when set, makes each instance a machine view (its own root filesystem and
+	// namespaces, see package machine); SandboxDir is then its folder. Nil is --isolation
+	// none: scripts run on this machine, in the instance's sandbox directory.
+	Machines *machine.Machines
+	Store    store.Store
 	// Instances are created when the store does not know them yet.
 	Instances []Instance
 	// MinScheduleInterval is the smallest gap allowed between two scheduled runs.
@@ -90,8 +95,9 @@ type Cloud struct {
 
 type activeRun struct {
 	cancel  context.CancelFunc
-	reason  string      // why it was cancelled: stop, reboot, shutdown, timeout
-	timeout clock.Timer // the run's timeout, on the model's clock
+	reason  string        // why it was cancelled: stop, reboot, shutdown, timeout
+	timeout clock.Timer   // the run's timeout, on the model's clock
+	ended   chan struct{} // closed once the run's processes are gone
 }
 
 // New loads the state from cfg.Store and resumes schedules.
@@ -338,11 +344,21 @@ func (c *Cloud) sandbox(instanceID string) string {
 	return filepath.Join(c.cfg.SandboxDir, instanceID)
 }
 
+// ensureSandbox makes an instance's sandbox directory (--isolation none) with its /root and
+// /tmp. A script can replace its directory with a link: the folders are made inside SandboxDir
+// whatever the link says, and writeFile then refuses the link.
 func (c *Cloud) ensureSandbox(instanceID string) error {
+	root, err := machine.OpenRoot(c.cfg.SandboxDir)
+	if err != nil {
+		return fmt.Errorf("creating sandbox of %s: %w", instanceID, err)
+	}
+	defer root.Close()
 	for _, d := range []string{"root", "tmp"} {
-		if err := os.MkdirAll(filepath.Join(c.sandbox(instanceID), d), 0o755); err != nil {
+		f, err := root.MkdirAll(instanceID+"/"+d, 0o755)
+		if err != nil {
 			return fmt.Errorf("creating sandbox of %s: %w", instanceID, err)
 		}
+		_ = f.Close()
 	}
 	return nil
 }

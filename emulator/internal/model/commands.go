@@ -3,6 +3,9 @@ package model
 import (
 	"encoding/base64"
 	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Limits of a command.
@@ -69,6 +72,12 @@ func (c *Cloud) buildCommand(in CommandInput) (*Command, error) {
 
 // checkCommandFields validates the fields CreateCommand and ModifyCommand share; nil skips one.
 func checkCommandFields(name, desc, content, workingDir *string, timeout *int64, launcher *string) error {
+	if err := checkText("Name", name); err != nil {
+		return err
+	}
+	if err := checkText("Description", desc); err != nil {
+		return err
+	}
 	if name != nil && len([]rune(*name)) > maxNameLen {
 		return forbidden("CmdName.ExceedLimit", "The command name has %d characters; at most %d are allowed.", len([]rune(*name)), maxNameLen)
 	}
@@ -90,6 +99,26 @@ func checkCommandFields(name, desc, content, workingDir *string, timeout *int64,
 	}
 	if launcher != nil {
 		return checkLauncher(*launcher)
+	}
+	return nil
+}
+
+// checkText refuses a Name or Description that is not valid UTF-8 or holds a control
+// character (a tab and, in a Description, line breaks are text): the console shows these
+// fields, and a terminal control sequence in one would act on whoever reads it.
+// InvalidParameter.<field>, 400, like the service's other malformed values.
+func checkText(field string, v *string) error {
+	if v == nil {
+		return nil
+	}
+	if !utf8.ValidString(*v) {
+		return badRequest("InvalidParameter."+field, "The %s is not valid UTF-8.", strings.ToLower(field))
+	}
+	for i, r := range *v {
+		allowed := r == '\t' || (field == "Description" && (r == '\n' || r == '\r'))
+		if unicode.IsControl(r) && !allowed {
+			return badRequest("InvalidParameter."+field, "The %s has the control character U+%04X at byte %d.", strings.ToLower(field), r, i)
+		}
 	}
 	return nil
 }

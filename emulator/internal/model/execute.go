@@ -57,7 +57,7 @@ func (c *Cloud) startRun(inv *Invocation, t *Target) {
 	spec.Marker = c.marker(inv, t, run)
 	spec.KillTree = inv.TerminationMode == TerminationProcessTree // every descendant; Process: the group
 	ctx, cancel := context.WithCancel(context.Background())
-	ar := &activeRun{cancel: cancel}
+	ar := &activeRun{cancel: cancel, ended: make(chan struct{})}
 	c.running[key] = ar
 	// The timeout is a timer of the model's clock (a test's fake clock ends a run at once).
 	if d := time.Duration(inv.Timeout) * time.Second; d > 0 {
@@ -95,6 +95,21 @@ func (c *Cloud) prepare(inv *Invocation, inst *Instance) (spec runner.Spec, stat
 	case inst.OSType == OSWindows:
 		return spec, StatusError, "ExecutionException", "the emulator cannot run Windows scripts"
 	}
+	script := inv.CommandContent
+	if inv.EnableParameter {
+		script = substitute(script, inv.Parameters, map[string]string{
+			"acs::regionid": c.cfg.Region, "acs::accountid": c.cfg.AccountID,
+			"acs::instanceid": inst.ID, "acs::instancename": inst.Name,
+			"acs::invokeid": inv.ID, "acs::commandid": inv.CommandID,
+		})
+	}
+	wd := inv.WorkingDir
+	if wd == "" {
+		wd = defaultLinuxWorkingDir
+	}
+	if c.cfg.Machines != nil {
+		return c.machineSpec(inv, inst, script, wd)
+	}
 	if inv.Username != "" {
 		// A known user runs as the emulator's own user: the sandbox has no other accounts.
 		if _, err := user.Lookup(inv.Username); err != nil {
@@ -105,31 +120,22 @@ func (c *Cloud) prepare(inv *Invocation, inst *Instance) (spec runner.Spec, stat
 		return spec, StatusError, "ExecutionException", err.Error()
 	}
 	home := filepath.Join(c.sandbox(inst.ID), "root")
-	wd := inv.WorkingDir
-	if wd == "" {
-		wd = defaultLinuxWorkingDir
-	}
 	dir := filepath.Join(c.sandbox(inst.ID), filepath.Clean("/"+wd))
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return spec, StatusFailed, "DirectoryNotExists", fmt.Sprintf("the working directory %s does not exist on the instance", wd)
-	}
-	script := inv.CommandContent
-	if inv.EnableParameter {
-		script = substitute(script, inv.Parameters, map[string]string{
-			"acs::regionid": c.cfg.Region, "acs::accountid": c.cfg.AccountID,
-			"acs::instanceid": inst.ID, "acs::instancename": inst.Name,
-			"acs::invokeid": inv.ID, "acs::commandid": inv.CommandID,
-		})
 	}
 	return runner.Spec{
 		Argv: []string{c.shell, "-c", script},
 		Dir:  dir,
 		// Nothing of the emulator's environment, its credentials above all, reaches a script.
-		Env:         []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=" + home},
+		Env:         []string{scriptPath, "HOME=" + home},
 		OutputLimit: c.cfg.OutputLimit,
 		OutputHead:  c.cfg.OutputHead,
 	}, "", "", ""
 }
+
+// scriptPath is the PATH a script starts with.
+const scriptPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 // execute runs the process and records its outcome.
 func (c *Cloud) execute(ctx context.Context, invokeID, instanceID string, timeoutSeconds int64, run *Run, ar *activeRun, spec runner.Spec) {
@@ -140,6 +146,7 @@ func (c *Cloud) execute(ctx context.Context, invokeID, instanceID string, timeou
 		c.recordProcess(p, spec.Marker)
 	}
 	res := runner.Run(ctx, spec)
+	close(ar.ended)
 	c.forgetProcess(pid)
 
 	c.mu.Lock()
@@ -255,13 +262,17 @@ func (c *Cloud) settle(inv *Invocation, t *Target) {
 	}
 }
 
-// interrupt cancels the runs on an instance, for a reboot or a stop. Callers hold c.mu.
-func (c *Cloud) interrupt(instanceID, reason string) {
+// interrupt cancels the runs on an instance, for a reboot, a stop or a release, and returns
+// channels closed once each has ended. Callers hold c.mu.
+func (c *Cloud) interrupt(instanceID, reason string) []chan struct{} {
+	var ended []chan struct{}
 	for key, ar := range c.running {
 		if strings.HasSuffix(key, "/"+instanceID) {
 			ar.reason = reason
 			ar.cancel()
+			ended = append(ended, ar.ended)
 			delete(c.running, key) // a run started after the reboot may take the key
 		}
 	}
+	return ended
 }

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"fmt"
+	"os"
 	"sort"
 	"time"
 )
@@ -185,7 +187,17 @@ func (c *Cloud) ReleaseInstance(id string) error {
 	}
 	delete(c.instances, id)
 	c.released[id] = true
-	c.interrupt(id, reasonRelease)
+	ended := c.interrupt(id, reasonRelease)
+	c.wg.Add(1)
+	go func() { // the disk goes once nothing of the instance runs any more
+		defer c.wg.Done()
+		for _, ch := range ended {
+			<-ch
+		}
+		if err := c.removeDisk(id); err != nil {
+			fmt.Fprintf(os.Stderr, "emulator: removing the disk of released instance %s: %v\n", id, err)
+		}
+	}()
 	now := c.cfg.Now().UTC()
 	for _, iid := range c.invOrder {
 		inv := c.invocations[iid]

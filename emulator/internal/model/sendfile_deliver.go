@@ -2,15 +2,9 @@ package model
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"os/user"
-	"path/filepath"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -50,15 +44,16 @@ func (c *Cloud) startDelivery(task *FileTask, t *FileTarget) {
 		c.endDelivery(task, t, fileOutcome{StatusError, "FileCreateFail", "the emulator does not write files on Windows instances"})
 		return
 	}
-	if err := c.ensureSandbox(t.InstanceID); err != nil { // sandboxes are made on first use
+	disk, err := c.instanceDisk(t.InstanceID) // made (mounted) on first use
+	if err != nil {
 		c.endDelivery(task, t, fileOutcome{StatusError, "FileCreateFail", err.Error()})
 		return
 	}
 	t.Status, t.Start, t.Updated = StatusRunning, c.cfg.Now().UTC(), c.cfg.Now().UTC()
 	c.wg.Add(1)
-	go func(taskID, instanceID, sandbox string) {
+	go func(taskID, instanceID string) {
 		defer c.wg.Done()
-		out := writeFile(sandbox, task.TargetDir, task.Name, task.Content, task.FileMode, task.FileOwner, task.FileGroup, task.Overwrite)
+		out := writeFile(disk, task.TargetDir, task.Name, task.Content, task.FileMode, task.FileOwner, task.FileGroup, task.Overwrite)
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if task, ok := c.files[taskID]; ok {
@@ -66,7 +61,7 @@ func (c *Cloud) startDelivery(task *FileTask, t *FileTarget) {
 				c.endDelivery(task, t, out)
 			}
 		}
-	}(task.ID, t.InstanceID, c.sandbox(t.InstanceID))
+	}(task.ID, t.InstanceID)
 }
 
 // awaitFileDelivery leaves t Pending on an instance whose client does not answer; when the
@@ -98,127 +93,6 @@ func (c *Cloud) endDelivery(task *FileTask, t *FileTarget, out fileOutcome) {
 	}
 	t.Finish, t.Updated = now, now
 	c.saveFileTask(task)
-}
-
-// writeFile does on the instance's disk (its sandbox directory) what the agent does: check
-// the owner and group, create the directory, refuse an existing file unless overwrite, and
-// write the file with its mode atomically. Nothing is written outside the sandbox.
-func writeFile(sandbox, dir, name string, content []byte, mode, owner, group string, overwrite bool) fileOutcome {
-	failed := func(code, info string) fileOutcome { return fileOutcome{StatusFailed, code, info} }
-	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") {
-		return failed("FileNameInvalid", infoFileNameInvalid)
-	}
-	if strings.ContainsRune(dir, 0) {
-		return failed("FilePathInvalid", infoFilePathInvalid)
-	}
-	u, err := user.Lookup(owner)
-	if err != nil {
-		return failed("AccountNotExists", infoOwnerNotExists)
-	}
-	g, err := user.LookupGroup(group)
-	if err != nil {
-		return failed("UserGroupNotExists", infoGroupNotExists)
-	}
-	perm, err := ParseFileMode(mode)
-	if err != nil {
-		return failed("FileAuthorityInvalid", "Mode is invalid")
-	}
-	root, err := filepath.EvalSymlinks(sandbox)
-	if err != nil {
-		return failed("FileCreateFail", infoFileCreateFail)
-	}
-	hostDir := filepath.Join(root, filepath.FromSlash(filepath.Clean("/"+dir)))
-	if !insideSandbox(root, hostDir) {
-		return failed("FilePathInvalid", infoFilePathInvalid)
-	}
-	if err := os.MkdirAll(hostDir, 0o755); err != nil {
-		return failed("FilePathInvalid", infoFilePathInvalid)
-	}
-	if !insideSandbox(root, hostDir) { // a directory created concurrently may be a link
-		return failed("FilePathInvalid", infoFilePathInvalid)
-	}
-	target := filepath.Join(hostDir, name)
-	if fi, err := os.Lstat(target); err == nil {
-		if fi.IsDir() {
-			return failed("FileCreateFail", infoFileCreateFail)
-		}
-		if !overwrite {
-			return failed("FileAlreadyExists", infoFileExists)
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return failed("FileCreateFail", infoFileCreateFail)
-	}
-	tmp, err := os.CreateTemp(hostDir, "."+name+".sending-*")
-	if err != nil {
-		return failed("FileCreateFail", infoFileCreateFail)
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
-	if _, err := tmp.Write(content); err != nil {
-		_ = tmp.Close()
-		return failed("FileCreateFail", infoFileCreateFail)
-	}
-	if err := tmp.Close(); err != nil {
-		return failed("FileCreateFail", infoFileCreateFail)
-	}
-	if err := os.Chmod(tmp.Name(), toFileMode(perm)); err != nil {
-		return failed("FileAuthorityInvalid", "Mode is invalid")
-	}
-	// Ownership changes need root; otherwise the file belongs to the emulator's user, as the
-	// scripts run as it (the sandbox has no accounts of its own).
-	if os.Geteuid() == 0 {
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(g.Gid)
-		if err := os.Lchown(tmp.Name(), uid, gid); err != nil {
-			return failed("FileCreateFail", infoFileCreateFail)
-		}
-		// chown clears setuid/setgid bits: apply the mode again.
-		if err := os.Chmod(tmp.Name(), toFileMode(perm)); err != nil {
-			return failed("FileAuthorityInvalid", "Mode is invalid")
-		}
-	}
-	if err := os.Rename(tmp.Name(), target); err != nil {
-		return failed("FileCreateFail", infoFileCreateFail)
-	}
-	return fileOutcome{status: StatusSuccess}
-}
-
-// insideSandbox reports whether p, with its symbolic links resolved as far as it exists,
-// stays under root.
-func insideSandbox(root, p string) bool {
-	existing := p
-	rest := ""
-	for {
-		if _, err := os.Lstat(existing); err == nil {
-			break
-		}
-		parent := filepath.Dir(existing)
-		if parent == existing {
-			return false
-		}
-		rest = filepath.Join(filepath.Base(existing), rest)
-		existing = parent
-	}
-	resolved, err := filepath.EvalSymlinks(existing)
-	if err != nil {
-		return false
-	}
-	full := filepath.Join(resolved, rest)
-	return full == root || strings.HasPrefix(full, root+string(filepath.Separator))
-}
-
-// toFileMode turns chmod's octal bits into Go's FileMode.
-func toFileMode(perm uint32) os.FileMode {
-	m := os.FileMode(perm & 0o777)
-	if perm&0o4000 != 0 {
-		m |= os.ModeSetuid
-	}
-	if perm&0o2000 != 0 {
-		m |= os.ModeSetgid
-	}
-	if perm&0o1000 != 0 {
-		m |= os.ModeSticky
-	}
-	return m
 }
 
 // saveFileTask persists task; like saveInvocation, a failing disk is reported on stderr only.

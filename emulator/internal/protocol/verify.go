@@ -43,6 +43,12 @@ func (v *Verifier) RememberNonce(key string, until time.Time) {
 	}
 }
 
+// UseNonce records a nonce of another scheme (the emulator's control calls) with the API's,
+// persisted alike, and reports whether it was unused: a replay within the window is refused.
+func (v *Verifier) UseNonce(scheme, nonce string) bool {
+	return v.nonces.use(scheme+"\x00"+nonce, v.now(), 2*v.window())
+}
+
 func (v *Verifier) now() time.Time {
 	if v.Now != nil {
 		return v.Now()

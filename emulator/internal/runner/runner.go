@@ -36,6 +36,10 @@ type Spec struct {
 	// the process group with setsid (TerminationMode ProcessTree); otherwise only the
 	// process group is killed (TerminationMode Process).
 	KillTree bool
+	// Cloneflags are the namespaces the process starts in (syscall.CLONE_NEW*): an emulated
+	// instance's run is its own PID namespace, so killing its first process ends every process
+	// it started.
+	Cloneflags uintptr
 }
 
 // Result is what an execution produced.
@@ -69,7 +73,7 @@ func Run(ctx context.Context, spec Spec) Result {
 	cmd.Stdout = out
 	cmd.Stderr = out
 	// Its own process group, so that a timeout or a stop also reaches the script's children.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Cloneflags: spec.Cloneflags}
 	// A background child that keeps the output pipe open must not block the run forever.
 	cmd.WaitDelay = 2 * time.Second
 
