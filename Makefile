@@ -92,8 +92,8 @@ $(JAVA_TOOLS) &: tools/java/go.mod tools/java/go.sum
 # The Go, Node.js and Python language hosts, for plain `pulumi up` of Go, TypeScript and Python
 # programs. Their current modules are not served, but pulumi/sdk/v3 carried them up to v3.60,
 # and those hosts run programs of today's SDKs with this CLI (tools/langhosts pins them). Part
-# of `tools`, since tests/gettingstarted runs a Python program as the README writes it; not of
-# `demo`. LANGHOSTS_DIR builds them elsewhere, to try them without touching .tools/.
+# of `tools`, since tests/gettingstarted runs Python and Go programs as the README writes them;
+# not of `demo`. LANGHOSTS_DIR builds them elsewhere, to try them without touching .tools/.
 
 ## langhosts: the Go, Node.js and Python language hosts in .tools/ (seconds; `make tools` builds them too)
 langhosts: $(LANGHOSTS)

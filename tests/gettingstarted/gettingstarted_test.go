@@ -1,9 +1,9 @@
 // Package gettingstarted runs the README's Getting started as a newcomer types it: the shell
 // blocks marked for this test, in order, as one bash script per path through the text (the YAML
-// program; the Python SDK installed from the checkout and a Python program), from the checkout
-// and then from a folder in a fresh home directory outside the repository, with the CLI and the
-// language hosts of .tools/, the provider and the emulator of bin/. The text and the test cannot
-// drift.
+// program; the Python or the Go SDK installed from the checkout and a program of that language),
+// from the checkout and then from folders in a fresh home directory outside the repository, with
+// the CLI and the language hosts of .tools/, the provider and the emulator of bin/. The text and
+// the test cannot drift.
 package gettingstarted
 
 import (
@@ -89,6 +89,25 @@ func TestGettingStartedAsWritten(t *testing.T) {
 			"site-packages", "pulumi_cloudassistant", "run_script.py"))
 		require.NoError(t, err)
 		assert.Len(t, installed, 1, "pip installed the SDK into the project's venv, outside the repository")
+	})
+
+	// The Go SDK required and replaced by the checkout's sdk/go, as the README writes it, and a Go
+	// program that the Go language host builds and runs with plain `pulumi up`.
+	t.Run("go", func(t *testing.T) {
+		t.Parallel()
+		requireFiles(t, root, "bin/pulumi-resource-cloudassistant", "bin/cloudassistant-emulator", ".tools/pulumi")
+		requireFiles(t, hosts, "pulumi-language-go")
+		script := scenarioScript(t, scenarios, "go",
+			`eval "$(make env)"`, `CHECKOUT="$PWD"`, "go mod init", `-replace="github.com/cloudassistant/pulumi-cloudassistant/sdk/go=$CHECKOUT/sdk/go"`,
+			"go mod tidy", "runtime: go", "pulumi up", "pulumi destroy")
+		text, home := runAsNewcomer(t, root, script, extraHosts)
+		assert.Contains(t, text, "hello from i-emu00000000000001 in Go",
+			"the Go program's RunScript output, shown by `pulumi stack output`")
+		assert.Regexp(t, `- \d+ deleted`, text, "destroy deletes the stack's resources")
+		gomod, err := os.ReadFile(filepath.Join(home, "hello-go", "go.mod"))
+		require.NoError(t, err, "the Go project lives outside the repository, in the home directory")
+		assert.Contains(t, string(gomod), "=> "+filepath.Join(root, "sdk", "go"),
+			"go.mod replaces the SDK module with the checkout's sdk/go")
 	})
 }
 
