@@ -29,6 +29,9 @@ import (
 // `<!-- test: getting-started yaml python -->`.
 const markerPrefix = "<!-- test: getting-started"
 
+// unnamed collects the blocks of markers that name no scenario, which would otherwise run nowhere.
+const unnamed = "(none)"
+
 // langHostsEnv names a directory with the Go, Node.js and Python language hosts to use instead of
 // .tools/ (`make langhosts LANGHOSTS_DIR=dir` builds them there); unset, `make env`'s .tools/.
 const langHostsEnv = "CLOUDASSISTANT_LANGHOSTS_DIR"
@@ -41,6 +44,8 @@ func TestGettingStartedAsWritten(t *testing.T) {
 	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
 	require.NoError(t, err)
 	scenarios := markedBlocks(string(readme))
+	require.Emptyf(t, scenarios[unnamed], "every %q marker names the scenarios its block belongs to (yaml, python, go)",
+		markerPrefix+" -->")
 	// Language hosts from elsewhere go on PATH after what `make env` adds; by default the test
 	// adds nothing, so `make env` alone must make them found.
 	extraHosts := os.Getenv(langHostsEnv)
@@ -181,8 +186,11 @@ func markedBlocks(doc string) map[string][]string {
 			block = nil
 		case block != nil:
 			block.WriteString(line + "\n")
-		case strings.HasPrefix(trimmed, markerPrefix+" ") && strings.HasSuffix(trimmed, "-->"):
+		case strings.HasPrefix(trimmed, markerPrefix) && strings.HasSuffix(trimmed, "-->"):
 			armed = strings.Fields(strings.TrimSuffix(strings.TrimPrefix(trimmed, markerPrefix), "-->"))
+			if len(armed) == 0 {
+				armed = []string{unnamed} // reported by the test: a marker must name its scenarios
+			}
 		case armed != nil && strings.HasPrefix(line, "```"):
 			block, names, armed = &strings.Builder{}, armed, nil
 		case armed != nil && trimmed != "":
