@@ -19,6 +19,10 @@ NODE_SDK_TGZ := bin/cloudassistant-pulumi-$(VERSION).tgz
 GORELEASER := .tools/goreleaser
 LANGUAGE_YAML := .tools/pulumi-language-yaml
 JAVA_TOOLS := .tools/pulumi-language-java .tools/pulumi-java-gen
+# The Go, Node.js and Python language hosts (tools/langhosts; see their rule below).
+LANGHOSTS_DIR ?= .tools
+LANGHOSTS := $(addprefix $(LANGHOSTS_DIR)/,pulumi-language-go pulumi-language-nodejs pulumi-language-python pulumi-language-python-exec)
+LANGHOSTS_SDK := github.com/pulumi/pulumi/sdk/v3
 # modver GO_MOD,MODULE: the version GO_MOD requires of MODULE.
 modver = $(shell awk '$$1 == "$(2)" { print $$2; exit }' $(1))
 YAML_VERSION := $(patsubst v%,%,$(call modver,tools/yaml/go.mod,github.com/pulumi/pulumi-yaml))
@@ -41,9 +45,10 @@ PLUGIN_ARCHIVE := .state/dist-host/pulumi-resource-cloudassistant-v$(VERSION)-$(
 
 all: build
 
-## tools: the pulumi CLI, staticcheck, goreleaser and the YAML and Java language hosts in .tools/
-## (file targets: a no-op once built at the pinned versions). `make demo` needs only the CLI.
-tools: $(PULUMI) $(STATICCHECK) $(GORELEASER) $(LANGUAGE_YAML) $(JAVA_TOOLS)
+## tools: the pulumi CLI, staticcheck, goreleaser and the YAML, Java, Go, Node.js and Python
+## language hosts in .tools/ (file targets: a no-op once built at the pinned versions). `make demo`
+## needs only the CLI.
+tools: $(PULUMI) $(STATICCHECK) $(GORELEASER) $(LANGUAGE_YAML) $(JAVA_TOOLS) $(LANGHOSTS)
 
 ## env: the exports a shell needs to use this checkout's CLI, language hosts and provider:
 ## `eval "$(make env)"`. A local file backend (what `pulumi login --local` selects) and a
@@ -86,14 +91,11 @@ $(JAVA_TOOLS) &: tools/java/go.mod tools/java/go.sum
 
 # The Go, Node.js and Python language hosts, for plain `pulumi up` of Go, TypeScript and Python
 # programs. Their current modules are not served, but pulumi/sdk/v3 carried them up to v3.60,
-# and those hosts run programs of today's SDKs with this CLI (tools/langhosts pins them). Not
-# part of `tools`: only those who run such programs with the CLI need them. LANGHOSTS_DIR builds
-# them elsewhere, to try them without touching .tools/.
-LANGHOSTS_DIR ?= .tools
-LANGHOSTS := $(addprefix $(LANGHOSTS_DIR)/,pulumi-language-go pulumi-language-nodejs pulumi-language-python pulumi-language-python-exec)
-LANGHOSTS_SDK := github.com/pulumi/pulumi/sdk/v3
+# and those hosts run programs of today's SDKs with this CLI (tools/langhosts pins them). Part
+# of `tools`, since tests/gettingstarted runs Python and Go programs as the README writes them;
+# not of `demo`. LANGHOSTS_DIR builds them elsewhere, to try them without touching .tools/.
 
-## langhosts: the Go, Node.js and Python language hosts in .tools/ (seconds; not in `make tools`)
+## langhosts: the Go, Node.js and Python language hosts in .tools/ (seconds; `make tools` builds them too)
 langhosts: $(LANGHOSTS)
 
 $(LANGHOSTS) &: tools/langhosts/go.mod tools/langhosts/go.sum
