@@ -32,6 +32,8 @@ func TestAdoptionTagsOnRunsAndFileTasks(t *testing.T) {
 	})
 	require.NoError(t, err)
 	waitFile(t, c, file)
+	assert.Equal(t, map[string]int64{ids[0]: 1, ids[1]: 1}, srv.StatsPerInstance().DeliveriesByInstance,
+		"a file written is counted per instance")
 
 	runs := func(kv ...string) []string {
 		req := ecs.CreateDescribeInvocationsRequest()

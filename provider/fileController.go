@@ -36,7 +36,17 @@ func (*File) Create(ctx context.Context, req infer.CreateRequest[FileArgs]) (inf
 		return infer.CreateResponse[FileState]{}, err
 	}
 	started := time.Now()
-	ids, sendErr := sendFileBatches(ctx, client, state.FileArgs)
+	// Tasks an interrupted update sent for this resource are adopted, not sent again.
+	tags := adoptionTags(ctx, fileAttempt(req.Inputs))
+	adopted, had, err := adoptFileTasks(ctx, client, tags)
+	if err != nil {
+		return infer.CreateResponse[FileState]{}, err
+	}
+	rest := state.FileArgs
+	rest.InstanceIDs = setDiff(req.Inputs.InstanceIDs, had)
+	warnAdoptedFiles(ctx, adopted, had, rest.InstanceIDs)
+	sent, sendErr := sendFileBatches(ctx, client, rest, tags)
+	ids := append(adopted, sent...)
 	if len(ids) == 0 {
 		return infer.CreateResponse[FileState]{}, sendErr
 	}
@@ -160,12 +170,16 @@ func (*File) Read(ctx context.Context, req infer.ReadRequest[FileArgs, FileState
 
 // Delete leaves the files on the instances, unless removeOnDelete asks to remove them.
 func (*File) Delete(ctx context.Context, req infer.DeleteRequest[FileState]) (infer.DeleteResponse, error) {
-	if !deref(req.State.RemoveOnDelete) {
-		return infer.DeleteResponse{}, nil
-	}
 	client, err := getClient(ctx)
 	if err != nil {
 		return infer.DeleteResponse{}, err
+	}
+	// A later Create of this resource with the same inputs sends again: nothing to adopt.
+	if err := client.UntagInvocations(ctx, req.State.InvokeIDs, retiredTagKeys); err != nil {
+		return infer.DeleteResponse{}, fmt.Errorf("deleting file %s: %w", filePath(req.State.FileArgs), err)
+	}
+	if !deref(req.State.RemoveOnDelete) {
+		return infer.DeleteResponse{}, nil
 	}
 	return infer.DeleteResponse{}, removeFile(ctx, client, req.State.FileArgs)
 }
