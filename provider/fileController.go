@@ -153,6 +153,9 @@ func (*File) Read(ctx context.Context, req infer.ReadRequest[FileArgs, FileState
 	}
 	state := req.State
 	if importing {
+		if ids, tasks, err = importFileTasks(ctx, client, ids, tasks); err != nil {
+			return infer.ReadResponse[FileArgs, FileState]{}, err
+		}
 		state = FileState{FileArgs: fileArgsFrom(tasks)}
 	}
 	state.InvokeIDs, state.InvokeID = ids, ids[0]
@@ -165,7 +168,7 @@ func (*File) Read(ctx context.Context, req infer.ReadRequest[FileArgs, FileState
 		violates(deref(state.FailurePolicy), asInvocationResults(state.Results), RepeatOnce, len(state.InstanceIDs)) {
 		state.ResendRequired = true
 	}
-	return infer.ReadResponse[FileArgs, FileState]{ID: req.ID, Inputs: state.FileArgs, State: state}, nil
+	return infer.ReadResponse[FileArgs, FileState]{ID: strings.Join(ids, ","), Inputs: state.FileArgs, State: state}, nil
 }
 
 // Delete leaves the files on the instances, unless removeOnDelete asks to remove them.

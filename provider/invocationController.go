@@ -218,6 +218,9 @@ func (*Invocation) Read(ctx context.Context, req infer.ReadRequest[InvocationArg
 	state := req.State
 	if importing {
 		state = InvocationState{InvocationArgs: invocationArgsFrom(inv)}
+		if inv, err = importBatches(ctx, client, inv, &state); err != nil {
+			return infer.ReadResponse[InvocationArgs, InvocationState]{}, err
+		}
 	}
 	state.InvokeID = inv.InvokeId
 	wasRunning := !importing && !InvocationStatus(req.State.Status).terminal()

@@ -78,18 +78,27 @@ func (s *cliStack) startUp(ctx context.Context, out *syncBuffer) *exec.Cmd {
 	return cmd
 }
 
-// pendingOperations reads the operations the state still lists as pending.
-func (s *cliStack) pendingOperations(ctx context.Context) []json.RawMessage {
+// pendingOperations lists the operations the state still holds as pending ("creating urn").
+func (s *cliStack) pendingOperations(ctx context.Context) []string {
 	s.t.Helper()
 	out, err := s.command(ctx, "stack", "export").Output()
 	require.NoError(s.t, err)
 	var dep struct {
 		Deployment struct {
-			Pending []json.RawMessage `json:"pending_operations"`
+			Pending []struct {
+				Type     string `json:"type"`
+				Resource struct {
+					URN string `json:"urn"`
+				} `json:"resource"`
+			} `json:"pending_operations"`
 		} `json:"deployment"`
 	}
 	require.NoError(s.t, json.Unmarshal(out, &dep))
-	return dep.Deployment.Pending
+	var ops []string
+	for _, op := range dep.Deployment.Pending {
+		ops = append(ops, op.Type+" "+op.Resource.URN)
+	}
+	return ops
 }
 
 // pluginsOf lists the provider plugin processes the CLI process pid started.
