@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -187,40 +188,10 @@ func TestEngineAdoptsInterruptedFile(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 			defer cancel()
-			emu := startEmulator(t, emulator.Options{InstanceCount: 60})
+			emu, s, up, out, release := startHeldFileUp(ctx, t, overwrite)
 			ids := emu.InstanceIDs()
-			var hold atomic.Bool
-			var held atomic.Int64
-			release := make(chan struct{})
-			proxy := callproxy.Start(t, emu.URL(), func(params url.Values, w http.ResponseWriter, r *http.Request, forward http.Handler) {
-				if params.Get("Action") == "DescribeSendFileResults" && params.Get("InvokeId") != "" && hold.Load() {
-					held.Add(1)
-					select { // held until the test releases it or the caller is gone
-					case <-release:
-					case <-r.Context().Done():
-						return
-					}
-				}
-				forward.ServeHTTP(w, r)
-			})
-			s := newCLIStack(t, emu, proxy, fmt.Sprintf(`  conf:
-    type: cloudassistant:index:File
-    properties:
-      instanceIds: %s
-      targetDir: /etc/app
-      name: app.conf
-      content: "listen 8080\n"
-      overwrite: %v
-`, instanceList(ids), overwrite))
-			hold.Store(true)
-			var out syncBuffer
-			up := s.startUp(ctx, &out)
-			require.Eventually(t, func() bool { return held.Load() > 0 }, 2*time.Minute, 5*time.Millisecond,
-				"the File never read its tasks:\n%s", out.String())
-			require.EqualValues(t, 2, emu.Stats().Actions["SendFile"], "both batches went out before the kill")
 			interrupt(t, up, killPlugin)
-			hold.Store(false)
-			close(release)
+			release()
 
 			next := recoverAndCheck(ctx, t, s, killPlugin)
 			assert.Contains(t, next, "adopted 2 file tasks started by an interrupted update")
@@ -229,4 +200,51 @@ func TestEngineAdoptsInterruptedFile(t *testing.T) {
 			requireOncePerInstance(t, st.DeliveriesByInstance, ids, "received the file", out.String()+next)
 		})
 	}
+}
+
+// startHeldFileUp starts an up of a File on 60 instances and returns once both SendFile
+// calls went out and the File waits for the deliveries: its status reads are held from then
+// on, until release, so the up is surely interrupted mid-wait.
+func startHeldFileUp(ctx context.Context, t *testing.T, overwrite bool) (*emulator.Server, *cliStack, *exec.Cmd, *syncBuffer, func()) {
+	t.Helper()
+	emu := startEmulator(t, emulator.Options{InstanceCount: 60})
+	ids := emu.InstanceIDs()
+	var hold atomic.Bool
+	var held atomic.Int64
+	released := make(chan struct{})
+	proxy := callproxy.Start(t, emu.URL(), func(params url.Values, w http.ResponseWriter, r *http.Request, forward http.Handler) {
+		if params.Get("Action") == "DescribeSendFileResults" && params.Get("InvokeId") != "" && hold.Load() {
+			held.Add(1)
+			select { // held until the test releases it or the caller is gone
+			case <-released:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		forward.ServeHTTP(w, r)
+	})
+	s := newCLIStack(t, emu, proxy, fmt.Sprintf(`  conf:
+    type: cloudassistant:index:File
+    properties:
+      instanceIds: %s
+      targetDir: /etc/app
+      name: app.conf
+      content: "listen 8080\n"
+      overwrite: %v
+`, instanceList(ids), overwrite))
+	hold.Store(true)
+	out := &syncBuffer{}
+	up := s.startUp(ctx, out)
+	require.Eventually(t, func() bool { return held.Load() > 0 }, 2*time.Minute, 5*time.Millisecond,
+		"the File never read its tasks:\n%s", out.String())
+	require.EqualValues(t, 2, emu.Stats().Actions["SendFile"], "both batches went out before the interruption")
+	var once sync.Once
+	release := func() {
+		once.Do(func() {
+			hold.Store(false)
+			close(released)
+		})
+	}
+	t.Cleanup(release)
+	return emu, s, up, out, release
 }
