@@ -29,10 +29,14 @@ const (
 	// tagAttempt names the work: hex SHA-256 of the inputs that define it, cut to 32.
 	tagAttempt = "cloudassistant:pulumi-attempt"
 	// reservedTagPrefix starts both keys; users' tags may not.
-	reservedTagPrefix = "cloudassistant:pulumi-"
+	reservedTagPrefix = AdoptionTagPrefix
 	// adoptionTagCount is how many of the service's 20 tags per task adoption takes.
 	adoptionTagCount = 2
 )
+
+// AdoptionTagPrefix starts the keys of the tags adoption puts on every task (the benchmark
+// tells its look-ups from other reads by it).
+const AdoptionTagPrefix = "cloudassistant:pulumi-"
 
 // retiredTagKeys are the keys Delete removes from a resource's tasks.
 var retiredTagKeys = []string{tagResource, tagAttempt}
