@@ -41,13 +41,13 @@ func interrupt(t *testing.T, up *exec.Cmd, how interruption) {
 	case killPlugin:
 		killPlugins(t, up.Process.Pid)
 	case killCLI:
-		plugins := pluginsOf(up.Process.Pid)
+		orphans := childrenOf(up.Process.Pid)
 		require.NoError(t, up.Process.Kill())
-		// The orphaned plugin's calls are cancelled with the CLI's connection; it is ended at
-		// the test's end if it lingers, by its own ID.
+		// The orphaned plugin's calls are cancelled with the CLI's connection, and it and the
+		// language host linger: they are ended at the test's end, each by its own ID.
 		t.Cleanup(func() {
-			for _, p := range plugins {
-				_ = syscall.Kill(p, syscall.SIGKILL)
+			for _, p := range orphans {
+				_ = syscall.Kill(p.pid, syscall.SIGKILL)
 			}
 		})
 	case sigint:

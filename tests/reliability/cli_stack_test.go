@@ -103,8 +103,24 @@ func (s *cliStack) pendingOperations(ctx context.Context) []string {
 
 // pluginsOf lists the provider plugin processes the CLI process pid started.
 func pluginsOf(pid int) []int {
-	entries, _ := os.ReadDir("/proc")
 	var out []int
+	for _, c := range childrenOf(pid) {
+		if strings.HasPrefix(c.comm, "pulumi-resource") {
+			out = append(out, c.pid)
+		}
+	}
+	return out
+}
+
+type process struct {
+	pid  int
+	comm string
+}
+
+// childrenOf lists the processes whose parent is pid (the CLI's: the language host, plugins).
+func childrenOf(pid int) []process {
+	entries, _ := os.ReadDir("/proc")
+	var out []process
 	for _, e := range entries {
 		child, err := strconv.Atoi(e.Name())
 		if err != nil {
@@ -118,11 +134,8 @@ func pluginsOf(pid int) []int {
 		text := string(stat)
 		comm := text[strings.IndexByte(text, '(')+1 : strings.LastIndexByte(text, ')')]
 		fields := strings.Fields(text[strings.LastIndexByte(text, ')')+1:])
-		if len(fields) < 2 || fields[1] != strconv.Itoa(pid) {
-			continue
-		}
-		if strings.HasPrefix(comm, "pulumi-resource") {
-			out = append(out, child)
+		if len(fields) >= 2 && fields[1] == strconv.Itoa(pid) {
+			out = append(out, process{child, comm})
 		}
 	}
 	return out
