@@ -202,14 +202,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
+     * Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
      * 
      */
     @Import(name="tags")
     private @Nullable Output<Map<String,String>> tags;
 
     /**
-     * @return Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
+     * @return Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
      * 
      */
     public Optional<Output<Map<String,String>>> tags() {
@@ -547,7 +547,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
+         * @param tags Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
          * 
          * @return builder
          * 
@@ -558,7 +558,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
+         * @param tags Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes.
          * 
          * @return builder
          * 

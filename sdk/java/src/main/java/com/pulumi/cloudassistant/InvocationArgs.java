@@ -235,14 +235,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Tags for the invocation (at most 20).
+     * Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved).
      * 
      */
     @Import(name="tags")
     private @Nullable Output<Map<String,String>> tags;
 
     /**
-     * @return Tags for the invocation (at most 20).
+     * @return Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved).
      * 
      */
     public Optional<Output<Map<String,String>>> tags() {
@@ -728,7 +728,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the invocation (at most 20).
+         * @param tags Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved).
          * 
          * @return builder
          * 
@@ -739,7 +739,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the invocation (at most 20).
+         * @param tags Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved).
          * 
          * @return builder
          * 
