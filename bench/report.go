@@ -72,8 +72,8 @@ func (r *report) markdown() string {
 	w("times it; its share is its round trips over the Creates' wall time, all runs.\n\n")
 	w("| Script | Create | Delete | Status reads during Create | Adoption look-ups per Create | Look-up share of Create time |\n|---|---|---|---|---|---|\n")
 	for _, c := range r.Calls {
-		w("| `%s` | %s | %s | %d | %d | %.1f%% (%s of %s) |\n", c.Script.Name, c.format(c.Create), c.format(c.Delete), c.Status,
-			c.Lookups, c.lookupShare()*100, ms(c.LookupTime), ms(c.CreateTime))
+		w("| `%s` | %s | %s | %d | %d | %.2f%% (%.2f ms of %s) |\n", c.Script.Name, c.format(c.Create), c.format(c.Delete), c.Status,
+			c.Lookups, c.lookupShare()*100, float64(c.LookupTime.Microseconds())/1000, ms(c.CreateTime))
 	}
 
 	if e := r.Engine; e != nil {
@@ -112,7 +112,7 @@ func (r *report) targets() []target {
 		out = append(out, target{fmt.Sprintf("`%s` (finishes within 1 s): ≤ 4 status reads", c.Script.Name),
 			fmt.Sprintf("%d (worst of %d)", c.Status, r.Runs), c.Status >= 0 && c.Status <= 4})
 		out = append(out, target{fmt.Sprintf("`%s`: at most one adoption look-up per Create", c.Script.Name),
-			fmt.Sprintf("%d (worst of %d; %.1f%% of Create time)", c.Lookups, r.Runs, c.lookupShare()*100), c.Lookups <= 1})
+			fmt.Sprintf("%d (worst of %d; %.2f%% of Create time)", c.Lookups, r.Runs, c.lookupShare()*100), c.Lookups <= 1})
 	}
 	if e := r.Engine; e != nil {
 		out = append(out, e.targets()...)
