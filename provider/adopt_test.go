@@ -158,3 +158,36 @@ func setIntersect(a, b []string) []string {
 	}
 	return out
 }
+
+// An update that adds instances (a converge) and is interrupted after starting some of them
+// leaves the old state recorded; the next update adopts what it started and runs the rest.
+// The retry allows more at once, so its first batch would be cut differently: a ClientToken
+// derived again could not recognise the batch already started, the tags do.
+func TestAdoptInterruptedConverge(t *testing.T) {
+	t.Parallel()
+	h := newFleetHarness(t, 100)
+	all := h.srv.InstanceIDs()
+	cmdID, _ := h.command("slow", "sleep 2")
+	in := props("commandId", str(cmdID), "instanceIds", strs(all[:50]...), "maxConcurrency", str("25"))
+	resp, err := h.tryInvoke("grow", in, 0)
+	require.NoError(t, err)
+	grown := h.check(invocationToken, "grow", resp.Properties,
+		props("commandId", str(cmdID), "instanceIds", strs(all...), "maxConcurrency", str("25")))
+	update := func(s integration.Server, timeout float64) (p.UpdateResponse, error) {
+		return s.Update(p.UpdateRequest{ID: resp.ID, Urn: urn(invocationToken, "grow"), State: resp.Properties,
+			Inputs: grown, Timeout: timeout})
+	}
+	_, err = update(h.s, 1) // the first added batch starts; the update gives up, its state lost
+	require.Error(t, err)
+	started := h.srv.Stats().Actions["InvokeCommand"]
+	require.Greater(t, started, int64(2), "the interrupted update started a batch")
+
+	grown = h.check(invocationToken, "grow", resp.Properties,
+		props("commandId", str(cmdID), "instanceIds", strs(all...), "maxConcurrency", str("50")))
+	up, err := update(h.restarted().s, 0)
+	require.NoError(t, err)
+	assert.Len(t, results(t, up.Properties), 100)
+	for _, id := range all {
+		assert.Equal(t, int64(1), h.srv.StatsPerInstance().ExecutionsByInstance[id], id)
+	}
+}
