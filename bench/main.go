@@ -94,9 +94,18 @@ func inProcess(ctx context.Context, r *report, runs int) error {
 			r.Latency = append(r.Latency, row)
 		}
 	}
+	lookups, err := startLookupCounter(emu.URL())
+	if err != nil {
+		return err
+	}
+	defer lookups.Close()
+	counted, err := rig.NewProviderAt(ctx, emu, lookups.URL())
+	if err != nil {
+		return err
+	}
 	for _, sc := range []script{scriptTrue, {"sleep 0.9", "sleep 0.9", 900 * time.Millisecond}} {
 		progress.Printf("API calls: %s", sc.Name)
-		row, err := countCalls(emu, prov, sc, runs)
+		row, err := countCalls(emu, counted, lookups, sc, runs)
 		if err != nil {
 			return fmt.Errorf("API calls of %s: %w", sc.Name, err)
 		}

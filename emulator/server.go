@@ -75,6 +75,9 @@ type Stats struct {
 	// ExecutionsByInstance counts the script processes started per instance; only filled by
 	// StatsPerInstance (GET /_emulator/stats?perInstance=true), since fleets are large.
 	ExecutionsByInstance map[string]int64 `json:"executionsByInstance,omitempty"`
+	// DeliveriesByInstance counts the files SendFile wrote per instance; filled with
+	// ExecutionsByInstance.
+	DeliveriesByInstance map[string]int64 `json:"deliveriesByInstance,omitempty"`
 }
 
 // New starts an emulator listening on opts.Listen.

@@ -13,3 +13,11 @@ func SetMinScheduleInterval(d time.Duration) func() {
 	scheduleRules = frequency.Rules{MinInterval: d, MinRate: d, MaxRate: frequency.DefaultMaxRate}
 	return func() { scheduleRules = old }
 }
+
+// The adoption tags' keys (adopt.go), and userTags, which drops them.
+const (
+	TagResource = tagResource
+	TagAttempt  = tagAttempt
+)
+
+var UserTags = userTags

@@ -83,7 +83,9 @@ func (a *FileArgs) Annotate(an infer.Annotator) {
 		"defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`.")
 	an.Describe(&a.Description, "A description of the file task (at most 512 characters). Changing it sends nothing: the "+
 		"service keeps a sent task's description, so only the state changes.")
-	an.Describe(&a.Tags, "Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a "+
+	an.Describe(&a.Tags, "Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` "+
+		"and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys "+
+		"starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a "+
 		"sent task's tags, so only the state changes.")
 	an.Describe(&a.ResourceGroupID, "The resource group of the file tasks.")
 	an.Describe(&a.FailurePolicy, "When a delivery fails the deployment: `FailIfAny` (the default), `FailIfAll` or "+

@@ -36,7 +36,17 @@ func (*File) Create(ctx context.Context, req infer.CreateRequest[FileArgs]) (inf
 		return infer.CreateResponse[FileState]{}, err
 	}
 	started := time.Now()
-	ids, sendErr := sendFileBatches(ctx, client, state.FileArgs)
+	// Tasks an interrupted update sent for this resource are adopted, not sent again.
+	tags := adoptionTags(ctx, fileAttempt(req.Inputs))
+	adopted, had, err := adoptFileTasks(ctx, client, tags)
+	if err != nil {
+		return infer.CreateResponse[FileState]{}, err
+	}
+	rest := state.FileArgs
+	rest.InstanceIDs = setDiff(req.Inputs.InstanceIDs, had)
+	warnAdoptedFiles(ctx, adopted, had, rest.InstanceIDs)
+	sent, sendErr := sendFileBatches(ctx, client, rest, tags)
+	ids := append(adopted, sent...)
 	if len(ids) == 0 {
 		return infer.CreateResponse[FileState]{}, sendErr
 	}
@@ -129,6 +139,9 @@ func (*File) Read(ctx context.Context, req infer.ReadRequest[FileArgs, FileState
 	}
 	state := req.State
 	if importing {
+		if ids, tasks, err = importFileTasks(ctx, client, ids, tasks); err != nil {
+			return infer.ReadResponse[FileArgs, FileState]{}, err
+		}
 		state = FileState{FileArgs: fileArgsFrom(tasks)}
 	}
 	state.InvokeIDs, state.InvokeID = ids, ids[0]
@@ -141,17 +154,21 @@ func (*File) Read(ctx context.Context, req infer.ReadRequest[FileArgs, FileState
 		violates(deref(state.FailurePolicy), asInvocationResults(state.Results), RepeatOnce, len(state.InstanceIDs)) {
 		state.ResendRequired = true
 	}
-	return infer.ReadResponse[FileArgs, FileState]{ID: req.ID, Inputs: state.FileArgs, State: state}, nil
+	return infer.ReadResponse[FileArgs, FileState]{ID: strings.Join(ids, ","), Inputs: state.FileArgs, State: state}, nil
 }
 
 // Delete leaves the files on the instances, unless removeOnDelete asks to remove them.
 func (*File) Delete(ctx context.Context, req infer.DeleteRequest[FileState]) (infer.DeleteResponse, error) {
-	if !deref(req.State.RemoveOnDelete) {
-		return infer.DeleteResponse{}, nil
-	}
 	client, err := getClient(ctx)
 	if err != nil {
 		return infer.DeleteResponse{}, err
+	}
+	// A later Create of this resource with the same inputs sends again: nothing to adopt.
+	if err := client.UntagInvocations(ctx, req.State.InvokeIDs, retiredTagKeys); err != nil {
+		return infer.DeleteResponse{}, fmt.Errorf("deleting file %s: %w", filePath(req.State.FileArgs), err)
+	}
+	if !deref(req.State.RemoveOnDelete) {
+		return infer.DeleteResponse{}, nil
 	}
 	return infer.DeleteResponse{}, removeFile(ctx, client, req.State.FileArgs)
 }

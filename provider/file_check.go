@@ -64,6 +64,7 @@ func (*File) Check(ctx context.Context, req infer.CheckRequest) (infer.CheckResp
 	f.timeout("timeout", args.Timeout)
 	f.maxLen("description", args.Description, maxDescriptionLen)
 	f.tags("tags", args.Tags)
+	f.reservedTags("tags", args.Tags)
 	if args.FailurePolicy != nil && known(in, "failurePolicy") && !validEnum(*args.FailurePolicy, FailurePolicy("").Values()) {
 		f.add("failurePolicy", "is %q; it must be FailIfAny, FailIfAll or Never", *args.FailurePolicy)
 	}

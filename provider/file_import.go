@@ -40,6 +40,7 @@ func fileArgsFrom(tasks []*ecs.Invocation) FileArgs {
 		for _, t := range first.Tags.Tag {
 			args.Tags[t.TagKey] = t.TagValue
 		}
+		args.Tags = userTags(args.Tags) // the adoption tags are the provider's, not inputs
 	}
 	return args
 }

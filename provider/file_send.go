@@ -30,12 +30,15 @@ func batches(ids []string, size int) [][]string {
 // that were accepted, in order, even when a later batch fails. Each batch's ClientToken is
 // derived from one token made per send, so every retry of a call reuses its token (a retried
 // request never sends twice) while a later send, a new token, sends again.
-func sendFileBatches(ctx context.Context, client *ecsclient.Client, args FileArgs) ([]string, error) {
+// Every request carries tags (the adoption tags, adopt.go; nil: none).
+func sendFileBatches(ctx context.Context, client *ecsclient.Client, args FileArgs, tags map[string]string) ([]string, error) {
 	token := ecsclient.NewClientToken()
 	all := batches(args.InstanceIDs, fileBatchSize)
 	ids := make([]string, 0, len(all))
 	for i, batch := range all {
-		id, err := client.SendFile(ctx, sendFileRequest(args, batch), fmt.Sprintf("%s-%d", token, i))
+		req := sendFileRequest(args, batch)
+		tagSendFile(req, tags)
+		id, err := client.SendFile(ctx, req, fmt.Sprintf("%s-%d", token, i))
 		if err != nil {
 			if len(all) > 1 {
 				err = fmt.Errorf("batch %d of %d (%d instances from %s): %w", i+1, len(all), len(batch), batch[0], err)

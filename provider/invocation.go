@@ -155,7 +155,9 @@ func (a *InvocationArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.ContainerName, "Run inside the container with this name (Linux only).")
 	an.Describe(&a.TerminationMode, "What a stop or timeout kills: `Process` or `ProcessTree`.")
 	an.Describe(&a.Launcher, "A launcher for the script, overriding the command's.")
-	an.Describe(&a.Tags, "Tags for the invocation (at most 20).")
+	an.Describe(&a.Tags, "Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` "+
+		"and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; "+
+		"keys starting with `cloudassistant:pulumi-` are reserved).")
 	an.Describe(&a.ResourceGroupID, "The resource group the invocation belongs to. A change is recorded without "+
 		"running the command again, but the service cannot move an existing invocation: its record stays in the "+
 		"group it was created in.")

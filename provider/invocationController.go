@@ -46,8 +46,15 @@ func (*Invocation) Create(ctx context.Context, req infer.CreateRequest[Invocatio
 	// reuses its token, so a retried request never starts the script twice, while a later
 	// Create runs it again.
 	token := ecsclient.NewClientToken()
-	if needsRollout(in, len(targets)) {
-		err := runFleet(ctx, client, &state, newRollout(client, in, targets, len(targets), token, ""), nil)
+	// Batches an interrupted update started for this resource are adopted, not run again.
+	tags := adoptionTags(ctx, invocationAttempt(in))
+	r := newRollout(client, in, targets, len(targets), token, "")
+	r.tags = tags
+	if err := r.adoptInterrupted(ctx, nil); err != nil {
+		return infer.CreateResponse[InvocationState]{}, err
+	}
+	if r.adopted > 0 || needsRollout(in, len(targets)) {
+		err := runFleet(ctx, client, &state, r, nil)
 		if state.InvokeID == "" {
 			return infer.CreateResponse[InvocationState]{}, withParameterHint(err, in.CommandID)
 		}
@@ -55,9 +62,10 @@ func (*Invocation) Create(ctx context.Context, req infer.CreateRequest[Invocatio
 	}
 	single := in
 	single.InstanceIDs = targets
-	r := invokeRequest(single, token)
+	invoke := invokeRequest(single, token)
+	tagInvoke(invoke, tags)
 	started := time.Now()
-	id, err := client.InvokeCommand(ctx, r)
+	id, err := client.InvokeCommand(ctx, invoke)
 	if err != nil {
 		return infer.CreateResponse[InvocationState]{}, withParameterHint(err, in.CommandID)
 	}
@@ -217,6 +225,9 @@ func (*Invocation) Read(ctx context.Context, req infer.ReadRequest[InvocationArg
 	state := req.State
 	if importing {
 		state = InvocationState{InvocationArgs: invocationArgsFrom(inv)}
+		if inv, err = importBatches(ctx, client, inv, &state); err != nil {
+			return infer.ReadResponse[InvocationArgs, InvocationState]{}, err
+		}
 	}
 	state.InvokeID = inv.InvokeId
 	wasRunning := !importing && !InvocationStatus(req.State.Status).terminal()
@@ -255,6 +266,10 @@ func (*Invocation) Delete(ctx context.Context, req infer.DeleteRequest[Invocatio
 		if err := stopIfRunning(ctx, client, id, active(req.State.InvocationArgs)); err != nil {
 			return infer.DeleteResponse{}, err
 		}
+	}
+	// A later Create of this resource with the same inputs runs again: nothing to adopt.
+	if err := client.UntagInvocations(ctx, ids, retiredTagKeys); err != nil {
+		return infer.DeleteResponse{}, fmt.Errorf("deleting invocation %s: %w", req.ID, err)
 	}
 	return infer.DeleteResponse{}, nil
 }

@@ -54,6 +54,7 @@ func (*Invocation) Check(ctx context.Context, req infer.CheckRequest) (infer.Che
 	}
 	f.timeout("timeout", args.Timeout)
 	f.tags("tags", args.Tags)
+	f.reservedTags("tags", args.Tags)
 
 	if args.WaitForCompletion == nil {
 		t := true

@@ -50,6 +50,10 @@ func converge(ctx context.Context, client *ecsclient.Client, st *InvocationState
 		p.GetLogger(ctx).InfoStatusf("running on %d added instance%s", len(added), pluralS(len(added)))
 	}
 	r := newRollout(client, in, added, len(st.TargetInstanceIDs), st.InvokeID, convergeGroup(added))
+	r.tags = adoptionTags(ctx, invocationAttempt(in))
+	if err := r.adoptInterrupted(ctx, st.InvokeIDs); err != nil {
+		return err
+	}
 	return runFleet(ctx, client, st, r, keep)
 }
 
@@ -58,6 +62,10 @@ func converge(ctx context.Context, client *ecsclient.Client, st *InvocationState
 func resumeFleet(ctx context.Context, client *ecsclient.Client, st *InvocationState) error {
 	r := newRollout(client, st.InvocationArgs, nil, len(st.TargetInstanceIDs), st.InvokeID, "")
 	r.resume(st)
+	r.tags = adoptionTags(ctx, invocationAttempt(st.InvocationArgs))
+	if err := r.adoptInterrupted(ctx, st.InvokeIDs); err != nil {
+		return err
+	}
 	return runFleet(ctx, client, st, r, nil)
 }
 

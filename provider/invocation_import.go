@@ -48,6 +48,7 @@ func invocationArgsFrom(inv *ecs.Invocation) InvocationArgs {
 		for _, t := range inv.Tags.Tag {
 			args.Tags[t.TagKey] = t.TagValue
 		}
+		args.Tags = userTags(args.Tags) // the adoption tags are the provider's, not inputs
 	}
 	return args
 }

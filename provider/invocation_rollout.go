@@ -35,6 +35,11 @@ type rollout struct {
 	lost   *UnconfirmedBatch
 	halted bool // maxErrors was exceeded: queue is never started
 
+	// tags mark every batch for adoption (adopt.go); nil: none. adopted counts the batches
+	// an interrupted update had started that this rollout took over.
+	tags    map[string]string
+	adopted int
+
 	// Counters for the benchmark.
 	statusCalls, rounds int
 }
@@ -159,7 +164,9 @@ func (r *rollout) startBatch(ctx context.Context, size int) error {
 	}
 	args := r.args
 	args.InstanceIDs = ids
-	id, err := r.client.InvokeCommand(ctx, invokeRequest(args, token))
+	req := invokeRequest(args, token)
+	tagInvoke(req, r.tags)
+	id, err := r.client.InvokeCommand(ctx, req)
 	if err != nil {
 		r.lost = &UnconfirmedBatch{ClientToken: token, InstanceIDs: append([]string{}, ids...)}
 		return fmt.Errorf("starting batch %d (%d instance%s; the next up sends it again with the same ClientToken, "+

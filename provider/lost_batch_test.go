@@ -52,7 +52,8 @@ func TestFleetLostBatchResendsItsToken(t *testing.T) {
 	// cut between the two.
 	in := props("commandId", str(cmdID), "instanceIds", strs(all...), "maxConcurrency", str("100"))
 	go func() {
-		for h.srv.Stats().Actions["DescribeInvocations"] < 1 { // the first batch's answer is in
+		// The first is the Create's adoption look-up; the second reads the first batch.
+		for h.srv.Stats().Actions["DescribeInvocations"] < 2 { // the first batch's answer is in
 			time.Sleep(5 * time.Millisecond)
 		}
 		drop.on.Store(true)

@@ -71,5 +71,5 @@ func New() p.Provider {
 		panic(err)
 	}
 	prov.DiffConfig = diffConfig
-	return reportCauses(keepSecretsOnRead(prov))
+	return reportCauses(withResourceURN(keepSecretsOnRead(prov)))
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/provider"
 )
 
 // ecsOf is a plain SDK client of the harness's emulator, to see what the service holds.
@@ -120,7 +122,10 @@ func TestInvocationSettingsUpdateInPlace(t *testing.T) {
 	got, err := h.ecsOf().DescribeInvocations(req)
 	require.NoError(t, err)
 	require.Len(t, got.Invocations.Invocation, 1)
-	assert.Equal(t, map[string]string{"release": "2", "team": "web"}, tagMap(got.Invocations.Invocation[0].Tags.Tag))
+	tags := tagMap(got.Invocations.Invocation[0].Tags.Tag)
+	assert.Len(t, tags[provider.TagResource], 32, "the adoption tags stay beside the user's")
+	assert.Len(t, tags[provider.TagAttempt], 32)
+	assert.Equal(t, map[string]string{"release": "2", "team": "web"}, provider.UserTags(tags))
 }
 
 // TestRelaxedPolicyAcceptsAFailedRun: a run that failed by FailIfAny is not run again when

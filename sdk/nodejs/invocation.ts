@@ -153,7 +153,7 @@ export class Invocation extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly summary: pulumi.Output<{[key: string]: number}>;
     /**
-     * Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+     * Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
      */
     declare public readonly tags: pulumi.Output<{[key: string]: string} | undefined>;
     /**
@@ -349,7 +349,7 @@ export interface InvocationArgs {
      */
     secretResults?: pulumi.Input<boolean | undefined>;
     /**
-     * Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+     * Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
      */
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**

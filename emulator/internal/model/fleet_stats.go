@@ -5,6 +5,29 @@ package model
 type fleetCounters struct {
 	perInstance map[string]int64
 	peak        int
+	// delivered counts the files written on each instance (SendFile successes).
+	delivered map[string]int64
+}
+
+// deliveredTo records a file written on instanceID. Callers hold c.mu.
+func (f *fleetCounters) deliveredTo(instanceID string) {
+	if f.delivered == nil {
+		f.delivered = map[string]int64{}
+	}
+	f.delivered[instanceID]++
+}
+
+// DeliveriesByInstance counts the files SendFile wrote on each instance (instances that
+// never received one are absent), so a test can check that a file reached every instance
+// exactly once.
+func (c *Cloud) DeliveriesByInstance() map[string]int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]int64, len(c.fleet.delivered))
+	for k, v := range c.fleet.delivered {
+		out[k] = v
+	}
+	return out
 }
 
 // started records a script process starting on instanceID while running scripts run

@@ -92,6 +92,9 @@ func (c *Cloud) endDelivery(task *FileTask, t *FileTarget, out fileOutcome) {
 		t.Start = now
 	}
 	t.Finish, t.Updated = now, now
+	if out.status == StatusSuccess {
+		c.fleet.deliveredTo(t.InstanceID)
+	}
 	c.saveFileTask(task)
 }
 

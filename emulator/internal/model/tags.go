@@ -44,8 +44,13 @@ func (c *Cloud) tagsOf(resourceType, id string) (*[]Tag, error) {
 			return &cmd.Tags, nil
 		}
 	case ResourceInvocation:
+		// The reference's ResourceType list says `invocation` is a command's execution or a
+		// file's delivery: SendFile tasks are tagged, untagged and listed as invocations.
 		if inv, ok := c.invocations[id]; ok {
 			return &inv.Tags, nil
+		}
+		if task, ok := c.files[id]; ok {
+			return &task.Tags, nil
 		}
 	case ResourceInstance:
 		if in, ok := c.instances[id]; ok {
@@ -65,6 +70,9 @@ func (c *Cloud) persistTagged(resourceType, id string) error {
 	case ResourceCommand:
 		return c.save(bucketCommands, id, c.commands[id])
 	case ResourceInvocation:
+		if task, ok := c.files[id]; ok {
+			return c.save(bucketFiles, id, task)
+		}
 		c.saveInvocation(c.invocations[id])
 		return nil
 	case ResourceInstance:
@@ -305,6 +313,7 @@ func (c *Cloud) resourceIDs(resourceType string) []string {
 		}
 	case ResourceInvocation:
 		out = append(out, c.invOrder...)
+		out = append(out, c.fileOrder...)
 	case ResourceInstance:
 		for id := range c.instances {
 			out = append(out, id)

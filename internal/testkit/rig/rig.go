@@ -34,8 +34,17 @@ func NewProvider(ctx context.Context, emu *emulator.Server) (*Provider, error) {
 	return NewProviderWithKey(ctx, emu, emu.AccessKeyID(), emu.AccessKeySecret())
 }
 
+// NewProviderAt is NewProvider reaching emu at endpoint (a proxy in front of it).
+func NewProviderAt(ctx context.Context, emu *emulator.Server, endpoint string) (*Provider, error) {
+	return newProvider(ctx, emu, endpoint, emu.AccessKeyID(), emu.AccessKeySecret())
+}
+
 // NewProviderWithKey is NewProvider with other credentials, e.g. wrong ones.
 func NewProviderWithKey(ctx context.Context, emu *emulator.Server, keyID, secret string) (*Provider, error) {
+	return newProvider(ctx, emu, emu.URL(), keyID, secret)
+}
+
+func newProvider(ctx context.Context, emu *emulator.Server, endpoint, keyID, secret string) (*Provider, error) {
 	s, err := integration.NewServer(ctx, provider.Name, semver.MustParse("0.1.0"),
 		integration.WithProvider(provider.New()))
 	if err != nil {
@@ -43,7 +52,7 @@ func NewProviderWithKey(ctx context.Context, emu *emulator.Server, keyID, secret
 	}
 	err = s.Configure(p.ConfigureRequest{Args: property.NewMap(map[string]property.Value{
 		"region":          property.New(emu.Region()),
-		"endpoint":        property.New(emu.URL()),
+		"endpoint":        property.New(endpoint),
 		"accessKeyId":     property.New(keyID),
 		"accessKeySecret": property.New(secret).WithSecret(true),
 	})})

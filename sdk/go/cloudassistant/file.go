@@ -77,7 +77,7 @@ type File struct {
 	Results FileResultArrayOutput `pulumi:"results"`
 	// The overall status: `Pending`, `Running`, `Success`, `Failed` or `PartialFailed`.
 	Status pulumi.StringOutput `pulumi:"status"`
-	// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+	// Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
 	Tags pulumi.StringMapOutput `pulumi:"tags"`
 	// The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
 	TargetDir pulumi.StringOutput `pulumi:"targetDir"`
@@ -158,7 +158,7 @@ type fileArgs struct {
 	RemoveOnDelete *bool `pulumi:"removeOnDelete"`
 	// The resource group of the file tasks. On change: replaces the resource, which sends the file again.
 	ResourceGroupId *string `pulumi:"resourceGroupId"`
-	// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+	// Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
 	Tags map[string]string `pulumi:"tags"`
 	// The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
 	TargetDir string `pulumi:"targetDir"`
@@ -192,7 +192,7 @@ type FileArgs struct {
 	RemoveOnDelete pulumi.BoolPtrInput
 	// The resource group of the file tasks. On change: replaces the resource, which sends the file again.
 	ResourceGroupId pulumi.StringPtrInput
-	// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+	// Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
 	Tags pulumi.StringMapInput
 	// The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
 	TargetDir pulumi.StringInput
@@ -372,7 +372,7 @@ func (o FileOutput) Status() pulumi.StringOutput {
 	return o.ApplyT(func(v *File) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
 }
 
-// Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+// Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
 func (o FileOutput) Tags() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *File) pulumi.StringMapOutput { return v.Tags }).(pulumi.StringMapOutput)
 }

@@ -78,7 +78,7 @@ type Invocation struct {
 	Status pulumi.StringOutput `pulumi:"status"`
 	// How many instances are in each status (`Success`: 998, `Failed`: 2); `NotStarted` counts those a rollout stopped by `maxErrors` never started.
 	Summary pulumi.IntMapOutput `pulumi:"summary"`
-	// Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+	// Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
 	Tags pulumi.StringMapOutput `pulumi:"tags"`
 	// The instances this invocation targets: `instanceIds`, or those `targetTags` resolved to when it was created.
 	TargetInstanceIds pulumi.StringArrayOutput `pulumi:"targetInstanceIds"`
@@ -182,7 +182,7 @@ type invocationArgs struct {
 	ResourceGroupId *string `pulumi:"resourceGroupId"`
 	// Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
 	SecretResults *bool `pulumi:"secretResults"`
-	// Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+	// Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
 	Tags map[string]string `pulumi:"tags"`
 	// Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
 	TargetTags map[string]string `pulumi:"targetTags"`
@@ -234,7 +234,7 @@ type InvocationArgs struct {
 	ResourceGroupId pulumi.StringPtrInput
 	// Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
 	SecretResults pulumi.BoolPtrInput
-	// Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+	// Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
 	Tags pulumi.StringMapInput
 	// Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
 	TargetTags pulumi.StringMapInput
@@ -453,7 +453,7 @@ func (o InvocationOutput) Summary() pulumi.IntMapOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.IntMapOutput { return v.Summary }).(pulumi.IntMapOutput)
 }
 
-// Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+// Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
 func (o InvocationOutput) Tags() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Invocation) pulumi.StringMapOutput { return v.Tags }).(pulumi.StringMapOutput)
 }

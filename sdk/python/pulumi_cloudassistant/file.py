@@ -52,7 +52,7 @@ class FileArgs:
         :param pulumi.Input[_builtins.bool] overwrite: Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
         :param pulumi.Input[_builtins.bool] remove_on_delete: Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
         :param pulumi.Input[_builtins.str] resource_group_id: The resource group of the file tasks. On change: replaces the resource, which sends the file again.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
         :param pulumi.Input[_builtins.int] timeout: How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
         """
         pulumi.set(__self__, "instance_ids", instance_ids)
@@ -243,7 +243,7 @@ class FileArgs:
     @pulumi.getter
     def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+        Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
         """
         return pulumi.get(self, "tags")
 
@@ -331,7 +331,7 @@ class File(pulumi.CustomResource):
         :param pulumi.Input[_builtins.bool] overwrite: Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
         :param pulumi.Input[_builtins.bool] remove_on_delete: Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
         :param pulumi.Input[_builtins.str] resource_group_id: The resource group of the file tasks. On change: replaces the resource, which sends the file again.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
         :param pulumi.Input[_builtins.str] target_dir: The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
         :param pulumi.Input[_builtins.int] timeout: How long the service tries to deliver the file, in seconds (10 to 86400); the service defaults to 60. `pulumi up` waits that long plus delivery time, or `customTimeouts.create`. On change: updates the resource in place; nothing is sent again.
         """
@@ -621,7 +621,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter
     def tags(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+        Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task's tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
         """
         return pulumi.get(self, "tags")
 

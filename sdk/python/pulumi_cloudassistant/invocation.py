@@ -61,7 +61,7 @@ class InvocationArgs:
         :param pulumi.Input['RepeatMode'] repeat_mode: When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
         :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
         :param pulumi.Input[_builtins.bool] secret_results: Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] target_tags: Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
         :param pulumi.Input['TerminationMode'] termination_mode: What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
         :param pulumi.Input[_builtins.bool] timed: Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
@@ -292,7 +292,7 @@ class InvocationArgs:
     @pulumi.getter
     def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+        Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "tags")
 
@@ -466,7 +466,7 @@ class Invocation(pulumi.CustomResource):
         :param pulumi.Input['RepeatMode'] repeat_mode: When to run: `Once` (the default), `Period` (on `frequency`), `NextRebootOnly` or `EveryReboot`. On change: replaces the invocation, which runs the command again.
         :param pulumi.Input[_builtins.str] resource_group_id: The resource group the invocation belongs to. A change is recorded without running the command again, but the service cannot move an existing invocation: its record stays in the group it was created in. On change: updates the invocation in place; nothing runs again.
         :param pulumi.Input[_builtins.bool] secret_results: Whether `results` (and so every instance's output) is stored and shown as a secret. Defaults to true when `parameters` are given, since scripts often echo them, else false. On change: updates the invocation in place; nothing runs again.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] target_tags: Run on the running instances that carry every one of these tags, instead of `instanceIds`. They are resolved when the invocation is created and recorded in `targetInstanceIds`; a change of the tags replaces the invocation. To see at preview which instances are added, pass `getInstances`' `instanceIds` to `instanceIds` instead. On change: replaces the invocation, which runs the command again.
         :param pulumi.Input['TerminationMode'] termination_mode: What a stop or timeout kills: `Process` or `ProcessTree`. On change: replaces the invocation, which runs the command again.
         :param pulumi.Input[_builtins.bool] timed: Whether the invocation is periodic. With `frequency`, true means `Period` whatever `repeatMode` says. On change: replaces the invocation, which runs the command again.
@@ -825,7 +825,7 @@ class Invocation(pulumi.CustomResource):
     @pulumi.getter
     def tags(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+        Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "tags")
 

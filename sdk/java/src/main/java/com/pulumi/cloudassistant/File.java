@@ -291,14 +291,14 @@ public class File extends com.pulumi.resources.CustomResource {
         return this.status;
     }
     /**
-     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+     * Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
      * 
      */
     @Export(name="tags", refs={Map.class,String.class}, tree="[0,1,1]")
     private Output</* @Nullable */ Map<String,String>> tags;
 
     /**
-     * @return Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+     * @return Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
      * 
      */
     public Output<Optional<Map<String,String>>> tags() {

@@ -202,14 +202,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+     * Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
      * 
      */
     @Import(name="tags")
     private @Nullable Output<Map<String,String>> tags;
 
     /**
-     * @return Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+     * @return Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
      * 
      */
     public Optional<Output<Map<String,String>>> tags() {
@@ -547,7 +547,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+         * @param tags Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
          * 
          * @return builder
          * 
@@ -558,7 +558,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the file tasks (at most 20). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
+         * @param tags Tags for the file tasks (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that a send interrupted midway is adopted instead of sent again; keys starting with `cloudassistant:pulumi-` are reserved). Changing them sends nothing: the service keeps a sent task&#39;s tags, so only the state changes. On change: updates the resource in place; nothing is sent again.
          * 
          * @return builder
          * 

@@ -356,14 +356,14 @@ public class Invocation extends com.pulumi.resources.CustomResource {
         return this.summary;
     }
     /**
-     * Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+     * Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Export(name="tags", refs={Map.class,String.class}, tree="[0,1,1]")
     private Output</* @Nullable */ Map<String,String>> tags;
 
     /**
-     * @return Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+     * @return Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Output<Optional<Map<String,String>>> tags() {

@@ -235,14 +235,14 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+     * Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
      * 
      */
     @Import(name="tags")
     private @Nullable Output<Map<String,String>> tags;
 
     /**
-     * @return Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+     * @return Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
      * 
      */
     public Optional<Output<Map<String,String>>> tags() {
@@ -728,7 +728,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+         * @param tags Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -739,7 +739,7 @@ public final class InvocationArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param tags Tags for the invocation (at most 20). On change: updates the invocation in place; nothing runs again.
+         * @param tags Tags for the invocation (at most 18: the provider adds two, `cloudassistant:pulumi-resource` and `cloudassistant:pulumi-attempt`, so that an update interrupted mid-run is adopted instead of run again; keys starting with `cloudassistant:pulumi-` are reserved). On change: updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
