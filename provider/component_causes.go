@@ -127,7 +127,8 @@ func noteComponentCause(ctx context.Context, err error) {
 func reportCauses(prov p.Provider) p.Provider {
 	check, create, update, construct := prov.Check, prov.Create, prov.Update, prov.Construct
 	prov.Check = func(ctx context.Context, req p.CheckRequest) (p.CheckResponse, error) {
-		resp, err := check(ctx, req)
+		resp, err := check(withPreflightMark(ctx, req.Urn), req)
+		resp.Failures = pathInReason(resp.Failures)
 		if err != nil {
 			noteChildFailure(req.Urn, err.Error())
 		} else if len(resp.Failures) > 0 {
@@ -192,6 +193,19 @@ func failureText(err error, partial *p.InitializationFailed) string {
 		return err.Error()
 	}
 	return ""
+}
+
+// pathInReason moves each failure's property path into its reason ("type: is \"RunShelScript\";
+// …"). Given a path, the engine prints the property's raw value beside the reason in Go's
+// struct braces (`property type value {RunShelScript} has a problem`, `{<nil>}` for a path
+// into a list); our reasons quote the value themselves where it helps, and leave secrets out.
+func pathInReason(failures []p.CheckFailure) []p.CheckFailure {
+	for i, f := range failures {
+		if f.Property != "" {
+			failures[i] = p.CheckFailure{Reason: f.Property + ": " + f.Reason}
+		}
+	}
+	return failures
 }
 
 func checkFailureText(failures []p.CheckFailure) string {

@@ -93,7 +93,7 @@ func fileFailureMessage(st *FileState, failed []InvocationResult) string {
 	if exists {
 		b.WriteString("\nThe file exists already on those instances and overwrite is false: set overwrite to true to replace it.")
 	}
-	b.WriteString("\nThe file tasks are recorded; the next `pulumi up` sends the file again.")
+	b.WriteString("\n" + nextUp("The file tasks are recorded", "sends the file again", failed))
 	return b.String()
 }
 
