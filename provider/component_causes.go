@@ -14,6 +14,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	presource "github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -65,6 +66,7 @@ func noteChildFailure(urn presource.URN, reason string) {
 	if reason == "" || !componentChild(urn) {
 		return
 	}
+	writeChildFailure(urn, reason)
 	childFailures.Lock()
 	defer childFailures.Unlock()
 	childFailures.byURN[urn] = reason
@@ -92,8 +94,9 @@ func wakeOnFailedChild(comp presource.URN) (<-chan struct{}, func()) {
 	}
 }
 
-// takeChildFailure returns (and forgets) the failures of the children of the component comp.
-func takeChildFailure(comp presource.URN) string {
+// takeChildFailure returns (and forgets) the failures of the children of the component comp
+// noted in this process, or else those another process wrote since (component_causes_file.go).
+func takeChildFailure(comp presource.URN, since time.Time) string {
 	childFailures.Lock()
 	defer childFailures.Unlock()
 	var reasons []string
@@ -102,6 +105,10 @@ func takeChildFailure(comp presource.URN) string {
 			reasons = append(reasons, reason)
 			delete(childFailures.byURN, urn)
 		}
+	}
+	fromFiles := readChildFailures(comp, since)
+	if len(reasons) == 0 {
+		reasons = fromFiles
 	}
 	return strings.Join(reasons, "\n")
 }
@@ -147,7 +154,7 @@ func reportCauses(prov p.Provider) p.Provider {
 		return resp, err
 	}
 	prov.Construct = func(ctx context.Context, req p.ConstructRequest) (p.ConstructResponse, error) {
-		own := &componentCause{}
+		own, started := &componentCause{}, time.Now()
 		ctx, cancel := context.WithCancel(context.WithValue(ctx, causeKey{}, own))
 		failed, stopWatching := wakeOnFailedChild(req.Urn)
 		defer stopWatching()
@@ -163,7 +170,7 @@ func reportCauses(prov p.Provider) p.Provider {
 		select {
 		case r := <-done:
 			cancel()
-			children := takeChildFailure(req.Urn)
+			children := takeChildFailure(req.Urn, started)
 			switch {
 			case r.err == nil:
 				return r.resp, nil
@@ -177,7 +184,7 @@ func reportCauses(prov p.Provider) p.Provider {
 			// A child failed: the engine has its state (if any) from the child's own answer, and
 			// the program, still waiting on it, ends when its ctx is cancelled.
 			cancel()
-			return p.ConstructResponse{}, errors.New(takeChildFailure(req.Urn))
+			return p.ConstructResponse{}, errors.New(takeChildFailure(req.Urn, started))
 		}
 	}
 	return prov
