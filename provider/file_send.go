@@ -32,10 +32,15 @@ func batches(ids []string, size int) [][]string {
 // request never sends twice) while a later send, a new token, sends again.
 func sendFileBatches(ctx context.Context, client *ecsclient.Client, args FileArgs) ([]string, error) {
 	token := ecsclient.NewClientToken()
+	return sendFileBatchesWith(ctx, client, args, func(i int) string { return fmt.Sprintf("%s-%d", token, i) })
+}
+
+// sendFileBatchesWith is sendFileBatches with the ClientToken of each batch given.
+func sendFileBatchesWith(ctx context.Context, client *ecsclient.Client, args FileArgs, token func(i int) string) ([]string, error) {
 	all := batches(args.InstanceIDs, fileBatchSize)
 	ids := make([]string, 0, len(all))
 	for i, batch := range all {
-		id, err := client.SendFile(ctx, sendFileRequest(args, batch), fmt.Sprintf("%s-%d", token, i))
+		id, err := client.SendFile(ctx, sendFileRequest(args, batch), token(i))
 		if err != nil {
 			if len(all) > 1 {
 				err = fmt.Errorf("batch %d of %d (%d instances from %s): %w", i+1, len(all), len(batch), batch[0], err)

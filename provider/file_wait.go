@@ -29,7 +29,7 @@ func waitAndJudgeFile(ctx context.Context, client *ecsclient.Client, state *File
 		if err != nil {
 			return false, "", err
 		}
-		state.Results = fileResultsOf(tasks)
+		state.Results = resultsFor(fileResultsOf(tasks), state.InstanceIDs) // a converged file's removed instances drop out
 		finished := 0
 		for _, r := range state.Results {
 			if InstanceStatus(r.Status).terminal() {
