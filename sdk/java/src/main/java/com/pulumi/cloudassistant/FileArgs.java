@@ -127,14 +127,14 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+     * The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them).
      * 
      */
     @Import(name="instanceIds", required=true)
     private Output<List<String>> instanceIds;
 
     /**
-     * @return The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+     * @return The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them).
      * 
      */
     public Output<List<String>> instanceIds() {
@@ -432,7 +432,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+         * @param instanceIds The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them).
          * 
          * @return builder
          * 
@@ -443,7 +443,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+         * @param instanceIds The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them).
          * 
          * @return builder
          * 
@@ -453,7 +453,7 @@ public final class FileArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.
+         * @param instanceIds The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them).
          * 
          * @return builder
          * 
