@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	presource "github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -49,7 +50,7 @@ func readChildFailures(comp presource.URN, since time.Time) []string {
 	for _, e := range entries {
 		path := filepath.Join(dir, e.Name())
 		info, err := e.Info()
-		if err != nil || info.ModTime().Before(since) {
+		if err != nil || info.ModTime().Before(since.Add(-mtimeSlack)) {
 			continue
 		}
 		data, err := os.ReadFile(path)
@@ -63,4 +64,101 @@ func readChildFailures(comp presource.URN, since time.Time) []string {
 		}
 	}
 	return reasons
+}
+
+// mtimeSlack allows for file systems whose modification times are coarser than the clock: a
+// file written just after a time may carry a time just before it.
+const mtimeSlack = time.Second
+
+// crossPoll is how often a Construct looks for a failure another process wrote.
+const crossPoll = 100 * time.Millisecond
+
+// watchChildFiles closes the returned channel once a failure of one of comp's children
+// written since since is on disk: the wake of a Construct whose children run in another
+// process. stop ends the watch.
+func watchChildFiles(comp presource.URN, since time.Time) (found <-chan struct{}, stop func()) {
+	ch, quit := make(chan struct{}), make(chan struct{})
+	go func() {
+		t := time.NewTicker(crossPoll)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				if childFailureWritten(comp, since) {
+					close(ch)
+					return
+				}
+			}
+		}
+	}()
+	var once sync.Once
+	return ch, func() { once.Do(func() { close(quit) }) }
+}
+
+// childFailureWritten reports whether a failure of one of comp's children written since
+// since is on disk, leaving it there.
+func childFailureWritten(comp presource.URN, since time.Time) bool {
+	dir := causesDir(comp)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), answeredPrefix) {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || info.ModTime().Before(since.Add(-mtimeSlack)) {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if child, _, ok := strings.Cut(string(data), "\n"); err == nil && ok && ownsChild(comp, presource.URN(child)) {
+			return true
+		}
+	}
+	return false
+}
+
+// answeredPrefix names the marker a Construct leaves once it has answered after a child's
+// failure another process wrote; that child's answer waits for it (awaitFileAnswer).
+const answeredPrefix = "answered-"
+
+func answeredMarker(comp presource.URN) string {
+	sum := sha256.Sum256([]byte(comp))
+	return filepath.Join(causesDir(comp), answeredPrefix+hex.EncodeToString(sum[:12]))
+}
+
+// markAnswered leaves the marker for comp.
+func markAnswered(comp presource.URN) {
+	_ = os.WriteFile(answeredMarker(comp), nil, 0o600)
+}
+
+// parentComponent is the URN of the component a child belongs to: its parent type, and its
+// name up to `-file-` (a RunScript's Files).
+func parentComponent(child presource.URN) presource.URN {
+	chain := strings.Split(string(child.QualifiedType()), "$")
+	name := child.Name()
+	if i := strings.Index(name, "-file-"); i > 0 && chain[len(chain)-1] != Name+":index:Invocation" &&
+		chain[len(chain)-1] != Name+":index:Command" {
+		name = name[:i]
+	}
+	return presource.URN("urn:pulumi:" + string(child.Stack()) + "::" + string(child.Project()) + "::" +
+		strings.Join(chain[:len(chain)-1], "$") + "::" + name)
+}
+
+// awaitFileAnswer waits (at most answerGrace) until the component of a failed child has
+// answered in another process, and a little longer for the answer to reach the engine.
+func awaitFileAnswer(child presource.URN, since time.Time) {
+	marker := answeredMarker(parentComponent(child))
+	limit := time.Now().Add(answerGrace)
+	for time.Now().Before(limit) {
+		if info, err := os.Stat(marker); err == nil && !info.ModTime().Before(since.Add(-mtimeSlack)) {
+			_ = os.Remove(marker)
+			time.Sleep(answerFlush)
+			return
+		}
+		time.Sleep(crossPoll / 2)
+	}
 }

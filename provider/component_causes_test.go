@@ -35,9 +35,9 @@ func TestTakeChildFailureMatchesOwnChildrenOnly(t *testing.T) {
 func TestRejectedChildWakesItsComponent(t *testing.T) {
 	comp := presource.URN("urn:pulumi:dev::proj::cloudassistant:index:ScheduledScript::nightly")
 	other := presource.URN("urn:pulumi:dev::proj::cloudassistant:index:ScheduledScript::weekly")
-	wake, stop := wakeOnFailedChild(comp)
+	wake, _, stop := wakeOnFailedChild(comp)
 	defer stop()
-	otherWake, otherStop := wakeOnFailedChild(other)
+	otherWake, _, otherStop := wakeOnFailedChild(other)
 	defer otherStop()
 	noteChildFailure(presource.URN("urn:pulumi:dev::proj::cloudassistant:index:ScheduledScript$cloudassistant:index:Invocation::nightly"),
 		"frequency: is in the past")
@@ -61,11 +61,36 @@ func TestChildFailureCrossesProcesses(t *testing.T) {
 	comp := presource.URN("urn:pulumi:xproc::proj::cloudassistant:index:RunScript::app")
 	child := presource.URN("urn:pulumi:xproc::proj::cloudassistant:index:RunScript$cloudassistant:index:Invocation::app")
 	writeChildFailure(child, "from an earlier run")
-	started := time.Now().Add(time.Second) // the stale file is older than this Construct
+	started := time.Now().Add(3 * time.Second) // the stale file is older than this Construct (and its slack)
 	assert.Empty(t, readChildFailures(comp, started))
 
 	writeChildFailure(child, "i-1: Failed, exit code 3")
 	assert.Equal(t, []string{"i-1: Failed, exit code 3"}, readChildFailures(comp, time.Time{}),
 		"what the other process wrote, as this process's Construct reads it")
 	assert.Empty(t, readChildFailures(comp, time.Time{}), "read once")
+}
+
+// A Construct whose children run in another process wakes when one's failure is written,
+// and the child's answer waits for the component's marker.
+func TestCrossProcessWake(t *testing.T) {
+	comp := presource.URN("urn:pulumi:xwake::proj::cloudassistant:index:RunScript::app")
+	child := presource.URN("urn:pulumi:xwake::proj::cloudassistant:index:RunScript$cloudassistant:index:File::app-file-etc/a.conf")
+	assert.Equal(t, comp, parentComponent(child))
+	assert.Equal(t, comp, parentComponent(presource.URN(
+		"urn:pulumi:xwake::proj::cloudassistant:index:RunScript$cloudassistant:index:Invocation::app")))
+
+	found, stop := watchChildFiles(comp, time.Now())
+	defer stop()
+	writeChildFailure(child, "file failed")
+	select {
+	case <-found:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the Construct was not woken by the file")
+	}
+	noted := time.Now()
+	go markAnswered(comp)
+	began := time.Now()
+	awaitFileAnswer(child, noted)
+	assert.Less(t, time.Since(began), answerGrace, "the child's answer waited for the marker, not the whole grace")
+	assert.Equal(t, "file failed", takeChildFailure(comp, time.Time{}))
 }

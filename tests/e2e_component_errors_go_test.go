@@ -37,10 +37,17 @@ func componentError(t *testing.T, out, typ, name string) string {
 			assert.NotContains(t, out, noise)
 		}
 	}
-	prefix := "cloudassistant:index:" + typ + " resource '" + name + "' has a problem: "
-	i := strings.LastIndex(out, prefix) // the Diagnostics section, after the progress lines
+	// The engine's line for a failed Construct or check, or the component's own error
+	// diagnostic (a child's failure: provider/component_causes.go), whichever comes last (the
+	// Diagnostics section, after the progress lines).
+	i, got := -1, ""
+	for _, prefix := range []string{"cloudassistant:index:" + typ + " resource '" + name + "' has a problem: ",
+		"cloudassistant:index:" + typ + " (" + name + "):\n    error: "} {
+		if j := strings.LastIndex(out, prefix); j > i {
+			i, got = j, out[j+len(prefix):]
+		}
+	}
 	require.GreaterOrEqual(t, i, 0, "no error for the component in:\n%s", out)
-	got := out[i+len(prefix):]
 	cause := got
 	for _, end := range []string{"\n\n", "\n  cloudassistant:", "\n  pulumi:", "\nResources:", "\n    error:"} {
 		cause, _, _ = strings.Cut(cause, end)

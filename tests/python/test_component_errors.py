@@ -49,11 +49,16 @@ def component_error(text: str) -> str:
     checked for noise; the whole output is checked too."""
     for noise in NOISE_ANYWHERE:
         assert noise not in text, f"the output carries {noise!r}:\n{text}"
-    prefix = "cloudassistant:index:RunScript resource 'boom' has a problem: "
-    i = text.rfind(prefix)
+    # The engine's line for a failed Construct, or the component's own error diagnostic (a
+    # child's failure: provider/component_causes.go), whichever comes last.
+    i, got = -1, ""
+    for prefix in ("cloudassistant:index:RunScript resource 'boom' has a problem: ",
+                   "cloudassistant:index:RunScript (boom):\n    error: "):
+        j = text.rfind(prefix)
+        if j > i:
+            i, got = j, text[j + len(prefix):]
     assert i >= 0, f"no error for the component in:\n{text}"
-    got = text[i + len(prefix):]
-    for end in ("\n  cloudassistant:", "\n  pulumi:", "\nResources:", "\n    error:"):
+    for end in ("\n\n", "\n  cloudassistant:", "\n  pulumi:", "\nResources:", "\n    error:"):
         got = got.split(end)[0]
     for noise in NOISE:
         assert noise not in got, f"the component's error carries {noise!r}:\n{got}"

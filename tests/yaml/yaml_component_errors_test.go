@@ -48,11 +48,17 @@ func yamlComponentError(t *testing.T, out string) string {
 			assert.NotContains(t, out, n)
 		}
 	}
-	const prefix = "cloudassistant:index:RunScript resource 'boom' has a problem: "
-	i := strings.LastIndex(out, prefix)
+	// The engine's line for a failed Construct, or the component's own error diagnostic (a
+	// child's failure: provider/component_causes.go), whichever comes last.
+	i, got := -1, ""
+	for _, prefix := range []string{"cloudassistant:index:RunScript resource 'boom' has a problem: ",
+		"cloudassistant:index:RunScript (boom):\n    error: "} {
+		if j := strings.LastIndex(out, prefix); j > i {
+			i, got = j, out[j+len(prefix):]
+		}
+	}
 	require.GreaterOrEqual(t, i, 0, "no error for the component in:\n%s", out)
-	got := out[i+len(prefix):]
-	for _, end := range []string{"\n  cloudassistant:", "\n  pulumi:", "\nResources:", "\n    error:"} {
+	for _, end := range []string{"\n\n", "\n  cloudassistant:", "\n  pulumi:", "\nResources:", "\n    error:"} {
 		got, _, _ = strings.Cut(got, end)
 	}
 	for _, n := range componentNoise {
