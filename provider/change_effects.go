@@ -55,10 +55,13 @@ var updatedInPlace = map[string]string{
 }
 
 // conditionalEffects document inputs whose effect depends on the change; their Diff decides
-// case by case (see convergeDiff), so they are not in inPlaceInputs.
+// case by case (see convergeDiff and fileConvergeDiff), so they are not in inPlaceInputs.
 var conditionalEffects = map[string]map[string]string{
 	invocationToken: {
 		"instanceIds": "updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again",
+	},
+	fileToken: {
+		"instanceIds": "updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again",
 	},
 }
 

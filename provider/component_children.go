@@ -88,11 +88,13 @@ func optional(m pulumi.Map, key string, v pulumi.Input) {
 
 // scriptCommandArgs are the Command inputs both components share.
 type scriptCommandArgs struct {
-	Script     pulumi.StringInput
-	Type       *CommandTypeOutput
-	Parameters pulumi.StringMapInput
-	WorkingDir pulumi.StringPtrInput
-	Timeout    pulumi.IntPtrInput
+	Script pulumi.StringInput
+	// InstanceIDs are checked by the preflight (nil with targetTags).
+	InstanceIDs pulumi.StringArrayInput
+	Type        *CommandTypeOutput
+	Parameters  pulumi.StringMapInput
+	WorkingDir  pulumi.StringPtrInput
+	Timeout     pulumi.IntPtrInput
 }
 
 // builtinParam finds `{{ACS::…}}`, which needs parameters enabled even without custom ones.
@@ -117,7 +119,7 @@ func registerScriptCommand(ctx *pulumi.Context, comp pulumi.Resource, name strin
 	}).(pulumi.BoolOutput)
 	m := pulumi.Map{
 		"type":            typ,
-		"commandContent":  a.Script,
+		"commandContent":  preflightScript(ctx, a.Script, a.Parameters, a.InstanceIDs),
 		"enableParameter": enable,
 	}
 	optional(m, "workingDir", a.WorkingDir)

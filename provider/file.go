@@ -61,7 +61,9 @@ func (f *File) Annotate(a infer.Annotator) {
 // Annotate documents the inputs; the texts become the SDKs' docs.
 func (a *FileArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.InstanceIDs, "The instances to send the file to: any number of unique IDs, sent in batches of "+
-		"50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed.")
+		"50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. "+
+		"Adding IDs later sends the file to the added instances only; removing IDs forgets them (with "+
+		"`removeOnDelete`, removes the file from them).")
 	an.Describe(&a.TargetDir, "The absolute directory on the instances, such as `/etc/myapp`; it is created when "+
 		"missing. At most 255 characters.")
 	an.Describe(&a.Name, "The file name, without a directory: at most 255 characters.")

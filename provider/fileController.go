@@ -87,7 +87,9 @@ func (*File) Diff(_ context.Context, req infer.DiffRequest[FileArgs, FileState])
 	if req.State.ResendRequired {
 		d["resendRequired"] = p.PropertyDiff{Kind: p.UpdateReplace}
 	}
-	// These send nothing: classify makes them in-place updates (inPlaceInputs).
+	// A changed instance list alone converges (file_converge.go); the rest send nothing:
+	// classify makes them in-place updates (inPlaceInputs).
+	fileConvergeDiff(d, req.State, new)
 	diffPtr(d, "description", nilIfEmpty(deref(old.Description)), nilIfEmpty(deref(new.Description)))
 	diffMap(d, "tags", old.Tags, new.Tags)
 	diffServerDefault(d, "timeout", old.Timeout, new.Timeout)
@@ -97,11 +99,16 @@ func (*File) Diff(_ context.Context, req infer.DiffRequest[FileArgs, FileState])
 	return d.classify(fileToken).response(deref(old.RemoveOnDelete)), nil
 }
 
-// Update records changed metadata and settings, which send nothing. For file tasks recorded
+// Update records changed metadata and settings, which send nothing; a changed instance list
+// alone sends the file to the added instances only (file_converge.go). For file tasks recorded
 // with an unknown outcome (the last up timed out or was cancelled) it waits for those same
 // tasks and judges them, so a failure is reported and never accepted silently.
 func (*File) Update(ctx context.Context, req infer.UpdateRequest[FileArgs, FileState]) (infer.UpdateResponse[FileState], error) {
 	state := req.State
+	if fileInstancesChanged(state, req.Inputs) {
+		err := convergeFile(ctx, &state, req.Inputs, req.DryRun)
+		return infer.UpdateResponse[FileState]{Output: state}, err
+	}
 	state.FileArgs = req.Inputs
 	if req.DryRun || InvocationStatus(state.Status).terminal() {
 		return infer.UpdateResponse[FileState]{Output: state}, nil
@@ -123,6 +130,9 @@ func (*File) Read(ctx context.Context, req infer.ReadRequest[FileArgs, FileState
 	}
 	importing := req.State.InvokeID == "" && req.State.Name == ""
 	ids := strings.Split(req.ID, ",")
+	if !importing && len(req.State.InvokeIDs) > 0 {
+		ids = req.State.InvokeIDs // the ID names the first send; a converged file has more tasks
+	}
 	tasks, err := readFileTasks(ctx, client, ids)
 	switch {
 	case errors.Is(err, ecsclient.ErrNotFound) && importing:
@@ -147,6 +157,9 @@ func (*File) Read(ctx context.Context, req infer.ReadRequest[FileArgs, FileState
 	state.InvokeIDs, state.InvokeID = ids, ids[0]
 	wasRunning := !importing && !InvocationStatus(state.Status).terminal()
 	state.Results = fileResultsOf(tasks)
+	if !importing {
+		state.Results = resultsFor(state.Results, state.InstanceIDs)
+	}
 	state.Status = fileStatus(state.Results)
 	// A delivery the last up stopped waiting for may have failed since: refresh then marks it
 	// for a resend, as the wait would have.

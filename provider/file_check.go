@@ -68,6 +68,9 @@ func (*File) Check(ctx context.Context, req infer.CheckRequest) (infer.CheckResp
 	if args.FailurePolicy != nil && known(in, "failurePolicy") && !validEnum(*args.FailurePolicy, FailurePolicy("").Values()) {
 		f.add("failurePolicy", "is %q; it must be FailIfAny, FailIfAll or Never", *args.FailurePolicy)
 	}
+	if len(f) == 0 && known(in, "instanceIds") && !checkedByComponent(ctx) {
+		checkInstancesExist(ctx, &f, "instanceIds", args.InstanceIDs, req.OldInputs)
+	}
 	if args.Overwrite == nil && known(in, "overwrite") {
 		yes := true
 		args.Overwrite = &yes

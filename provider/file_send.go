@@ -33,12 +33,17 @@ func batches(ids []string, size int) [][]string {
 // Every request carries tags (the adoption tags, adopt.go; nil: none).
 func sendFileBatches(ctx context.Context, client *ecsclient.Client, args FileArgs, tags map[string]string) ([]string, error) {
 	token := ecsclient.NewClientToken()
+	return sendFileBatchesWith(ctx, client, args, tags, func(i int) string { return fmt.Sprintf("%s-%d", token, i) })
+}
+
+// sendFileBatchesWith is sendFileBatches with the ClientToken of each batch given.
+func sendFileBatchesWith(ctx context.Context, client *ecsclient.Client, args FileArgs, tags map[string]string, token func(i int) string) ([]string, error) {
 	all := batches(args.InstanceIDs, fileBatchSize)
 	ids := make([]string, 0, len(all))
 	for i, batch := range all {
 		req := sendFileRequest(args, batch)
 		tagSendFile(req, tags)
-		id, err := client.SendFile(ctx, req, fmt.Sprintf("%s-%d", token, i))
+		id, err := client.SendFile(ctx, req, token(i))
 		if err != nil {
 			if len(all) > 1 {
 				err = fmt.Errorf("batch %d of %d (%d instances from %s): %w", i+1, len(all), len(batch), batch[0], err)

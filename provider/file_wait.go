@@ -29,7 +29,7 @@ func waitAndJudgeFile(ctx context.Context, client *ecsclient.Client, state *File
 		if err != nil {
 			return false, "", err
 		}
-		state.Results = fileResultsOf(tasks)
+		state.Results = resultsFor(fileResultsOf(tasks), state.InstanceIDs) // a converged file's removed instances drop out
 		finished := 0
 		for _, r := range state.Results {
 			if InstanceStatus(r.Status).terminal() {
@@ -93,7 +93,7 @@ func fileFailureMessage(st *FileState, failed []InvocationResult) string {
 	if exists {
 		b.WriteString("\nThe file exists already on those instances and overwrite is false: set overwrite to true to replace it.")
 	}
-	b.WriteString("\nThe file tasks are recorded; the next `pulumi up` sends the file again.")
+	b.WriteString("\n" + nextUp("The file tasks are recorded", "sends the file again", failed))
 	return b.String()
 }
 

@@ -42,7 +42,7 @@ func (*Invocation) Check(ctx context.Context, req infer.CheckRequest) (infer.Che
 	}
 	if known(in, "repeatMode") && known(in, "timed") && known(in, "frequency") {
 		checkSchedule(&f, &args)
-		checkAtNotPast(&f, req.OldInputs, deref(args.Frequency), time.Now())
+		checkFiresAgain(&f, req.OldInputs, deref(args.Frequency), time.Now())
 	}
 	if known(in, "parameters") {
 		checkParameters(&f, args.Parameters)
@@ -55,6 +55,15 @@ func (*Invocation) Check(ctx context.Context, req infer.CheckRequest) (infer.Che
 	f.timeout("timeout", args.Timeout)
 	f.tags("tags", args.Tags)
 	f.reservedTags("tags", args.Tags)
+	if len(f) == 0 && !checkedByComponent(ctx) {
+		// Asked only when everything else holds, so a typo never costs a call.
+		if known(in, "instanceIds") && len(args.TargetTags) == 0 {
+			checkInstancesExist(ctx, &f, "instanceIds", args.InstanceIDs, req.OldInputs)
+		}
+		if known(in, "commandId") && known(in, "parameters") {
+			checkCommandParameters(ctx, &f, args, req.OldInputs)
+		}
+	}
 
 	if args.WaitForCompletion == nil {
 		t := true

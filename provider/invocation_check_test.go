@@ -67,7 +67,8 @@ func TestInvocationCheckRules(t *testing.T) {
 		})
 	}
 	t.Run("valid schedule and defaults", func(t *testing.T) {
-		in := props("commandId", str("c-123"), "instanceIds", strs("i-a"), "timed", boolean(true),
+		cmd, _ := h.command("valid", "echo hi")
+		in := props("commandId", str(cmd), "instanceIds", strs(h.srv.InstanceIDs()[0]), "timed", boolean(true),
 			"frequency", str("0 */20 * * * ? Asia/Shanghai"))
 		out := h.check(invocationToken, "i", property.Map{}, in)
 		assert.Equal(t, "Period", out.Get("repeatMode").AsString(), "timed with a frequency is Period")

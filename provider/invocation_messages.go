@@ -15,9 +15,9 @@ const outputTailLines = 10
 // operator looks for first, and RunScript reports this very text as its own error.
 func failureMessage(st *InvocationState, failed []InvocationResult, hideOutput bool) string {
 	return failedLines(st, failed, hideOutput) + fmt.Sprintf("\ninvocation %s of command %s failed on %d of %d "+
-		"instance%s (failurePolicy %s). The invocation is recorded; the next `pulumi up` replaces it and runs the "+
-		"command again.",
-		st.InvokeID, st.CommandID, len(failed), len(st.InstanceIDs), pluralS(len(st.InstanceIDs)), deref(st.FailurePolicy))
+		"instance%s (failurePolicy %s). ",
+		st.InvokeID, st.CommandID, len(failed), len(st.InstanceIDs), pluralS(len(st.InstanceIDs)), deref(st.FailurePolicy)) +
+		nextUp("The invocation is recorded", "replaces it and runs the command again", failed)
 }
 
 // failedLines gives one line per failed instance — `i-abc: Failed, exit code 3, error

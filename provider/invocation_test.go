@@ -78,11 +78,12 @@ func TestInvocationReplaceOnEachInput(t *testing.T) {
 	base := h.invokeInputs(cmdID, "parameters", strMap(map[string]string{"p": "x"}), "username", str("root"),
 		"timeout", num(60), "tags", strMap(map[string]string{"a": "1"}), "triggers", property.New([]property.Value{num(1)}))
 	id, state := h.create(invocationToken, "inv", base)
+	other, _ := h.command("c2", "echo {{p}}", "enableParameter", boolean(true))
 	cases := []struct {
 		key  string
 		with property.Value
 	}{
-		{"commandId", str("c-other")},
+		{"commandId", str(other)},
 		// instanceIds alone converges in place: TestFleetBatchesAndConverge.
 		{"repeatMode", str("EveryReboot")},
 		{"parameters", strMap(map[string]string{"p": "y"})},

@@ -43,11 +43,11 @@ const (
 // Permissions lists every ECS action the provider calls.
 func Permissions() []Permission {
 	return []Permission{
-		{"ecs:DescribeCommands", Read, []string{resCommands}, "Command: refresh, import; Invocation: the command's timeout bounds the wait; getCommand"},
+		{"ecs:DescribeCommands", Read, []string{resCommands}, "Command: refresh, import; Invocation: the preview check of the command's parameters, the command's timeout bounds the wait; getCommand"},
 		{"ecs:DescribeInvocations", Read, []string{resInvocations}, "Invocation, RunScript, ScheduledScript: the adoption look-up before a create or converge, wait, refresh, import; getInvocation"},
 		{"ecs:DescribeInvocationResults", Read, []string{resInvocations}, "Invocation, RunScript, ScheduledScript: results once settled, refresh; getInvocation"},
 		{"ecs:DescribeCloudAssistantStatus", Read, []string{resInstances}, "RunScript, ScheduledScript: the agent wait; File: removeOnDelete; getAgentStatus"},
-		{"ecs:DescribeInstances", Read, []string{resInstances}, "Invocation: targetTags; getInstances"},
+		{"ecs:DescribeInstances", Read, []string{resInstances}, "Invocation, File, RunScript, ScheduledScript: the preview check that instance IDs exist; Invocation: targetTags; getInstances"},
 		{"ecs:DescribeSendFileResults", Read, []string{resInvocations}, "File: the adoption look-up before a create, wait, refresh, import"},
 		{"ecs:CreateCommand", Write, []string{resCommands}, "Command, RunScript, ScheduledScript: create, replace"},
 		{"ecs:ModifyCommand", Write, []string{resCommands}, "Command: name and description updated in place"},

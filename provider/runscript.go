@@ -96,7 +96,7 @@ func NewRunScript(ctx *pulumi.Context, name string, args RunScriptArgs, opts ...
 	}
 	comp := &RunScript{}
 	cmd, err := registerScriptComponent(ctx, comp, name, scriptCommandArgs{
-		Script: args.Script, Type: args.Type, Parameters: args.Parameters,
+		Script: args.Script, Type: args.Type, Parameters: args.Parameters, InstanceIDs: args.InstanceIDs,
 		WorkingDir: args.WorkingDir, Timeout: args.Timeout,
 	}, opts...)
 	if err != nil {

@@ -79,7 +79,7 @@ func NewScheduledScript(ctx *pulumi.Context, name string, args ScheduledScriptAr
 	}
 	comp := &ScheduledScript{}
 	cmd, err := registerScriptComponent(ctx, comp, name, scriptCommandArgs{
-		Script: args.Script, Type: args.Type, Parameters: args.Parameters,
+		Script: args.Script, Type: args.Type, Parameters: args.Parameters, InstanceIDs: args.InstanceIDs,
 		WorkingDir: args.WorkingDir, Timeout: args.Timeout,
 	}, opts...)
 	if err != nil {

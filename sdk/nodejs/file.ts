@@ -24,10 +24,12 @@ import * as utilities from "./utilities";
  * is stored as a secret when the program makes it one (`pulumi.secret(...)`); otherwise a change
  * shows as a text diff in `pulumi preview --diff`.
  *
- * A change of the content, `targetDir`, `name`, `instanceIds`, `fileMode`, `fileOwner` or
- * `fileGroup` replaces the resource: the file is sent again (with `overwrite`, which defaults to
- * true). `description`, `tags`, `timeout`, `overwrite`, `failurePolicy` and `removeOnDelete`
- * change in place and send nothing.
+ * A change of the content, `targetDir`, `name`, `fileMode`, `fileOwner` or `fileGroup` replaces
+ * the resource: the file is sent again (with `overwrite`, which defaults to true). `description`,
+ * `tags`, `timeout`, `overwrite`, `failurePolicy` and `removeOnDelete` change in place and send
+ * nothing. When `instanceIds` is the only change of a delivered file, it converges in place like an
+ * `Invocation`: the file is sent to the added instances only, and the removed ones are forgotten
+ * (with `removeOnDelete`, the file is removed from them); `pulumi preview` says which instances.
  *
  * Deleting the resource removes nothing from the instances by default. With `removeOnDelete: true`
  * it runs `rm -f` on the file through a short RunCommand (Linux instances) and waits for it; a
@@ -103,7 +105,7 @@ export class File extends pulumi.CustomResource {
      */
     declare public readonly fileOwner: pulumi.Output<string | undefined>;
     /**
-     * The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
+     * The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them). On change: updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
      */
     declare public readonly instanceIds: pulumi.Output<string[]>;
     /**
@@ -255,7 +257,7 @@ export interface FileArgs {
      */
     fileOwner?: pulumi.Input<string | undefined>;
     /**
-     * The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
+     * The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them). On change: updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
      */
     instanceIds: pulumi.Input<pulumi.Input<string>[]>;
     /**

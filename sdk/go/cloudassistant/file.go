@@ -28,10 +28,12 @@ import (
 // is stored as a secret when the program makes it one (`pulumi.secret(...)`); otherwise a change
 // shows as a text diff in `pulumi preview --diff`.
 //
-// A change of the content, `targetDir`, `name`, `instanceIds`, `fileMode`, `fileOwner` or
-// `fileGroup` replaces the resource: the file is sent again (with `overwrite`, which defaults to
-// true). `description`, `tags`, `timeout`, `overwrite`, `failurePolicy` and `removeOnDelete`
-// change in place and send nothing.
+// A change of the content, `targetDir`, `name`, `fileMode`, `fileOwner` or `fileGroup` replaces
+// the resource: the file is sent again (with `overwrite`, which defaults to true). `description`,
+// `tags`, `timeout`, `overwrite`, `failurePolicy` and `removeOnDelete` change in place and send
+// nothing. When `instanceIds` is the only change of a delivered file, it converges in place like an
+// `Invocation`: the file is sent to the added instances only, and the removed ones are forgotten
+// (with `removeOnDelete`, the file is removed from them); `pulumi preview` says which instances.
 //
 // Deleting the resource removes nothing from the instances by default. With `removeOnDelete: true`
 // it runs `rm -f` on the file through a short RunCommand (Linux instances) and waits for it; a
@@ -57,7 +59,7 @@ type File struct {
 	FileMode pulumi.StringPtrOutput `pulumi:"fileMode"`
 	// The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
 	FileOwner pulumi.StringPtrOutput `pulumi:"fileOwner"`
-	// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
+	// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them). On change: updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
 	InstanceIds pulumi.StringArrayOutput `pulumi:"instanceIds"`
 	// The ID of the first (usually the only) file task, `f-…`.
 	InvokeId pulumi.StringOutput `pulumi:"invokeId"`
@@ -148,7 +150,7 @@ type fileArgs struct {
 	FileMode *string `pulumi:"fileMode"`
 	// The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
 	FileOwner *string `pulumi:"fileOwner"`
-	// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
+	// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them). On change: updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
 	InstanceIds []string `pulumi:"instanceIds"`
 	// The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
 	Name string `pulumi:"name"`
@@ -182,7 +184,7 @@ type FileArgs struct {
 	FileMode pulumi.StringPtrInput
 	// The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
 	FileOwner pulumi.StringPtrInput
-	// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
+	// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them). On change: updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
 	InstanceIds pulumi.StringArrayInput
 	// The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
 	Name pulumi.StringInput
@@ -322,7 +324,7 @@ func (o FileOutput) FileOwner() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *File) pulumi.StringPtrOutput { return v.FileOwner }).(pulumi.StringPtrOutput)
 }
 
-// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
+// The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them). On change: updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
 func (o FileOutput) InstanceIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *File) pulumi.StringArrayOutput { return v.InstanceIds }).(pulumi.StringArrayOutput)
 }

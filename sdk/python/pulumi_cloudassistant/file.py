@@ -39,7 +39,7 @@ class FileArgs:
         """
         The set of arguments for constructing a File resource.
 
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them). On change: updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
         :param pulumi.Input[_builtins.str] name: The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
         :param pulumi.Input[_builtins.str] target_dir: The absolute directory on the instances, such as `/etc/myapp`; it is created when missing. At most 255 characters. On change: replaces the resource, which sends the file again.
         :param pulumi.Input[_builtins.str] content: The file's content as text. Exactly one of `content` and `contentBase64` is required. At most 32 KB once Base64-encoded (24,576 bytes). Secret when the program makes it one; otherwise a change shows as a text diff. On change: replaces the resource, which sends the file again.
@@ -87,7 +87,7 @@ class FileArgs:
     @pulumi.getter(name="instanceIds")
     def instance_ids(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
         """
-        The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
+        The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them). On change: updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
         """
         return pulumi.get(self, "instance_ids")
 
@@ -303,10 +303,12 @@ class File(pulumi.CustomResource):
         is stored as a secret when the program makes it one (`pulumi.secret(...)`); otherwise a change
         shows as a text diff in `pulumi preview --diff`.
 
-        A change of the content, `targetDir`, `name`, `instanceIds`, `fileMode`, `fileOwner` or
-        `fileGroup` replaces the resource: the file is sent again (with `overwrite`, which defaults to
-        true). `description`, `tags`, `timeout`, `overwrite`, `failurePolicy` and `removeOnDelete`
-        change in place and send nothing.
+        A change of the content, `targetDir`, `name`, `fileMode`, `fileOwner` or `fileGroup` replaces
+        the resource: the file is sent again (with `overwrite`, which defaults to true). `description`,
+        `tags`, `timeout`, `overwrite`, `failurePolicy` and `removeOnDelete` change in place and send
+        nothing. When `instanceIds` is the only change of a delivered file, it converges in place like an
+        `Invocation`: the file is sent to the added instances only, and the removed ones are forgotten
+        (with `removeOnDelete`, the file is removed from them); `pulumi preview` says which instances.
 
         Deleting the resource removes nothing from the instances by default. With `removeOnDelete: true`
         it runs `rm -f` on the file through a short RunCommand (Linux instances) and waits for it; a
@@ -326,7 +328,7 @@ class File(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] file_group: The file's group (Linux only; at most 64 characters). The group must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
         :param pulumi.Input[_builtins.str] file_mode: The file's permissions as 3 or 4 octal digits, as chmod takes them (Linux only). The service defaults to `0644`. On change: replaces the resource, which sends the file again.
         :param pulumi.Input[_builtins.str] file_owner: The file's owner (Linux only; at most 64 characters). The user must exist on the instances. The service defaults to `root`. On change: replaces the resource, which sends the file again.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them). On change: updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
         :param pulumi.Input[_builtins.str] name: The file name, without a directory: at most 255 characters. On change: replaces the resource, which sends the file again.
         :param pulumi.Input[_builtins.bool] overwrite: Whether an existing file of the same name is replaced. Defaults to true, so a changed file can be sent again; with false, an instance that has the file already fails with `FileAlreadyExists`. On change: updates the resource in place; nothing is sent again.
         :param pulumi.Input[_builtins.bool] remove_on_delete: Whether deleting the resource deletes the file on the instances, with a short `rm -f` through RunCommand (Linux). Defaults to false: deleting the resource leaves the files in place. On change: updates the resource in place; nothing is sent again.
@@ -358,10 +360,12 @@ class File(pulumi.CustomResource):
         is stored as a secret when the program makes it one (`pulumi.secret(...)`); otherwise a change
         shows as a text diff in `pulumi preview --diff`.
 
-        A change of the content, `targetDir`, `name`, `instanceIds`, `fileMode`, `fileOwner` or
-        `fileGroup` replaces the resource: the file is sent again (with `overwrite`, which defaults to
-        true). `description`, `tags`, `timeout`, `overwrite`, `failurePolicy` and `removeOnDelete`
-        change in place and send nothing.
+        A change of the content, `targetDir`, `name`, `fileMode`, `fileOwner` or `fileGroup` replaces
+        the resource: the file is sent again (with `overwrite`, which defaults to true). `description`,
+        `tags`, `timeout`, `overwrite`, `failurePolicy` and `removeOnDelete` change in place and send
+        nothing. When `instanceIds` is the only change of a delivered file, it converges in place like an
+        `Invocation`: the file is sent to the added instances only, and the removed ones are forgotten
+        (with `removeOnDelete`, the file is removed from them); `pulumi preview` says which instances.
 
         Deleting the resource removes nothing from the instances by default. With `removeOnDelete: true`
         it runs `rm -f` on the file through a short RunCommand (Linux instances) and waits for it; a
@@ -541,7 +545,7 @@ class File(pulumi.CustomResource):
     @pulumi.getter(name="instanceIds")
     def instance_ids(self) -> pulumi.Output[Sequence[_builtins.str]]:
         """
-        The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. On change: replaces the resource, which sends the file again.
+        The instances to send the file to: any number of unique IDs, sent in batches of 50 (one file task, `f-…`, per batch). Each must be running with the Cloud Assistant client installed. Adding IDs later sends the file to the added instances only; removing IDs forgets them (with `removeOnDelete`, removes the file from them). On change: updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
         """
         return pulumi.get(self, "instance_ids")
 
