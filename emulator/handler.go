@@ -67,6 +67,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.count(req.Action)
+	if !f.appliesTo(req.Action) {
+		f = Faults{}
+	}
 	if apiErr := s.faults.errorFor(f); apiErr != nil {
 		s.logf("%s -> injected %s", req.Action, apiErr.Code)
 		protocol.WriteError(w, requestID, s.hostID, apiErr)

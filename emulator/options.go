@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator/clock"
@@ -144,6 +145,14 @@ type Faults struct {
 	// DropRate is the fraction of calls that are applied and then answered by closing the
 	// connection without a response, as when a network path fails after the server commits.
 	DropRate float64
+	// Actions, when set, limits the faults to calls of these actions (such as
+	// "InvokeCommand"); the others are served as usual. Empty: every call.
+	Actions []string
+}
+
+// appliesTo reports whether the faults reach a call of action.
+func (f Faults) appliesTo(action string) bool {
+	return len(f.Actions) == 0 || slices.Contains(f.Actions, action)
 }
 
 // Instance describes an emulated instance (also the format of an instances file, a JSON

@@ -91,7 +91,8 @@ func TestFaultsInProcess(t *testing.T) {
 
 // TestDroppedInvokeRunsOnce: every InvokeCommand response is dropped after the call was
 // applied until the client has retried twice; the retries carry the same ClientToken, so
-// the script runs once and the Create returns the first invocation.
+// the script runs once and the Create returns the first invocation. Only InvokeCommand is
+// dropped: the Create's adoption look-up before it (a read) must get through to reach it.
 func TestDroppedInvokeRunsOnce(t *testing.T) {
 	t.Parallel()
 	emu := startEmulator(t, emulator.Options{InstanceCount: 2})
@@ -99,7 +100,7 @@ func TestDroppedInvokeRunsOnce(t *testing.T) {
 	cmd, err := prov.Create(rig.CommandToken, "cmd", rig.CommandInputs("echo ran"), 60)
 	require.NoError(t, err)
 
-	emu.SetFaults(emulator.Faults{DropRate: 1})
+	emu.SetFaults(emulator.Faults{DropRate: 1, Actions: []string{"InvokeCommand"}})
 	done := make(chan struct{})
 	var inv rig.Resource
 	go func() {
