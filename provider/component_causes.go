@@ -163,9 +163,7 @@ func reportCauses(prov p.Provider) p.Provider {
 	check, create, update, construct := prov.Check, prov.Create, prov.Update, prov.Construct
 	prov.Check = func(ctx context.Context, req p.CheckRequest) (p.CheckResponse, error) {
 		var failure string
-		if componentChild(req.Urn) {
-			req.Inputs, failure = takeComponentFailure(req.Inputs)
-		}
+		req.Inputs, failure = takeComponentFailure(req.Inputs)
 		var resp p.CheckResponse
 		var err error
 		if failure != "" {
