@@ -100,13 +100,15 @@ func agentState(s AgentStatus) string {
 	return fmt.Sprintf("agent %s installed but offline", s.Version)
 }
 
-// agentReadyIDs passes the instance IDs on to the Invocation, in an update only once every
-// instance's agent is online (unless waitForAgent is false). In preview nothing is called.
+// agentReadyIDs passes the instance IDs on to the Invocation (and the Files), in an update
+// only once every instance's agent is online (unless waitForAgent is false), with the wait's
+// verdict for their Check (component_verdict.go): "" once the agents are online, else why not.
+// In preview nothing is called.
 func agentReadyIDs(ctx *pulumi.Context, comp pulumi.Resource, ids pulumi.StringArrayInput,
 	wait pulumi.BoolPtrInput, timeout pulumi.IntPtrInput,
-) pulumi.StringArrayOutput {
+) (pulumi.StringArrayOutput, pulumi.StringOutput) {
 	if ctx.DryRun() {
-		return ids.ToStringArrayOutput()
+		return ids.ToStringArrayOutput(), pulumi.String("").ToStringOutput()
 	}
 	if wait == nil {
 		wait = pulumi.BoolPtr(true)
@@ -116,10 +118,10 @@ func agentReadyIDs(ctx *pulumi.Context, comp pulumi.Resource, ids pulumi.StringA
 	}
 	// The typed outputs normalize what Construct decoded (a plain Int or Bool) to pointers.
 	all := pulumi.All(ids.ToStringArrayOutput(), wait.ToBoolPtrOutput(), timeout.ToIntPtrOutput())
-	return all.ApplyTWithContext(ctx.Context(), func(c context.Context, xs []any) ([]string, error) {
+	verdict := all.ApplyTWithContext(ctx.Context(), func(c context.Context, xs []any) string {
 		list, _ := xs[0].([]string)
 		if w, _ := xs[1].(*bool); w != nil && !*w {
-			return list, nil
+			return ""
 		}
 		limit := defaultAgentTimeout
 		if t, _ := xs[2].(*int); t != nil && *t > 0 {
@@ -127,14 +129,20 @@ func agentReadyIDs(ctx *pulumi.Context, comp pulumi.Resource, ids pulumi.StringA
 		}
 		client, err := getClient(c)
 		if err != nil {
-			noteComponentCause(c, err)
-			return nil, err
+			return err.Error()
 		}
 		report := func(line string) {
 			_ = ctx.Log.Info(line, &pulumi.LogArgs{Resource: comp, Ephemeral: true})
 		}
-		err = waitForAgents(c, client, list, limit, report)
-		noteComponentCause(c, err) // the component's error is this, not the Invocation's marshaling of it
-		return list, err
+		if err := waitForAgents(c, client, list, limit, report); err != nil {
+			return err.Error()
+		}
+		return ""
+	}).(pulumi.StringOutput)
+	// The IDs wait for the verdict, so nothing reaches an instance before its agent is online.
+	ready := pulumi.All(ids.ToStringArrayOutput(), verdict).ApplyT(func(xs []any) []string {
+		list, _ := xs[0].([]string)
+		return list
 	}).(pulumi.StringArrayOutput)
+	return ready, verdict
 }

@@ -5,13 +5,15 @@ package provider
 // cancelled: its outputs then fail to marshal (`awaiting input property "invokeId"`, `grpc:
 // the client connection is closing`), and that noise is what `pulumi up` printed as the
 // component's error. The children run in this same process (they ask for the same default
-// provider as the component, childOptions), so each child's failure is noted here by its URN, and the
-// component's own failures (the agent wait) by the Construct call; Construct then reports the
-// cause instead of the noise, the same text the child resource gives.
+// provider as the component, childOptions), so each child's failure is noted here by its URN;
+// Construct then reports the cause instead of the noise, the same text the child resource
+// gives. The component's own failures (its preflight, the agent wait) fail a child's Check
+// the same way (component_verdict.go).
 
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -143,7 +145,9 @@ func takeChildFailure(comp presource.URN, since time.Time) string {
 	var reasons []string
 	for urn, reason := range childFailures.byURN {
 		if ownsChild(comp, urn) {
-			reasons = append(reasons, reason)
+			if !slices.Contains(reasons, reason) { // the agents' verdict fails each gated child alike
+				reasons = append(reasons, reason)
+			}
 			delete(childFailures.byURN, urn)
 		}
 	}
@@ -154,28 +158,20 @@ func takeChildFailure(comp presource.URN, since time.Time) string {
 	return strings.Join(reasons, "\n")
 }
 
-// causeKey carries the Construct call's own cause into the component's program.
-type causeKey struct{}
-
-// componentCause is what a component found wrong itself (the agent wait), first come first kept.
-type componentCause struct {
-	once sync.Once
-	err  error
-}
-
-// noteComponentCause records err as the reason the running Construct fails, when ctx
-// belongs to one (a component program's ctx.Context() does).
-func noteComponentCause(ctx context.Context, err error) {
-	if c, ok := ctx.Value(causeKey{}).(*componentCause); ok && err != nil {
-		c.once.Do(func() { c.err = err })
-	}
-}
-
 // reportCauses notes every child failure and makes a failed Construct report its cause.
 func reportCauses(prov p.Provider) p.Provider {
 	check, create, update, construct := prov.Check, prov.Create, prov.Update, prov.Construct
 	prov.Check = func(ctx context.Context, req p.CheckRequest) (p.CheckResponse, error) {
-		resp, err := check(withPreflightMark(ctx, req.Urn), req)
+		var failure string
+		req.Inputs, failure = takeComponentFailure(req.Inputs)
+		var resp p.CheckResponse
+		var err error
+		if failure != "" {
+			// The component's own verdict (component_verdict.go): nothing further to check.
+			resp = p.CheckResponse{Inputs: req.Inputs, Failures: []p.CheckFailure{{Reason: failure}}}
+		} else {
+			resp, err = check(withPreflightMark(ctx, req.Urn), req)
+		}
 		resp.Failures = pathInReason(resp.Failures)
 		if noted := time.Now(); err != nil {
 			awaitAnswers(req.Urn, noted, noteChildFailure(req.Urn, err.Error()))
@@ -201,8 +197,8 @@ func reportCauses(prov p.Provider) p.Provider {
 		return resp, err
 	}
 	prov.Construct = func(ctx context.Context, req p.ConstructRequest) (p.ConstructResponse, error) {
-		own, started := &componentCause{}, time.Now()
-		ctx, cancel := context.WithCancel(context.WithValue(ctx, causeKey{}, own))
+		started := time.Now()
+		ctx, cancel := context.WithCancel(ctx)
 		failed, answered, stopWatching := wakeOnFailedChild(req.Urn)
 		defer stopWatching()
 		defer answered()
@@ -224,8 +220,6 @@ func reportCauses(prov p.Provider) p.Provider {
 			switch {
 			case r.err == nil:
 				return r.resp, nil
-			case own.err != nil:
-				return r.resp, own.err
 			case children != "":
 				return r.resp, errors.New(children)
 			}

@@ -119,9 +119,10 @@ func registerScriptCommand(ctx *pulumi.Context, comp pulumi.Resource, name strin
 	}).(pulumi.BoolOutput)
 	m := pulumi.Map{
 		"type":            typ,
-		"commandContent":  preflightScript(ctx, a.Script, a.Parameters, a.InstanceIDs),
+		"commandContent":  a.Script,
 		"enableParameter": enable,
 	}
+	gateOn(m, preflightVerdict(ctx, a.Script, a.Parameters, a.InstanceIDs))
 	optional(m, "workingDir", a.WorkingDir)
 	optional(m, "timeout", a.Timeout)
 	cmd := &commandChild{}

@@ -104,13 +104,15 @@ func NewRunScript(ctx *pulumi.Context, name string, args RunScriptArgs, opts ...
 	}
 	inv := pulumi.Map{}
 	var ready pulumi.StringArrayOutput
+	agents := pulumi.String("").ToStringOutput()
 	if args.InstanceIDs != nil {
-		ready = agentReadyIDs(ctx, comp, args.InstanceIDs, args.WaitForAgent, args.AgentTimeout)
+		ready, agents = agentReadyIDs(ctx, comp, args.InstanceIDs, args.WaitForAgent, args.AgentTimeout)
 		inv["instanceIds"] = ready
+		gateOn(inv, agents)
 	} else if args.Files != nil {
 		return nil, errors.New("RunScript: files are sent to instanceIds; targetTags alone cannot receive them")
 	}
-	files, err := registerScriptFiles(ctx, comp, name, args.Files, ready)
+	files, err := registerScriptFiles(ctx, comp, name, args.Files, ready, agents)
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ type fileChild struct {
 // Each content keeps its own secretness. The list itself must be known when the program
 // runs (its entries may hold unknown values), since each entry is a resource.
 func registerScriptFiles(ctx *pulumi.Context, comp pulumi.Resource, name string, files RunScriptFileArrayInput,
-	instanceIDs pulumi.Input,
+	instanceIDs pulumi.Input, agents pulumi.StringOutput,
 ) ([]*fileChild, error) {
 	if files == nil {
 		return nil, nil
@@ -66,6 +66,7 @@ func registerScriptFiles(ctx *pulumi.Context, comp pulumi.Resource, name string,
 			"overwrite":   pulumi.Bool(true),
 		}
 		optional(m, "fileMode", f.Mode)
+		gateOn(m, agents) // a file waits for the agents too, and fails with their verdict
 		child := &fileChild{}
 		if err := ctx.RegisterResource(fileToken, fileChildName(name, i, f.Path), m, child, childOptions(comp)...); err != nil {
 			return nil, err

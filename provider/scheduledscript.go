@@ -85,11 +85,13 @@ func NewScheduledScript(ctx *pulumi.Context, name string, args ScheduledScriptAr
 	if err != nil {
 		return nil, err
 	}
+	ready, agents := agentReadyIDs(ctx, comp, args.InstanceIDs, args.WaitForAgent, args.AgentTimeout)
 	inv := pulumi.Map{
-		"instanceIds": agentReadyIDs(ctx, comp, args.InstanceIDs, args.WaitForAgent, args.AgentTimeout),
+		"instanceIds": ready,
 		"repeatMode":  pulumi.String(string(RepeatPeriod)),
 		"frequency":   args.Schedule,
 	}
+	gateOn(inv, agents)
 	child, err := registerScriptInvocation(ctx, comp, name, cmd, inv, scriptInvocationArgs{
 		Parameters: args.Parameters, Timeout: args.Timeout, Username: args.Username,
 	}, pulumi.DeleteBeforeReplace(true))

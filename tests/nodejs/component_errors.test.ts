@@ -11,18 +11,20 @@ import { withStack } from "./harness";
 export const noise = [
     "awaiting input property", "marshaling properties", "rpc error", "code = Canceled",
     "client connection is closing", "context canceled", "resource monitor shut down",
-    "1 error occurred", "{RunShelScript}", "Traceback",
+    "1 error occurred", "{RunShelScript}", "Traceback", "unhandled", "Unhandled",
 ];
 
 const instanceIds = ["i-e2ecomperrnode01"];
 
-/** One RunScript, failing by config: `script` exits 3 at up; `type` is misspelt (Check). */
+/** One RunScript, failing by config: `script` exits 3 at up; `type` is misspelt (Check);
+ *  `parameter` uses a `{{name}}` with no value (the component's own preflight). */
 async function program() {
     const cfg = new pulumi.Config();
     const fail = cfg.require("fail");
     const boom = new cloudassistant.RunScript("boom", {
-        script: "echo about to fail; exit 3",
+        script: fail === "parameter" ? "echo {{greeting}} {{name}}" : "echo about to fail; exit 3",
         type: (fail === "type" ? "RunShelScript" : "RunShellScript") as cloudassistant.CommandType,
+        parameters: fail === "parameter" ? { greeting: "hello" } : undefined,
         instanceIds: cfg.requireObject<string[]>("instanceIds"),
     });
     void boom;
@@ -89,6 +91,24 @@ function componentError(text: string): string {
     }
     return got;
 }
+
+// Defined first, so no handler of letFailedRegistrationsGo is installed yet: an unhandled
+// rejection here fails the test.
+test("TypeScript: a RunScript's own validation failure is one clean error, and nothing is created", { timeout: 10 * 60_000 }, async () => {
+    await withStack("cloudassistant-e2e-nodejs-comperr-pre", instanceIds, program, async (target, stack) => {
+        await stack.setConfig("fail", { value: "parameter" });
+        const want = "parameters: the script uses {{name}} but parameters give no value for it; add name to parameters";
+        const preview = componentError(await failing(onOutput => stack.preview({ onOutput })));
+        assert.ok(preview.startsWith(want), preview);
+        const up = componentError(await failing(onOutput => stack.up({ onOutput })));
+        assert.ok(up.startsWith(want), up);
+        if (target.emulator) { // live, the emulator's counters are not there to read
+            const stats = await target.emulator.stats();
+            assert.equal(stats.commands, 0, "no command is created");
+            assert.equal(stats.invocations, 0, "no invocation is created");
+        }
+    });
+});
 
 test("TypeScript: a failing RunScript's error is its child's, without noise", { timeout: 10 * 60_000 }, async () => {
     letFailedRegistrationsGo();

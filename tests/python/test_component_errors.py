@@ -16,7 +16,7 @@ EMULATOR_INSTANCE_IDS = ["i-e2ecomperrpy001"]
 NOISE = [
     "awaiting input property", "marshaling properties", "rpc error", "code = Canceled",
     "client connection is closing", "context canceled", "resource monitor shut down",
-    "1 error occurred", "{RunShelScript}", "Traceback",
+    "1 error occurred", "{RunShelScript}", "Traceback", "unhandled", "Unhandled",
 ]
 # What nothing in the output may carry. The engine itself writes `1 error occurred:` before the
 # failed child Invocation's own error (its plugin.InitError joins the reasons of a partial
@@ -25,13 +25,15 @@ NOISE_ANYWHERE = [n for n in NOISE if n != "1 error occurred"]
 
 
 def program() -> None:
-    """One RunScript, failing by config: `script` exits 3 at up; `type` is misspelt (Check)."""
+    """One RunScript, failing by config: `script` exits 3 at up; `type` is misspelt (Check);
+    `parameter` uses a `{{name}}` with no value (the component's own preflight)."""
     cfg = pulumi.Config()
     fail = cfg.require("fail")
     cloudassistant.RunScript(
         "boom",
-        script="echo about to fail; exit 3",
+        script="echo {{greeting}} {{name}}" if fail == "parameter" else "echo about to fail; exit 3",
         type="RunShelScript" if fail == "type" else "RunShellScript",
+        parameters={"greeting": "hello"} if fail == "parameter" else None,
         instance_ids=cfg.require_object("instanceIds"),
     )
 
@@ -75,3 +77,18 @@ def test_failing_run_script_error_is_its_childs_without_noise():
         stack.set_config("fail", ConfigValue(value="type"))
         preview = component_error(failing(lambda on_output: stack.preview(on_output=on_output)))
         assert preview.startswith('type: is "RunShelScript"; it must be one of RunShellScript'), preview
+
+
+def test_failing_preflight_error_is_the_components_without_noise():
+    """The component's own validation (a `{{name}}` without a value) fails preview and up with
+    one clean error naming the property, no traceback, and creates nothing."""
+    with harness.stack_session("cloudassistant-e2e-python-comperr-pre", EMULATOR_INSTANCE_IDS, program) as (target, stack):
+        stack.set_config("fail", ConfigValue(value="parameter"))
+        want = "parameters: the script uses {{name}} but parameters give no value for it; add name to parameters"
+        preview = component_error(failing(lambda on_output: stack.preview(on_output=on_output)))
+        assert preview.startswith(want), preview
+        up = component_error(failing(lambda on_output: stack.up(on_output=on_output)))
+        assert up.startswith(want), up
+        if target.emulator:  # live, the emulator's counters are not there to read
+            stats = target.emulator.stats()
+            assert stats["commands"] == 0 and stats["invocations"] == 0, f"nothing is created: {stats}"

@@ -67,18 +67,23 @@ func yamlComponentError(t *testing.T, out string) string {
 	return got
 }
 
-// A failing RunScript's error from a YAML program is its child's error alone, and a preview
-// that finds a `{{name}}` without a value says so before anything is created.
+// A failing RunScript's error from a YAML program is its child's error alone, and a preview or
+// an up that finds a `{{name}}` without a value says so before anything is created.
 func TestYAMLComponentErrorsWithoutNoise(t *testing.T) {
 	project := clirig.StartProject(t, "yaml", []string{"i-yaml00000000004"})
 	program := filepath.Join(project.Dir, "Pulumi.yaml")
 	id := project.Target.InstanceIDs[0]
 
 	require.NoError(t, os.WriteFile(program, []byte(failingProgram("echo {{greeting}} {{name}}")), 0o644))
+	missing := "parameters: the script uses {{name}} but parameters give no value for it; add name to parameters"
 	out, err := project.CLI.Try(project.Dir, "preview")
 	require.Error(t, err, out)
-	assert.True(t, strings.HasPrefix(yamlComponentError(t, out),
-		"parameters: the script uses {{name}} but parameters give no value for it; add name to parameters"), out)
+	assert.True(t, strings.HasPrefix(yamlComponentError(t, out), missing), out)
+	// An up without a preview fails the same way, through its child's Check (the component's
+	// own failure never fails its Construct), and exits non-zero.
+	out, err = project.CLI.Try(project.Dir, "up", "--yes", "--skip-preview")
+	require.Error(t, err, out)
+	assert.True(t, strings.HasPrefix(yamlComponentError(t, out), missing), out)
 
 	require.NoError(t, os.WriteFile(program, []byte(failingProgram("echo {{greeting}}; exit 3")), 0o644))
 	out, err = project.CLI.Try(project.Dir, "up", "--yes", "--skip-preview")
