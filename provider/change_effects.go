@@ -83,9 +83,13 @@ func ChangeEffect(token, input string) string {
 }
 
 // ChangeEffectSentence is the sentence the schema appends to the description of input of the
-// resource token, so every property's docs say what changing it does; "" for tokens this table
-// does not cover (components and functions, whose children or calls decide).
+// resource or component token, so every property's docs say what changing it does; "" for
+// tokens these tables do not cover (functions) and for a component input left out of
+// componentInputs (which the generator's test reports).
 func ChangeEffectSentence(token, input string) string {
+	if sentence, ok := componentChangeSentence(token, input); ok {
+		return sentence
+	}
 	switch effect := ChangeEffect(token, input); effect {
 	case "":
 		return ""

@@ -18,12 +18,13 @@ import (
 func TestEveryResourceInputSaysWhatAChangeDoes(t *testing.T) {
 	spec, err := Schema(context.Background())
 	require.NoError(t, err)
-	resources := 0
+	resources, components := 0, 0
 	for token, r := range spec.Resources {
 		if r.IsComponent {
-			continue // a component's children decide; their own inputs carry the sentence
+			components++ // its children decide: the sentence names them (componentInputs)
+		} else {
+			resources++
 		}
-		resources++
 		for name, prop := range r.InputProperties {
 			sentence := provider.ChangeEffectSentence(token, name)
 			require.NotEmptyf(t, sentence, "%s.%s: the provider's change table (provider/change_effects.go) does not cover %s", token, name, token)
@@ -36,6 +37,14 @@ func TestEveryResourceInputSaysWhatAChangeDoes(t *testing.T) {
 		}
 	}
 	assert.GreaterOrEqual(t, resources, 3, "Command, Invocation and File at least")
+	assert.GreaterOrEqual(t, components, 2, "RunScript and ScheduledScript at least")
+
+	runScript := spec.Resources["cloudassistant:index:RunScript"].InputProperties
+	assert.Contains(t, runScript["script"].Description, "On change: the child Command's `commandContent` changes, which replaces the command, and with it the Invocations that run it.")
+	assert.Contains(t, runScript["maxConcurrency"].Description, "updates the invocation in place; nothing runs again")
+	assert.Contains(t, runScript["agentTimeout"].Description, "nothing runs again")
+	scheduled := spec.Resources["cloudassistant:index:ScheduledScript"].InputProperties
+	assert.Contains(t, scheduled["schedule"].Description, "the child Invocation's `frequency` changes, which replaces the invocation")
 
 	command := spec.Resources["cloudassistant:index:Command"].InputProperties
 	assert.Contains(t, command["description"].Description, "On change: updates the command in place; nothing runs again.")

@@ -120,63 +120,63 @@ export class RunScript extends pulumi.ComponentResource {
  */
 export interface RunScriptArgs {
     /**
-     * How long to wait for the agents, in seconds. Defaults to 300.
+     * How long to wait for the agents, in seconds. Defaults to 300. On change: only the component's wait for the agents changes; nothing runs again.
      */
     agentTimeout?: pulumi.Input<number | undefined>;
     /**
-     * When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
+     * When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. On change: the child Invocation's `failurePolicy` changes, which updates the invocation in place; nothing runs again.
      */
     failurePolicy?: pulumi.Input<enums.FailurePolicy | undefined>;
     /**
-     * Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+     * Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again. On change: the child File's `content` changes, which replaces the resource, which sends the file again; the child Invocation's `triggers` changes, which replaces the invocation, which runs the command again.
      */
     files?: pulumi.Input<pulumi.Input<inputs.RunScriptFileArgs>[] | undefined>;
     /**
-     * The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
+     * The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`. On change: the child Invocation's `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again; the child File's `instanceIds` changes, which updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
      */
     instanceIds?: pulumi.Input<string[] | undefined>;
     /**
-     * At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
+     * At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit. On change: the child Invocation's `maxConcurrency` changes, which updates the invocation in place; nothing runs again.
      */
     maxConcurrency?: pulumi.Input<string | undefined>;
     /**
-     * Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
+     * Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit. On change: the child Invocation's `maxErrors` changes, which updates the invocation in place; nothing runs again.
      */
     maxErrors?: pulumi.Input<string | undefined>;
     /**
-     * Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
+     * Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them. On change: the child Invocation's `parameters` changes, which replaces the invocation, which runs the command again.
      */
     parameters?: pulumi.Input<{[key: string]: string} | undefined>;
     /**
-     * The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
+     * The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too. On change: the child Command's `commandContent` changes, which replaces the command, and with it the Invocations that run it.
      */
     script: pulumi.Input<string>;
     /**
-     * Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
+     * Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only. On change: the child Invocation's `targetTags` changes, which replaces the invocation, which runs the command again.
      */
     targetTags?: pulumi.Input<{[key: string]: string} | undefined>;
     /**
-     * The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+     * The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: the child Command's `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation's `timeout` changes, which replaces the invocation, which runs the command again.
      */
     timeout?: pulumi.Input<number | undefined>;
     /**
-     * Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
+     * Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again. On change: the child Invocation's `triggers` changes, which replaces the invocation, which runs the command again.
      */
     triggers?: pulumi.Input<any[] | undefined>;
     /**
-     * The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+     * The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: the child Command's `type` changes, which replaces the command, and with it the Invocations that run it.
      */
     type?: pulumi.Input<enums.CommandType | undefined>;
     /**
-     * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+     * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: the child Invocation's `username` changes, which replaces the invocation, which runs the command again.
      */
     username?: pulumi.Input<string | undefined>;
     /**
-     * Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online.
+     * Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online. On change: only the component's wait for the agents changes; nothing runs again.
      */
     waitForAgent?: pulumi.Input<boolean | undefined>;
     /**
-     * The directory the script runs in. The service defaults to `/root` on Linux.
+     * The directory the script runs in. The service defaults to `/root` on Linux. On change: the child Command's `workingDir` changes, which replaces the command, and with it the Invocations that run it.
      */
     workingDir?: pulumi.Input<string | undefined>;
 }

@@ -112,43 +112,43 @@ export class ScheduledScript extends pulumi.ComponentResource {
  */
 export interface ScheduledScriptArgs {
     /**
-     * How long to wait for the agents, in seconds. Defaults to 300.
+     * How long to wait for the agents, in seconds. Defaults to 300. On change: only the component's wait for the agents changes; nothing runs again.
      */
     agentTimeout?: pulumi.Input<number | undefined>;
     /**
-     * The instances to run on: 1 to 100 unique IDs.
+     * The instances to run on: 1 to 100 unique IDs. On change: the child Invocation's `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
      */
     instanceIds: pulumi.Input<string[]>;
     /**
-     * Values for the script's `{{name}}` parameters. Always secret.
+     * Values for the script's `{{name}}` parameters. Always secret. On change: the child Invocation's `parameters` changes, which replaces the invocation, which runs the command again.
      */
     parameters?: pulumi.Input<{[key: string]: string} | undefined>;
     /**
-     * When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: the child Invocation's `frequency` changes, which replaces the invocation, which runs the command again.
      */
     schedule: pulumi.Input<string>;
     /**
-     * The script, as plain text. With `parameters`, `{{name}}` marks a parameter.
+     * The script, as plain text. With `parameters`, `{{name}}` marks a parameter. On change: the child Command's `commandContent` changes, which replaces the command, and with it the Invocations that run it.
      */
     script: pulumi.Input<string>;
     /**
-     * The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60.
+     * The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60. On change: the child Command's `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation's `timeout` changes, which replaces the invocation, which runs the command again.
      */
     timeout?: pulumi.Input<number | undefined>;
     /**
-     * The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
+     * The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`. On change: the child Command's `type` changes, which replaces the command, and with it the Invocations that run it.
      */
     type?: pulumi.Input<enums.CommandType | undefined>;
     /**
-     * The user the script runs as.
+     * The user the script runs as. On change: the child Invocation's `username` changes, which replaces the invocation, which runs the command again.
      */
     username?: pulumi.Input<string | undefined>;
     /**
-     * Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true.
+     * Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true. On change: only the component's wait for the agents changes; nothing runs again.
      */
     waitForAgent?: pulumi.Input<boolean | undefined>;
     /**
-     * The directory the script runs in.
+     * The directory the script runs in. On change: the child Command's `workingDir` changes, which replaces the command, and with it the Invocations that run it.
      */
     workingDir?: pulumi.Input<string | undefined>;
 }

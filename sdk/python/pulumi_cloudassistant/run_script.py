@@ -40,21 +40,21 @@ class RunScriptArgs:
         """
         The set of arguments for constructing a RunScript resource.
 
-        :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
-        :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
-        :param pulumi.Input['FailurePolicy'] failure_policy: When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
-        :param pulumi.Input[Sequence[pulumi.Input['RunScriptFileArgs']]] files: Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
-        :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
-        :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
-        :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
-        :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
-        :param pulumi.Input[Mapping[str, _builtins.str]] target_tags: Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
-        :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
-        :param pulumi.Input[Sequence[Any]] triggers: Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
-        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
-        :param pulumi.Input[_builtins.str] username: The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
-        :param pulumi.Input[_builtins.bool] wait_for_agent: Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online.
-        :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in. The service defaults to `/root` on Linux.
+        :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too. On change: the child Command's `commandContent` changes, which replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300. On change: only the component's wait for the agents changes; nothing runs again.
+        :param pulumi.Input['FailurePolicy'] failure_policy: When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. On change: the child Invocation's `failurePolicy` changes, which updates the invocation in place; nothing runs again.
+        :param pulumi.Input[Sequence[pulumi.Input['RunScriptFileArgs']]] files: Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again. On change: the child File's `content` changes, which replaces the resource, which sends the file again; the child Invocation's `triggers` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`. On change: the child Invocation's `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again; the child File's `instanceIds` changes, which updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
+        :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit. On change: the child Invocation's `maxConcurrency` changes, which updates the invocation in place; nothing runs again.
+        :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit. On change: the child Invocation's `maxErrors` changes, which updates the invocation in place; nothing runs again.
+        :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them. On change: the child Invocation's `parameters` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[Mapping[str, _builtins.str]] target_tags: Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only. On change: the child Invocation's `targetTags` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: the child Command's `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation's `timeout` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[Sequence[Any]] triggers: Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again. On change: the child Invocation's `triggers` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: the child Command's `type` changes, which replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.str] username: The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: the child Invocation's `username` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.bool] wait_for_agent: Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online. On change: only the component's wait for the agents changes; nothing runs again.
+        :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in. The service defaults to `/root` on Linux. On change: the child Command's `workingDir` changes, which replaces the command, and with it the Invocations that run it.
         """
         pulumi.set(__self__, "script", script)
         if agent_timeout is not None:
@@ -90,7 +90,7 @@ class RunScriptArgs:
     @pulumi.getter
     def script(self) -> pulumi.Input[_builtins.str]:
         """
-        The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
+        The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too. On change: the child Command's `commandContent` changes, which replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "script")
 
@@ -102,7 +102,7 @@ class RunScriptArgs:
     @pulumi.getter(name="agentTimeout")
     def agent_timeout(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        How long to wait for the agents, in seconds. Defaults to 300.
+        How long to wait for the agents, in seconds. Defaults to 300. On change: only the component's wait for the agents changes; nothing runs again.
         """
         return pulumi.get(self, "agent_timeout")
 
@@ -114,7 +114,7 @@ class RunScriptArgs:
     @pulumi.getter(name="failurePolicy")
     def failure_policy(self) -> pulumi.Input[Optional['FailurePolicy']]:
         """
-        When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
+        When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. On change: the child Invocation's `failurePolicy` changes, which updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "failure_policy")
 
@@ -126,7 +126,7 @@ class RunScriptArgs:
     @pulumi.getter
     def files(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['RunScriptFileArgs']]]]:
         """
-        Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+        Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again. On change: the child File's `content` changes, which replaces the resource, which sends the file again; the child Invocation's `triggers` changes, which replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "files")
 
@@ -138,7 +138,7 @@ class RunScriptArgs:
     @pulumi.getter(name="instanceIds")
     def instance_ids(self) -> pulumi.Input[Optional[Sequence[_builtins.str]]]:
         """
-        The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
+        The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`. On change: the child Invocation's `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again; the child File's `instanceIds` changes, which updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
         """
         return pulumi.get(self, "instance_ids")
 
@@ -150,7 +150,7 @@ class RunScriptArgs:
     @pulumi.getter(name="maxConcurrency")
     def max_concurrency(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
+        At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit. On change: the child Invocation's `maxConcurrency` changes, which updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "max_concurrency")
 
@@ -162,7 +162,7 @@ class RunScriptArgs:
     @pulumi.getter(name="maxErrors")
     def max_errors(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
+        Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit. On change: the child Invocation's `maxErrors` changes, which updates the invocation in place; nothing runs again.
         """
         return pulumi.get(self, "max_errors")
 
@@ -174,7 +174,7 @@ class RunScriptArgs:
     @pulumi.getter
     def parameters(self) -> pulumi.Input[Optional[Mapping[str, _builtins.str]]]:
         """
-        Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
+        Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them. On change: the child Invocation's `parameters` changes, which replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "parameters")
 
@@ -186,7 +186,7 @@ class RunScriptArgs:
     @pulumi.getter(name="targetTags")
     def target_tags(self) -> pulumi.Input[Optional[Mapping[str, _builtins.str]]]:
         """
-        Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
+        Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only. On change: the child Invocation's `targetTags` changes, which replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "target_tags")
 
@@ -198,7 +198,7 @@ class RunScriptArgs:
     @pulumi.getter
     def timeout(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+        The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: the child Command's `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation's `timeout` changes, which replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "timeout")
 
@@ -210,7 +210,7 @@ class RunScriptArgs:
     @pulumi.getter
     def triggers(self) -> pulumi.Input[Optional[Sequence[Any]]]:
         """
-        Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
+        Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again. On change: the child Invocation's `triggers` changes, which replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "triggers")
 
@@ -222,7 +222,7 @@ class RunScriptArgs:
     @pulumi.getter
     def type(self) -> pulumi.Input[Optional['CommandType']]:
         """
-        The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+        The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: the child Command's `type` changes, which replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "type")
 
@@ -234,7 +234,7 @@ class RunScriptArgs:
     @pulumi.getter
     def username(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+        The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: the child Invocation's `username` changes, which replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "username")
 
@@ -246,7 +246,7 @@ class RunScriptArgs:
     @pulumi.getter(name="waitForAgent")
     def wait_for_agent(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online.
+        Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online. On change: only the component's wait for the agents changes; nothing runs again.
         """
         return pulumi.get(self, "wait_for_agent")
 
@@ -258,7 +258,7 @@ class RunScriptArgs:
     @pulumi.getter(name="workingDir")
     def working_dir(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The directory the script runs in. The service defaults to `/root` on Linux.
+        The directory the script runs in. The service defaults to `/root` on Linux. On change: the child Command's `workingDir` changes, which replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "working_dir")
 
@@ -309,21 +309,21 @@ class RunScript(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
-        :param pulumi.Input['FailurePolicy'] failure_policy: When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['RunScriptFileArgs', 'RunScriptFileArgsDict']]]] files: Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
-        :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
-        :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit.
-        :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
-        :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
-        :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
-        :param pulumi.Input[Mapping[str, _builtins.str]] target_tags: Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
-        :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
-        :param pulumi.Input[Sequence[Any]] triggers: Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
-        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
-        :param pulumi.Input[_builtins.str] username: The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
-        :param pulumi.Input[_builtins.bool] wait_for_agent: Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online.
-        :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in. The service defaults to `/root` on Linux.
+        :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300. On change: only the component's wait for the agents changes; nothing runs again.
+        :param pulumi.Input['FailurePolicy'] failure_policy: When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. On change: the child Invocation's `failurePolicy` changes, which updates the invocation in place; nothing runs again.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['RunScriptFileArgs', 'RunScriptFileArgsDict']]]] files: Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again. On change: the child File's `content` changes, which replaces the resource, which sends the file again; the child Invocation's `triggers` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`. On change: the child Invocation's `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again; the child File's `instanceIds` changes, which updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
+        :param pulumi.Input[_builtins.str] max_concurrency: At most this many instances run at once: `"10"` or `"25%"`. Defaults to no limit. On change: the child Invocation's `maxConcurrency` changes, which updates the invocation in place; nothing runs again.
+        :param pulumi.Input[_builtins.str] max_errors: Once more instances than this have failed (`"0"`, `"5"`, `"10%"`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit. On change: the child Invocation's `maxErrors` changes, which updates the invocation in place; nothing runs again.
+        :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them. On change: the child Invocation's `parameters` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too. On change: the child Command's `commandContent` changes, which replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[Mapping[str, _builtins.str]] target_tags: Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only. On change: the child Invocation's `targetTags` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: the child Command's `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation's `timeout` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[Sequence[Any]] triggers: Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again. On change: the child Invocation's `triggers` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: the child Command's `type` changes, which replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.str] username: The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: the child Invocation's `username` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.bool] wait_for_agent: Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online. On change: only the component's wait for the agents changes; nothing runs again.
+        :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in. The service defaults to `/root` on Linux. On change: the child Command's `workingDir` changes, which replaces the command, and with it the Invocations that run it.
         """
         ...
     @overload

@@ -33,16 +33,16 @@ class ScheduledScriptArgs:
         """
         The set of arguments for constructing a ScheduledScript resource.
 
-        :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: 1 to 100 unique IDs.
-        :param pulumi.Input[_builtins.str] schedule: When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
-        :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter.
-        :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
-        :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret.
-        :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60.
-        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
-        :param pulumi.Input[_builtins.str] username: The user the script runs as.
-        :param pulumi.Input[_builtins.bool] wait_for_agent: Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true.
-        :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in.
+        :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: 1 to 100 unique IDs. On change: the child Invocation's `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
+        :param pulumi.Input[_builtins.str] schedule: When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: the child Invocation's `frequency` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter. On change: the child Command's `commandContent` changes, which replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300. On change: only the component's wait for the agents changes; nothing runs again.
+        :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret. On change: the child Invocation's `parameters` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60. On change: the child Command's `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation's `timeout` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`. On change: the child Command's `type` changes, which replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.str] username: The user the script runs as. On change: the child Invocation's `username` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.bool] wait_for_agent: Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true. On change: only the component's wait for the agents changes; nothing runs again.
+        :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in. On change: the child Command's `workingDir` changes, which replaces the command, and with it the Invocations that run it.
         """
         pulumi.set(__self__, "instance_ids", instance_ids)
         pulumi.set(__self__, "schedule", schedule)
@@ -66,7 +66,7 @@ class ScheduledScriptArgs:
     @pulumi.getter(name="instanceIds")
     def instance_ids(self) -> pulumi.Input[Sequence[_builtins.str]]:
         """
-        The instances to run on: 1 to 100 unique IDs.
+        The instances to run on: 1 to 100 unique IDs. On change: the child Invocation's `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
         """
         return pulumi.get(self, "instance_ids")
 
@@ -78,7 +78,7 @@ class ScheduledScriptArgs:
     @pulumi.getter
     def schedule(self) -> pulumi.Input[_builtins.str]:
         """
-        When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+        When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: the child Invocation's `frequency` changes, which replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "schedule")
 
@@ -90,7 +90,7 @@ class ScheduledScriptArgs:
     @pulumi.getter
     def script(self) -> pulumi.Input[_builtins.str]:
         """
-        The script, as plain text. With `parameters`, `{{name}}` marks a parameter.
+        The script, as plain text. With `parameters`, `{{name}}` marks a parameter. On change: the child Command's `commandContent` changes, which replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "script")
 
@@ -102,7 +102,7 @@ class ScheduledScriptArgs:
     @pulumi.getter(name="agentTimeout")
     def agent_timeout(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        How long to wait for the agents, in seconds. Defaults to 300.
+        How long to wait for the agents, in seconds. Defaults to 300. On change: only the component's wait for the agents changes; nothing runs again.
         """
         return pulumi.get(self, "agent_timeout")
 
@@ -114,7 +114,7 @@ class ScheduledScriptArgs:
     @pulumi.getter
     def parameters(self) -> pulumi.Input[Optional[Mapping[str, _builtins.str]]]:
         """
-        Values for the script's `{{name}}` parameters. Always secret.
+        Values for the script's `{{name}}` parameters. Always secret. On change: the child Invocation's `parameters` changes, which replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "parameters")
 
@@ -126,7 +126,7 @@ class ScheduledScriptArgs:
     @pulumi.getter
     def timeout(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60.
+        The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60. On change: the child Command's `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation's `timeout` changes, which replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "timeout")
 
@@ -138,7 +138,7 @@ class ScheduledScriptArgs:
     @pulumi.getter
     def type(self) -> pulumi.Input[Optional['CommandType']]:
         """
-        The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
+        The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`. On change: the child Command's `type` changes, which replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "type")
 
@@ -150,7 +150,7 @@ class ScheduledScriptArgs:
     @pulumi.getter
     def username(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The user the script runs as.
+        The user the script runs as. On change: the child Invocation's `username` changes, which replaces the invocation, which runs the command again.
         """
         return pulumi.get(self, "username")
 
@@ -162,7 +162,7 @@ class ScheduledScriptArgs:
     @pulumi.getter(name="waitForAgent")
     def wait_for_agent(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true.
+        Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true. On change: only the component's wait for the agents changes; nothing runs again.
         """
         return pulumi.get(self, "wait_for_agent")
 
@@ -174,7 +174,7 @@ class ScheduledScriptArgs:
     @pulumi.getter(name="workingDir")
     def working_dir(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The directory the script runs in.
+        The directory the script runs in. On change: the child Command's `workingDir` changes, which replaces the command, and with it the Invocations that run it.
         """
         return pulumi.get(self, "working_dir")
 
@@ -217,16 +217,16 @@ class ScheduledScript(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300.
-        :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: 1 to 100 unique IDs.
-        :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret.
-        :param pulumi.Input[_builtins.str] schedule: When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
-        :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter.
-        :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60.
-        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
-        :param pulumi.Input[_builtins.str] username: The user the script runs as.
-        :param pulumi.Input[_builtins.bool] wait_for_agent: Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true.
-        :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in.
+        :param pulumi.Input[_builtins.int] agent_timeout: How long to wait for the agents, in seconds. Defaults to 300. On change: only the component's wait for the agents changes; nothing runs again.
+        :param pulumi.Input[Sequence[_builtins.str]] instance_ids: The instances to run on: 1 to 100 unique IDs. On change: the child Invocation's `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
+        :param pulumi.Input[Mapping[str, _builtins.str]] parameters: Values for the script's `{{name}}` parameters. Always secret. On change: the child Invocation's `parameters` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.str] schedule: When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: the child Invocation's `frequency` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.str] script: The script, as plain text. With `parameters`, `{{name}}` marks a parameter. On change: the child Command's `commandContent` changes, which replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.int] timeout: The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60. On change: the child Command's `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation's `timeout` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input['CommandType'] type: The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`. On change: the child Command's `type` changes, which replaces the command, and with it the Invocations that run it.
+        :param pulumi.Input[_builtins.str] username: The user the script runs as. On change: the child Invocation's `username` changes, which replaces the invocation, which runs the command again.
+        :param pulumi.Input[_builtins.bool] wait_for_agent: Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true. On change: only the component's wait for the agents changes; nothing runs again.
+        :param pulumi.Input[_builtins.str] working_dir: The directory the script runs in. On change: the child Command's `workingDir` changes, which replaces the command, and with it the Invocations that run it.
         """
         ...
     @overload

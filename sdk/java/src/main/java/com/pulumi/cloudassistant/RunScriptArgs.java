@@ -25,14 +25,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     public static final RunScriptArgs Empty = new RunScriptArgs();
 
     /**
-     * How long to wait for the agents, in seconds. Defaults to 300.
+     * How long to wait for the agents, in seconds. Defaults to 300. On change: only the component&#39;s wait for the agents changes; nothing runs again.
      * 
      */
     @Import(name="agentTimeout")
     private @Nullable Output<Integer> agentTimeout;
 
     /**
-     * @return How long to wait for the agents, in seconds. Defaults to 300.
+     * @return How long to wait for the agents, in seconds. Defaults to 300. On change: only the component&#39;s wait for the agents changes; nothing runs again.
      * 
      */
     public Optional<Output<Integer>> agentTimeout() {
@@ -40,14 +40,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
+     * When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. On change: the child Invocation&#39;s `failurePolicy` changes, which updates the invocation in place; nothing runs again.
      * 
      */
     @Import(name="failurePolicy")
     private @Nullable Output<FailurePolicy> failurePolicy;
 
     /**
-     * @return When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
+     * @return When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. On change: the child Invocation&#39;s `failurePolicy` changes, which updates the invocation in place; nothing runs again.
      * 
      */
     public Optional<Output<FailurePolicy>> failurePolicy() {
@@ -55,14 +55,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+     * Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again. On change: the child File&#39;s `content` changes, which replaces the resource, which sends the file again; the child Invocation&#39;s `triggers` changes, which replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="files")
     private @Nullable Output<List<RunScriptFileArgs>> files;
 
     /**
-     * @return Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+     * @return Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again. On change: the child File&#39;s `content` changes, which replaces the resource, which sends the file again; the child Invocation&#39;s `triggers` changes, which replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<List<RunScriptFileArgs>>> files() {
@@ -70,14 +70,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
+     * The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`. On change: the child Invocation&#39;s `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again; the child File&#39;s `instanceIds` changes, which updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
      * 
      */
     @Import(name="instanceIds")
     private @Nullable Output<List<String>> instanceIds;
 
     /**
-     * @return The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
+     * @return The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`. On change: the child Invocation&#39;s `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again; the child File&#39;s `instanceIds` changes, which updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
      * 
      */
     public Optional<Output<List<String>>> instanceIds() {
@@ -85,14 +85,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * At most this many instances run at once: `&#34;10&#34;` or `&#34;25%&#34;`. Defaults to no limit.
+     * At most this many instances run at once: `&#34;10&#34;` or `&#34;25%&#34;`. Defaults to no limit. On change: the child Invocation&#39;s `maxConcurrency` changes, which updates the invocation in place; nothing runs again.
      * 
      */
     @Import(name="maxConcurrency")
     private @Nullable Output<String> maxConcurrency;
 
     /**
-     * @return At most this many instances run at once: `&#34;10&#34;` or `&#34;25%&#34;`. Defaults to no limit.
+     * @return At most this many instances run at once: `&#34;10&#34;` or `&#34;25%&#34;`. Defaults to no limit. On change: the child Invocation&#39;s `maxConcurrency` changes, which updates the invocation in place; nothing runs again.
      * 
      */
     public Optional<Output<String>> maxConcurrency() {
@@ -100,14 +100,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Once more instances than this have failed (`&#34;0&#34;`, `&#34;5&#34;`, `&#34;10%&#34;`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
+     * Once more instances than this have failed (`&#34;0&#34;`, `&#34;5&#34;`, `&#34;10%&#34;`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit. On change: the child Invocation&#39;s `maxErrors` changes, which updates the invocation in place; nothing runs again.
      * 
      */
     @Import(name="maxErrors")
     private @Nullable Output<String> maxErrors;
 
     /**
-     * @return Once more instances than this have failed (`&#34;0&#34;`, `&#34;5&#34;`, `&#34;10%&#34;`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
+     * @return Once more instances than this have failed (`&#34;0&#34;`, `&#34;5&#34;`, `&#34;10%&#34;`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit. On change: the child Invocation&#39;s `maxErrors` changes, which updates the invocation in place; nothing runs again.
      * 
      */
     public Optional<Output<String>> maxErrors() {
@@ -115,14 +115,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Values for the script&#39;s `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
+     * Values for the script&#39;s `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them. On change: the child Invocation&#39;s `parameters` changes, which replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="parameters")
     private @Nullable Output<Map<String,String>> parameters;
 
     /**
-     * @return Values for the script&#39;s `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
+     * @return Values for the script&#39;s `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them. On change: the child Invocation&#39;s `parameters` changes, which replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<Map<String,String>>> parameters() {
@@ -130,14 +130,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
+     * The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too. On change: the child Command&#39;s `commandContent` changes, which replaces the command, and with it the Invocations that run it.
      * 
      */
     @Import(name="script", required=true)
     private Output<String> script;
 
     /**
-     * @return The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
+     * @return The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too. On change: the child Command&#39;s `commandContent` changes, which replaces the command, and with it the Invocations that run it.
      * 
      */
     public Output<String> script() {
@@ -145,14 +145,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
+     * Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only. On change: the child Invocation&#39;s `targetTags` changes, which replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="targetTags")
     private @Nullable Output<Map<String,String>> targetTags;
 
     /**
-     * @return Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
+     * @return Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only. On change: the child Invocation&#39;s `targetTags` changes, which replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<Map<String,String>>> targetTags() {
@@ -160,14 +160,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+     * The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: the child Command&#39;s `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation&#39;s `timeout` changes, which replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="timeout")
     private @Nullable Output<Integer> timeout;
 
     /**
-     * @return The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+     * @return The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: the child Command&#39;s `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation&#39;s `timeout` changes, which replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<Integer>> timeout() {
@@ -175,14 +175,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
+     * Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again. On change: the child Invocation&#39;s `triggers` changes, which replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="triggers")
     private @Nullable Output<List<Object>> triggers;
 
     /**
-     * @return Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
+     * @return Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again. On change: the child Invocation&#39;s `triggers` changes, which replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<List<Object>>> triggers() {
@@ -190,14 +190,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+     * The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: the child Command&#39;s `type` changes, which replaces the command, and with it the Invocations that run it.
      * 
      */
     @Import(name="type")
     private @Nullable Output<CommandType> type;
 
     /**
-     * @return The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+     * @return The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: the child Command&#39;s `type` changes, which replaces the command, and with it the Invocations that run it.
      * 
      */
     public Optional<Output<CommandType>> type() {
@@ -205,14 +205,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+     * The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: the child Invocation&#39;s `username` changes, which replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="username")
     private @Nullable Output<String> username;
 
     /**
-     * @return The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+     * @return The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: the child Invocation&#39;s `username` changes, which replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<String>> username() {
@@ -220,14 +220,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online.
+     * Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online. On change: only the component&#39;s wait for the agents changes; nothing runs again.
      * 
      */
     @Import(name="waitForAgent")
     private @Nullable Output<Boolean> waitForAgent;
 
     /**
-     * @return Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online.
+     * @return Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online. On change: only the component&#39;s wait for the agents changes; nothing runs again.
      * 
      */
     public Optional<Output<Boolean>> waitForAgent() {
@@ -235,14 +235,14 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * The directory the script runs in. The service defaults to `/root` on Linux.
+     * The directory the script runs in. The service defaults to `/root` on Linux. On change: the child Command&#39;s `workingDir` changes, which replaces the command, and with it the Invocations that run it.
      * 
      */
     @Import(name="workingDir")
     private @Nullable Output<String> workingDir;
 
     /**
-     * @return The directory the script runs in. The service defaults to `/root` on Linux.
+     * @return The directory the script runs in. The service defaults to `/root` on Linux. On change: the child Command&#39;s `workingDir` changes, which replaces the command, and with it the Invocations that run it.
      * 
      */
     public Optional<Output<String>> workingDir() {
@@ -288,7 +288,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param agentTimeout How long to wait for the agents, in seconds. Defaults to 300.
+         * @param agentTimeout How long to wait for the agents, in seconds. Defaults to 300. On change: only the component&#39;s wait for the agents changes; nothing runs again.
          * 
          * @return builder
          * 
@@ -299,7 +299,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param agentTimeout How long to wait for the agents, in seconds. Defaults to 300.
+         * @param agentTimeout How long to wait for the agents, in seconds. Defaults to 300. On change: only the component&#39;s wait for the agents changes; nothing runs again.
          * 
          * @return builder
          * 
@@ -309,7 +309,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param failurePolicy When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
+         * @param failurePolicy When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. On change: the child Invocation&#39;s `failurePolicy` changes, which updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -320,7 +320,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param failurePolicy When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`.
+         * @param failurePolicy When the run fails the deployment: `FailIfAny` (the default), `FailIfAll` or `Never`. On change: the child Invocation&#39;s `failurePolicy` changes, which updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -330,7 +330,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param files Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+         * @param files Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again. On change: the child File&#39;s `content` changes, which replaces the resource, which sends the file again; the child Invocation&#39;s `triggers` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -341,7 +341,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param files Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+         * @param files Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again. On change: the child File&#39;s `content` changes, which replaces the resource, which sends the file again; the child Invocation&#39;s `triggers` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -351,7 +351,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param files Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again.
+         * @param files Files to deliver to the instances before the script runs (each a child `File`, overwriting what is there): a configuration the script installs, a unit file it enables. When a file changes it is sent again and the script runs again. On change: the child File&#39;s `content` changes, which replaces the resource, which sends the file again; the child Invocation&#39;s `triggers` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -361,7 +361,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
+         * @param instanceIds The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`. On change: the child Invocation&#39;s `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again; the child File&#39;s `instanceIds` changes, which updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
          * 
          * @return builder
          * 
@@ -372,7 +372,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
+         * @param instanceIds The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`. On change: the child Invocation&#39;s `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again; the child File&#39;s `instanceIds` changes, which updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
          * 
          * @return builder
          * 
@@ -382,7 +382,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param instanceIds The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`.
+         * @param instanceIds The instances to run on: any number of unique IDs, sent in batches of at most 100. Adding IDs later runs the script on the added instances only. Give this or `targetTags`. On change: the child Invocation&#39;s `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again; the child File&#39;s `instanceIds` changes, which updates the resource in place when it is the only change of a finished delivery (only the added instances get the file); otherwise replaces it, which sends the file again.
          * 
          * @return builder
          * 
@@ -392,7 +392,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param maxConcurrency At most this many instances run at once: `&#34;10&#34;` or `&#34;25%&#34;`. Defaults to no limit.
+         * @param maxConcurrency At most this many instances run at once: `&#34;10&#34;` or `&#34;25%&#34;`. Defaults to no limit. On change: the child Invocation&#39;s `maxConcurrency` changes, which updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -403,7 +403,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param maxConcurrency At most this many instances run at once: `&#34;10&#34;` or `&#34;25%&#34;`. Defaults to no limit.
+         * @param maxConcurrency At most this many instances run at once: `&#34;10&#34;` or `&#34;25%&#34;`. Defaults to no limit. On change: the child Invocation&#39;s `maxConcurrency` changes, which updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -413,7 +413,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param maxErrors Once more instances than this have failed (`&#34;0&#34;`, `&#34;5&#34;`, `&#34;10%&#34;`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
+         * @param maxErrors Once more instances than this have failed (`&#34;0&#34;`, `&#34;5&#34;`, `&#34;10%&#34;`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit. On change: the child Invocation&#39;s `maxErrors` changes, which updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -424,7 +424,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param maxErrors Once more instances than this have failed (`&#34;0&#34;`, `&#34;5&#34;`, `&#34;10%&#34;`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit.
+         * @param maxErrors Once more instances than this have failed (`&#34;0&#34;`, `&#34;5&#34;`, `&#34;10%&#34;`), no further batch starts and the run fails by `failurePolicy`. Defaults to no limit. On change: the child Invocation&#39;s `maxErrors` changes, which updates the invocation in place; nothing runs again.
          * 
          * @return builder
          * 
@@ -434,7 +434,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param parameters Values for the script&#39;s `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
+         * @param parameters Values for the script&#39;s `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them. On change: the child Invocation&#39;s `parameters` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -445,7 +445,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param parameters Values for the script&#39;s `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them.
+         * @param parameters Values for the script&#39;s `{{name}}` parameters. Always secret; when given, `results` and `outputs` are secret too, since scripts often print them. On change: the child Invocation&#39;s `parameters` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -455,7 +455,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param script The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
+         * @param script The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too. On change: the child Command&#39;s `commandContent` changes, which replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -466,7 +466,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param script The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too.
+         * @param script The script, as plain text. With `parameters`, `{{name}}` marks a parameter; built-in parameters such as `{{ACS::InstanceId}}` work too. On change: the child Command&#39;s `commandContent` changes, which replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -476,7 +476,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param targetTags Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
+         * @param targetTags Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only. On change: the child Invocation&#39;s `targetTags` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -487,7 +487,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param targetTags Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only.
+         * @param targetTags Run on the running instances that carry every one of these tags, resolved when the script first runs and recorded on the Invocation (`targetInstanceIds`). The agent wait (`waitForAgent`) applies to `instanceIds` only. On change: the child Invocation&#39;s `targetTags` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -497,7 +497,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param timeout The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+         * @param timeout The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: the child Command&#39;s `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation&#39;s `timeout` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -508,7 +508,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param timeout The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60.
+         * @param timeout The time in seconds after which a run is stopped and reported as `Timeout`: 10 to 86400. The service defaults to 60. On change: the child Command&#39;s `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation&#39;s `timeout` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -518,7 +518,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param triggers Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
+         * @param triggers Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again. On change: the child Invocation&#39;s `triggers` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -529,7 +529,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param triggers Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
+         * @param triggers Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again. On change: the child Invocation&#39;s `triggers` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -539,7 +539,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param triggers Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again.
+         * @param triggers Any values: when one changes, the script runs again. A change of the script or of any other input also runs it again. On change: the child Invocation&#39;s `triggers` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -549,7 +549,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param type The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+         * @param type The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: the child Command&#39;s `type` changes, which replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -560,7 +560,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param type The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows).
+         * @param type The interpreter: `RunShellScript` (the default, Linux), `RunBatScript` or `RunPowerShellScript` (Windows). On change: the child Command&#39;s `type` changes, which replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -570,7 +570,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param username The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+         * @param username The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: the child Invocation&#39;s `username` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -581,7 +581,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param username The user the script runs as. The service defaults to `root` on Linux and `System` on Windows.
+         * @param username The user the script runs as. The service defaults to `root` on Linux and `System` on Windows. On change: the child Invocation&#39;s `username` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -591,7 +591,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param waitForAgent Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online.
+         * @param waitForAgent Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online. On change: only the component&#39;s wait for the agents changes; nothing runs again.
          * 
          * @return builder
          * 
@@ -602,7 +602,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param waitForAgent Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online.
+         * @param waitForAgent Whether to wait, before running, until the Cloud Assistant agent of every instance is online. Defaults to true; the wait fails after `agentTimeout`, naming the instances whose agent never came online. On change: only the component&#39;s wait for the agents changes; nothing runs again.
          * 
          * @return builder
          * 
@@ -612,7 +612,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param workingDir The directory the script runs in. The service defaults to `/root` on Linux.
+         * @param workingDir The directory the script runs in. The service defaults to `/root` on Linux. On change: the child Command&#39;s `workingDir` changes, which replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -623,7 +623,7 @@ public final class RunScriptArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param workingDir The directory the script runs in. The service defaults to `/root` on Linux.
+         * @param workingDir The directory the script runs in. The service defaults to `/root` on Linux. On change: the child Command&#39;s `workingDir` changes, which replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 

@@ -22,14 +22,14 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
     public static final ScheduledScriptArgs Empty = new ScheduledScriptArgs();
 
     /**
-     * How long to wait for the agents, in seconds. Defaults to 300.
+     * How long to wait for the agents, in seconds. Defaults to 300. On change: only the component&#39;s wait for the agents changes; nothing runs again.
      * 
      */
     @Import(name="agentTimeout")
     private @Nullable Output<Integer> agentTimeout;
 
     /**
-     * @return How long to wait for the agents, in seconds. Defaults to 300.
+     * @return How long to wait for the agents, in seconds. Defaults to 300. On change: only the component&#39;s wait for the agents changes; nothing runs again.
      * 
      */
     public Optional<Output<Integer>> agentTimeout() {
@@ -37,14 +37,14 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * The instances to run on: 1 to 100 unique IDs.
+     * The instances to run on: 1 to 100 unique IDs. On change: the child Invocation&#39;s `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
      * 
      */
     @Import(name="instanceIds", required=true)
     private Output<List<String>> instanceIds;
 
     /**
-     * @return The instances to run on: 1 to 100 unique IDs.
+     * @return The instances to run on: 1 to 100 unique IDs. On change: the child Invocation&#39;s `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
      * 
      */
     public Output<List<String>> instanceIds() {
@@ -52,14 +52,14 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * Values for the script&#39;s `{{name}}` parameters. Always secret.
+     * Values for the script&#39;s `{{name}}` parameters. Always secret. On change: the child Invocation&#39;s `parameters` changes, which replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="parameters")
     private @Nullable Output<Map<String,String>> parameters;
 
     /**
-     * @return Values for the script&#39;s `{{name}}` parameters. Always secret.
+     * @return Values for the script&#39;s `{{name}}` parameters. Always secret. On change: the child Invocation&#39;s `parameters` changes, which replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<Map<String,String>>> parameters() {
@@ -67,14 +67,14 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: the child Invocation&#39;s `frequency` changes, which replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="schedule", required=true)
     private Output<String> schedule;
 
     /**
-     * @return When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+     * @return When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: the child Invocation&#39;s `frequency` changes, which replaces the invocation, which runs the command again.
      * 
      */
     public Output<String> schedule() {
@@ -82,14 +82,14 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * The script, as plain text. With `parameters`, `{{name}}` marks a parameter.
+     * The script, as plain text. With `parameters`, `{{name}}` marks a parameter. On change: the child Command&#39;s `commandContent` changes, which replaces the command, and with it the Invocations that run it.
      * 
      */
     @Import(name="script", required=true)
     private Output<String> script;
 
     /**
-     * @return The script, as plain text. With `parameters`, `{{name}}` marks a parameter.
+     * @return The script, as plain text. With `parameters`, `{{name}}` marks a parameter. On change: the child Command&#39;s `commandContent` changes, which replaces the command, and with it the Invocations that run it.
      * 
      */
     public Output<String> script() {
@@ -97,14 +97,14 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60.
+     * The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60. On change: the child Command&#39;s `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation&#39;s `timeout` changes, which replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="timeout")
     private @Nullable Output<Integer> timeout;
 
     /**
-     * @return The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60.
+     * @return The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60. On change: the child Command&#39;s `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation&#39;s `timeout` changes, which replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<Integer>> timeout() {
@@ -112,14 +112,14 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
+     * The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`. On change: the child Command&#39;s `type` changes, which replaces the command, and with it the Invocations that run it.
      * 
      */
     @Import(name="type")
     private @Nullable Output<CommandType> type;
 
     /**
-     * @return The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
+     * @return The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`. On change: the child Command&#39;s `type` changes, which replaces the command, and with it the Invocations that run it.
      * 
      */
     public Optional<Output<CommandType>> type() {
@@ -127,14 +127,14 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * The user the script runs as.
+     * The user the script runs as. On change: the child Invocation&#39;s `username` changes, which replaces the invocation, which runs the command again.
      * 
      */
     @Import(name="username")
     private @Nullable Output<String> username;
 
     /**
-     * @return The user the script runs as.
+     * @return The user the script runs as. On change: the child Invocation&#39;s `username` changes, which replaces the invocation, which runs the command again.
      * 
      */
     public Optional<Output<String>> username() {
@@ -142,14 +142,14 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true.
+     * Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true. On change: only the component&#39;s wait for the agents changes; nothing runs again.
      * 
      */
     @Import(name="waitForAgent")
     private @Nullable Output<Boolean> waitForAgent;
 
     /**
-     * @return Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true.
+     * @return Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true. On change: only the component&#39;s wait for the agents changes; nothing runs again.
      * 
      */
     public Optional<Output<Boolean>> waitForAgent() {
@@ -157,14 +157,14 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
     }
 
     /**
-     * The directory the script runs in.
+     * The directory the script runs in. On change: the child Command&#39;s `workingDir` changes, which replaces the command, and with it the Invocations that run it.
      * 
      */
     @Import(name="workingDir")
     private @Nullable Output<String> workingDir;
 
     /**
-     * @return The directory the script runs in.
+     * @return The directory the script runs in. On change: the child Command&#39;s `workingDir` changes, which replaces the command, and with it the Invocations that run it.
      * 
      */
     public Optional<Output<String>> workingDir() {
@@ -205,7 +205,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param agentTimeout How long to wait for the agents, in seconds. Defaults to 300.
+         * @param agentTimeout How long to wait for the agents, in seconds. Defaults to 300. On change: only the component&#39;s wait for the agents changes; nothing runs again.
          * 
          * @return builder
          * 
@@ -216,7 +216,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param agentTimeout How long to wait for the agents, in seconds. Defaults to 300.
+         * @param agentTimeout How long to wait for the agents, in seconds. Defaults to 300. On change: only the component&#39;s wait for the agents changes; nothing runs again.
          * 
          * @return builder
          * 
@@ -226,7 +226,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param instanceIds The instances to run on: 1 to 100 unique IDs.
+         * @param instanceIds The instances to run on: 1 to 100 unique IDs. On change: the child Invocation&#39;s `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
          * 
          * @return builder
          * 
@@ -237,7 +237,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param instanceIds The instances to run on: 1 to 100 unique IDs.
+         * @param instanceIds The instances to run on: 1 to 100 unique IDs. On change: the child Invocation&#39;s `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
          * 
          * @return builder
          * 
@@ -247,7 +247,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param instanceIds The instances to run on: 1 to 100 unique IDs.
+         * @param instanceIds The instances to run on: 1 to 100 unique IDs. On change: the child Invocation&#39;s `instanceIds` changes, which updates the invocation in place when it is the only change of a `Once` run (only the added instances run); otherwise replaces it, which runs the command again.
          * 
          * @return builder
          * 
@@ -257,7 +257,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param parameters Values for the script&#39;s `{{name}}` parameters. Always secret.
+         * @param parameters Values for the script&#39;s `{{name}}` parameters. Always secret. On change: the child Invocation&#39;s `parameters` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -268,7 +268,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param parameters Values for the script&#39;s `{{name}}` parameters. Always secret.
+         * @param parameters Values for the script&#39;s `{{name}}` parameters. Always secret. On change: the child Invocation&#39;s `parameters` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -278,7 +278,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param schedule When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+         * @param schedule When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: the child Invocation&#39;s `frequency` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -289,7 +289,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param schedule When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart.
+         * @param schedule When to run: `rate(30m)` (1 minute to 7 days), `at(2030-06-01 10:00:00 Asia/Shanghai)` (once), or a cron expression of 6 or 7 fields, seconds first, optionally followed by a time zone (`0 0 2 * * ? Asia/Shanghai`). Runs must be at least 10 seconds apart. On change: the child Invocation&#39;s `frequency` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -299,7 +299,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param script The script, as plain text. With `parameters`, `{{name}}` marks a parameter.
+         * @param script The script, as plain text. With `parameters`, `{{name}}` marks a parameter. On change: the child Command&#39;s `commandContent` changes, which replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -310,7 +310,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param script The script, as plain text. With `parameters`, `{{name}}` marks a parameter.
+         * @param script The script, as plain text. With `parameters`, `{{name}}` marks a parameter. On change: the child Command&#39;s `commandContent` changes, which replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -320,7 +320,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param timeout The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60.
+         * @param timeout The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60. On change: the child Command&#39;s `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation&#39;s `timeout` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -331,7 +331,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param timeout The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60.
+         * @param timeout The time in seconds after which a run is stopped: 10 to 86400. The service defaults to 60. On change: the child Command&#39;s `timeout` changes, which replaces the command, and with it the Invocations that run it; the child Invocation&#39;s `timeout` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -341,7 +341,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param type The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
+         * @param type The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`. On change: the child Command&#39;s `type` changes, which replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -352,7 +352,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param type The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`.
+         * @param type The interpreter: `RunShellScript` (the default), `RunBatScript` or `RunPowerShellScript`. On change: the child Command&#39;s `type` changes, which replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -362,7 +362,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param username The user the script runs as.
+         * @param username The user the script runs as. On change: the child Invocation&#39;s `username` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -373,7 +373,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param username The user the script runs as.
+         * @param username The user the script runs as. On change: the child Invocation&#39;s `username` changes, which replaces the invocation, which runs the command again.
          * 
          * @return builder
          * 
@@ -383,7 +383,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param waitForAgent Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true.
+         * @param waitForAgent Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true. On change: only the component&#39;s wait for the agents changes; nothing runs again.
          * 
          * @return builder
          * 
@@ -394,7 +394,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param waitForAgent Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true.
+         * @param waitForAgent Whether to wait, before scheduling, until the Cloud Assistant agent of every instance is online. Defaults to true. On change: only the component&#39;s wait for the agents changes; nothing runs again.
          * 
          * @return builder
          * 
@@ -404,7 +404,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param workingDir The directory the script runs in.
+         * @param workingDir The directory the script runs in. On change: the child Command&#39;s `workingDir` changes, which replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
@@ -415,7 +415,7 @@ public final class ScheduledScriptArgs extends com.pulumi.resources.ResourceArgs
         }
 
         /**
-         * @param workingDir The directory the script runs in.
+         * @param workingDir The directory the script runs in. On change: the child Command&#39;s `workingDir` changes, which replaces the command, and with it the Invocations that run it.
          * 
          * @return builder
          * 
