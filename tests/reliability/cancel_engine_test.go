@@ -17,8 +17,11 @@ import (
 )
 
 // TestEngineCancelMidWait: cancelling `pulumi up` (SIGINT to the CLI, as the Automation API
-// does when the ctx of Up ends) while the provider waits for running scripts leaves every
-// invocation in the state, and the next `up`, once the scripts have finished, runs none again.
+// does when the ctx of Up ends) while the provider waits for running scripts leaves the
+// invocations in the state, and the next `up`, once the scripts have finished, runs none again.
+// A cancel that lands after the service applied an InvokeCommand but before the provider read
+// its answer leaves that one unrecorded: the next `up` adopts it by its tags (issue 19), so it
+// still runs nothing again and starts no new invocation.
 func TestEngineCancelMidWait(t *testing.T) { cancelScenario(t, true) }
 
 // TestEngineCancelThenUpAtOnce: the same, with the next `up` started while the scripts still
@@ -62,7 +65,11 @@ func cancelScenario(t *testing.T, finishBeforeNextUp bool) {
 		t.Fatalf("up did not end within a minute of the cancel:\n%s", out.String())
 	}
 	recorded := invocationIDs(ctx, t, stack)
-	assert.Len(t, recorded, invocations, "invocations in the state after the cancel:\n%s", out.String())
+	require.NotEmpty(t, recorded, "invocations in the state after the cancel:\n%s", out.String())
+	if len(recorded) < invocations {
+		t.Logf("%d of %d invocations recorded: the cancel came before the others' answers, the next up adopts them",
+			len(recorded), invocations)
+	}
 	require.Equal(t, invocations, emu.Stats().ActiveInvocations, "the cancel stopped the scripts")
 
 	if finishBeforeNextUp {
@@ -86,8 +93,14 @@ func cancelScenario(t *testing.T, finishBeforeNextUp bool) {
 	st := emu.Stats()
 	assert.EqualValues(t, runs, st.Executions, "the up after the cancel ran scripts again")
 	assert.Equal(t, invocations, st.Invocations, "the up after the cancel invoked again")
-	for name, id := range stringMap(t, res.Outputs, "invokeIds") {
-		assert.Contains(t, recorded, id, "%s has a new invocation", name)
+	// Every recorded invocation is kept, and no other was started (st.Invocations above): the
+	// unrecorded ones were adopted.
+	kept := map[string]bool{}
+	for _, id := range stringMap(t, res.Outputs, "invokeIds") {
+		kept[id] = true
+	}
+	for _, id := range recorded {
+		assert.Truef(t, kept[id], "recorded invocation %s was replaced by a new one", id)
 	}
 	for name, status := range stringMap(t, res.Outputs, "statuses") {
 		assert.Equal(t, "Success", status, name)
