@@ -21,9 +21,7 @@ const taggedPage = 50
 // FindInvocationsByTags lists the command runs carrying every tag, without output, all pages.
 // When none does (the common case) that is one call.
 func (c *Client) FindInvocationsByTags(ctx context.Context, tags map[string]string) ([]ecs.Invocation, error) {
-	var out []ecs.Invocation
-	token := ""
-	for {
+	return allTaggedPages(func(token string) ([]ecs.Invocation, string, error) {
 		req := ecs.CreateDescribeInvocationsRequest()
 		req.RegionId = c.region
 		req.MaxResults = requests.NewInteger(taggedPage)
@@ -34,22 +32,14 @@ func (c *Client) FindInvocationsByTags(ctx context.Context, tags map[string]stri
 		}
 		req.Tag = &list
 		resp := ecs.CreateDescribeInvocationsResponse()
-		if err := c.read(ctx, "looking up invocations by tag", req, resp); err != nil {
-			return nil, err
-		}
-		out = append(out, resp.Invocations.Invocation...)
-		if resp.NextToken == "" || len(resp.Invocations.Invocation) == 0 {
-			return out, nil
-		}
-		token = resp.NextToken
-	}
+		err := c.read(ctx, "looking up invocations by tag", req, resp)
+		return resp.Invocations.Invocation, resp.NextToken, err
+	})
 }
 
 // FindSendFilesByTags lists the file tasks carrying every tag, all pages.
 func (c *Client) FindSendFilesByTags(ctx context.Context, tags map[string]string) ([]ecs.Invocation, error) {
-	var out []ecs.Invocation
-	token := ""
-	for {
+	return allTaggedPages(func(token string) ([]ecs.Invocation, string, error) {
 		req := ecs.CreateDescribeSendFileResultsRequest()
 		req.RegionId = c.region
 		req.MaxResults = requests.NewInteger(taggedPage)
@@ -60,14 +50,26 @@ func (c *Client) FindSendFilesByTags(ctx context.Context, tags map[string]string
 		}
 		req.Tag = &list
 		resp := ecs.CreateDescribeSendFileResultsResponse()
-		if err := c.read(ctx, "looking up file tasks by tag", req, resp); err != nil {
+		err := c.read(ctx, "looking up file tasks by tag", req, resp)
+		return resp.Invocations.Invocation, resp.NextToken, err
+	})
+}
+
+// allTaggedPages follows NextToken from the first page until a page comes back empty or last.
+// The two Describe calls share the paging; only their request types differ.
+func allTaggedPages(page func(token string) ([]ecs.Invocation, string, error)) ([]ecs.Invocation, error) {
+	var out []ecs.Invocation
+	token := ""
+	for {
+		items, next, err := page(token)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, resp.Invocations.Invocation...)
-		if resp.NextToken == "" || len(resp.Invocations.Invocation) == 0 {
+		out = append(out, items...)
+		if next == "" || len(items) == 0 {
 			return out, nil
 		}
-		token = resp.NextToken
+		token = next
 	}
 }
 
