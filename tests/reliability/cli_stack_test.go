@@ -101,6 +101,26 @@ func (s *cliStack) pendingOperations(ctx context.Context) []string {
 	return ops
 }
 
+// resourceURNs lists the URNs of the resources the state records.
+func (s *cliStack) resourceURNs(ctx context.Context) []string {
+	s.t.Helper()
+	out, err := s.command(ctx, "stack", "export").Output()
+	require.NoError(s.t, err)
+	var dep struct {
+		Deployment struct {
+			Resources []struct {
+				URN string `json:"urn"`
+			} `json:"resources"`
+		} `json:"deployment"`
+	}
+	require.NoError(s.t, json.Unmarshal(out, &dep))
+	var urns []string
+	for _, r := range dep.Deployment.Resources {
+		urns = append(urns, r.URN)
+	}
+	return urns
+}
+
 // pluginsOf lists the provider plugin processes the CLI process pid started.
 func pluginsOf(pid int) []int {
 	var out []int
