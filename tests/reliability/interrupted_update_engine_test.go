@@ -53,20 +53,24 @@ func TestEngineAdoptsInterruptedConverge(t *testing.T) {
 }
 
 // TestEngineInterruptedFileRemoval: a File with removeOnDelete on 60 instances (two batches
-// of rm) whose delete is cut by kill -9 of the plugin while the first rm runs. The delete
-// failed, so the File stays in the state; what the user types next — `pulumi destroy` again,
-// or `pulumi up` of the program without the File — removes the file from every instance
-// and leaves nothing in the state.
+// of rm) whose delete is cut while the first rm runs, by kill -9 of the plugin or of the CLI.
+// The delete did not finish, so the File stays in the state; what the user types next —
+// `pulumi destroy` again, or `pulumi up` of the program without the File (after `pulumi
+// cancel` when the CLI died) — removes the file from every instance (the rm is idempotent)
+// and leaves nothing in the state and nothing pending.
 func TestEngineInterruptedFileRemoval(t *testing.T) {
 	useEngine(t)
+	destroy, up := []string{"destroy", "--yes", "--skip-preview"}, []string{"up", "--yes", "--skip-preview"}
 	for _, c := range []struct {
 		name  string
+		how   interruption
 		start []string // what is interrupted, and then typed again
 	}{
-		{"destroy", []string{"destroy", "--yes", "--skip-preview"}},
-		{"up without the File", []string{"up", "--yes", "--skip-preview"}},
+		{"destroy", killPlugin, destroy},
+		{"up without the File", killPlugin, up},
+		{"destroy", killCLI, destroy},
 	} {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s, %s", c.name, c.how), func(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 			defer cancel()
@@ -86,9 +90,14 @@ func TestEngineInterruptedFileRemoval(t *testing.T) {
 			del := s.start(ctx, &out, c.start...)
 			require.Eventually(t, func() bool { return hold.held.Load() > 0 }, 2*time.Minute, 5*time.Millisecond,
 				"the delete never waited for its rm:\n%s", out.String())
-			interrupt(t, del, killPlugin)
+			interrupt(t, del, c.how)
+			require.NotZero(t, filesLeft(emu, ids), "every rm ran before the kill: this case proves nothing")
 			hold.release()
 			require.Contains(t, s.resourceURNs(ctx), fileURN, "the interrupted delete kept the File in the state")
+			if c.how == killCLI { // the dead CLI left the lock
+				text, err := s.run(ctx, "cancel", "--yes")
+				require.NoError(t, err, "pulumi cancel:\n%s", text)
+			}
 
 			again, err := s.run(ctx, c.start...)
 			require.NoError(t, err, "pulumi %v after the kill:\n%s", c.start, again)
@@ -120,6 +129,17 @@ func removableFile(ids []string) string {
       content: "listen 8080\n"
       removeOnDelete: true
 `, instanceList(ids))
+}
+
+// filesLeft counts the instances that hold the File's file.
+func filesLeft(emu *emulator.Server, ids []string) int {
+	n := 0
+	for _, id := range ids {
+		if _, err := os.Stat(emu.InstancePath(id, "/etc/app/app.conf")); err == nil {
+			n++
+		}
+	}
+	return n
 }
 
 // requireFileOn checks that the File's file is (or is not) on every instance.
