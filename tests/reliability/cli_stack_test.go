@@ -36,8 +36,6 @@ func newCLIStack(t *testing.T, emu *emulator.Server, endpoint, resources string)
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state")
 	require.NoError(t, os.MkdirAll(state, 0o755))
-	project := "name: adopt\nruntime: yaml\nresources:\n" + resources
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte(project), 0o644))
 	s := &cliStack{t: t, dir: dir, env: append(os.Environ(),
 		"PULUMI_BACKEND_URL=file://"+state,
 		"PULUMI_CONFIG_PASSPHRASE=e2e-passphrase",
@@ -48,6 +46,7 @@ func newCLIStack(t *testing.T, emu *emulator.Server, endpoint, resources string)
 		"ALIBABA_CLOUD_ACCESS_KEY_ID="+emu.AccessKeyID(),
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+emu.AccessKeySecret(),
 	)}
+	s.setResources(resources)
 	out, err := s.run(context.Background(), "stack", "init")
 	require.NoError(t, err, "stack init:\n%s", out)
 	t.Cleanup(func() {
@@ -69,13 +68,26 @@ func (s *cliStack) run(ctx context.Context, args ...string) (string, error) {
 	return string(out), err
 }
 
-// start starts `pulumi up` and returns it running, its output collected in out.
+// startUp starts `pulumi up` and returns it running, its output collected in out.
 func (s *cliStack) startUp(ctx context.Context, out *syncBuffer) *exec.Cmd {
 	s.t.Helper()
-	cmd := s.command(ctx, "up", "--yes", "--skip-preview")
+	return s.start(ctx, out, "up", "--yes", "--skip-preview")
+}
+
+// start starts a CLI command and returns it running, its output collected in out.
+func (s *cliStack) start(ctx context.Context, out *syncBuffer, args ...string) *exec.Cmd {
+	s.t.Helper()
+	cmd := s.command(ctx, args...)
 	cmd.Stdout, cmd.Stderr = out, out
 	require.NoError(s.t, cmd.Start())
 	return cmd
+}
+
+// setResources rewrites the program's resources, as a user edits Pulumi.yaml.
+func (s *cliStack) setResources(resources string) {
+	s.t.Helper()
+	project := "name: adopt\nruntime: yaml\nresources:\n" + resources
+	require.NoError(s.t, os.WriteFile(filepath.Join(s.dir, "Pulumi.yaml"), []byte(project), 0o644))
 }
 
 // pendingOperations lists the operations the state still holds as pending ("creating urn").
@@ -99,6 +111,26 @@ func (s *cliStack) pendingOperations(ctx context.Context) []string {
 		ops = append(ops, op.Type+" "+op.Resource.URN)
 	}
 	return ops
+}
+
+// resourceURNs lists the URNs of the resources the state records.
+func (s *cliStack) resourceURNs(ctx context.Context) []string {
+	s.t.Helper()
+	out, err := s.command(ctx, "stack", "export").Output()
+	require.NoError(s.t, err)
+	var dep struct {
+		Deployment struct {
+			Resources []struct {
+				URN string `json:"urn"`
+			} `json:"resources"`
+		} `json:"deployment"`
+	}
+	require.NoError(s.t, json.Unmarshal(out, &dep))
+	var urns []string
+	for _, r := range dep.Deployment.Resources {
+		urns = append(urns, r.URN)
+	}
+	return urns
 }
 
 // pluginsOf lists the provider plugin processes the CLI process pid started.
