@@ -90,24 +90,35 @@ func (s *cliStack) setResources(resources string) {
 	require.NoError(s.t, os.WriteFile(filepath.Join(s.dir, "Pulumi.yaml"), []byte(project), 0o644))
 }
 
-// pendingOperations lists the operations the state still holds as pending ("creating urn").
-func (s *cliStack) pendingOperations(ctx context.Context) []string {
+// deployment is the part of `pulumi stack export` the tests read.
+type deployment struct {
+	Resources []struct {
+		URN string `json:"urn"`
+	} `json:"resources"`
+	Pending []struct {
+		Type     string `json:"type"`
+		Resource struct {
+			URN string `json:"urn"`
+		} `json:"resource"`
+	} `json:"pending_operations"`
+}
+
+// export reads the stack's state as `pulumi stack export` prints it.
+func (s *cliStack) export(ctx context.Context) deployment {
 	s.t.Helper()
 	out, err := s.command(ctx, "stack", "export").Output()
 	require.NoError(s.t, err)
-	var dep struct {
-		Deployment struct {
-			Pending []struct {
-				Type     string `json:"type"`
-				Resource struct {
-					URN string `json:"urn"`
-				} `json:"resource"`
-			} `json:"pending_operations"`
-		} `json:"deployment"`
+	var exported struct {
+		Deployment deployment `json:"deployment"`
 	}
-	require.NoError(s.t, json.Unmarshal(out, &dep))
+	require.NoError(s.t, json.Unmarshal(out, &exported))
+	return exported.Deployment
+}
+
+// pendingOperations lists the operations the state still holds as pending ("creating urn").
+func (s *cliStack) pendingOperations(ctx context.Context) []string {
 	var ops []string
-	for _, op := range dep.Deployment.Pending {
+	for _, op := range s.export(ctx).Pending {
 		ops = append(ops, op.Type+" "+op.Resource.URN)
 	}
 	return ops
@@ -115,19 +126,8 @@ func (s *cliStack) pendingOperations(ctx context.Context) []string {
 
 // resourceURNs lists the URNs of the resources the state records.
 func (s *cliStack) resourceURNs(ctx context.Context) []string {
-	s.t.Helper()
-	out, err := s.command(ctx, "stack", "export").Output()
-	require.NoError(s.t, err)
-	var dep struct {
-		Deployment struct {
-			Resources []struct {
-				URN string `json:"urn"`
-			} `json:"resources"`
-		} `json:"deployment"`
-	}
-	require.NoError(s.t, json.Unmarshal(out, &dep))
 	var urns []string
-	for _, r := range dep.Deployment.Resources {
+	for _, r := range s.export(ctx).Resources {
 		urns = append(urns, r.URN)
 	}
 	return urns

@@ -22,22 +22,8 @@ import (
 // that starts importing here fails it and docs/interruptions.md (which tells users to use
 // `pulumi import` instead) is revisited.
 func TestEngineRefreshImportPendingCreateIsDropped(t *testing.T) {
-	useEngine(t)
-	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
-	emu := startEmulator(t, emulator.Options{InstanceCount: 100})
+	ctx, emu, s, out := rolloutKilledWithTheCLI(t)
 	ids := emu.InstanceIDs()
-	s := newCLIStack(t, emu, emu.URL(), rolloutProgram("echo ran >> ran.log; sleep 1", ids, `      maxConcurrency: "25"`))
-	var out syncBuffer
-	up := s.startUp(ctx, &out)
-	require.Eventually(t, func() bool { return emu.Stats().Executions >= 30 }, 3*time.Minute, 5*time.Millisecond,
-		"the rollout did not reach 30 runs:\n%s", out.String())
-	interrupt(t, up, killCLI)
-	time.Sleep(time.Second) // the orphaned plugin's last call, cancelled with the CLI, settles
-
-	text, err := s.run(ctx, "cancel", "--yes")
-	require.NoError(t, err, "pulumi cancel:\n%s", text)
 	urn := pendingCreate(t, s.pendingOperations(ctx), "cloudassistant:index:Invocation::run")
 	batches := invokeIDs(t, emu)
 	require.Greater(t, len(batches), 1, "a multi-batch rollout was interrupted")
@@ -69,6 +55,28 @@ func TestEngineRefreshImportPendingCreateIsDropped(t *testing.T) {
 	requireOncePerInstance(t, emu.StatsPerInstance().ExecutionsByInstance, ids, "ran", out.String()+next)
 }
 
+// rolloutKilledWithTheCLI starts `pulumi up` of one Invocation on 100 instances (25 at a time),
+// kills the CLI with -9 after 30 runs and types `pulumi cancel`, as a user would: the state then
+// holds the dead CLI's pending create and its lock is gone.
+func rolloutKilledWithTheCLI(t *testing.T) (context.Context, *emulator.Server, *cliStack, *syncBuffer) {
+	t.Helper()
+	useEngine(t)
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	t.Cleanup(cancel)
+	emu := startEmulator(t, emulator.Options{InstanceCount: 100})
+	s := newCLIStack(t, emu, emu.URL(), rolloutProgram("echo ran >> ran.log; sleep 1", emu.InstanceIDs(), `      maxConcurrency: "25"`))
+	out := &syncBuffer{}
+	up := s.startUp(ctx, out)
+	require.Eventually(t, func() bool { return emu.Stats().Executions >= 30 }, 3*time.Minute, 5*time.Millisecond,
+		"the rollout did not reach 30 runs:\n%s", out.String())
+	interrupt(t, up, killCLI)
+	time.Sleep(time.Second) // the orphaned plugin's last call, cancelled with the CLI, settles
+	text, err := s.run(ctx, "cancel", "--yes")
+	require.NoError(t, err, "pulumi cancel:\n%s", text)
+	return ctx, emu, s, out
+}
+
 // pendingCreate returns the URN of the pending create in ops whose URN ends with suffix.
 func pendingCreate(t *testing.T, ops []string, suffix string) string {
 	t.Helper()
@@ -88,21 +96,8 @@ func pendingCreate(t *testing.T, ops []string, suffix string) string {
 // `up` does). `pulumi refresh --clear-pending-creates` is that third step; after it nothing
 // is pending and nothing changes. README and docs/interruptions.md list the three commands.
 func TestEngineUpKeepsPendingCreate(t *testing.T) {
-	useEngine(t)
-	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
-	emu := startEmulator(t, emulator.Options{InstanceCount: 100})
+	ctx, emu, s, out := rolloutKilledWithTheCLI(t)
 	ids := emu.InstanceIDs()
-	s := newCLIStack(t, emu, emu.URL(), rolloutProgram("echo ran >> ran.log; sleep 1", ids, `      maxConcurrency: "25"`))
-	var out syncBuffer
-	up := s.startUp(ctx, &out)
-	require.Eventually(t, func() bool { return emu.Stats().Executions >= 30 }, 3*time.Minute, 5*time.Millisecond,
-		"the rollout did not reach 30 runs:\n%s", out.String())
-	interrupt(t, up, killCLI)
-
-	text, err := s.run(ctx, "cancel", "--yes")
-	require.NoError(t, err, "pulumi cancel:\n%s", text)
 	next, err := s.run(ctx, "up", "--yes", "--skip-preview")
 	require.NoError(t, err, "the up after pulumi cancel:\n%s", next)
 	assert.Contains(t, next, "started by an interrupted update", "the up adopted the batches the dead CLI started")
@@ -113,7 +108,7 @@ func TestEngineUpKeepsPendingCreate(t *testing.T) {
 	require.NoError(t, err, "a later up:\n%s", again)
 	assert.Contains(t, again, "pending operations from previous deployment", "a later up warns about the pending create")
 
-	text, err = s.run(ctx, "refresh", "--clear-pending-creates", "--yes", "--skip-preview")
+	text, err := s.run(ctx, "refresh", "--clear-pending-creates", "--yes", "--skip-preview")
 	require.NoError(t, err, "pulumi refresh --clear-pending-creates:\n%s", text)
 	assert.Empty(t, s.pendingOperations(ctx))
 	assert.Contains(t, s.resourceURNs(ctx), urn, "clearing the pending create kept the recorded Invocation")
