@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -165,5 +166,19 @@ func TestRootlessInstanceIsAMachine(t *testing.T) {
 			"the script's sleep and both detached sleepers run")
 		waitStatus(t, c, resp.InvokeId, 15*time.Second, "Failed")
 		assert.Empty(t, tokenPids(tok), "every process of the run is gone once it reports its end")
+	})
+
+	t.Run("a release deletes the layer", func(t *testing.T) {
+		layer := filepath.Join(data, "sandbox", ".layers", b)
+		require.DirExists(t, layer)
+		req, err := http.NewRequest(http.MethodPost, url+"/_emulator/release?InstanceId="+b, nil)
+		require.NoError(t, err)
+		SignControl(req, DefaultAccessKeySecret)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		require.Equal(t, http.StatusNoContent, resp.StatusCode)
+		require.Eventually(t, func() bool { _, err := os.Lstat(layer); return os.IsNotExist(err) }, 10*time.Second, 10*time.Millisecond,
+			"the released instance's layer goes, overlay work folders included")
 	})
 }
