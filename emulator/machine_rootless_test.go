@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -34,18 +35,15 @@ func unprivileged() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
 }
 
-// startRootlessEmulator starts this test binary as an emulator (TestEmulatorProcessHelper)
-// with isolation on, as a user without root, with a data folder of its own; it answers the
-// emulator's URL and data folder. It skips t only where the kernel refuses that user a user
-// namespace (the emulator then refuses to start, and says so).
-func startRootlessEmulator(t *testing.T, instances string) (string, string) {
+// rootlessFolder makes a folder the unprivileged user can use: a copy of this test binary (it
+// sits in a folder only root may enter) and a data folder of that user's. It answers both.
+func rootlessFolder(t *testing.T) (bin, data string) {
 	t.Helper()
-	// The test binary sits in a folder only root may enter: the user gets a copy it can run.
 	dir, err := os.MkdirTemp("", "emulator-rootless-") // t.TempDir's parent is closed to others
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	require.NoError(t, os.Chmod(dir, 0o755))
-	bin := filepath.Join(dir, "emulator")
+	bin = filepath.Join(dir, "emulator")
 	src, err := os.Open(os.Args[0])
 	require.NoError(t, err)
 	defer src.Close()
@@ -54,34 +52,46 @@ func startRootlessEmulator(t *testing.T, instances string) (string, string) {
 	_, err = io.Copy(dst, src)
 	require.NoError(t, err)
 	require.NoError(t, dst.Close())
-	data := filepath.Join(dir, "data")
+	data = filepath.Join(dir, "data")
 	require.NoError(t, os.Mkdir(data, 0o700))
-	attr := unprivileged()
-	if attr.Credential != nil {
+	if attr := unprivileged(); attr.Credential != nil {
 		require.NoError(t, os.Chown(data, nobody, nobody))
 	}
+	return bin, data
+}
 
+// startRootlessEmulator starts bin (see rootlessFolder) as an emulator
+// (TestEmulatorProcessHelper) with isolation on, as a user without root, on the data folder;
+// it answers a client of it and how to stop it (SIGTERM, as a user would; also at cleanup). It
+// skips t only where the kernel refuses that user a user namespace (the emulator then refuses
+// to start, and says so).
+func startRootlessEmulator(t *testing.T, bin, data, instances string) (*ecs.Client, func()) {
+	t.Helper()
 	cmd := exec.Command(bin, "-test.run=^TestEmulatorProcessHelper$", "-test.bench=^$")
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + data, "TMPDIR=" + data,
 		"EMULATOR_HELPER=1", "EMULATOR_HELPER_DATA_DIR=" + data, "EMULATOR_HELPER_INSTANCES=" + instances,
 		"EMULATOR_HELPER_ISOLATION=" + IsolationMachine}
-	cmd.SysProcAttr = attr
+	cmd.SysProcAttr = unprivileged()
 	var stderr bytes.Buffer
 	cmd.Stderr = io.MultiWriter(os.Stderr, &stderr)
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			done := make(chan struct{})
+			go func() { _ = cmd.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
+				<-done
+			}
+		})
+	}
+	t.Cleanup(stop)
 	lines := bufio.NewScanner(out)
 	if !lines.Scan() {
 		_ = cmd.Wait()
@@ -93,16 +103,33 @@ func startRootlessEmulator(t *testing.T, instances string) (string, string) {
 	url, ok := strings.CutPrefix(lines.Text(), "endpoint: ")
 	require.True(t, ok, lines.Text())
 	go func() { _, _ = io.Copy(io.Discard, out) }()
-	return url, data
+	c := newSDKClient(t, DefaultRegion, DefaultAccessKeyID, DefaultAccessKeySecret)
+	c.Domain = strings.TrimPrefix(url, "http://")
+	return c, stop
+}
+
+// A rootless instance's disk survives a restart on the same data folder, as with root.
+func TestRootlessDiskSurvivesARestart(t *testing.T) {
+	t.Parallel()
+	bin, data := rootlessFolder(t)
+	c, stop := startRootlessEmulator(t, bin, data, "1")
+	id := "i-emu00000000000001"
+	r := runScript(t, c, id, "echo kept > /etc/kept; mkdir /data; echo mine > /data/f", nil)
+	require.Equal(t, "Success", r.InvocationStatus, r.Output)
+	stop()
+
+	c, _ = startRootlessEmulator(t, bin, data, "1")
+	r = runScript(t, c, id, "cat /etc/kept /data/f", nil)
+	assert.Equal(t, "kept\nmine\n", r.Output, "the host's folders' upper layers and the instance's own top-level folders")
 }
 
 // An emulator without root makes each instance a machine all the same: each run is in a user
 // namespace of its own where the emulator's user is root, over the instance's own layer.
 func TestRootlessInstanceIsAMachine(t *testing.T) {
 	t.Parallel()
-	url, data := startRootlessEmulator(t, "2")
-	c := newSDKClient(t, DefaultRegion, DefaultAccessKeyID, DefaultAccessKeySecret)
-	c.Domain = strings.TrimPrefix(url, "http://")
+	bin, data := rootlessFolder(t)
+	c, _ := startRootlessEmulator(t, bin, data, "2")
+	url := "http://" + c.Domain
 	a, b := "i-emu00000000000001", "i-emu00000000000002"
 
 	t.Run("files", func(t *testing.T) {
@@ -154,19 +181,42 @@ func TestRootlessInstanceIsAMachine(t *testing.T) {
 		assert.Contains(t, got.InvokeInstances.InvokeInstance[0].ErrorInfo, "without root")
 	})
 
-	t.Run("a timeout ends every process the run started", func(t *testing.T) {
-		tok := token(t)
-		req := ecs.CreateRunCommandRequest()
-		req.Type, req.CommandContent, req.ContentEncoding = "RunShellScript", detachedScript(tok), "PlainText"
-		req.InstanceId = &[]string{b}
-		req.Timeout = requests.NewInteger(2)
-		resp, err := c.RunCommand(req)
-		require.NoError(t, err)
-		require.Eventually(t, func() bool { return len(tokenPids(tok)) >= 3 }, 10*time.Second, 10*time.Millisecond,
-			"the script's sleep and both detached sleepers run")
-		waitStatus(t, c, resp.InvokeId, 15*time.Second, "Failed")
-		assert.Empty(t, tokenPids(tok), "every process of the run is gone once it reports its end")
+	t.Run("the working directory is the instance's", func(t *testing.T) {
+		r := runScript(t, c, a, "pwd", func(req *ecs.RunCommandRequest) { req.WorkingDir = "/etc/app" })
+		assert.Equal(t, "/etc/app\n", r.Output, "a folder SendFile made")
+		r = runScript(t, c, a, "pwd", func(req *ecs.RunCommandRequest) { req.WorkingDir = "/nowhere" })
+		assert.Equal(t, "DirectoryNotExists", r.ErrorCode)
 	})
+
+	for _, how := range []string{"timeout", "stop", "reboot"} {
+		t.Run("a "+how+" ends every process the run started", func(t *testing.T) {
+			tok := token(t)
+			req := ecs.CreateRunCommandRequest()
+			req.Type, req.CommandContent, req.ContentEncoding = "RunShellScript", detachedScript(tok), "PlainText"
+			req.InstanceId = &[]string{b}
+			if how == "timeout" {
+				req.Timeout = requests.NewInteger(2)
+			}
+			resp, err := c.RunCommand(req)
+			require.NoError(t, err)
+			require.Eventually(t, func() bool { return len(tokenPids(tok)) >= 3 }, 10*time.Second, 10*time.Millisecond,
+				"the script's sleep and both detached sleepers run")
+			switch how {
+			case "stop":
+				stop := ecs.CreateStopInvocationRequest()
+				stop.InvokeId = resp.InvokeId
+				_, err := c.StopInvocation(stop)
+				require.NoError(t, err)
+			case "reboot":
+				reboot := ecs.CreateRebootInstanceRequest()
+				reboot.InstanceId = b
+				_, err := c.RebootInstance(reboot)
+				require.NoError(t, err)
+			}
+			waitStatus(t, c, resp.InvokeId, 15*time.Second, "Failed", "Stopped")
+			assert.Empty(t, tokenPids(tok), "every process of the run is gone once it reports its end")
+		})
+	}
 
 	t.Run("a release deletes the layer", func(t *testing.T) {
 		layer := filepath.Join(data, "sandbox", ".layers", b)
