@@ -162,8 +162,9 @@ func writeFile(d disk, dir, name string, content []byte, mode, owner, group stri
 		return failed("FileCreateFail", infoFileCreateFail)
 	}
 	// Ownership changes need root; otherwise the file belongs to the emulator's user, as the
-	// scripts run as it (--isolation none has no accounts of its own). chown clears set-id
-	// bits, so the mode comes after it.
+	// scripts run as it (--isolation none has no accounts of its own; a rootless instance
+	// maps that user as its root, the only owner it allows). chown clears set-id bits, so
+	// the mode comes after it.
 	if os.Geteuid() == 0 {
 		if err := f.Chown(uid, gid); err != nil {
 			_ = f.Close()
