@@ -149,8 +149,11 @@ func TestRootlessInstanceIsAMachine(t *testing.T) {
 	})
 
 	t.Run("hostname and the host hidden", func(t *testing.T) {
-		r := runScript(t, c, a, "hostname; ls -A "+data+" 2>/dev/null | wc -l; stat -c %a /tmp /var/tmp /root; mount -t tmpfs t /mnt 2>/dev/null && echo mounted || echo no mount", nil)
-		assert.Equal(t, machine.Hostname(a)+"\n0\n1777\n1777\n700\nno mount\n", r.Output)
+		marker := "/var/tmp/host-" + token(t)
+		require.NoError(t, os.WriteFile(marker, nil, 0o644))
+		t.Cleanup(func() { _ = os.Remove(marker) })
+		r := runScript(t, c, a, "hostname; ls -A "+data+" 2>/dev/null | wc -l; stat -c %a /tmp /var/tmp /root; ls "+marker+" 2>&1 | grep -c 'No such'; mount -t tmpfs t /mnt 2>/dev/null && echo mounted || echo no mount", nil)
+		assert.Equal(t, machine.Hostname(a)+"\n0\n1777\n1777\n700\n1\nno mount\n", r.Output, "host name, data folder hidden, fresh /tmp, /var/tmp (the host's file is not there) and /root, no mounts")
 	})
 
 	t.Run("SendFile then a script reads it", func(t *testing.T) {

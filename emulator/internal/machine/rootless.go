@@ -71,6 +71,19 @@ func (m *Machines) prepareRootless(id string) error {
 			}
 		}
 	}
+	// /var/tmp: opaque over the host's, before the loop below would mirror it as a plain folder.
+	var nested []struct {
+		path string
+		mode uint32
+	}
+	for _, d := range freshDirs {
+		if strings.Contains(d.path, "/") {
+			nested = append(nested, d)
+		}
+	}
+	if err := freshenDirs(upper, rootlessOpaque, nested); err != nil {
+		return err
+	}
 	for _, p := range ownedBelow {
 		if err := mirrorDir(upper, p); err != nil {
 			return err
@@ -87,16 +100,7 @@ func (m *Machines) prepareRootless(id string) error {
 			}
 		}
 	}
-	var nested []struct {
-		path string
-		mode uint32
-	}
-	for _, d := range freshDirs {
-		if strings.Contains(d.path, "/") {
-			nested = append(nested, d)
-		}
-	}
-	return freshenDirs(upper, rootlessOpaque, nested) // /var/tmp: opaque over the host's
+	return nil
 }
 
 func inList(name string, list []string) bool {
