@@ -152,8 +152,8 @@ func TestRootlessInstanceIsAMachine(t *testing.T) {
 		marker := "/var/tmp/host-" + token(t)
 		require.NoError(t, os.WriteFile(marker, nil, 0o644))
 		t.Cleanup(func() { _ = os.Remove(marker) })
-		r := runScript(t, c, a, "hostname; ls -A "+data+" 2>/dev/null | wc -l; stat -c %a /tmp /var/tmp /root; ls "+marker+" 2>&1 | grep -c 'No such'; mount -t tmpfs t /mnt 2>/dev/null && echo mounted || echo no mount", nil)
-		assert.Equal(t, machine.Hostname(a)+"\n0\n1777\n1777\n700\n1\nno mount\n", r.Output, "host name, data folder hidden, fresh /tmp, /var/tmp (the host's file is not there) and /root, no mounts")
+		r := runScript(t, c, a, "hostname; ls -A "+data+" 2>/dev/null | wc -l; stat -c %a /tmp /var/tmp /root; ls "+marker+" 2>&1 | grep -c 'No such'; mount -t tmpfs t /mnt 2>/dev/null && echo mounted || echo no mount; touch /sys/x 2>&1 | grep -c Read-only", nil)
+		assert.Equal(t, machine.Hostname(a)+"\n0\n1777\n1777\n700\n1\nno mount\n1\n", r.Output, "host name, data folder hidden, fresh /tmp, /var/tmp (the host's file is not there) and /root, no mounts, a read-only /sys")
 	})
 
 	t.Run("SendFile then a script reads it", func(t *testing.T) {

@@ -28,6 +28,9 @@ func mountSystem(root int, rootless bool) string {
 		err := mountIn(root, m.dst, m.fstype, m.fstype, m.flags, m.data)
 		if err == syscall.EPERM && rootless && m.fstype == "sysfs" {
 			err = mountIn(root, m.dst, "/sys", "", syscall.MS_BIND|syscall.MS_REC, "")
+			if err == nil { // read-only like an own sysfs; the mounts under it keep their flags
+				err = mountIn(root, m.dst, "", "", syscall.MS_BIND|syscall.MS_REMOUNT|m.flags, "")
+			}
 		}
 		if err != nil {
 			return failed("mounting "+m.fstype+" on /"+m.dst, err)
