@@ -235,3 +235,28 @@ func TestRootlessInstanceIsAMachine(t *testing.T) {
 			"the released instance's layer goes, overlay work folders included")
 	})
 }
+
+// Where the kernel gives the emulator's user no user namespace, a rootless emulator refuses to
+// start, naming the cause and --isolation none; it never falls back by itself. The test makes
+// such a place: a user namespace of its own whose user.max_user_namespaces is 0, in which the
+// emulator runs as a user other than root.
+func TestRootlessRefusesWithoutUserNamespaces(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("making a user namespace with two users mapped needs root")
+	}
+	const inside, outside = 1000, 100000
+	bin, data := rootlessFolder(t)
+	require.NoError(t, os.Chown(data, outside, outside))
+	cmd := exec.Command(bin, "-test.run=^TestEmulatorProcessHelper$", "-test.bench=^$")
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + data, "TMPDIR=" + data, "EMULATOR_HELPER=1",
+		"EMULATOR_HELPER_DATA_DIR=" + data, "EMULATOR_HELPER_INSTANCES=1", "EMULATOR_HELPER_NO_USERNS_AS=1000"}
+	maps := []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 1}, {ContainerID: inside, HostID: outside, Size: 1}}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWUSER, UidMappings: maps, GidMappings: maps, GidMappingsEnableSetgroups: true}
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "the emulator must not start: %s", out)
+	assert.Contains(t, string(out), "runs as uid 1000, not root, so each run needs a user namespace")
+	assert.Contains(t, string(out), "user.max_user_namespaces is 0 or reached", "the cause")
+	assert.Contains(t, string(out), "--isolation none", "the way out")
+	assert.NotContains(t, string(out), "endpoint:", "no fallback")
+}

@@ -2,11 +2,13 @@ package machine
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // probe starts a real run in a throw-away instance: it fails, with the step that failed, where
@@ -14,7 +16,14 @@ import (
 func (m *Machines) probe() error {
 	err := m.probeRun()
 	if err != nil && m.rootless {
-		return fmt.Errorf("the emulator runs as uid %d, not root, so each run needs a user namespace of its own and overlays mounted in it: %w", m.uid, err)
+		hint := ""
+		switch {
+		case errors.Is(err, syscall.ENOSPC):
+			hint = " (the kernel allows no more user namespaces: user.max_user_namespaces is 0 or reached)"
+		case errors.Is(err, syscall.EPERM):
+			hint = " (the kernel refuses user namespaces to unprivileged users: a sysctl such as kernel.unprivileged_userns_clone, a security module, or a container's seccomp filter)"
+		}
+		return fmt.Errorf("the emulator runs as uid %d, not root, so each run needs a user namespace of its own and overlays mounted in it: %w%s", m.uid, err, hint)
 	}
 	return err
 }
@@ -48,7 +57,10 @@ func (m *Machines) probeRun() error {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("starting a script in new namespaces: %w: %s", err, strings.TrimSpace(out.String()))
+		if said := strings.TrimSpace(out.String()); said != "" {
+			return fmt.Errorf("starting a script in new namespaces: %w: %s", err, said)
+		}
+		return fmt.Errorf("starting a script in new namespaces: %w", err)
 	}
 	if got := strings.TrimSpace(out.String()); got != Hostname(id) {
 		return fmt.Errorf("a script in new namespaces printed host name %q, not %q", got, Hostname(id))
