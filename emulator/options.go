@@ -86,8 +86,9 @@ type Options struct {
 	// each instance a machine view — its own root filesystem (the host's / read-only under a
 	// writable layer kept in SandboxDir) seen through its own mount, PID and UTS namespaces;
 	// IsolationNone runs scripts on this machine in a plain directory per instance. New fails,
-	// naming the cause and IsolationNone, where the machine view cannot be built (it needs root,
-	// overlayfs and namespaces); it never falls back by itself.
+	// naming the cause and IsolationNone, where the machine view cannot be built (it needs
+	// overlayfs and namespaces, and without root a user namespace per run, in which the
+	// emulator's user is the instance's root and only user); it never falls back by itself.
 	Isolation string
 	// InstanceNetwork is NetworkHost (default: scripts share this machine's network) or
 	// NetworkNone (each run gets an empty network namespace with only lo); machine isolation only.

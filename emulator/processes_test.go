@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -136,6 +137,17 @@ func TestShutdownKillsWhatRunsLeft(t *testing.T) {
 func TestEmulatorProcessHelper(t *testing.T) {
 	if os.Getenv("EMULATOR_HELPER") == "" {
 		t.Skip("helper process only")
+	}
+	if uid := os.Getenv("EMULATOR_HELPER_NO_USERNS_AS"); uid != "" {
+		// Root of a user namespace of the test's (see TestRootlessRefusesWithoutUserNamespaces):
+		// no user namespace may be made below it, and the emulator runs as another user.
+		id, _ := strconv.Atoi(uid)
+		if err := os.WriteFile("/proc/sys/user/max_user_namespaces", []byte("0"), 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := errors.Join(syscall.Setgroups(nil), syscall.Setgid(id), syscall.Setuid(id)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	opts := Options{Listen: "127.0.0.1:0", DataDir: os.Getenv("EMULATOR_HELPER_DATA_DIR")}
 	opts.InstanceCount, _ = strconv.Atoi(os.Getenv("EMULATOR_HELPER_INSTANCES"))

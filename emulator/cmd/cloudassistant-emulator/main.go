@@ -86,7 +86,7 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Options, cliFlags, er
 	fs.StringVar(&instancesFile, "instances-file", "", "JSON array of instances {id, name, osType, status, agentInstalled, agentOnline, tags}; overrides --instances")
 	fs.StringVar(&o.DataDir, "data-dir", "", "directory that keeps state across restarts (in memory when empty)")
 	fs.StringVar(&o.SandboxDir, "sandbox-dir", "", "directory of the instances' sandboxes (default <data-dir>/sandbox, or a temporary directory)")
-	fs.StringVar(&o.Isolation, "isolation", emulator.IsolationMachine, "machine: each instance has its own root filesystem (overlay over a read-only /) and namespaces, needs root; none: scripts run on this machine in a directory per instance")
+	fs.StringVar(&o.Isolation, "isolation", emulator.IsolationMachine, "machine: each instance has its own root filesystem (overlay over a read-only /) and namespaces (without root: in a user namespace, root the only user); none: scripts run on this machine in a directory per instance")
 	fs.StringVar(&o.InstanceNetwork, "instance-network", emulator.NetworkHost, "host: scripts share this machine's network; none: each run has only its own loopback (--isolation machine)")
 	fs.Float64Var(&o.Faults.ThrottleRate, "throttle-rate", 0, "fraction of calls answered Throttling or Throttling.User (400)")
 	fs.Float64Var(&o.Faults.ServerErrorRate, "server-error-rate", 0, "fraction of calls answered InternalError or InternalError.Dispatch (500), or ServiceUnavailable (503)")

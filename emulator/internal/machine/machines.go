@@ -39,6 +39,11 @@ type Machines struct {
 	dir     string
 	network string
 	masks   []string
+	// rootless: this process is not root; each run is in a user namespace of its own where
+	// this process's user (uid, gid) is root, and builds its instance's root itself
+	// (rootless.go).
+	rootless bool
+	uid, gid int
 
 	mu      sync.Mutex
 	mounted map[string]bool
@@ -59,7 +64,8 @@ func New(dir, network string, masks []string) (*Machines, error) {
 	if strings.ContainsAny(dir, ",:\\") {
 		return nil, fmt.Errorf("the folder %s has a character an overlay mount option cannot carry (, : \\)", dir)
 	}
-	m := &Machines{dir: dir, network: network, masks: masks, mounted: map[string]bool{}}
+	m := &Machines{dir: dir, network: network, masks: masks, mounted: map[string]bool{},
+		rootless: os.Geteuid() != 0, uid: os.Geteuid(), gid: os.Getegid()}
 	if err := m.probe(); err != nil {
 		return nil, err
 	}
@@ -103,6 +109,13 @@ func (m *Machines) Ensure(id string) (string, error) {
 	if m.mounted[id] {
 		return root, nil
 	}
+	if m.rootless {
+		if err := m.prepareRootless(id); err != nil {
+			return "", fmt.Errorf("creating the layer of %s: %w", id, err)
+		}
+		m.mounted[id] = true
+		return root, nil
+	}
 	layer := m.layer(id)
 	upper, work := filepath.Join(layer, "upper"), filepath.Join(layer, "work")
 	for _, d := range []string{upper, work, root} {
@@ -115,7 +128,7 @@ func (m *Machines) Ensure(id string) (string, error) {
 	if err := os.Chmod(upper, 0o755); err != nil {
 		return "", fmt.Errorf("creating the layer of %s: %w", id, err)
 	}
-	if err := freshen(upper); err != nil {
+	if err := freshen(upper, rootfulOpaque); err != nil {
 		return "", fmt.Errorf("creating the layer of %s: %w", id, err)
 	}
 	if !isOverlay(root) { // a crashed emulator may have left it mounted: then it is reused
@@ -128,10 +141,24 @@ func (m *Machines) Ensure(id string) (string, error) {
 	return root, nil
 }
 
+// The attribute that makes an upper folder opaque: trusted.* as root, user.* in a user
+// namespace (the overlay's userxattr option).
+const (
+	rootfulOpaque  = "trusted.overlay.opaque"
+	rootlessOpaque = "user.overlay.opaque"
+)
+
 // freshen makes freshDirs opaque in a new upper directory; an existing layer keeps what the
 // instance did with them.
-func freshen(upper string) error {
-	for _, d := range freshDirs {
+func freshen(upper, opaque string) error {
+	return freshenDirs(upper, opaque, freshDirs)
+}
+
+func freshenDirs(upper, opaque string, dirs []struct {
+	path string
+	mode uint32
+}) error {
+	for _, d := range dirs {
 		p := filepath.Join(upper, d.path)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
@@ -144,7 +171,10 @@ func freshen(upper string) error {
 		if err := unix.Chmod(p, d.mode); err != nil { // not through the umask
 			return err
 		}
-		if err := unix.Setxattr(p, "trusted.overlay.opaque", []byte("y"), 0); err != nil {
+		if opaque == "" {
+			continue
+		}
+		if err := unix.Setxattr(p, opaque, []byte("y"), 0); err != nil {
 			return fmt.Errorf("marking %s opaque: %w", p, err)
 		}
 	}
@@ -186,6 +216,7 @@ func (m *Machines) Remove(id string) error {
 	if err := os.Remove(m.Root(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
+	openWorkDirs(m.layer(id))
 	return os.RemoveAll(m.layer(id))
 }
 
@@ -226,11 +257,13 @@ type Run struct {
 }
 
 // Start is how to start a Run: re-execute this binary (Argv) with Env in new namespaces
-// (Cloneflags). It is the runner's Spec in other words.
+// (Cloneflags; with a user namespace, UIDMap and GIDMap). It is the runner's Spec in other
+// words.
 type Start struct {
-	Argv       []string
-	Env        []string
-	Cloneflags uintptr
+	Argv           []string
+	Env            []string
+	Cloneflags     uintptr
+	UIDMap, GIDMap []syscall.SysProcIDMap
 }
 
 // Hostname is the host name of an instance, as ECS names one by default: iZ<id without i->Z.
@@ -252,6 +285,16 @@ func (m *Machines) Command(id string, r Run) (Start, error) {
 	if e.OwnNet {
 		flags |= syscall.CLONE_NEWNET
 	}
-	env := append(append([]string(nil), r.Env...), enter.Var+"="+e.Encode())
-	return Start{Argv: []string{"/proc/self/exe"}, Env: env, Cloneflags: flags}, nil
+	st := Start{Argv: []string{"/proc/self/exe"}, Cloneflags: flags}
+	if m.rootless {
+		if e.UID != 0 || e.GID != 0 || len(e.Groups) > 1 || (len(e.Groups) == 1 && e.Groups[0] != 0) {
+			return Start{}, ErrUnmapped
+		}
+		e.Groups = nil
+		e.Layer = m.layer(id)
+		st.Cloneflags |= syscall.CLONE_NEWUSER
+		st.UIDMap, st.GIDMap = m.maps()
+	}
+	st.Env = append(append([]string(nil), r.Env...), enter.Var+"="+e.Encode())
+	return st, nil
 }

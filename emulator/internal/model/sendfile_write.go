@@ -21,6 +21,22 @@ type disk struct {
 	// ownAccounts: owners and groups are the instance's (its /etc/passwd and /etc/group);
 	// otherwise (--isolation none) this machine's.
 	ownAccounts bool
+	// machines and id: the disk is an instance's machine view, opened through machines
+	// (a rootless one only exists in a holder process's user namespace).
+	machines *machine.Machines
+	id       string
+}
+
+// open opens the disk's root folder; release undoes it.
+func (d disk) open() (root *machine.Root, release func(), err error) {
+	if d.machines != nil {
+		return d.machines.View(d.id)
+	}
+	r, err := machine.OpenRoot(d.root)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, func() { _ = r.Close() }, nil
 }
 
 // instanceDisk makes an instance's disk ready (its root filesystem mounted, or its sandbox
@@ -28,7 +44,7 @@ type disk struct {
 func (c *Cloud) instanceDisk(instanceID string) (disk, error) {
 	if c.cfg.Machines != nil {
 		root, err := c.cfg.Machines.Ensure(instanceID)
-		return disk{root: root, ownAccounts: true}, err
+		return disk{root: root, ownAccounts: true, machines: c.cfg.Machines, id: instanceID}, err
 	}
 	if err := c.ensureSandbox(instanceID); err != nil {
 		return disk{}, err
@@ -67,6 +83,9 @@ func (d disk) ids(root *machine.Root, owner, group string) (uid, gid int, ok fil
 		if gid, err = root.LookupGroup(group); err != nil {
 			return 0, 0, failed("UserGroupNotExists", infoGroupNotExists)
 		}
+		if d.machines != nil && d.machines.Rootless() && (acct.UID != 0 || gid != 0) {
+			return 0, 0, fileOutcome{StatusError, "FileCreateFail", fmt.Sprintf("owner %s:%s: %v", owner, group, machine.ErrUnmapped)}
+		}
 		return acct.UID, gid, fileOutcome{}
 	}
 	u, err := user.Lookup(owner)
@@ -99,11 +118,11 @@ func writeFile(d disk, dir, name string, content []byte, mode, owner, group stri
 	if err != nil {
 		return failed("FileAuthorityInvalid", "Mode is invalid")
 	}
-	root, err := machine.OpenRoot(d.root)
+	root, release, err := d.open()
 	if err != nil {
 		return failed("FileCreateFail", infoFileCreateFail)
 	}
-	defer root.Close()
+	defer release()
 	uid, gid, bad := d.ids(root, owner, group)
 	if bad.status != "" {
 		return bad
@@ -143,8 +162,9 @@ func writeFile(d disk, dir, name string, content []byte, mode, owner, group stri
 		return failed("FileCreateFail", infoFileCreateFail)
 	}
 	// Ownership changes need root; otherwise the file belongs to the emulator's user, as the
-	// scripts run as it (--isolation none has no accounts of its own). chown clears set-id
-	// bits, so the mode comes after it.
+	// scripts run as it (--isolation none has no accounts of its own; a rootless instance
+	// maps that user as its root, the only owner it allows). chown clears set-id bits, so
+	// the mode comes after it.
 	if os.Geteuid() == 0 {
 		if err := f.Chown(uid, gid); err != nil {
 			_ = f.Close()

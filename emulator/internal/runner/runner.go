@@ -40,6 +40,9 @@ type Spec struct {
 	// instance's run is its own PID namespace, so killing its first process ends every process
 	// it started.
 	Cloneflags uintptr
+	// UIDMap and GIDMap map users and groups of a new user namespace (CLONE_NEWUSER): a
+	// rootless instance's run maps the emulator's user as root.
+	UIDMap, GIDMap []syscall.SysProcIDMap
 }
 
 // Result is what an execution produced.
@@ -73,7 +76,10 @@ func Run(ctx context.Context, spec Spec) Result {
 	cmd.Stdout = out
 	cmd.Stderr = out
 	// Its own process group, so that a timeout or a stop also reaches the script's children.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Cloneflags: spec.Cloneflags}
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Setpgid: true, Cloneflags: spec.Cloneflags,
+		UidMappings: spec.UIDMap, GidMappings: spec.GIDMap, GidMappingsEnableSetgroups: false,
+	}
 	// A background child that keeps the output pipe open must not block the run forever.
 	cmd.WaitDelay = 2 * time.Second
 

@@ -40,12 +40,22 @@ func run(e Entry) string {
 	if err := syscall.Mount("", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, ""); err != nil {
 		return failed("making the mounts private", err)
 	}
-	root, err := syscall.Open(e.Root, oPath|syscall.O_DIRECTORY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return failed("opening "+e.Root, err)
+	var root int
+	if e.Layer != "" {
+		var why string
+		if root, why = buildRootless(e); why != "" {
+			return why
+		}
+	} else {
+		var err error
+		if root, err = syscall.Open(e.Root, oPath|syscall.O_DIRECTORY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0); err != nil {
+			return failed("opening "+e.Root, err)
+		}
 	}
-	if why := mountSystem(root); why != "" {
-		return why
+	if !e.Hold {
+		if why := mountSystem(root, e.Layer != ""); why != "" {
+			return why
+		}
 	}
 	// Every instance's layer lives under the data folder, which the host's / (the lower
 	// layer) shows: an empty tmpfs hides it. A folder the instance does not show needs nothing.
@@ -68,6 +78,9 @@ func run(e Entry) string {
 	}
 	if err := syscall.Chdir("/"); err != nil {
 		return failed("entering /", err)
+	}
+	if e.Hold {
+		hold() // does not return
 	}
 	if err := syscall.Sethostname([]byte(e.Hostname)); err != nil {
 		return failed("setting the host name", err)

@@ -21,6 +21,13 @@ type Entry struct {
 	Groups   []int
 	Dir      string // working directory inside the instance
 	Argv     []string
+	// Layer, when set, is the instance's layer folder and the run is rootless: it is in a user
+	// namespace of its own and builds the instance's root itself (see rootless.go).
+	Layer string
+	// Hold builds the instance's files only (no /proc, /sys, /dev, host name or script) and
+	// then waits for its standard input to close: the emulator writes a rootless instance's
+	// files through this process's root (/proc/<pid>/root).
+	Hold bool
 }
 
 // Encode writes e as length-prefixed fields ("<len>:<bytes>"), which hold any text a script
@@ -51,6 +58,12 @@ func (e Entry) Encode() string {
 	}
 	str(e.Dir)
 	list(e.Argv)
+	str(e.Layer)
+	if e.Hold {
+		num(1)
+	} else {
+		num(0)
+	}
 	return string(b)
 }
 
@@ -92,6 +105,9 @@ func (d *decoder) list() []string {
 		d.err = "malformed list in entry"
 		return nil
 	}
+	if n == 0 {
+		return nil
+	}
 	out := make([]string, 0, n)
 	for range n {
 		out = append(out, d.str())
@@ -116,7 +132,9 @@ func Decode(s string) (Entry, string) {
 	}
 	e.Dir = d.str()
 	e.Argv = d.list()
-	if d.err == "" && (e.Root == "" || len(e.Argv) == 0) {
+	e.Layer = d.str()
+	e.Hold = d.num() == 1
+	if d.err == "" && (e.Root == "" || (len(e.Argv) == 0 && !e.Hold) || (e.Hold && e.Layer == "")) {
 		d.err = "entry without a root or a program"
 	}
 	return e, d.err

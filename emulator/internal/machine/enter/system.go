@@ -12,7 +12,10 @@ var devices = []string{"null", "zero", "full", "random", "urandom", "tty"}
 
 // mountSystem gives the instance its /proc (of its PID namespace), a read-only /sys (of its
 // network namespace) and a minimal /dev.
-func mountSystem(root int) string {
+//
+// A rootless run may not mount a sysfs for the host's network namespace (a user namespace may
+// only mount the sysfs of a network namespace it owns): it gets the host's /sys, bound.
+func mountSystem(root int, rootless bool) string {
 	const safe = syscall.MS_NOSUID | syscall.MS_NODEV | syscall.MS_NOEXEC
 	for _, m := range []struct {
 		fstype, dst, data string
@@ -22,7 +25,14 @@ func mountSystem(root int) string {
 		{"sysfs", "sys", "", safe | syscall.MS_RDONLY},
 		{"tmpfs", "dev", "mode=0755,size=64k", syscall.MS_NOSUID | syscall.MS_NOEXEC},
 	} {
-		if err := mountIn(root, m.dst, m.fstype, m.fstype, m.flags, m.data); err != nil {
+		err := mountIn(root, m.dst, m.fstype, m.fstype, m.flags, m.data)
+		if err == syscall.EPERM && rootless && m.fstype == "sysfs" {
+			err = mountIn(root, m.dst, "/sys", "", syscall.MS_BIND|syscall.MS_REC, "")
+			if err == nil { // read-only like an own sysfs; the mounts under it keep their flags
+				err = mountIn(root, m.dst, "", "", syscall.MS_BIND|syscall.MS_REMOUNT|m.flags, "")
+			}
+		}
+		if err != nil {
 			return failed("mounting "+m.fstype+" on /"+m.dst, err)
 		}
 	}
