@@ -23,12 +23,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 )
 
-// The component tokens whose children's failures are noted.
-const (
-	runScriptToken       = Name + ":index:RunScript"
-	scheduledScriptToken = Name + ":index:ScheduledScript"
-)
-
 // childFailures holds the last failure of each component child, by URN, until its
 // component's Construct takes it; waiting lists the Constructs to wake at once when a child
 // of theirs fails.

@@ -12,12 +12,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// The tokens of the children; they must match the resources' inferred tokens.
-const (
-	commandToken    = Name + ":index:Command"
-	invocationToken = Name + ":index:Invocation"
-)
-
 // commandChild receives a Command's outputs.
 type commandChild struct {
 	pulumi.CustomResourceState

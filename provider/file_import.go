@@ -4,7 +4,6 @@ import (
 	"strconv"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 )
 
@@ -44,8 +43,6 @@ func fileArgsFrom(tasks []*ecs.Invocation) FileArgs {
 	}
 	return args
 }
-
-var fileType = tokens.Type(Name + ":index:File")
 
 // markImportedFileContent makes an imported file's content secret: the program may hold it
 // as a secret (a key, a certificate), and import cannot know, so it errs on the safe side.

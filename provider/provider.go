@@ -8,16 +8,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 )
 
-// Name is the package name: tokens read `cloudassistant:index:<Type>`.
-const Name = "cloudassistant"
-
-// PluginDownloadURL is where the engine fetches release archives of the plugin.
-const PluginDownloadURL = "github://api.github.com/cloudassistant/pulumi-cloudassistant"
-
-// Version is stamped at build time with
-// -ldflags "-X github.com/cloudassistant/pulumi-cloudassistant/provider.Version=1.2.3".
-var Version = "0.1.0-dev"
-
 // New builds the provider: the whole product surface is this one list.
 func New() p.Provider {
 	prov, err := infer.NewProviderBuilder().

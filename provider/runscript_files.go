@@ -14,8 +14,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-const fileToken = Name + ":index:File"
-
 // RunScriptFile is one file a RunScript delivers before its script runs.
 type RunScriptFile struct {
 	Path    string  `pulumi:"path"`

@@ -4,11 +4,8 @@ import (
 	"context"
 
 	p "github.com/pulumi/pulumi-go-provider"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 )
-
-var invocationType = tokens.Type(Name + ":index:Invocation")
 
 // keepSecretsOnRead marks an Invocation's secrets in what Read returns. infer re-applies
 // secretness on Read only from the maps it was given, and an import gives none: without
@@ -17,11 +14,11 @@ func keepSecretsOnRead(prov p.Provider) p.Provider {
 	read := prov.Read
 	prov.Read = func(ctx context.Context, req p.ReadRequest) (p.ReadResponse, error) {
 		resp, err := read(ctx, req)
-		if req.Urn.Type() == invocationType {
+		if req.Urn.Type() == invocationToken {
 			resp.Properties = markInvocationSecrets(resp.Properties, resp.Inputs)
 			resp.Inputs = markInvocationSecrets(resp.Inputs, resp.Inputs)
 		}
-		if req.Urn.Type() == fileType && req.Inputs.Len() == 0 && req.Properties.Len() == 0 {
+		if req.Urn.Type() == fileToken && req.Inputs.Len() == 0 && req.Properties.Len() == 0 {
 			resp.Properties, resp.Inputs = markImportedFileContent(resp.Properties), markImportedFileContent(resp.Inputs)
 		}
 		return resp, err
