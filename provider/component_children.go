@@ -4,7 +4,6 @@ package provider
 // Command and Invocation) from inside Construct, without depending on the generated SDK.
 
 import (
-	"context"
 	"reflect"
 	"regexp"
 
@@ -25,29 +24,6 @@ type invocationChild struct {
 	InvokeID pulumi.StringOutput         `pulumi:"invokeId"`
 	Status   pulumi.StringOutput         `pulumi:"status"`
 	Results  InvocationResultArrayOutput `pulumi:"results"`
-}
-
-// InvocationResultArrayOutput is an Output of per-instance results: it gives the
-// components' `results` output its typed schema and carries the child's values.
-type InvocationResultArrayOutput struct{ *pulumi.OutputState }
-
-// ElementType implements pulumi.Output.
-func (InvocationResultArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeFor[[]InvocationResult]()
-}
-
-// ToInvocationResultArrayOutput returns the output itself.
-func (o InvocationResultArrayOutput) ToInvocationResultArrayOutput() InvocationResultArrayOutput {
-	return o
-}
-
-// ToInvocationResultArrayOutputWithContext returns the output itself.
-func (o InvocationResultArrayOutput) ToInvocationResultArrayOutputWithContext(context.Context) InvocationResultArrayOutput {
-	return o
-}
-
-func init() {
-	pulumi.RegisterOutputType(InvocationResultArrayOutput{})
 }
 
 // outputsByInstance maps each instance to the output of its result.

@@ -13,19 +13,6 @@ import (
 
 // Sending a file: one SendFile call per batch of at most fileBatchSize instances.
 
-// batches splits ids into consecutive groups of at most size.
-func batches(ids []string, size int) [][]string {
-	var out [][]string
-	for len(ids) > size {
-		out = append(out, ids[:size])
-		ids = ids[size:]
-	}
-	if len(ids) > 0 {
-		out = append(out, ids)
-	}
-	return out
-}
-
 // sendFileBatches sends the file to every batch and returns the task IDs of the batches
 // that were accepted, in order, even when a later batch fails. Each batch's ClientToken is
 // derived from one token made per send, so every retry of a call reuses its token (a retried

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
@@ -62,7 +63,7 @@ func (r *rollout) adoptInterrupted(ctx context.Context, recordedIDs []string) er
 	var adopted []string
 	had := 0
 	for _, inv := range found {
-		if containsString(recordedIDs, inv.InvokeId) || isRecorded(urn, inv.InvokeId) || r.hasBatch(inv.InvokeId) {
+		if slices.Contains(recordedIDs, inv.InvokeId) || isRecorded(urn, inv.InvokeId) || r.hasBatch(inv.InvokeId) {
 			continue
 		}
 		b := &batchRun{invokeID: inv.InvokeId, results: map[string]InvocationResult{}}
@@ -92,11 +93,4 @@ func (r *rollout) hasBatch(invokeID string) bool {
 		}
 	}
 	return false
-}
-
-func batchesWord(n int) string {
-	if n == 1 {
-		return "batch"
-	}
-	return "batches"
 }

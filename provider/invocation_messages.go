@@ -102,10 +102,3 @@ func maskParams(s string, params map[string]string) string {
 	}
 	return s
 }
-
-func pluralS(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}

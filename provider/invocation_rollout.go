@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,9 +40,6 @@ type rollout struct {
 	// an interrupted update had started that this rollout took over.
 	tags    map[string]string
 	adopted int
-
-	// Counters for the benchmark.
-	statusCalls, rounds int
 }
 
 func newRollout(client *ecsclient.Client, args InvocationArgs, targets []string, total int, base, group string) *rollout {
@@ -181,12 +179,10 @@ func (r *rollout) startBatch(ctx context.Context, size int) error {
 // poll reads each running batch once (batchRun.read), in turn: a throttled read holds the
 // whole round back, and the client's throttle gate holds back every other caller too.
 func (r *rollout) poll(ctx context.Context) error {
-	r.rounds++
 	for _, b := range r.batches {
 		if b.done {
 			continue
 		}
-		r.statusCalls++
 		if err := b.read(ctx, r.client, r.mode, r.outputLimit > 0); err != nil {
 			return err
 		}
@@ -258,7 +254,7 @@ func (r *rollout) record(st *InvocationState, keep []InvocationResult) {
 	limitOutputs(results, r.outputLimit)
 	st.Results = results
 	for _, b := range r.batches {
-		if !containsString(st.InvokeIDs, b.invokeID) {
+		if !slices.Contains(st.InvokeIDs, b.invokeID) {
 			st.InvokeIDs = append(st.InvokeIDs, b.invokeID)
 		}
 	}
@@ -290,20 +286,4 @@ func abbreviate(ids []string, n int) string {
 		return strings.Join(ids, ", ")
 	}
 	return strings.Join(ids[:n], ", ") + fmt.Sprintf(" and %d more (see notStartedInstanceIds)", len(ids)-n)
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-func pluralES(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "es"
 }

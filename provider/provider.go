@@ -10,6 +10,7 @@ import (
 
 // New builds the provider: the whole product surface is this one list.
 func New() p.Provider {
+	registerComponentTypes()
 	prov, err := infer.NewProviderBuilder().
 		WithDisplayName("Alibaba Cloud Cloud Assistant").
 		WithDescription("Run scripts on Alibaba Cloud ECS instances through Cloud Assistant: "+

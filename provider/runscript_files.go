@@ -3,11 +3,9 @@ package provider
 // RunScript's `files`: files delivered (as child File resources) before the script runs.
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"path"
-	"reflect"
 	"strings"
 
 	"github.com/pulumi/pulumi-go-provider/infer"
@@ -97,92 +95,4 @@ func fileTriggers(user pulumi.ArrayInput, files []*fileChild) pulumi.Input {
 		out = append(out, f.InvokeIDs)
 	}
 	return out
-}
-
-// The input and output types that carry `files` into Construct with each value's own
-// secretness and unknownness, as a generated SDK's types would.
-
-// RunScriptFileInput is an input of RunScriptFile.
-type RunScriptFileInput interface {
-	pulumi.Input
-	ToRunScriptFileOutput() RunScriptFileOutput
-	ToRunScriptFileOutputWithContext(context.Context) RunScriptFileOutput
-}
-
-// RunScriptFileArgs is a RunScriptFile of inputs.
-type RunScriptFileArgs struct {
-	Path    pulumi.StringInput    `pulumi:"path"`
-	Content pulumi.StringInput    `pulumi:"content"`
-	Mode    pulumi.StringPtrInput `pulumi:"mode"`
-}
-
-// ElementType implements pulumi.Input.
-func (RunScriptFileArgs) ElementType() reflect.Type { return reflect.TypeFor[RunScriptFile]() }
-
-// ToRunScriptFileOutput converts the inputs to an output.
-func (a RunScriptFileArgs) ToRunScriptFileOutput() RunScriptFileOutput {
-	return pulumi.ToOutput(a).(RunScriptFileOutput)
-}
-
-// ToRunScriptFileOutputWithContext converts the inputs to an output.
-func (a RunScriptFileArgs) ToRunScriptFileOutputWithContext(ctx context.Context) RunScriptFileOutput {
-	return pulumi.ToOutputWithContext(ctx, a).(RunScriptFileOutput)
-}
-
-// RunScriptFileOutput is an output of RunScriptFile.
-type RunScriptFileOutput struct{ *pulumi.OutputState }
-
-// ElementType implements pulumi.Output.
-func (RunScriptFileOutput) ElementType() reflect.Type { return reflect.TypeFor[RunScriptFile]() }
-
-// ToRunScriptFileOutput returns the output itself.
-func (o RunScriptFileOutput) ToRunScriptFileOutput() RunScriptFileOutput { return o }
-
-// ToRunScriptFileOutputWithContext returns the output itself.
-func (o RunScriptFileOutput) ToRunScriptFileOutputWithContext(context.Context) RunScriptFileOutput {
-	return o
-}
-
-// RunScriptFileArrayInput is an input of a list of RunScriptFile.
-type RunScriptFileArrayInput interface {
-	pulumi.Input
-	ToRunScriptFileArrayOutput() RunScriptFileArrayOutput
-	ToRunScriptFileArrayOutputWithContext(context.Context) RunScriptFileArrayOutput
-}
-
-// RunScriptFileArray is a list of RunScriptFile inputs.
-type RunScriptFileArray []RunScriptFileInput
-
-// ElementType implements pulumi.Input.
-func (RunScriptFileArray) ElementType() reflect.Type { return reflect.TypeFor[[]RunScriptFile]() }
-
-// ToRunScriptFileArrayOutput converts the inputs to an output.
-func (a RunScriptFileArray) ToRunScriptFileArrayOutput() RunScriptFileArrayOutput {
-	return pulumi.ToOutput(a).(RunScriptFileArrayOutput)
-}
-
-// ToRunScriptFileArrayOutputWithContext converts the inputs to an output.
-func (a RunScriptFileArray) ToRunScriptFileArrayOutputWithContext(ctx context.Context) RunScriptFileArrayOutput {
-	return pulumi.ToOutputWithContext(ctx, a).(RunScriptFileArrayOutput)
-}
-
-// RunScriptFileArrayOutput is an output of a list of RunScriptFile.
-type RunScriptFileArrayOutput struct{ *pulumi.OutputState }
-
-// ElementType implements pulumi.Output.
-func (RunScriptFileArrayOutput) ElementType() reflect.Type { return reflect.TypeFor[[]RunScriptFile]() }
-
-// ToRunScriptFileArrayOutput returns the output itself.
-func (o RunScriptFileArrayOutput) ToRunScriptFileArrayOutput() RunScriptFileArrayOutput { return o }
-
-// ToRunScriptFileArrayOutputWithContext returns the output itself.
-func (o RunScriptFileArrayOutput) ToRunScriptFileArrayOutputWithContext(context.Context) RunScriptFileArrayOutput {
-	return o
-}
-
-func init() {
-	pulumi.RegisterInputType(reflect.TypeFor[RunScriptFileInput](), RunScriptFileArgs{})
-	pulumi.RegisterInputType(reflect.TypeFor[RunScriptFileArrayInput](), RunScriptFileArray{})
-	pulumi.RegisterOutputType(RunScriptFileOutput{})
-	pulumi.RegisterOutputType(RunScriptFileArrayOutput{})
 }

@@ -1,5 +1,8 @@
 package provider
 
+// Small helpers every part of the package uses: pointers, sorted copies, batches of IDs and
+// the plural endings of messages.
+
 import (
 	"maps"
 	"slices"
@@ -29,4 +32,38 @@ func sortedCopy(ss []string) []string {
 	out := slices.Clone(ss)
 	slices.Sort(out)
 	return out
+}
+
+// batches splits ids into consecutive groups of at most size.
+func batches(ids []string, size int) [][]string {
+	var out [][]string
+	for len(ids) > size {
+		out = append(out, ids[:size])
+		ids = ids[size:]
+	}
+	if len(ids) > 0 {
+		out = append(out, ids)
+	}
+	return out
+}
+
+func pluralS(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func pluralES(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "es"
+}
+
+func batchesWord(n int) string {
+	if n == 1 {
+		return "batch"
+	}
+	return "batches"
 }
