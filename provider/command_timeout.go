@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/poll"
 )
 
 // commandFacts remembers, for the life of this provider process (one `pulumi up` or
@@ -43,12 +44,12 @@ func describeCommandOnce(ctx context.Context, client *ecsclient.Client, commandI
 	return f, nil
 }
 
-// commandTimeout is the command's timeout in seconds, or defaultCommandTimeout when the
+// commandTimeout is the command's timeout in seconds, or poll.DefaultCommandTimeout when the
 // command says none or cannot be read (the wait is bounded either way).
 func commandTimeout(ctx context.Context, client *ecsclient.Client, commandID string) int {
 	f, err := describeCommandOnce(ctx, client, commandID)
 	if err != nil || f.timeout <= 0 {
-		return defaultCommandTimeout // a failed read is not remembered: the next wait reads it again
+		return poll.DefaultCommandTimeout // a failed read is not remembered: the next wait reads it again
 	}
 	return f.timeout
 }

@@ -11,6 +11,7 @@ import (
 	p "github.com/pulumi/pulumi-go-provider"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/poll"
 )
 
 // removeFileTimeout bounds the `rm` on each instance, in seconds.
@@ -83,27 +84,22 @@ func runRemove(ctx context.Context, client *ecsclient.Client, script string, ins
 
 // waitRemove waits for the rm on every instance, bounded like any run of its timeout.
 func waitRemove(ctx context.Context, client *ecsclient.Client, invokeID string, total int, started time.Time) ([]InvocationResult, error) {
-	waitCtx, cancel, _ := boundedWait(ctx, started, removeFileTimeout, removeFileTimeout)
+	waitCtx, cancel, _ := poll.Bound(ctx, started, removeFileTimeout, removeFileTimeout)
 	defer cancel()
 	var results []InvocationResult
-	done, _, err := poll(waitCtx, started, func(ctx context.Context) (bool, string, error) {
+	out := poll.Until(waitCtx, started, func(ctx context.Context) (bool, string, error) {
 		raw, err := client.DescribeInvocationResults(ctx, invokeID)
 		if err != nil {
 			return false, "", err
 		}
 		results = convertResults(raw)
-		finished := 0
-		for _, r := range results {
-			if InstanceStatus(r.Status).terminal() {
-				finished++
-			}
-		}
+		finished, _ := settledCount(results, RepeatOnce)
 		return len(results) >= total && finished == len(results), fmt.Sprintf("%d/%d instances removed the file", finished, total), nil
 	})
 	switch {
-	case err != nil:
-		return nil, err
-	case !done:
+	case out.Err != nil:
+		return nil, out.Err
+	case !out.Done:
 		return nil, fmt.Errorf("the rm did not finish in time (%v)", context.Cause(waitCtx))
 	}
 	return results, nil

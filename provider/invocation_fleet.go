@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-go-provider/infer"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/poll"
 )
 
 // How an Invocation meets a fleet: which instances it targets, when it takes the batched
@@ -49,29 +50,26 @@ func runFleet(ctx context.Context, client *ecsclient.Client, st *InvocationState
 	waitCtx, cancel := fleetWaitContext(ctx, client, st, r)
 	defer cancel()
 	began := time.Now()
-	done, lastErr, err := r.run(waitCtx)
+	out := r.run(waitCtx)
 	r.record(st, keep)
 	st.RerunRequired = false
 	// The messages count instanceIds; tag-resolved or converged targets are the ones to count.
 	counted := *st
 	counted.InstanceIDs = st.TargetInstanceIDs
-	const resume = " The invocation is recorded; the next `pulumi up` waits for the started batches and " +
-		"starts the rest (and replaces the invocation if it failed)."
-	switch {
-	case err != nil && len(st.InvokeIDs) == 0:
-		return err // nothing started: nothing to record
-	case err != nil:
-		return infer.ResourceInitFailedError{Reasons: []string{fmt.Sprintf("rolling out invocation %s: %v.%s", st.InvokeID, err, resume)}}
-	case !done && errors.Is(ctx.Err(), context.Canceled):
-		return infer.ResourceInitFailedError{Reasons: []string{fmt.Sprintf(
-			"cancelled while rolling out invocation %s; started batches may still be running.%s", st.InvokeID, resume)}}
-	case !done:
-		msg := timeoutMessage(&counted, st.Results, time.Since(began))
-		if lastErr != nil {
-			msg += " The API was still failing when the wait ended: " + lastErr.Error() + "."
-		}
-		return infer.ResourceInitFailedError{Reasons: []string{msg + resume}}
-	case !r.wait:
+	if out.Err != nil && len(st.InvokeIDs) == 0 {
+		return out.Err // nothing started: nothing to record
+	}
+	if reason := out.Unfinished(ctx, poll.Texts{
+		Doing: "rolling out invocation " + st.InvokeID,
+		Cancelled: fmt.Sprintf("cancelled while rolling out invocation %s; started batches may still be running.",
+			st.InvokeID),
+		Timeout: func() string { return timeoutMessage(&counted, st.Results, time.Since(began)) },
+		Resume: " The invocation is recorded; the next `pulumi up` waits for the started batches and " +
+			"starts the rest (and replaces the invocation if it failed).",
+	}); reason != "" {
+		return infer.ResourceInitFailedError{Reasons: []string{reason}}
+	}
+	if !r.wait {
 		return nil
 	}
 	policy := deref(st.FailurePolicy)
@@ -87,8 +85,9 @@ func runFleet(ctx context.Context, client *ecsclient.Client, st *InvocationState
 	return nil
 }
 
-// fleetWaitContext bounds a rollout: by the engine's deadline (customTimeouts) when there
-// is one, else by one run's timeout per wave of maxConcurrency instances, plus delivery.
+// fleetWaitContext bounds a rollout like poll.Bound bounds one run: by the engine's deadline
+// (customTimeouts) when there is one, else by one run's timeout per wave of maxConcurrency
+// instances, plus delivery. The deadline is checked first: the command's timeout costs a read.
 func fleetWaitContext(ctx context.Context, client *ecsclient.Client, st *InvocationState, r *rollout) (context.Context, context.CancelFunc) {
 	if _, ok := ctx.Deadline(); ok || !r.wait {
 		return context.WithCancel(ctx)
@@ -101,8 +100,8 @@ func fleetWaitContext(ctx context.Context, client *ecsclient.Client, st *Invocat
 	if r.maxConcurrency > 0 {
 		waves = (len(r.queue) + r.maxConcurrency - 1) / r.maxConcurrency
 	}
-	budget := time.Duration(max(1, waves)*timeout)*time.Second + deliveryAllowance
-	return context.WithTimeout(ctx, budget)
+	c, cancel, _ := poll.Bound(ctx, time.Now(), max(1, waves)*timeout, poll.DefaultCommandTimeout)
+	return c, cancel
 }
 
 // recordSingleBatch fills the fleet outputs of an Invocation that ran as one InvokeCommand.

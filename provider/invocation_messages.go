@@ -69,15 +69,7 @@ func toleratedMessage(st *InvocationState, failed []InvocationResult) string {
 }
 
 func timeoutMessage(st *InvocationState, results []InvocationResult, waited time.Duration) string {
-	var pending []string
-	finished := 0
-	for _, r := range results {
-		if InstanceStatus(r.Status).settled(deref(st.RepeatMode)) {
-			finished++
-		} else {
-			pending = append(pending, r.InstanceID+" ("+r.Status+")")
-		}
-	}
+	finished, pending := settledCount(results, deref(st.RepeatMode))
 	msg := fmt.Sprintf("invocation %s of command %s did not finish within %s: %d/%d instances finished",
 		st.InvokeID, st.CommandID, waited.Round(time.Second), finished, len(st.InstanceIDs))
 	if len(pending) > 0 {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/poll"
 )
 
 // A rollout runs one command on a fleet: batches of at most maxBatch instances, at most
@@ -84,29 +85,29 @@ func (r *rollout) resume(st *InvocationState) {
 }
 
 // run starts the batches and, when waiting, polls until every started batch has finished
-// and nothing more may start. done is false when ctx ended first (lastErr: a read that was
-// still failing then). It waits through poll.go's loop like every other wait; the read
-// schedule starts again whenever a batch starts, so a new batch is read as early as the first.
-func (r *rollout) run(ctx context.Context) (done bool, lastErr, err error) {
+// and nothing more may start (Outcome.Done false: ctx ended first). It waits through
+// poll.Until like every other wait; the read schedule starts again whenever a batch starts,
+// so a new batch is read as early as the first.
+func (r *rollout) run(ctx context.Context) poll.Outcome {
 	if err := r.resendLost(ctx); err != nil {
-		return false, nil, err
+		return poll.Outcome{Err: err}
 	}
 	if !r.wait {
 		for len(r.queue) > 0 {
 			if err := r.startBatch(ctx, min(maxBatch, len(r.queue))); err != nil {
-				return false, nil, err
+				return poll.Outcome{Err: err}
 			}
 		}
-		return true, nil, nil
+		return poll.Outcome{Done: true}
 	}
-	schedule := &readSchedule{started: time.Now()}
+	schedule := poll.NewSchedule(time.Now())
 	if _, err := r.startAllowed(ctx); err != nil {
-		return false, nil, err
+		return poll.Outcome{Err: err}
 	}
 	if r.finished() {
-		return true, nil, nil
+		return poll.Outcome{Done: true}
 	}
-	return pollOn(ctx, schedule, func(ctx context.Context) (bool, string, error) {
+	return schedule.Until(ctx, func(ctx context.Context) (bool, string, error) {
 		if err := r.poll(ctx); err != nil {
 			return false, "", err
 		}
@@ -115,7 +116,7 @@ func (r *rollout) run(ctx context.Context) (done bool, lastErr, err error) {
 			return false, "", err
 		}
 		if started {
-			schedule.restart()
+			schedule.Restart()
 		}
 		return r.finished(), r.progress(), nil
 	})

@@ -111,3 +111,49 @@ func overallStatus(results []InvocationResult, mode RepeatMode) InvocationStatus
 	}
 	return InvocationPartialFailed
 }
+
+// failedInstances are the results that did not succeed.
+func failedInstances(results []InvocationResult, mode RepeatMode) []InvocationResult {
+	var out []InvocationResult
+	for _, r := range results {
+		if !InstanceStatus(r.Status).succeeded(mode) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// violates reports whether the outcome fails the deployment under policy.
+func violates(policy FailurePolicy, results []InvocationResult, mode RepeatMode, total int) bool {
+	failed := len(failedInstances(results, mode))
+	switch policy {
+	case NeverFail:
+		return false
+	case FailIfAll:
+		return failed > 0 && failed >= total
+	}
+	return failed > 0
+}
+
+// withStatus is a per-instance result: an Invocation's or a file task's.
+type withStatus interface {
+	instanceStatus() (instanceID string, status string)
+}
+
+func (r InvocationResult) instanceStatus() (string, string) { return r.InstanceID, r.Status }
+
+func (r FileResult) instanceStatus() (string, string) { return r.InstanceID, r.Status }
+
+// settledCount counts the results that have settled under mode and names the others, as
+// "i-1 (Running)": the progress line and the timeout messages of every wait.
+func settledCount[R withStatus](results []R, mode RepeatMode) (finished int, pending []string) {
+	for _, r := range results {
+		id, s := r.instanceStatus()
+		if InstanceStatus(s).settled(mode) {
+			finished++
+		} else {
+			pending = append(pending, id+" ("+s+")")
+		}
+	}
+	return finished, pending
+}

@@ -3,7 +3,6 @@ package provider
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -48,22 +47,6 @@ func TestPolicy(t *testing.T) {
 	assert.True(t, violates(FailIfAll, all, RepeatOnce, 2))
 	assert.False(t, violates(NeverFail, all, RepeatOnce, 2))
 	assert.False(t, violates(FailIfAny, []InvocationResult{{Status: "Scheduled"}}, RepeatPeriod, 1))
-}
-
-// The read schedule: at most four reads for a run under a second, capped afterwards.
-func TestPollSchedule(t *testing.T) {
-	t.Parallel()
-	assert.Equal(t, 50*time.Millisecond, cumulativeDelay(0))
-	assert.Greater(t, cumulativeDelay(3), time.Second)
-	for n := 0; n < 200; n++ {
-		gap := cumulativeDelay(n+1) - cumulativeDelay(n)
-		assert.LessOrEqual(t, gap, maxPollInterval)
-		if n >= 4 {
-			// A script is seen at most a tenth of its run time late (until the cap).
-			assert.LessOrEqual(t, gap, max(cumulativeDelay(n)/10, 50*time.Millisecond)+time.Millisecond)
-		}
-	}
-	assert.Equal(t, maxPollInterval, cumulativeDelay(200)-cumulativeDelay(199))
 }
 
 func TestFailureMessageMasksParametersAndHidesSecretOutput(t *testing.T) {
