@@ -20,13 +20,8 @@ import (
 // delivery that finished and succeeded by its policy (a failed or unfinished one is sent
 // again everywhere, as before).
 func fileConvergeDiff(d replaceDiff, old FileState, new FileArgs) {
-	change, ok := d["instanceIds"]
-	if !ok || d.replaces("instanceIds") || old.ResendRequired || len(old.InstanceIDs) == 0 ||
-		len(new.InstanceIDs) == 0 || !InvocationStatus(old.Status).terminal() {
-		return
-	}
-	change.Kind = p.Update
-	d["instanceIds"] = change
+	d.convergeInstances(!old.ResendRequired && len(old.InstanceIDs) > 0 && len(new.InstanceIDs) > 0 &&
+		InvocationStatus(old.Status).terminal())
 }
 
 // fileInstancesChanged reports whether an update's instanceIds differ from the recorded ones.

@@ -99,21 +99,6 @@ func fileResultsOf(tasks []*ecs.Invocation) []FileResult {
 	return out
 }
 
-// asInvocationResults lets the Invocation's status and failure-policy rules judge a delivery:
-// a file task's per-instance statuses are the same vocabulary.
-func asInvocationResults(results []FileResult) []InvocationResult {
-	out := make([]InvocationResult, len(results))
-	for i, r := range results {
-		out[i] = InvocationResult{InstanceID: r.InstanceID, Status: r.Status, ErrorCode: r.ErrorCode, ErrorInfo: r.ErrorInfo}
-	}
-	return out
-}
-
-// fileStatus is the overall status of a delivery.
-func fileStatus(results []FileResult) string {
-	return string(overallStatus(asInvocationResults(results), RepeatOnce))
-}
-
 // filePath is where the file lands on the instances.
 func filePath(a FileArgs) string {
 	sep := "/"

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -31,46 +30,4 @@ func convergeGroup(added []string) string {
 	ids := sortedCopy(added)
 	sum := sha256.Sum256([]byte(strings.Join(ids, ",")))
 	return "add-" + hex.EncodeToString(sum[:8])
-}
-
-// setDiff returns the IDs of a not in b, in a's order.
-func setDiff(a, b []string) []string {
-	in := make(map[string]bool, len(b))
-	for _, id := range b {
-		in[id] = true
-	}
-	var out []string
-	for _, id := range a {
-		if !in[id] {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// summarize counts the results per status, and the instances never started.
-func summarize(results []InvocationResult, notStarted int) map[string]int {
-	out := map[string]int{}
-	for _, r := range results {
-		out[r.Status]++
-	}
-	if notStarted > 0 {
-		out[statusNotStarted] = notStarted
-	}
-	return out
-}
-
-// statusNotStarted counts, in summary, the instances a rollout never started.
-const statusNotStarted = "NotStarted"
-
-// failedIDs lists the instances that finished without success, sorted.
-func failedIDs(results []InvocationResult, mode RepeatMode) []string {
-	out := []string{}
-	for _, r := range results {
-		if InstanceStatus(r.Status).settled(mode) && !InstanceStatus(r.Status).succeeded(mode) {
-			out = append(out, r.InstanceID)
-		}
-	}
-	sort.Strings(out)
-	return out
 }

@@ -17,13 +17,8 @@ import (
 // applies to one-shot runs that succeeded by their policy: a schedule or boot hook cannot
 // gain instances in place, and a failed run is re-run everywhere.
 func convergeDiff(d replaceDiff, old InvocationState, new InvocationArgs) {
-	change, ok := d["instanceIds"]
-	if !ok || d.replaces("instanceIds") || old.RerunRequired || effectiveMode(new) != RepeatOnce ||
-		effectiveMode(old.InvocationArgs) != RepeatOnce || len(new.InstanceIDs) == 0 {
-		return
-	}
-	change.Kind = p.Update
-	d["instanceIds"] = change
+	d.convergeInstances(!old.RerunRequired && effectiveMode(new) == RepeatOnce &&
+		effectiveMode(old.InvocationArgs) == RepeatOnce && len(new.InstanceIDs) > 0)
 }
 
 // instancesChanged reports whether an update's instanceIds differ from the recorded ones.
@@ -67,17 +62,4 @@ func resumeFleet(ctx context.Context, client *ecsclient.Client, st *InvocationSt
 		return err
 	}
 	return runFleet(ctx, client, st, r, nil)
-}
-
-// replaces reports whether any key but except asks for a replacement.
-func (d replaceDiff) replaces(except string) bool {
-	for key, c := range d {
-		if key == except {
-			continue
-		}
-		if _, ok := inPlaceKind[c.Kind]; ok { // a replacing kind
-			return true
-		}
-	}
-	return false
 }

@@ -59,10 +59,3 @@ func decodeOutput(s string) string {
 	}
 	return strings.ToValidUTF8(string(raw), "\uFFFD")
 }
-
-func invocationStatus(inv *ecs.Invocation) string {
-	if inv.InvocationStatus != "" {
-		return inv.InvocationStatus
-	}
-	return inv.InvokeStatus
-}

@@ -1,5 +1,11 @@
 package provider
 
+import (
+	"sort"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+)
+
 // The service's status vocabulary and the rules the provider applies to it. Results and state
 // keep statuses as the strings the service sends (a status this provider does not know yet
 // must survive a round trip), so callers convert at the boundary: InstanceStatus(r.Status).
@@ -156,4 +162,53 @@ func settledCount[R withStatus](results []R, mode RepeatMode) (finished int, pen
 		}
 	}
 	return finished, pending
+}
+
+// summarize counts the results per status, and the instances never started.
+func summarize(results []InvocationResult, notStarted int) map[string]int {
+	out := map[string]int{}
+	for _, r := range results {
+		out[r.Status]++
+	}
+	if notStarted > 0 {
+		out[statusNotStarted] = notStarted
+	}
+	return out
+}
+
+// statusNotStarted counts, in summary, the instances a rollout never started.
+const statusNotStarted = "NotStarted"
+
+// failedIDs lists the instances that finished without success, sorted.
+func failedIDs(results []InvocationResult, mode RepeatMode) []string {
+	out := []string{}
+	for _, r := range results {
+		if InstanceStatus(r.Status).settled(mode) && !InstanceStatus(r.Status).succeeded(mode) {
+			out = append(out, r.InstanceID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// asInvocationResults lets the Invocation's status and failure-policy rules judge a delivery:
+// a file task's per-instance statuses are the same vocabulary.
+func asInvocationResults(results []FileResult) []InvocationResult {
+	out := make([]InvocationResult, len(results))
+	for i, r := range results {
+		out[i] = InvocationResult{InstanceID: r.InstanceID, Status: r.Status, ErrorCode: r.ErrorCode, ErrorInfo: r.ErrorInfo}
+	}
+	return out
+}
+
+// fileStatus is the overall status of a delivery.
+func fileStatus(results []FileResult) string {
+	return string(overallStatus(asInvocationResults(results), RepeatOnce))
+}
+
+func invocationStatus(inv *ecs.Invocation) string {
+	if inv.InvocationStatus != "" {
+		return inv.InvocationStatus
+	}
+	return inv.InvokeStatus
 }

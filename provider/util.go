@@ -67,3 +67,18 @@ func batchesWord(n int) string {
 	}
 	return "batches"
 }
+
+// setDiff returns the IDs of a not in b, in a's order.
+func setDiff(a, b []string) []string {
+	in := make(map[string]bool, len(b))
+	for _, id := range b {
+		in[id] = true
+	}
+	var out []string
+	for _, id := range a {
+		if !in[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
