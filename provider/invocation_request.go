@@ -3,10 +3,13 @@ package provider
 // Building the InvokeCommand request, and what the inputs mean for the run.
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
 )
 
 func invokeRequest(in InvocationArgs, token string) *ecs.InvokeCommandRequest {
@@ -85,4 +88,25 @@ func policyOr(v *FailurePolicy) FailurePolicy {
 		return FailIfAny
 	}
 	return *v
+}
+
+// `parameters` on an Invocation of a command created without enableParameter. The Invocation
+// cannot see the Command's setting from its inputs (only its ID), and looking it up before
+// every InvokeCommand would cost a call on every run to catch a mistake the service reports
+// by itself: InvokeCommand answers Parameter.Disabled and starts nothing. That answer is turned
+// into the fix, naming the property and the command, never a value.
+
+// codeParameterDisabled is the service's answer to Parameters for a command whose custom
+// parameters are off.
+const codeParameterDisabled = "Parameter.Disabled"
+
+// withParameterHint explains a Parameter.Disabled answer to InvokeCommand of commandID; any
+// other error passes unchanged. The service's own text stays after the hint (it is scrubbed
+// of parameter values like every API error).
+func withParameterHint(err error, commandID string) error {
+	if ecsclient.Code(err) != codeParameterDisabled {
+		return err
+	}
+	return fmt.Errorf("parameters: command %s was created without enableParameter; set enableParameter: true on "+
+		"the Command (or leave parameters out): %w", commandID, err)
 }
