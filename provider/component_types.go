@@ -12,6 +12,7 @@ package provider
 
 import (
 	"context"
+	_ "embed"
 	"reflect"
 	"sync"
 
@@ -178,3 +179,18 @@ var registerComponentTypes = sync.OnceFunc(func() {
 	pulumi.RegisterOutputType(RunScriptFileOutput{})
 	pulumi.RegisterOutputType(RunScriptFileArrayOutput{})
 })
+
+// RunScriptFile is one file a RunScript delivers before its script runs.
+type RunScriptFile struct {
+	Path    string  `pulumi:"path"`
+	Content string  `pulumi:"content"`
+	Mode    *string `pulumi:"mode,optional"`
+}
+
+// Annotate documents the fields; the texts become the SDKs' docs.
+func (f *RunScriptFile) Annotate(a infer.Annotator) {
+	a.Describe(&f.Path, "The file's absolute path on the instances, such as `/etc/myapp/app.conf`.")
+	a.Describe(&f.Content, "The file's content as text, at most 24,576 bytes (32 KB after Base64). Secret when "+
+		"the program makes it one.")
+	a.Describe(&f.Mode, "The file's permissions as 3 or 4 octal digits, such as `0644` (the default) or `0755`.")
+}

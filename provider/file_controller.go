@@ -273,24 +273,6 @@ func convergePlan(path string, added, removed []string, removeThere bool) string
 	return "instanceIds changed: " + strings.Join(parts, "; ")
 }
 
-// resultsFor keeps one result per instance of ids, the latest one (tasks are read in the
-// order they were sent), in the order the results came.
-func resultsFor(results []FileResult, ids []string) []FileResult {
-	latest := map[string]int{}
-	for i, r := range results {
-		if slices.Contains(ids, r.InstanceID) {
-			latest[r.InstanceID] = i
-		}
-	}
-	out := []FileResult{}
-	for i, r := range results {
-		if j, ok := latest[r.InstanceID]; ok && j == i {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // fileArgsFrom rebuilds the inputs of imported file tasks in the shape Check gives: the first
 // task says what was sent, every task says where. The service does not report the timeout.
 func fileArgsFrom(tasks []*ecs.Invocation) FileArgs {

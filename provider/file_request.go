@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -101,15 +102,6 @@ func fileResultsOf(tasks []*ecs.Invocation) []FileResult {
 		}
 	}
 	return out
-}
-
-// filePath is where the file lands on the instances.
-func filePath(a FileArgs) string {
-	sep := "/"
-	if windowsAbsDir.MatchString(a.TargetDir) {
-		sep = `\`
-	}
-	return strings.TrimRight(a.TargetDir, `/\`) + sep + a.Name
 }
 
 // Adopting a File's tasks that an interrupted update sent (adopt.go says how they are
@@ -291,4 +283,22 @@ func existingInstances(ctx context.Context, client *ecsclient.Client, ids []stri
 // shellQuote quotes s for a POSIX shell.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// resultsFor keeps one result per instance of ids, the latest one (tasks are read in the
+// order they were sent), in the order the results came.
+func resultsFor(results []FileResult, ids []string) []FileResult {
+	latest := map[string]int{}
+	for i, r := range results {
+		if slices.Contains(ids, r.InstanceID) {
+			latest[r.InstanceID] = i
+		}
+	}
+	out := []FileResult{}
+	for i, r := range results {
+		if j, ok := latest[r.InstanceID]; ok && j == i {
+			out = append(out, r)
+		}
+	}
+	return out
 }

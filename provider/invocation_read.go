@@ -177,3 +177,13 @@ func resultFromStatus(ii ecs.InvokeInstance, invokeID string) InvocationResult {
 		StartTime: ii.StartTime, FinishedTime: ii.FinishTime, Repeats: ii.Repeats,
 	}
 }
+
+// Output kept per instance in state when outputBytesPerInstance is not set: the whole 24 KB
+// the service keeps for small invocations, and a share of 1 MiB for large ones, so that a
+// 1,000-instance Invocation's state stays under 2 MB (the engine rewrites all of it after
+// every step).
+const (
+	serviceOutputLimit   = 24 * 1024
+	fleetOutputBudget    = 1 << 20
+	minOutputPerInstance = 1024
+)

@@ -76,20 +76,6 @@ func resultsSecret(a InvocationArgs) bool {
 	return len(a.Parameters) > 0
 }
 
-func boolOr(v *bool, def bool) bool {
-	if v == nil {
-		return def
-	}
-	return *v
-}
-
-func policyOr(v *FailurePolicy) FailurePolicy {
-	if v == nil || *v == "" {
-		return FailIfAny
-	}
-	return *v
-}
-
 // `parameters` on an Invocation of a command created without enableParameter. The Invocation
 // cannot see the Command's setting from its inputs (only its ID), and looking it up before
 // every InvokeCommand would cost a call on every run to catch a mistake the service reports

@@ -291,14 +291,6 @@ func (r *rollout) haltMessage(st *InvocationState) string {
 	return b.String()
 }
 
-// abbreviate joins ids, naming at most n of them.
-func abbreviate(ids []string, n int) string {
-	if len(ids) <= n {
-		return strings.Join(ids, ", ")
-	}
-	return strings.Join(ids[:n], ", ") + fmt.Sprintf(" and %d more (see notStartedInstanceIds)", len(ids)-n)
-}
-
 // resendLost sends the recorded unconfirmed batch again, with its own token and instances,
 // before any new batch starts.
 func (r *rollout) resendLost(ctx context.Context) error {
@@ -324,16 +316,6 @@ func (r *rollout) notStarted() []string {
 
 // maxBatch is how many instances one InvokeCommand names (the API's limit per call).
 const maxBatch = 100
-
-// Output kept per instance in state when outputBytesPerInstance is not set: the whole 24 KB
-// the service keeps for small invocations, and a share of 1 MiB for large ones, so that a
-// 1,000-instance Invocation's state stays under 2 MB (the engine rewrites all of it after
-// every step).
-const (
-	serviceOutputLimit   = 24 * 1024
-	fleetOutputBudget    = 1 << 20
-	minOutputPerInstance = 1024
-)
 
 // limit is a parsed maxConcurrency or maxErrors.
 type limit struct {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
-	presource "github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
@@ -207,21 +206,4 @@ func sameKeys(olds property.Map, key string, now map[string]string) bool {
 		}
 	}
 	return true
-}
-
-// preflightKey marks the ctx of a Check whose resource is a direct child of RunScript or
-// ScheduledScript: the component's preflight (component_preflight.go) has checked its
-// instances and parameters already, so the child does not ask again.
-type preflightKey struct{}
-
-// withPreflightMark marks ctx when urn is a component's child (reportCauses calls it: infer's
-// Check request carries no URN).
-func withPreflightMark(ctx context.Context, urn presource.URN) context.Context {
-	return context.WithValue(ctx, preflightKey{}, componentChild(urn))
-}
-
-// checkedByComponent reports whether the component's preflight covered this Check.
-func checkedByComponent(ctx context.Context) bool {
-	done, _ := ctx.Value(preflightKey{}).(bool)
-	return done
 }

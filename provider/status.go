@@ -265,3 +265,10 @@ func nextUp(recorded, rerun string, failed []InvocationResult) string {
 	}
 	return fmt.Sprintf("%s; running it again unchanged fails the same way (%s): change %s first.", recorded, codes, change)
 }
+
+func policyOr(v *FailurePolicy) FailurePolicy {
+	if v == nil || *v == "" {
+		return FailIfAny
+	}
+	return *v
+}

@@ -4,8 +4,10 @@ package provider
 // the plural endings of messages.
 
 import (
+	"fmt"
 	"maps"
 	"slices"
+	"strings"
 )
 
 func deref[T any](v *T) T {
@@ -81,4 +83,19 @@ func setDiff(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// abbreviate joins ids, naming at most n of them.
+func abbreviate(ids []string, n int) string {
+	if len(ids) <= n {
+		return strings.Join(ids, ", ")
+	}
+	return strings.Join(ids[:n], ", ") + fmt.Sprintf(" and %d more (see notStartedInstanceIds)", len(ids)-n)
+}
+
+func boolOr(v *bool, def bool) bool {
+	if v == nil {
+		return def
+	}
+	return *v
 }
