@@ -49,11 +49,7 @@ func (*Command) Create(ctx context.Context, req infer.CreateRequest[CommandArgs]
 	r.Launcher = deref(in.Launcher)
 	r.ResourceGroupId = deref(in.ResourceGroupID)
 	if len(in.Tags) > 0 {
-		tags := make([]ecs.CreateCommandTag, 0, len(in.Tags))
-		for _, k := range sortedKeys(in.Tags) {
-			tags = append(tags, ecs.CreateCommandTag{Key: k, Value: in.Tags[k]})
-		}
-		r.Tag = &tags
+		r.Tag = appendTags(nil, in.Tags, func(k, v string) ecs.CreateCommandTag { return ecs.CreateCommandTag{Key: k, Value: v} })
 	}
 	id, err := client.CreateCommand(ctx, r)
 	if err != nil {

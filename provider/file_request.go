@@ -68,11 +68,7 @@ func sendFileRequest(args FileArgs, instanceIDs []string) *ecs.SendFileRequest {
 	r.Description = deref(args.Description)
 	r.ResourceGroupId = deref(args.ResourceGroupID)
 	if len(args.Tags) > 0 {
-		tags := make([]ecs.SendFileTag, 0, len(args.Tags))
-		for _, k := range sortedKeys(args.Tags) {
-			tags = append(tags, ecs.SendFileTag{Key: k, Value: args.Tags[k]})
-		}
-		r.Tag = &tags
+		r.Tag = appendTags(nil, args.Tags, func(k, v string) ecs.SendFileTag { return ecs.SendFileTag{Key: k, Value: v} })
 	}
 	return r
 }
@@ -123,14 +119,7 @@ func tagSendFile(r *ecs.SendFileRequest, tags map[string]string) {
 	if len(tags) == 0 {
 		return
 	}
-	var list []ecs.SendFileTag
-	if r.Tag != nil {
-		list = *r.Tag
-	}
-	for _, k := range sortedKeys(tags) {
-		list = append(list, ecs.SendFileTag{Key: k, Value: tags[k]})
-	}
-	r.Tag = &list
+	r.Tag = appendTags(r.Tag, tags, func(k, v string) ecs.SendFileTag { return ecs.SendFileTag{Key: k, Value: v} })
 }
 
 // adoptFileTasks returns the IDs of the file tasks tagged for this resource and attempt that

@@ -41,11 +41,7 @@ func invokeRequest(in InvocationArgs, token string) *ecs.InvokeCommandRequest {
 	r.Launcher = deref(in.Launcher)
 	r.ResourceGroupId = deref(in.ResourceGroupID)
 	if len(in.Tags) > 0 {
-		tags := make([]ecs.InvokeCommandTag, 0, len(in.Tags))
-		for _, k := range sortedKeys(in.Tags) {
-			tags = append(tags, ecs.InvokeCommandTag{Key: k, Value: in.Tags[k]})
-		}
-		r.Tag = &tags
+		r.Tag = appendTags(nil, in.Tags, func(k, v string) ecs.InvokeCommandTag { return ecs.InvokeCommandTag{Key: k, Value: v} })
 	}
 	return r
 }

@@ -566,14 +566,7 @@ func tagInvoke(r *ecs.InvokeCommandRequest, tags map[string]string) {
 	if len(tags) == 0 {
 		return
 	}
-	var list []ecs.InvokeCommandTag
-	if r.Tag != nil {
-		list = *r.Tag
-	}
-	for _, k := range sortedKeys(tags) {
-		list = append(list, ecs.InvokeCommandTag{Key: k, Value: tags[k]})
-	}
-	r.Tag = &list
+	r.Tag = appendTags(r.Tag, tags, func(k, v string) ecs.InvokeCommandTag { return ecs.InvokeCommandTag{Key: k, Value: v} })
 }
 
 // adoptInterrupted looks up the batches tagged for this resource and attempt that no state

@@ -99,3 +99,16 @@ func boolOr(v *bool, def bool) bool {
 	}
 	return *v
 }
+
+// appendTags appends tags, in key order, to a request's tag list (nil: none yet) and returns
+// the list to set. Each SDK request spells its own tag type, hence mk.
+func appendTags[T any](list *[]T, tags map[string]string, mk func(key, value string) T) *[]T {
+	var out []T
+	if list != nil {
+		out = *list
+	}
+	for _, k := range sortedKeys(tags) {
+		out = append(out, mk(k, tags[k]))
+	}
+	return &out
+}
