@@ -90,7 +90,7 @@ func agentState(s AgentStatus) string {
 
 // agentReadyIDs passes the instance IDs on to the Invocation (and the Files), in an update
 // only once every instance's agent is online (unless waitForAgent is false), with the wait's
-// verdict for their Check (component_verdict.go): "" once the agents are online, else why not.
+// verdict for their Check (component_causes.go): "" once the agents are online, else why not.
 // In preview nothing is called.
 func agentReadyIDs(ctx *pulumi.Context, comp pulumi.Resource, ids pulumi.StringArrayInput,
 	wait pulumi.BoolPtrInput, timeout pulumi.IntPtrInput,

@@ -8,7 +8,7 @@ package provider
 // provider as the component, childOptions), so each child's failure is noted here by its URN;
 // Construct then reports the cause instead of the noise, the same text the child resource
 // gives. The component's own failures (its preflight, the agent wait) fail a child's Check
-// the same way (component_verdict.go).
+// the same way (component_causes.go).
 
 import (
 	"context"
@@ -100,7 +100,7 @@ func noteChildFailure(urn presource.URN, reason string) []<-chan struct{} {
 
 // awaitAnswers waits (at most answerGrace) until each woken Construct has answered, and a
 // little longer for the answer to reach the engine. With none woken here, a component's
-// child waits for its Construct in another process (component_causes_file.go).
+// child waits for its Construct in another process (below).
 func awaitAnswers(child presource.URN, since time.Time, answered []<-chan struct{}) {
 	if len(answered) == 0 {
 		if componentChild(child) {
@@ -137,7 +137,7 @@ func wakeOnFailedChild(comp presource.URN) (<-chan struct{}, func(), func()) {
 }
 
 // takeChildFailure returns (and forgets) the failures of the children of the component comp
-// noted in this process, or else those another process wrote since (component_causes_file.go).
+// noted in this process, or else those another process wrote since (below).
 func takeChildFailure(comp presource.URN, since time.Time) string {
 	childFailures.Lock()
 	defer childFailures.Unlock()
@@ -166,7 +166,7 @@ func reportCauses(prov p.Provider) p.Provider {
 		var resp p.CheckResponse
 		var err error
 		if failure != "" {
-			// The component's own verdict (component_verdict.go): nothing further to check.
+			// The component's own verdict (component_causes.go): nothing further to check.
 			resp = p.CheckResponse{Inputs: req.Inputs, Failures: []p.CheckFailure{{Reason: failure}}}
 		} else {
 			resp, err = check(withPreflightMark(ctx, req.Urn), req)
@@ -457,7 +457,7 @@ func takeComponentFailure(news property.Map) (property.Map, string) {
 }
 
 // preflightKey marks the ctx of a Check whose resource is a direct child of RunScript or
-// ScheduledScript: the component's preflight (component_preflight.go) has checked its
+// ScheduledScript: the component's preflight (component_children.go) has checked its
 // instances and parameters already, so the child does not ask again.
 type preflightKey struct{}
 

@@ -146,7 +146,7 @@ func registerScriptInvocation(ctx *pulumi.Context, comp pulumi.Resource, name st
 // fails, at preview and at up alike.
 
 // preflightVerdict is the preflight's verdict, for the child Command's Check
-// (component_verdict.go): "" once every instance ID exists (one read-only DescribeInstances
+// (component_causes.go): "" once every instance ID exists (one read-only DescribeInstances
 // call per 100 IDs) and, when parameters are given, every `{{name}}` the script uses has a
 // value; else the failures, named by the component's own input paths. The Command's Check
 // fails with it before anything is created, at preview and at up alike. Unknown values (a

@@ -20,7 +20,7 @@ type Config struct {
 	SecurityToken   *string `pulumi:"securityToken,optional" provider:"secret"`
 	Profile         *string `pulumi:"profile,optional"`
 	Endpoint        *string `pulumi:"endpoint,optional"`
-	// Role-based credentials (config_roles.go).
+	// Role-based credentials (below).
 	AssumeRole         *AssumeRoleConfig         `pulumi:"assumeRole,optional"`
 	AssumeRoleWithOidc *AssumeRoleWithOidcConfig `pulumi:"assumeRoleWithOidc,optional"`
 	EcsRoleName        *string                   `pulumi:"ecsRoleName,optional"`

@@ -91,7 +91,7 @@ func (*File) Diff(_ context.Context, req infer.DiffRequest[FileArgs, FileState])
 	if req.State.ResendRequired {
 		d["resendRequired"] = p.PropertyDiff{Kind: p.UpdateReplace}
 	}
-	// A changed instance list alone converges (file_converge.go); the rest send nothing:
+	// A changed instance list alone converges (below); the rest send nothing:
 	// classify makes them in-place updates (inPlaceInputs).
 	fileConvergeDiff(d, req.State, new)
 	diffPtr(d, "description", nilIfEmpty(deref(old.Description)), nilIfEmpty(deref(new.Description)))
@@ -104,7 +104,7 @@ func (*File) Diff(_ context.Context, req infer.DiffRequest[FileArgs, FileState])
 }
 
 // Update records changed metadata and settings, which send nothing; a changed instance list
-// alone sends the file to the added instances only (file_converge.go). For file tasks recorded
+// alone sends the file to the added instances only (convergeFile, below). For file tasks recorded
 // with an unknown outcome (the last up timed out or was cancelled) it waits for those same
 // tasks and judges them, so a failure is reported and never accepted silently.
 func (*File) Update(ctx context.Context, req infer.UpdateRequest[FileArgs, FileState]) (infer.UpdateResponse[FileState], error) {
@@ -190,7 +190,7 @@ func (*File) Delete(ctx context.Context, req infer.DeleteRequest[FileState]) (in
 	return infer.DeleteResponse{}, removeFile(ctx, client, req.State.FileArgs)
 }
 
-// A File converges like an Invocation (invocation_converge.go): when the only change that
+// A File converges like an Invocation (convergeDiff, invocation_controller.go): when the only change that
 // would resend it is its instance list, the update sends the file to the added instances
 // only and forgets the removed ones (removing the file there when removeOnDelete is set).
 // The resource keeps its ID (the first send's task IDs); invokeIds gains each later task.

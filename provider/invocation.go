@@ -70,7 +70,7 @@ type InvocationArgs struct {
 	WaitForCompletion   *bool             `pulumi:"waitForCompletion,optional"`
 	FailurePolicy       *FailurePolicy    `pulumi:"failurePolicy,optional"`
 	SecretResults       *bool             `pulumi:"secretResults,optional"`
-	// Fleet rollout (invocation_limits.go, invocation_rollout.go).
+	// Fleet rollout (invocation_rollout.go).
 	MaxConcurrency         *string `pulumi:"maxConcurrency,optional"`
 	MaxErrors              *string `pulumi:"maxErrors,optional"`
 	OutputBytesPerInstance *int    `pulumi:"outputBytesPerInstance,optional"`

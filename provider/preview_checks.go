@@ -147,7 +147,7 @@ func pronoun(n int) string {
 
 // checkCommandParameters fails an Invocation whose command uses a parameter that
 // parameters give no value for, when commandId is known and it or parameters changed: one
-// read-only DescribeCommands call per command and provider process (command_timeout.go). A
+// read-only DescribeCommands call per command and provider process (describeCommandOnce, invocation_wait.go). A
 // command that does not exist fails commandId.
 func checkCommandParameters(ctx context.Context, f *failures, args InvocationArgs, olds property.Map) {
 	id := strings.TrimSpace(args.CommandID)
@@ -169,7 +169,7 @@ func checkCommandParameters(ctx context.Context, f *failures, args InvocationArg
 		p.GetLogger(ctx).Warningf("could not check the parameters of command %s (ecs:DescribeCommands): %v", id, err)
 		return
 	case !cmd.enableParameter:
-		return // parameters given to such a command are refused: invocation_params_hint.go says why
+		return // parameters given to such a command are refused: withParameterHint (invocation_request.go) says why
 	}
 	if missing := unsetParameters(cmd.parameterNames, args.Parameters); len(missing) > 0 {
 		f.addQuiet("parameters", "%s", unsetParametersReason("command "+id, missing))
