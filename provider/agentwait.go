@@ -12,23 +12,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/poll"
 )
 
 // defaultAgentTimeout bounds the agent wait when the program says nothing.
 const defaultAgentTimeout = 5 * time.Minute
-
-// agentPollSchedule is the wait before each status read after the first: fast at first,
-// because the agent is usually online already, then every few seconds.
-var agentPollSchedule = []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second}
-
-const maxAgentPoll = 5 * time.Second
-
-func agentPollDelay(n int) time.Duration {
-	if n < len(agentPollSchedule) {
-		return agentPollSchedule[n]
-	}
-	return maxAgentPoll
-}
 
 // waitForAgents polls until every instance's agent is online, or fails after timeout with an
 // error naming each instance that never came online and why. report, when set, hears the
@@ -66,7 +54,7 @@ func waitForAgents(ctx context.Context, client *ecsclient.Client, ids []string, 
 		case ctx.Err() == nil:
 			return fmt.Errorf("waiting for the Cloud Assistant agent: %w", err)
 		}
-		if !sleepUntil(ctx, time.Now().Add(agentPollDelay(n))) {
+		if !poll.SleepUntil(ctx, time.Now().Add(poll.Agents.Delay(n, 0))) {
 			if offline == nil {
 				return fmt.Errorf("waiting for the Cloud Assistant agent on %d instance%s: no status within %s",
 					len(ids), pluralS(len(ids)), timeout)
@@ -102,7 +90,7 @@ func agentState(s AgentStatus) string {
 
 // agentReadyIDs passes the instance IDs on to the Invocation (and the Files), in an update
 // only once every instance's agent is online (unless waitForAgent is false), with the wait's
-// verdict for their Check (component_verdict.go): "" once the agents are online, else why not.
+// verdict for their Check (component_causes.go): "" once the agents are online, else why not.
 // In preview nothing is called.
 func agentReadyIDs(ctx *pulumi.Context, comp pulumi.Resource, ids pulumi.StringArrayInput,
 	wait pulumi.BoolPtrInput, timeout pulumi.IntPtrInput,

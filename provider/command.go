@@ -85,3 +85,22 @@ func (s *CommandState) Annotate(a infer.Annotator) {
 	a.Describe(&s.ParameterNames, "The custom parameter names the service found in the content.")
 	a.Describe(&s.CreationTime, "When the command was created (UTC, ISO 8601).")
 }
+
+// CommandType is the interpreter of a command.
+type CommandType string
+
+// The command types the service knows.
+const (
+	CommandTypeShell      CommandType = "RunShellScript"
+	CommandTypeBat        CommandType = "RunBatScript"
+	CommandTypePowerShell CommandType = "RunPowerShellScript"
+)
+
+// Values lists the enum for the schema.
+func (CommandType) Values() []infer.EnumValue[CommandType] {
+	return []infer.EnumValue[CommandType]{
+		{Name: "RunShellScript", Value: CommandTypeShell, Description: "A shell script, for Linux instances."},
+		{Name: "RunBatScript", Value: CommandTypeBat, Description: "A Bat script, for Windows instances."},
+		{Name: "RunPowerShellScript", Value: CommandTypePowerShell, Description: "A PowerShell script, for Windows instances."},
+	}
+}

@@ -8,11 +8,15 @@ package provider
 // provider as the component, childOptions), so each child's failure is noted here by its URN;
 // Construct then reports the cause instead of the noise, the same text the child resource
 // gives. The component's own failures (its preflight, the agent wait) fail a child's Check
-// the same way (component_verdict.go).
+// the same way (component_causes.go).
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -21,12 +25,7 @@ import (
 	p "github.com/pulumi/pulumi-go-provider"
 	presource "github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
-)
-
-// The component tokens whose children's failures are noted.
-const (
-	runScriptToken       = Name + ":index:RunScript"
-	scheduledScriptToken = Name + ":index:ScheduledScript"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // childFailures holds the last failure of each component child, by URN, until its
@@ -101,7 +100,7 @@ func noteChildFailure(urn presource.URN, reason string) []<-chan struct{} {
 
 // awaitAnswers waits (at most answerGrace) until each woken Construct has answered, and a
 // little longer for the answer to reach the engine. With none woken here, a component's
-// child waits for its Construct in another process (component_causes_file.go).
+// child waits for its Construct in another process (below).
 func awaitAnswers(child presource.URN, since time.Time, answered []<-chan struct{}) {
 	if len(answered) == 0 {
 		if componentChild(child) {
@@ -138,7 +137,7 @@ func wakeOnFailedChild(comp presource.URN) (<-chan struct{}, func(), func()) {
 }
 
 // takeChildFailure returns (and forgets) the failures of the children of the component comp
-// noted in this process, or else those another process wrote since (component_causes_file.go).
+// noted in this process, or else those another process wrote since (below).
 func takeChildFailure(comp presource.URN, since time.Time) string {
 	childFailures.Lock()
 	defer childFailures.Unlock()
@@ -167,7 +166,7 @@ func reportCauses(prov p.Provider) p.Provider {
 		var resp p.CheckResponse
 		var err error
 		if failure != "" {
-			// The component's own verdict (component_verdict.go): nothing further to check.
+			// The component's own verdict (component_causes.go): nothing further to check.
 			resp = p.CheckResponse{Inputs: req.Inputs, Failures: []p.CheckFailure{{Reason: failure}}}
 		} else {
 			resp, err = check(withPreflightMark(ctx, req.Urn), req)
@@ -281,4 +280,195 @@ func checkFailureText(failures []p.CheckFailure) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Child failures noted across processes. The engine picks a default provider per package,
+// version and download URL: the SDKs send the download URL with the component and its
+// children ask for the same one, so both run in one process; the YAML language host sends
+// none, so a YAML program's component runs in one process and its children in another, and
+// an in-memory note never reaches the component's Construct (which then reported its own
+// `marshaling properties: awaiting input property …` instead). Each child failure is also
+// written to a file the Construct of the same stack reads, whichever process it runs in.
+
+// causesDir holds one directory per stack and project; each file is one child's failure:
+// its URN on the first line, the reason after it.
+func causesDir(urn presource.URN) string {
+	sum := sha256.Sum256([]byte(string(urn.Stack()) + "\x00" + string(urn.Project())))
+	return filepath.Join(os.TempDir(), "pulumi-cloudassistant-causes", hex.EncodeToString(sum[:8]))
+}
+
+// writeChildFailure records a child's failure for a Construct in another process. Best
+// effort: the cause is lost, never the failure (the engine still reports the child's own).
+func writeChildFailure(urn presource.URN, reason string) {
+	dir := causesDir(urn)
+	if os.MkdirAll(dir, 0o700) != nil {
+		return
+	}
+	sum := sha256.Sum256([]byte(urn))
+	_ = os.WriteFile(filepath.Join(dir, hex.EncodeToString(sum[:12])), []byte(string(urn)+"\n"+reason), 0o600)
+}
+
+// readChildFailures returns (and removes) the failures of comp's children written since
+// since: older files are from earlier runs of the same stack.
+func readChildFailures(comp presource.URN, since time.Time) []string {
+	dir := causesDir(comp)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var reasons []string
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		info, err := e.Info()
+		if err != nil || info.ModTime().Before(since.Add(-mtimeSlack)) {
+			continue
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		child, reason, ok := strings.Cut(string(data), "\n")
+		if ok && ownsChild(comp, presource.URN(child)) {
+			reasons = append(reasons, reason)
+			_ = os.Remove(path)
+		}
+	}
+	return reasons
+}
+
+// mtimeSlack allows for file systems whose modification times are coarser than the clock: a
+// file written just after a time may carry a time just before it.
+const mtimeSlack = time.Second
+
+// crossPoll is how often a Construct looks for a failure another process wrote.
+const crossPoll = 100 * time.Millisecond
+
+// watchChildFiles closes the returned channel once a failure of one of comp's children
+// written since since is on disk: the wake of a Construct whose children run in another
+// process. stop ends the watch.
+func watchChildFiles(comp presource.URN, since time.Time) (found <-chan struct{}, stop func()) {
+	ch, quit := make(chan struct{}), make(chan struct{})
+	go func() {
+		t := time.NewTicker(crossPoll)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				if childFailureWritten(comp, since) {
+					close(ch)
+					return
+				}
+			}
+		}
+	}()
+	var once sync.Once
+	return ch, func() { once.Do(func() { close(quit) }) }
+}
+
+// childFailureWritten reports whether a failure of one of comp's children written since
+// since is on disk, leaving it there.
+func childFailureWritten(comp presource.URN, since time.Time) bool {
+	dir := causesDir(comp)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), answeredPrefix) {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || info.ModTime().Before(since.Add(-mtimeSlack)) {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if child, _, ok := strings.Cut(string(data), "\n"); err == nil && ok && ownsChild(comp, presource.URN(child)) {
+			return true
+		}
+	}
+	return false
+}
+
+// answeredPrefix names the marker a Construct leaves once it has answered after a child's
+// failure another process wrote; that child's answer waits for it (awaitFileAnswer).
+const answeredPrefix = "answered-"
+
+func answeredMarker(comp presource.URN) string {
+	sum := sha256.Sum256([]byte(comp))
+	return filepath.Join(causesDir(comp), answeredPrefix+hex.EncodeToString(sum[:12]))
+}
+
+// markAnswered leaves the marker for comp.
+func markAnswered(comp presource.URN) {
+	_ = os.WriteFile(answeredMarker(comp), nil, 0o600)
+}
+
+// parentComponent is the URN of the component a child belongs to: its parent type, and its
+// name up to `-file-` (a RunScript's Files).
+func parentComponent(child presource.URN) presource.URN {
+	chain := strings.Split(string(child.QualifiedType()), "$")
+	name := child.Name()
+	if i := strings.Index(name, "-file-"); i > 0 && chain[len(chain)-1] != Name+":index:Invocation" &&
+		chain[len(chain)-1] != Name+":index:Command" {
+		name = name[:i]
+	}
+	return presource.URN("urn:pulumi:" + string(child.Stack()) + "::" + string(child.Project()) + "::" +
+		strings.Join(chain[:len(chain)-1], "$") + "::" + name)
+}
+
+// awaitFileAnswer waits (at most answerGrace) until the component of a failed child has
+// answered in another process, and a little longer for the answer to reach the engine.
+func awaitFileAnswer(child presource.URN, since time.Time) {
+	marker := answeredMarker(parentComponent(child))
+	limit := time.Now().Add(answerGrace)
+	for time.Now().Before(limit) {
+		if info, err := os.Stat(marker); err == nil && !info.ModTime().Before(since.Add(-mtimeSlack)) {
+			_ = os.Remove(marker)
+			time.Sleep(answerFlush)
+			return
+		}
+		time.Sleep(crossPoll / 2)
+	}
+}
+
+// componentFailureInput is the child input that carries the component's verdict: "" when its
+// checks passed. Check removes it before the child's own Check, so it is never in the state.
+const componentFailureInput = "componentFailure"
+
+// gateOn adds the component's verdict to a child's inputs.
+func gateOn(m pulumi.Map, verdict pulumi.StringOutput) {
+	m[componentFailureInput] = verdict
+}
+
+// takeComponentFailure returns news without the verdict input and the verdict's text ("" when
+// it passed, is unknown at preview, or is absent: a resource the program declared itself).
+func takeComponentFailure(news property.Map) (property.Map, string) {
+	v, ok := news.GetOk(componentFailureInput)
+	if !ok {
+		return news, ""
+	}
+	rest := news.Delete(componentFailureInput)
+	if !v.IsString() {
+		return rest, ""
+	}
+	return rest, v.AsString()
+}
+
+// preflightKey marks the ctx of a Check whose resource is a direct child of RunScript or
+// ScheduledScript: the component's preflight (component_children.go) has checked its
+// instances and parameters already, so the child does not ask again.
+type preflightKey struct{}
+
+// withPreflightMark marks ctx when urn is a component's child (reportCauses calls it: infer's
+// Check request carries no URN).
+func withPreflightMark(ctx context.Context, urn presource.URN) context.Context {
+	return context.WithValue(ctx, preflightKey{}, componentChild(urn))
+}
+
+// checkedByComponent reports whether the component's preflight covered this Check.
+func checkedByComponent(ctx context.Context) bool {
+	done, _ := ctx.Value(preflightKey{}).(bool)
+	return done
 }

@@ -5,17 +5,13 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"regexp"
 
 	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
-
-// The tokens of the children; they must match the resources' inferred tokens.
-const (
-	commandToken    = Name + ":index:Command"
-	invocationToken = Name + ":index:Invocation"
 )
 
 // commandChild receives a Command's outputs.
@@ -31,29 +27,6 @@ type invocationChild struct {
 	InvokeID pulumi.StringOutput         `pulumi:"invokeId"`
 	Status   pulumi.StringOutput         `pulumi:"status"`
 	Results  InvocationResultArrayOutput `pulumi:"results"`
-}
-
-// InvocationResultArrayOutput is an Output of per-instance results: it gives the
-// components' `results` output its typed schema and carries the child's values.
-type InvocationResultArrayOutput struct{ *pulumi.OutputState }
-
-// ElementType implements pulumi.Output.
-func (InvocationResultArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeFor[[]InvocationResult]()
-}
-
-// ToInvocationResultArrayOutput returns the output itself.
-func (o InvocationResultArrayOutput) ToInvocationResultArrayOutput() InvocationResultArrayOutput {
-	return o
-}
-
-// ToInvocationResultArrayOutputWithContext returns the output itself.
-func (o InvocationResultArrayOutput) ToInvocationResultArrayOutputWithContext(context.Context) InvocationResultArrayOutput {
-	return o
-}
-
-func init() {
-	pulumi.RegisterOutputType(InvocationResultArrayOutput{})
 }
 
 // outputsByInstance maps each instance to the output of its result.
@@ -167,3 +140,65 @@ func registerScriptInvocation(ctx *pulumi.Context, comp pulumi.Resource, name st
 	}
 	return child, nil
 }
+
+// The preflight of RunScript and ScheduledScript: what their children would fail on, checked
+// from inside Construct and failed by the first child's Check, so nothing is created when it
+// fails, at preview and at up alike.
+
+// preflightVerdict is the preflight's verdict, for the child Command's Check
+// (component_causes.go): "" once every instance ID exists (one read-only DescribeInstances
+// call per 100 IDs) and, when parameters are given, every `{{name}}` the script uses has a
+// value; else the failures, named by the component's own input paths. The Command's Check
+// fails with it before anything is created, at preview and at up alike. Unknown values (a
+// preview before an input is computed) leave it unknown: the child's own Check judges them
+// later. ids is nil for targetTags. The component's children skip the same look-ups in their
+// Check.
+func preflightVerdict(ctx *pulumi.Context, script pulumi.StringInput, params pulumi.StringMapInput,
+	ids pulumi.StringArrayInput,
+) pulumi.StringOutput {
+	hasParams := params != nil
+	if params == nil {
+		params = pulumi.StringMap{}
+	}
+	if ids == nil {
+		ids = pulumi.StringArray{}
+	}
+	verdict := pulumi.All(script.ToStringOutput(), params.ToStringMapOutput(), ids.ToStringArrayOutput()).
+		ApplyTWithContext(ctx.Context(), func(c context.Context, xs []any) string {
+			text, _ := xs[0].(string)
+			given, _ := xs[1].(map[string]string)
+			list, _ := xs[2].([]string)
+			if err := preflightError(c, text, given, hasParams, list); err != nil {
+				return err.Error()
+			}
+			return ""
+		}).(pulumi.StringOutput)
+	// The verdict carries no secret (parameter names at most), whatever the parameters'.
+	return pulumi.Unsecret(verdict).(pulumi.StringOutput)
+}
+
+// preflightError is the preflight's verdict: nil, or every failure, one per line.
+func preflightError(ctx context.Context, script string, params map[string]string, hasParams bool, ids []string) error {
+	var f failures
+	if hasParams {
+		if missing := unsetParameters(scriptParameterNames(script), params); len(missing) > 0 {
+			f.addQuiet("parameters", "%s", unsetParametersReason("the script", missing))
+		}
+	}
+	if len(ids) > 0 {
+		checkInstancesExist(ctx, &f, "instanceIds", ids, property.Map{})
+	}
+	if len(f) == 0 {
+		return nil
+	}
+	return errors.New(checkFailureText(f))
+}
+
+// How a component's own validation failure (its preflight, its agent wait) fails the
+// deployment cleanly. A Construct that fails makes the engine answer the program's
+// registration of the component with `resource monitor shut down` (an unhandled exception in
+// Node.js, a traceback in Python), and a child whose input output rejects fails the Construct
+// the same way. So the verdict travels as one more input of the child it gates, never a
+// rejected one: the child's Check (reportCauses) fails with the verdict's text, before the
+// child's own Check and before anything is created, which is a child's failure like any other
+// (component_causes.go): the component's error diagnostic, and a failed deployment.

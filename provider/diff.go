@@ -1,5 +1,9 @@
 package provider
 
+// The one diff mechanism of the resources: each Diff records its changes as replacements
+// (replaceDiff), classify makes those of in-place inputs (inPlaceInputs, change_effects.go)
+// updates, and response answers the engine.
+
 import (
 	"maps"
 	"reflect"
@@ -77,4 +81,64 @@ func (d replaceDiff) response(deleteBeforeReplace bool) p.DiffResponse {
 		DetailedDiff:        d,
 		DeleteBeforeReplace: deleteBeforeReplace && d.replaces(""),
 	}
+}
+
+// updatesInPlace reports whether a change of input updates the resource in place.
+func updatesInPlace(token, input string) bool {
+	_, ok := inPlaceInputs[token][input]
+	return ok
+}
+
+// inPlaceKind turns a replacing diff kind into its in-place counterpart.
+var inPlaceKind = map[p.DiffKind]p.DiffKind{
+	p.AddReplace:    p.Add,
+	p.DeleteReplace: p.Delete,
+	p.UpdateReplace: p.Update,
+}
+
+// classify makes the changes of in-place inputs of token updates instead of replacements.
+func (d replaceDiff) classify(token string) replaceDiff {
+	for key, pd := range d {
+		if k, ok := inPlaceKind[pd.Kind]; ok && updatesInPlace(token, topLevel(key)) {
+			pd.Kind = k
+			d[key] = pd
+		}
+	}
+	return d
+}
+
+// topLevel is the input a diff key belongs to: "tags" for "tags.team", "instanceIds" for
+// "instanceIds[1]".
+func topLevel(key string) string {
+	for i, r := range key {
+		if r == '.' || r == '[' {
+			return key[:i]
+		}
+	}
+	return key
+}
+
+// replaces reports whether any key but except asks for a replacement.
+func (d replaceDiff) replaces(except string) bool {
+	for key, c := range d {
+		if key == except {
+			continue
+		}
+		if _, ok := inPlaceKind[c.Kind]; ok { // a replacing kind
+			return true
+		}
+	}
+	return false
+}
+
+// convergeInstances makes a replace caused only by instanceIds an in-place update when the
+// resource can converge, running on (or sending to) the added instances only: convergeDiff
+// and fileConvergeDiff say when.
+func (d replaceDiff) convergeInstances(can bool) {
+	change, ok := d["instanceIds"]
+	if !ok || d.replaces("instanceIds") || !can {
+		return
+	}
+	change.Kind = p.Update
+	d["instanceIds"] = change
 }

@@ -2,6 +2,8 @@ package provider
 
 import (
 	_ "embed"
+	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi-go-provider/infer"
 )
@@ -118,4 +120,26 @@ func (r *FileResult) Annotate(a infer.Annotator) {
 	a.Describe(&r.ErrorInfo, "The service's explanation of `errorCode`.")
 	a.Describe(&r.StartTime, "When the delivery started (UTC, ISO 8601).")
 	a.Describe(&r.FinishTime, "When the delivery finished (UTC, ISO 8601).")
+}
+
+// Limits of SendFile (current API reference).
+const (
+	maxFileBase64   = 32 * 1024 // the content, after Base64
+	maxFileNameLen  = 255
+	maxTargetDirLen = 255
+	maxFileOwnerLen = 64
+	// fileBatchSize is the most instances one SendFile call takes.
+	fileBatchSize = 50
+)
+
+// windowsAbsDir is a Windows absolute directory such as C:\ProgramData\app.
+var windowsAbsDir = regexp.MustCompile(`^[A-Za-z]:[\\/]`)
+
+// filePath is where the file lands on the instances.
+func filePath(a FileArgs) string {
+	sep := "/"
+	if windowsAbsDir.MatchString(a.TargetDir) {
+		sep = `\`
+	}
+	return strings.TrimRight(a.TargetDir, `/\`) + sep + a.Name
 }

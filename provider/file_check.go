@@ -10,21 +10,8 @@ import (
 	"github.com/pulumi/pulumi-go-provider/infer"
 )
 
-// Limits of SendFile (current API reference).
-const (
-	maxFileBase64   = 32 * 1024 // the content, after Base64
-	maxFileNameLen  = 255
-	maxTargetDirLen = 255
-	maxFileOwnerLen = 64
-	// fileBatchSize is the most instances one SendFile call takes.
-	fileBatchSize = 50
-)
-
 // fileModePattern is chmod's octal form: 3 digits, or 4 with the setuid/setgid/sticky digit.
 var fileModePattern = regexp.MustCompile(`^[0-7]{3,4}$`)
-
-// windowsAbsDir is a Windows absolute directory such as C:\ProgramData\app.
-var windowsAbsDir = regexp.MustCompile(`^[A-Za-z]:[\\/]`)
 
 // Check validates a File's inputs against the service's limits before anything is sent, and
 // fills the provider-side defaults so the state after create, refresh and import has one shape.

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-go-provider/infer"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/poll"
 )
 
 // defaultFileTimeout is the service's default delivery timeout, in seconds.
@@ -21,21 +21,16 @@ const defaultFileTimeout = 60
 // the policy is marked for a resend (Diff then replaces it); one whose outcome is not known
 // yet is not: the next up waits for the same tasks in Update.
 func waitAndJudgeFile(ctx context.Context, client *ecsclient.Client, state *FileState, started time.Time) error {
-	waitCtx, cancel, budget := boundedWait(ctx, started, deref(state.Timeout), defaultFileTimeout)
+	waitCtx, cancel, budget := poll.Bound(ctx, started, deref(state.Timeout), defaultFileTimeout)
 	defer cancel()
 	total := len(state.InstanceIDs)
-	done, lastErr, err := poll(waitCtx, started, func(ctx context.Context) (bool, string, error) {
+	out := poll.Until(waitCtx, started, func(ctx context.Context) (bool, string, error) {
 		tasks, err := readFileTasks(ctx, client, state.InvokeIDs)
 		if err != nil {
 			return false, "", err
 		}
 		state.Results = resultsFor(fileResultsOf(tasks), state.InstanceIDs) // a converged file's removed instances drop out
-		finished := 0
-		for _, r := range state.Results {
-			if InstanceStatus(r.Status).terminal() {
-				finished++
-			}
-		}
+		finished, _ := settledCount(state.Results, RepeatOnce)
 		return len(state.Results) >= total && finished == len(state.Results),
 			fmt.Sprintf("%d/%d instances received the file", finished, total), nil
 	})
@@ -44,26 +39,15 @@ func waitAndJudgeFile(ctx context.Context, client *ecsclient.Client, state *File
 	}
 	state.Status = fileStatus(state.Results)
 	state.ResendRequired = false
-	const resume = " The file tasks are recorded; the next `pulumi up` waits for them again " +
-		"(and sends the file again if they failed)."
 	tasks := strings.Join(state.InvokeIDs, ", ")
-	switch {
-	case err != nil:
-		return infer.ResourceInitFailedError{Reasons: []string{
-			fmt.Sprintf("waiting for file task %s: %v.%s", tasks, err, resume)}}
-	case !done && errors.Is(ctx.Err(), context.Canceled):
-		return infer.ResourceInitFailedError{Reasons: []string{fmt.Sprintf(
-			"cancelled while waiting for file task %s; the file may still be arriving.%s", tasks, resume)}}
-	case !done:
-		waited := time.Since(started)
-		if _, ok := ctx.Deadline(); !ok && budget > 0 {
-			waited = budget
-		}
-		msg := fileTimeoutMessage(state, waited)
-		if lastErr != nil {
-			msg += " The API was still failing when the wait ended: " + lastErr.Error() + "."
-		}
-		return infer.ResourceInitFailedError{Reasons: []string{msg + resume}}
+	if reason := out.Unfinished(ctx, poll.Texts{
+		Doing:     "waiting for file task " + tasks,
+		Cancelled: fmt.Sprintf("cancelled while waiting for file task %s; the file may still be arriving.", tasks),
+		Timeout:   func() string { return fileTimeoutMessage(state, poll.Waited(ctx, started, budget)) },
+		Resume: " The file tasks are recorded; the next `pulumi up` waits for them again " +
+			"(and sends the file again if they failed).",
+	}); reason != "" {
+		return infer.ResourceInitFailedError{Reasons: []string{reason}}
 	}
 	results := asInvocationResults(state.Results)
 	if violates(deref(state.FailurePolicy), results, RepeatOnce, total) {
@@ -98,15 +82,7 @@ func fileFailureMessage(st *FileState, failed []InvocationResult) string {
 }
 
 func fileTimeoutMessage(st *FileState, waited time.Duration) string {
-	var pending []string
-	finished := 0
-	for _, r := range st.Results {
-		if InstanceStatus(r.Status).terminal() {
-			finished++
-		} else {
-			pending = append(pending, r.InstanceID+" ("+r.Status+")")
-		}
-	}
+	finished, pending := settledCount(st.Results, RepeatOnce)
 	msg := fmt.Sprintf("file %s did not reach every instance within %s: %d/%d instances finished",
 		filePath(st.FileArgs), waited.Round(time.Second), finished, len(st.InstanceIDs))
 	if len(pending) > 0 {

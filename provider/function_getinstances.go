@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-go-provider/infer"
 
@@ -79,7 +80,7 @@ func (*GetInstances) Invoke(ctx context.Context, req infer.FunctionRequest[GetIn
 	in := req.Input
 	var f failures
 	f.tags("tags", in.Tags)
-	if s := deref(in.Status); s != "" && !contains(instanceStatuses, s) {
+	if s := deref(in.Status); s != "" && !slices.Contains(instanceStatuses, s) {
 		f.add("status", "is %q; it must be one of %v", s, instanceStatuses)
 	}
 	if len(f) > 0 {
@@ -118,13 +119,4 @@ func findInstances(ctx context.Context, client *ecsclient.Client, f ecsclient.In
 			OSType: r.OSType, Tags: tags})
 	}
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -70,7 +70,7 @@ type InvocationArgs struct {
 	WaitForCompletion   *bool             `pulumi:"waitForCompletion,optional"`
 	FailurePolicy       *FailurePolicy    `pulumi:"failurePolicy,optional"`
 	SecretResults       *bool             `pulumi:"secretResults,optional"`
-	// Fleet rollout (invocation_limits.go, invocation_rollout.go).
+	// Fleet rollout (invocation_rollout.go).
 	MaxConcurrency         *string `pulumi:"maxConcurrency,optional"`
 	MaxErrors              *string `pulumi:"maxErrors,optional"`
 	OutputBytesPerInstance *int    `pulumi:"outputBytesPerInstance,optional"`
@@ -211,4 +211,45 @@ func (r *InvocationResult) Annotate(a infer.Annotator) {
 	a.Describe(&r.StartTime, "When the run started (UTC, ISO 8601).")
 	a.Describe(&r.FinishedTime, "When the run finished (UTC, ISO 8601).")
 	a.Describe(&r.Repeats, "How many times the command ran on this instance (periodic and reboot modes).")
+}
+
+// RepeatMode says when an invocation runs.
+type RepeatMode string
+
+// The repeat modes.
+const (
+	RepeatOnce           RepeatMode = "Once"
+	RepeatPeriod         RepeatMode = "Period"
+	RepeatNextRebootOnly RepeatMode = "NextRebootOnly"
+	RepeatEveryReboot    RepeatMode = "EveryReboot"
+)
+
+// Values lists the enum for the schema.
+func (RepeatMode) Values() []infer.EnumValue[RepeatMode] {
+	return []infer.EnumValue[RepeatMode]{
+		{Name: "Once", Value: RepeatOnce, Description: "Run once, now (the default)."},
+		{Name: "Period", Value: RepeatPeriod, Description: "Run on the schedule given by `frequency`."},
+		{Name: "NextRebootOnly", Value: RepeatNextRebootOnly, Description: "Run once, at the next boot of each instance."},
+		{Name: "EveryReboot", Value: RepeatEveryReboot, Description: "Run at every boot of each instance."},
+	}
+}
+
+// A batch whose InvokeCommand answer was lost (the client gave up retrying, or the up was
+// cancelled mid-call) may have started on the service. Its ClientToken and instances are
+// recorded, and the next up sends exactly that request again: the service answers a
+// repeated token with the invocation it already started, so the batch never runs twice.
+// Tokens derived again on the next up could not promise that: a resumed rollout counts
+// its batches from the recorded ones, a converge derives from other inputs, and the
+// batch's size depends on how many instances were running when it was cut.
+
+// UnconfirmedBatch is a batch sent without a known outcome.
+type UnconfirmedBatch struct {
+	ClientToken string   `pulumi:"clientToken"`
+	InstanceIDs []string `pulumi:"instanceIds"`
+}
+
+// Annotate documents the batch.
+func (b *UnconfirmedBatch) Annotate(a infer.Annotator) {
+	a.Describe(&b.ClientToken, "The ClientToken the batch was sent with; the next `pulumi up` sends it again.")
+	a.Describe(&b.InstanceIDs, "The instances of the batch.")
 }

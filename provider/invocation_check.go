@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pulumi/pulumi-go-provider/infer"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/internal/frequency"
 )
@@ -153,5 +154,62 @@ func checkParameters(f *failures, params map[string]string) {
 			// The key is a name, not the secret value, so it may appear in the message.
 			f.add("parameters."+k, "key is %d characters; the limit is %d", utf8.RuneCountInString(k), maxParameterKeyLen)
 		}
+	}
+}
+
+// checkFiresAgain fails a frequency that has no run after now: an at(…) whose time has
+// passed, a cron expression whose years are over (or whose days never occur). The service
+// refuses the first at InvokeCommand and accepts the second only to end every instance
+// Invalid (BadCronExpression), so preview says so instead, before anything is created. Only
+// a new or changed frequency is judged: a deployed schedule that has since run its course
+// must not fail every later preview of the same program.
+func checkFiresAgain(f *failures, olds property.Map, freq string, now time.Time) {
+	freq = strings.TrimSpace(freq)
+	if freq == "" {
+		return
+	}
+	if old, ok := olds.GetOk("frequency"); ok && old.IsString() && strings.TrimSpace(old.AsString()) == freq {
+		return
+	}
+	s, err := frequency.Parse(freq)
+	if err != nil || !s.Next(now).IsZero() {
+		return // checkFrequency reports the syntax; a schedule with a next run is fine
+	}
+	if at, ok := s.(*frequency.AtSchedule); ok {
+		f.add("frequency", "is %s, which is in the past (now %s); give a future time",
+			at.When.Format(time.RFC3339), now.In(at.When.Location()).Format(time.RFC3339))
+		return
+	}
+	f.add("frequency", "is %q, which never fires after now (%s): its last run is over; give a schedule with "+
+		"a future run", freq, now.UTC().Format(time.RFC3339))
+}
+
+// checkRolloutLimits validates maxConcurrency, maxErrors and outputBytesPerInstance.
+func checkRolloutLimits(f *failures, a InvocationArgs) {
+	for _, l := range []struct {
+		path string
+		v    *string
+	}{{"maxConcurrency", a.MaxConcurrency}, {"maxErrors", a.MaxErrors}} {
+		if l.v == nil {
+			continue
+		}
+		parsed, err := parseLimit(*l.v)
+		switch {
+		case err != nil:
+			f.add(l.path, "%v", err)
+		case l.path == "maxConcurrency" && parsed.n == 0:
+			f.add(l.path, "is %q; at least one instance must be allowed to run", *l.v)
+		}
+	}
+	limited := a.MaxConcurrency != nil || a.MaxErrors != nil
+	if limited && effectiveMode(a) != RepeatOnce {
+		f.add("maxConcurrency", "maxConcurrency and maxErrors only apply to repeatMode Once; repeatMode is %s", effectiveMode(a))
+	}
+	if limited && a.WaitForCompletion != nil && !*a.WaitForCompletion {
+		f.add("waitForCompletion", "is false, but maxConcurrency and maxErrors need the provider to wait: "+
+			"it starts each batch as earlier ones finish")
+	}
+	if n := a.OutputBytesPerInstance; n != nil && (*n < 0 || *n > serviceOutputLimit) {
+		f.add("outputBytesPerInstance", "is %d; it must be between 0 and %d (the service keeps 24 KB)", *n, serviceOutputLimit)
 	}
 }

@@ -3,10 +3,13 @@ package provider
 // Building the InvokeCommand request, and what the inputs mean for the run.
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
 )
 
 func invokeRequest(in InvocationArgs, token string) *ecs.InvokeCommandRequest {
@@ -38,11 +41,7 @@ func invokeRequest(in InvocationArgs, token string) *ecs.InvokeCommandRequest {
 	r.Launcher = deref(in.Launcher)
 	r.ResourceGroupId = deref(in.ResourceGroupID)
 	if len(in.Tags) > 0 {
-		tags := make([]ecs.InvokeCommandTag, 0, len(in.Tags))
-		for _, k := range sortedKeys(in.Tags) {
-			tags = append(tags, ecs.InvokeCommandTag{Key: k, Value: in.Tags[k]})
-		}
-		r.Tag = &tags
+		r.Tag = appendTags(nil, in.Tags, func(k, v string) ecs.InvokeCommandTag { return ecs.InvokeCommandTag{Key: k, Value: v} })
 	}
 	return r
 }
@@ -73,16 +72,23 @@ func resultsSecret(a InvocationArgs) bool {
 	return len(a.Parameters) > 0
 }
 
-func boolOr(v *bool, def bool) bool {
-	if v == nil {
-		return def
-	}
-	return *v
-}
+// `parameters` on an Invocation of a command created without enableParameter. The Invocation
+// cannot see the Command's setting from its inputs (only its ID), and looking it up before
+// every InvokeCommand would cost a call on every run to catch a mistake the service reports
+// by itself: InvokeCommand answers Parameter.Disabled and starts nothing. That answer is turned
+// into the fix, naming the property and the command, never a value.
 
-func policyOr(v *FailurePolicy) FailurePolicy {
-	if v == nil || *v == "" {
-		return FailIfAny
+// codeParameterDisabled is the service's answer to Parameters for a command whose custom
+// parameters are off.
+const codeParameterDisabled = "Parameter.Disabled"
+
+// withParameterHint explains a Parameter.Disabled answer to InvokeCommand of commandID; any
+// other error passes unchanged. The service's own text stays after the hint (it is scrubbed
+// of parameter values like every API error).
+func withParameterHint(err error, commandID string) error {
+	if ecsclient.Code(err) != codeParameterDisabled {
+		return err
 	}
-	return *v
+	return fmt.Errorf("parameters: command %s was created without enableParameter; set enableParameter: true on "+
+		"the Command (or leave parameters out): %w", commandID, err)
 }

@@ -4,14 +4,16 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
+	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/poll"
 )
 
 // waitAndJudge waits for the invocation, records the results and applies the failure
@@ -25,7 +27,7 @@ func waitAndJudge(ctx context.Context, client *ecsclient.Client, state *Invocati
 	defer cancel()
 	w := &waiter{client: client, invokeID: state.InvokeID, ids: state.InstanceIDs, mode: mode,
 		withOutput: outputLimitOf(state.InvocationArgs, len(state.InstanceIDs)) > 0}
-	results, done, err := w.wait(waitCtx, started)
+	results, out := w.wait(waitCtx, started)
 	if results != nil || state.Results == nil {
 		state.Results = results
 	}
@@ -34,25 +36,16 @@ func waitAndJudge(ctx context.Context, client *ecsclient.Client, state *Invocati
 	}
 	state.Status = string(overallStatus(state.Results, mode))
 	state.RerunRequired = false
-	const resume = " The invocation is recorded; the next `pulumi up` waits for this run again " +
-		"(and replaces it if it failed)."
-	switch {
-	case err != nil:
-		return infer.ResourceInitFailedError{Reasons: []string{
-			fmt.Sprintf("waiting for invocation %s: %v.%s", state.InvokeID, err, resume)}}
-	case !done && errors.Is(ctx.Err(), context.Canceled):
-		return infer.ResourceInitFailedError{Reasons: []string{fmt.Sprintf(
-			"cancelled while waiting for invocation %s; it may still be running.%s", state.InvokeID, resume)}}
-	case !done:
-		waited := time.Since(started)
-		if _, ok := ctx.Deadline(); !ok && budget > 0 {
-			waited = budget
-		}
-		msg := timeoutMessage(state, state.Results, waited)
-		if w.lastErr != nil {
-			msg += " The API was still failing when the wait ended: " + w.lastErr.Error() + "."
-		}
-		return infer.ResourceInitFailedError{Reasons: []string{msg + resume}}
+	if reason := out.Unfinished(ctx, poll.Texts{
+		Doing:     "waiting for invocation " + state.InvokeID,
+		Cancelled: fmt.Sprintf("cancelled while waiting for invocation %s; it may still be running.", state.InvokeID),
+		Timeout: func() string {
+			return timeoutMessage(state, state.Results, poll.Waited(ctx, started, budget))
+		},
+		Resume: " The invocation is recorded; the next `pulumi up` waits for this run again " +
+			"(and replaces it if it failed).",
+	}); reason != "" {
+		return infer.ResourceInitFailedError{Reasons: []string{reason}}
 	}
 	if violates(deref(state.FailurePolicy), results, mode, len(state.InstanceIDs)) {
 		state.RerunRequired = true
@@ -76,33 +69,7 @@ func waitContext(ctx context.Context, client *ecsclient.Client, state *Invocatio
 		// script starts anyway.
 		timeout = commandTimeout(ctx, client, state.CommandID)
 	}
-	return boundedWait(ctx, started, timeout, defaultCommandTimeout)
-}
-
-// pollSchedule is the wait before each status read: fast at first, because most scripts
-// finish within a second, then doubling to a cap, because long scripts need no fast polling.
-// Reads at 50, 125, 400 and 1100 ms: a script that finishes within a second costs at most
-// four reads, and one that needs up to 100 ms is seen within 1.25× of a 50 ms loop.
-var pollSchedule = []time.Duration{50 * time.Millisecond, 75 * time.Millisecond, 275 * time.Millisecond, 700 * time.Millisecond}
-
-const (
-	maxPollInterval = 2500 * time.Millisecond
-	// deliveryAllowance covers delivery to the instance (the service aborts after a minute)
-	// and the service's own bookkeeping, on top of the script's timeout.
-	deliveryAllowance = 2 * time.Minute
-	// defaultCommandTimeout is the service's default when neither the command nor the run
-	// says otherwise.
-	defaultCommandTimeout = 60
-)
-
-// pollDelay is the wait before read n, given the time d already waited since the invoke.
-// After the fixed start, the next read comes a tenth of the elapsed time later (capped),
-// so a script is seen at most about 10% after it ends, at a logarithmic number of reads.
-func pollDelay(n int, d time.Duration) time.Duration {
-	if n < len(pollSchedule) {
-		return pollSchedule[n]
-	}
-	return min(max(d/10, pollSchedule[0]), maxPollInterval)
+	return poll.Bound(ctx, started, timeout, poll.DefaultCommandTimeout)
 }
 
 // waiter polls a one-batch invocation until every instance has settled or ctx ends, the
@@ -113,19 +80,17 @@ type waiter struct {
 	ids        []string // the instances it runs on
 	mode       RepeatMode
 	withOutput bool // state keeps output (outputBytesPerInstance is not 0)
-	// lastErr is the status read that was still failing when the wait's deadline came.
-	lastErr error
 }
 
-// wait returns the latest results; done is false when ctx ended first.
-func (w *waiter) wait(ctx context.Context, started time.Time) (results []InvocationResult, done bool, err error) {
+// wait returns the latest results (nil before the first read) and how the wait ended.
+func (w *waiter) wait(ctx context.Context, started time.Time) ([]InvocationResult, poll.Outcome) {
 	verb := "finished"
 	if w.mode == RepeatPeriod {
 		verb = "scheduled"
 	}
 	b := newBatchRun(w.invokeID, w.ids)
 	read := false
-	done, w.lastErr, err = poll(ctx, started, func(ctx context.Context) (bool, string, error) {
+	out := poll.Until(ctx, started, func(ctx context.Context) (bool, string, error) {
 		if err := b.read(ctx, w.client, w.mode, w.withOutput); err != nil {
 			return false, "", err
 		}
@@ -133,54 +98,142 @@ func (w *waiter) wait(ctx context.Context, started time.Time) (results []Invocat
 		return b.done, fmt.Sprintf("%d/%d instances %s", b.finishedCount(w.mode), len(b.ids), verb), nil
 	})
 	if !read {
-		return nil, done, err
+		return nil, out
 	}
-	return b.inOrder(), done, err
+	return b.inOrder(), out
 }
 
-func cumulativeDelay(n int) time.Duration {
-	var d time.Duration
-	for i := 0; i <= n; i++ {
-		d += pollDelay(i, d)
-	}
-	return d
+// The messages a failed or unfinished wait reports: which instances, why, and the output's tail.
+
+const outputTailLines = 10
+
+// failureMessage lists every failed instance first (failedLines), then says which invocation
+// failed and what happens next. It leads with the instances because that is the cause an
+// operator looks for first, and RunScript reports this very text as its own error.
+func failureMessage(st *InvocationState, failed []InvocationResult, hideOutput bool) string {
+	return failedLines(st, failed, hideOutput) + fmt.Sprintf("\ninvocation %s of command %s failed on %d of %d "+
+		"instance%s (failurePolicy %s). ",
+		st.InvokeID, st.CommandID, len(failed), len(st.InstanceIDs), pluralS(len(st.InstanceIDs)), deref(st.FailurePolicy)) +
+		nextUp("The invocation is recorded", "replaces it and runs the command again", failed)
 }
 
-// sleepUntil waits for t, or reports false when ctx ends first.
-func sleepUntil(ctx context.Context, t time.Time) bool {
-	d := time.Until(t)
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-// failedInstances are the results that did not succeed.
-func failedInstances(results []InvocationResult, mode RepeatMode) []InvocationResult {
-	var out []InvocationResult
-	for _, r := range results {
-		if !InstanceStatus(r.Status).succeeded(mode) {
-			out = append(out, r)
+// failedLines gives one line per failed instance — `i-abc: Failed, exit code 3, error
+// ExitCodeNonzero (…)` — each followed by the tail of its output. Output is left out when
+// results are secret, and parameter values are masked in any case: scripts echo them.
+func failedLines(st *InvocationState, failed []InvocationResult, hideOutput bool) string {
+	var b strings.Builder
+	for i, r := range failed {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%s: %s, exit code %d", r.InstanceID, r.Status, r.ExitCode)
+		if r.ErrorCode != "" {
+			fmt.Fprintf(&b, ", error %s", r.ErrorCode)
+		}
+		if r.ErrorInfo != "" {
+			fmt.Fprintf(&b, " (%s)", maskParams(r.ErrorInfo, st.Parameters))
+		}
+		if r.Dropped > 0 {
+			fmt.Fprintf(&b, "; the service dropped %d bytes of its output (it keeps 24 KB)", r.Dropped)
+		}
+		switch {
+		case hideOutput:
+			b.WriteString("\n    (output hidden: results are secret)")
+		case strings.TrimSpace(r.Output) != "":
+			fmt.Fprintf(&b, "\n    last lines of output:")
+			for _, line := range tailLines(maskParams(r.Output, st.Parameters), outputTailLines) {
+				fmt.Fprintf(&b, "\n    | %s", line)
+			}
 		}
 	}
-	return out
+	return b.String()
 }
 
-// violates reports whether the outcome fails the deployment under policy.
-func violates(policy FailurePolicy, results []InvocationResult, mode RepeatMode, total int) bool {
-	failed := len(failedInstances(results, mode))
-	switch policy {
-	case NeverFail:
-		return false
-	case FailIfAll:
-		return failed > 0 && failed >= total
+// toleratedMessage is the warning for failures the policy accepts: the deployment goes on,
+// but the user should know which instances did not succeed.
+func toleratedMessage(st *InvocationState, failed []InvocationResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "invocation %s of command %s did not succeed on %d of %d instance%s; failurePolicy %s accepts that:",
+		st.InvokeID, st.CommandID, len(failed), len(st.InstanceIDs), pluralS(len(st.InstanceIDs)), policyOr(st.FailurePolicy))
+	for _, r := range failed {
+		fmt.Fprintf(&b, " %s (%s, exit code %d", r.InstanceID, r.Status, r.ExitCode)
+		if r.ErrorCode != "" {
+			fmt.Fprintf(&b, ", %s", r.ErrorCode)
+		}
+		b.WriteString(")")
 	}
-	return failed > 0
+	return b.String()
+}
+
+func timeoutMessage(st *InvocationState, results []InvocationResult, waited time.Duration) string {
+	finished, pending := settledCount(results, deref(st.RepeatMode))
+	msg := fmt.Sprintf("invocation %s of command %s did not finish within %s: %d/%d instances finished",
+		st.InvokeID, st.CommandID, waited.Round(time.Second), finished, len(st.InstanceIDs))
+	if len(pending) > 0 {
+		msg += "; still waiting on " + strings.Join(pending, ", ")
+	}
+	return msg + ". Raise customTimeouts.create or the timeout, or set waitForCompletion to false."
+}
+
+func tailLines(s string, n int) []string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return lines
+}
+
+func maskParams(s string, params map[string]string) string {
+	for _, v := range params {
+		if len(v) >= 3 {
+			s = strings.ReplaceAll(s, v, "[secret]")
+		}
+	}
+	return s
+}
+
+// commandFacts remembers, for the life of this provider process (one `pulumi up` or
+// preview), what the Invocations need to know of each command they run: its timeout (an
+// Invocation without its own bounds its wait by it) and its parameters (Check fails a
+// `{{name}}` without a value). A stack of N Invocations of one Command would otherwise
+// read that Command N times. Neither changes under a command's ID through this provider
+// (a change of content or timeout replaces the Command; see change_effects.go).
+var commandFacts sync.Map
+
+type commandFactsKey struct {
+	client    *ecsclient.Client
+	commandID string
+}
+
+// commandFact is what is remembered of one command.
+type commandFact struct {
+	timeout         int // seconds; 0 when the command says none
+	enableParameter bool
+	parameterNames  []string
+}
+
+// describeCommandOnce reads a command once per process; a failed read is not remembered.
+func describeCommandOnce(ctx context.Context, client *ecsclient.Client, commandID string) (commandFact, error) {
+	key := commandFactsKey{client, commandID}
+	if f, ok := commandFacts.Load(key); ok {
+		return f.(commandFact), nil
+	}
+	cmd, err := client.DescribeCommand(ctx, commandID)
+	if err != nil {
+		return commandFact{}, err
+	}
+	f := commandFact{timeout: int(cmd.Timeout), enableParameter: cmd.EnableParameter,
+		parameterNames: append([]string(nil), cmd.ParameterNames.ParameterName...)}
+	commandFacts.Store(key, f)
+	return f, nil
+}
+
+// commandTimeout is the command's timeout in seconds, or poll.DefaultCommandTimeout when the
+// command says none or cannot be read (the wait is bounded either way).
+func commandTimeout(ctx context.Context, client *ecsclient.Client, commandID string) int {
+	f, err := describeCommandOnce(ctx, client, commandID)
+	if err != nil || f.timeout <= 0 {
+		return poll.DefaultCommandTimeout // a failed read is not remembered: the next wait reads it again
+	}
+	return f.timeout
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
-	presource "github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
@@ -148,7 +147,7 @@ func pronoun(n int) string {
 
 // checkCommandParameters fails an Invocation whose command uses a parameter that
 // parameters give no value for, when commandId is known and it or parameters changed: one
-// read-only DescribeCommands call per command and provider process (command_timeout.go). A
+// read-only DescribeCommands call per command and provider process (describeCommandOnce, invocation_wait.go). A
 // command that does not exist fails commandId.
 func checkCommandParameters(ctx context.Context, f *failures, args InvocationArgs, olds property.Map) {
 	id := strings.TrimSpace(args.CommandID)
@@ -170,7 +169,7 @@ func checkCommandParameters(ctx context.Context, f *failures, args InvocationArg
 		p.GetLogger(ctx).Warningf("could not check the parameters of command %s (ecs:DescribeCommands): %v", id, err)
 		return
 	case !cmd.enableParameter:
-		return // parameters given to such a command are refused: invocation_params_hint.go says why
+		return // parameters given to such a command are refused: withParameterHint (invocation_request.go) says why
 	}
 	if missing := unsetParameters(cmd.parameterNames, args.Parameters); len(missing) > 0 {
 		f.addQuiet("parameters", "%s", unsetParametersReason("command "+id, missing))
@@ -207,21 +206,4 @@ func sameKeys(olds property.Map, key string, now map[string]string) bool {
 		}
 	}
 	return true
-}
-
-// preflightKey marks the ctx of a Check whose resource is a direct child of RunScript or
-// ScheduledScript: the component's preflight (component_preflight.go) has checked its
-// instances and parameters already, so the child does not ask again.
-type preflightKey struct{}
-
-// withPreflightMark marks ctx when urn is a component's child (reportCauses calls it: infer's
-// Check request carries no URN).
-func withPreflightMark(ctx context.Context, urn presource.URN) context.Context {
-	return context.WithValue(ctx, preflightKey{}, componentChild(urn))
-}
-
-// checkedByComponent reports whether the component's preflight covered this Check.
-func checkedByComponent(ctx context.Context) bool {
-	done, _ := ctx.Value(preflightKey{}).(bool)
-	return done
 }

@@ -3,7 +3,12 @@
 // running back up, pairs of files that use each other, the largest tangle, and how many files a
 // reader opens to follow one function), so a restructuring can be judged by numbers.
 //
-//	go run ./scripts/filegraph [-pkg ./provider] [-from waitAndJudge,runFleet] [-arrows]
+// The files of the packages named by -also (by default the provider's internal/poll, where
+// every wait's schedule lives) count in a function's reach too, as "poll/poll.go": a reader
+// follows the wait there. They are not part of the arrows and tangles, which are the one
+// package's own. Name their functions with the package, as in -from poll.Until.
+//
+//	go run ./scripts/filegraph [-pkg ./provider] [-also ./provider/internal/poll] [-from waitAndJudge,runFleet] [-arrows]
 package main
 
 import (
@@ -23,9 +28,16 @@ func main() {
 	pkgPath := flag.String("pkg", "./provider", "the package to measure (test files are left out)")
 	from := flag.String("from", "", "comma-separated functions or methods (Type.Method) whose reach to report")
 	listArrows := flag.Bool("arrows", false, "print every arrow, the ones running back up marked")
+	also := flag.String("also", "./provider/internal/poll", "comma-separated packages whose files count in a reach")
 	flag.Parse()
 
-	g, err := load(*pkgPath)
+	var alsoPaths []string
+	for _, a := range strings.Split(*also, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			alsoPaths = append(alsoPaths, a)
+		}
+	}
+	g, err := load(*pkgPath, alsoPaths)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "filegraph:", err)
 		os.Exit(1)
@@ -45,11 +57,37 @@ type graph struct {
 	decls map[string]string          // declared object key -> file
 	calls map[string]map[string]bool // declared object key -> keys it uses
 	objOf map[types.Object]string    // object -> key
+	also  map[string]string          // import path -> name of the packages counted in reaches
 }
 
 // load type-checks the package and records, for every package-level declaration (functions,
-// types, vars, consts, methods and struct fields), the file that declares it and what it uses.
-func load(path string) (*graph, error) {
+// types, vars, consts, methods and struct fields), the file that declares it and what it uses;
+// likewise for the also packages, whose declarations are keyed "pkg.Name".
+func load(path string, also []string) (*graph, error) {
+	g := &graph{uses: map[string]map[string]bool{}, decls: map[string]string{},
+		calls: map[string]map[string]bool{}, objOf: map[types.Object]string{}, also: map[string]string{}}
+	var extra []*packages.Package
+	for _, a := range also {
+		pkg, err := loadOne(a)
+		if err != nil {
+			return nil, err
+		}
+		g.also[pkg.PkgPath] = pkg.Name
+		extra = append(extra, pkg)
+	}
+	pkg, err := loadOne(path)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range extra {
+		g.add(x, false)
+	}
+	g.add(pkg, true)
+	sort.Strings(g.files)
+	return g, nil
+}
+
+func loadOne(path string) (*packages.Package, error) {
 	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax |
 		packages.NeedTypes | packages.NeedTypesInfo}
 	pkgs, err := packages.Load(cfg, path)
@@ -59,21 +97,29 @@ func load(path string) (*graph, error) {
 	if len(pkgs) != 1 {
 		return nil, fmt.Errorf("loading %s: want one package, got %d", path, len(pkgs))
 	}
-	pkg := pkgs[0]
-	if len(pkg.Errors) > 0 {
-		return nil, fmt.Errorf("loading %s: %v", path, pkg.Errors[0])
+	if len(pkgs[0].Errors) > 0 {
+		return nil, fmt.Errorf("loading %s: %v", path, pkgs[0].Errors[0])
 	}
-	g := &graph{uses: map[string]map[string]bool{}, decls: map[string]string{},
-		calls: map[string]map[string]bool{}, objOf: map[types.Object]string{}}
+	return pkgs[0], nil
+}
+
+// add records one package's declarations and uses. Only the main package's files are the
+// graph's files; an also package's files are named "pkg/file.go" and count in reaches only.
+func (g *graph) add(pkg *packages.Package, main bool) {
+	prefix := ""
+	if !main {
+		prefix = pkg.Name + "/"
+	}
 	fileOf := func(obj types.Object) string {
-		return filepath.Base(pkg.Fset.Position(obj.Pos()).Filename)
+		return prefix + filepath.Base(pkg.Fset.Position(obj.Pos()).Filename)
 	}
-	for _, f := range pkg.Syntax {
-		name := filepath.Base(pkg.Fset.Position(f.Pos()).Filename)
-		g.files = append(g.files, name)
-		g.uses[name] = map[string]bool{}
+	if main {
+		for _, f := range pkg.Syntax {
+			name := filepath.Base(pkg.Fset.Position(f.Pos()).Filename)
+			g.files = append(g.files, name)
+			g.uses[name] = map[string]bool{}
+		}
 	}
-	sort.Strings(g.files)
 
 	// Every object defined at package level, or as a method or field of a package-level type.
 	for _, obj := range pkg.TypesInfo.Defs {
@@ -81,11 +127,14 @@ func load(path string) (*graph, error) {
 			continue
 		}
 		key := keyOf(obj)
+		if !main {
+			key = pkg.Name + "." + key
+		}
 		g.objOf[obj] = key
 		g.decls[key] = fileOf(obj)
 	}
 	for _, f := range pkg.Syntax {
-		file := filepath.Base(pkg.Fset.Position(f.Pos()).Filename)
+		file := prefix + filepath.Base(pkg.Fset.Position(f.Pos()).Filename)
 		for _, decl := range f.Decls {
 			owners := ownersOf(decl, pkg.TypesInfo, g.objOf)
 			ast.Inspect(decl, func(n ast.Node) bool {
@@ -96,9 +145,12 @@ func load(path string) (*graph, error) {
 				obj := pkg.TypesInfo.Uses[id]
 				key, ok := g.objOf[obj]
 				if !ok {
+					key, ok = g.alsoKey(obj)
+				}
+				if !ok {
 					return true
 				}
-				if to := g.decls[key]; to != file {
+				if to := g.decls[key]; main && to != file && g.uses[to] != nil {
 					g.uses[file][to] = true
 				}
 				for _, owner := range owners {
@@ -111,7 +163,24 @@ func load(path string) (*graph, error) {
 			})
 		}
 	}
-	return g, nil
+}
+
+// alsoKey keys a use of an also package's declaration the way that package's own load did
+// (objects from another load are other objects). Fields are left out: their struct is reached.
+func (g *graph) alsoKey(obj types.Object) (string, bool) {
+	if obj == nil || obj.Pkg() == nil {
+		return "", false
+	}
+	name, ok := g.also[obj.Pkg().Path()]
+	if !ok || !declaredAtTop(obj, obj.Pkg()) {
+		return "", false
+	}
+	if v, isVar := obj.(*types.Var); isVar && v.IsField() {
+		return "", false
+	}
+	key := name + "." + keyOf(obj)
+	_, known := g.decls[key]
+	return key, known
 }
 
 // declaredAtTop: a package-level object, or a method or field of a package-level named type.

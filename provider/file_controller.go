@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
 )
@@ -87,7 +91,7 @@ func (*File) Diff(_ context.Context, req infer.DiffRequest[FileArgs, FileState])
 	if req.State.ResendRequired {
 		d["resendRequired"] = p.PropertyDiff{Kind: p.UpdateReplace}
 	}
-	// A changed instance list alone converges (file_converge.go); the rest send nothing:
+	// A changed instance list alone converges (below); the rest send nothing:
 	// classify makes them in-place updates (inPlaceInputs).
 	fileConvergeDiff(d, req.State, new)
 	diffPtr(d, "description", nilIfEmpty(deref(old.Description)), nilIfEmpty(deref(new.Description)))
@@ -100,7 +104,7 @@ func (*File) Diff(_ context.Context, req infer.DiffRequest[FileArgs, FileState])
 }
 
 // Update records changed metadata and settings, which send nothing; a changed instance list
-// alone sends the file to the added instances only (file_converge.go). For file tasks recorded
+// alone sends the file to the added instances only (convergeFile, below). For file tasks recorded
 // with an unknown outcome (the last up timed out or was cancelled) it waits for those same
 // tasks and judges them, so a failure is reported and never accepted silently.
 func (*File) Update(ctx context.Context, req infer.UpdateRequest[FileArgs, FileState]) (infer.UpdateResponse[FileState], error) {
@@ -184,4 +188,136 @@ func (*File) Delete(ctx context.Context, req infer.DeleteRequest[FileState]) (in
 		return infer.DeleteResponse{}, nil
 	}
 	return infer.DeleteResponse{}, removeFile(ctx, client, req.State.FileArgs)
+}
+
+// A File converges like an Invocation (convergeDiff, invocation_controller.go): when the only change that
+// would resend it is its instance list, the update sends the file to the added instances
+// only and forgets the removed ones (removing the file there when removeOnDelete is set).
+// The resource keeps its ID (the first send's task IDs); invokeIds gains each later task.
+
+// fileConvergeDiff turns a replace caused only by instanceIds into an in-place update, for a
+// delivery that finished and succeeded by its policy (a failed or unfinished one is sent
+// again everywhere, as before).
+func fileConvergeDiff(d replaceDiff, old FileState, new FileArgs) {
+	d.convergeInstances(!old.ResendRequired && len(old.InstanceIDs) > 0 && len(new.InstanceIDs) > 0 &&
+		InvocationStatus(old.Status).terminal())
+}
+
+// fileInstancesChanged reports whether an update's instanceIds differ from the recorded ones.
+func fileInstancesChanged(st FileState, in FileArgs) bool {
+	return !slices.Equal(sortedCopy(st.InstanceIDs), sortedCopy(in.InstanceIDs))
+}
+
+// convergeFile sends the file to the instances in adds and forgets (or, with
+// removeOnDelete, clears) the ones it drops, then waits for the new tasks and judges the
+// delivery on the instances the file now has. In a preview it only says which instances.
+func convergeFile(ctx context.Context, state *FileState, in FileArgs, dryRun bool) error {
+	added := setDiff(in.InstanceIDs, state.InstanceIDs)
+	removed := setDiff(state.InstanceIDs, in.InstanceIDs)
+	removeThere := deref(in.RemoveOnDelete) && len(removed) > 0
+	p.GetLogger(ctx).Info(convergePlan(filePath(in), added, removed, removeThere))
+	state.FileArgs = in
+	state.Results = resultsFor(state.Results, in.InstanceIDs)
+	if dryRun {
+		return nil
+	}
+	client, err := getClient(ctx)
+	if err != nil {
+		return err
+	}
+	if removeThere {
+		gone := in
+		gone.InstanceIDs = removed
+		if err := removeFile(ctx, client, gone); err != nil {
+			return err
+		}
+	}
+	if len(added) == 0 {
+		return nil
+	}
+	started := time.Now()
+	to := in
+	to.InstanceIDs = added
+	// Tokens derive from the first task, how many sends came before and the added IDs: an
+	// update retried after a crash (its state unwritten) finds the tasks it sent instead of
+	// sending again, while adding the same instances again later is a new send.
+	group := fmt.Sprintf("%d-%s", len(state.InvokeIDs), convergeGroup(added))
+	// The added sends carry the resource's adoption tags too, so importing any one task finds them.
+	tags := adoptionTags(ctx, fileAttempt(in))
+	ids, sendErr := sendFileBatchesWith(ctx, client, to, tags, func(i int) string { return batchToken(state.InvokeID, group, i) })
+	state.InvokeIDs = append(state.InvokeIDs, ids...)
+	if sendErr != nil {
+		state.ResendRequired = true
+		return infer.ResourceInitFailedError{Reasons: []string{fmt.Sprintf(
+			"sending file %s to %d added instance%s: %v. The file tasks sent are recorded; the next `pulumi up` "+
+				"sends the file again to every instance.", filePath(in), len(added), pluralS(len(added)), sendErr)}}
+	}
+	return waitAndJudgeFile(ctx, client, state, started)
+}
+
+// convergePlan says what a converging update does, by instance: the preview's account.
+func convergePlan(path string, added, removed []string, removeThere bool) string {
+	var parts []string
+	if len(added) > 0 {
+		parts = append(parts, fmt.Sprintf("sends %s to %d added instance%s only (%s)", path, len(added),
+			pluralS(len(added)), strings.Join(added, ", ")))
+	}
+	if len(removed) > 0 {
+		verb := "forgets"
+		if removeThere {
+			verb = "removes the file from"
+		}
+		parts = append(parts, fmt.Sprintf("%s %d removed instance%s (%s)", verb, len(removed), pluralS(len(removed)),
+			strings.Join(removed, ", ")))
+	}
+	return "instanceIds changed: " + strings.Join(parts, "; ")
+}
+
+// fileArgsFrom rebuilds the inputs of imported file tasks in the shape Check gives: the first
+// task says what was sent, every task says where. The service does not report the timeout.
+func fileArgsFrom(tasks []*ecs.Invocation) FileArgs {
+	first := tasks[0]
+	overwrite, _ := strconv.ParseBool(first.Overwrite)
+	policy := FailIfAny
+	args := FileArgs{
+		TargetDir:     first.TargetDir,
+		Name:          first.Name,
+		FileMode:      nilIfEmpty(first.FileMode),
+		FileOwner:     nilIfEmpty(first.FileOwner),
+		FileGroup:     nilIfEmpty(first.FileGroup),
+		Overwrite:     &overwrite,
+		Description:   nilIfEmpty(first.Description),
+		FailurePolicy: &policy,
+	}
+	content := first.Content
+	if first.ContentType == "Base64" {
+		args.ContentBase64 = &content
+	} else {
+		args.Content = &content
+	}
+	for _, task := range tasks {
+		for _, i := range task.InvokeInstances.InvokeInstance {
+			args.InstanceIDs = append(args.InstanceIDs, i.InstanceId)
+		}
+	}
+	if len(first.Tags.Tag) > 0 {
+		args.Tags = map[string]string{}
+		for _, t := range first.Tags.Tag {
+			args.Tags[t.TagKey] = t.TagValue
+		}
+		args.Tags = userTags(args.Tags) // the adoption tags are the provider's, not inputs
+	}
+	return args
+}
+
+// markImportedFileContent makes an imported file's content secret: the program may hold it
+// as a secret (a key, a certificate), and import cannot know, so it errs on the safe side.
+// A refresh keeps whatever secretness the state had.
+func markImportedFileContent(m property.Map) property.Map {
+	for _, key := range []string{"content", "contentBase64"} {
+		if v, ok := m.GetOk(key); ok && !v.IsNull() {
+			m = m.Set(key, v.WithSecret(true))
+		}
+	}
+	return m
 }

@@ -1,12 +1,94 @@
 package provider
 
+// Reading what the service reports about an invocation into the resource's results.
+
 import (
 	"context"
+	"encoding/base64"
+	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/provider/internal/ecsclient"
 )
+
+func refreshResults(ctx context.Context, client *ecsclient.Client, state *InvocationState) error {
+	raw, err := client.DescribeInvocationResults(ctx, state.InvokeID)
+	if err != nil {
+		return err
+	}
+	state.Results = convertResults(raw)
+	state.Status = string(overallStatus(state.Results, deref(state.RepeatMode)))
+	return nil
+}
+
+func convertResults(raw []ecs.InvocationResult) []InvocationResult {
+	out := make([]InvocationResult, 0, len(raw))
+	for _, r := range raw {
+		status := r.InvocationStatus
+		if status == "" {
+			status = r.InvokeRecordStatus
+		}
+		out = append(out, InvocationResult{
+			InstanceID:   r.InstanceId,
+			Status:       status,
+			ExitCode:     int(r.ExitCode),
+			Output:       decodeOutput(r.Output),
+			Dropped:      r.Dropped,
+			ErrorCode:    r.ErrorCode,
+			ErrorInfo:    r.ErrorInfo,
+			StartTime:    r.StartTime,
+			FinishedTime: r.FinishedTime,
+			Repeats:      r.Repeats,
+		})
+	}
+	return out
+}
+
+// decodeOutput turns the service's Base64 output into text. Output is always text: bytes
+// that are not UTF-8 (a Latin-1 byte, a character cut where the service dropped the middle
+// of a long output) become U+FFFD, never a Base64 blob. A value that is not Base64 is
+// already text (a service that answered in PlainText).
+func decodeOutput(s string) string {
+	if s == "" {
+		return ""
+	}
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		raw = []byte(s)
+	}
+	return strings.ToValidUTF8(string(raw), "\uFFFD")
+}
+
+// outputLimitOf is the number of output bytes kept per instance in state.
+func outputLimitOf(a InvocationArgs, total int) int {
+	if a.OutputBytesPerInstance != nil {
+		return *a.OutputBytesPerInstance
+	}
+	if total <= 0 {
+		return serviceOutputLimit
+	}
+	return min(serviceOutputLimit, max(minOutputPerInstance, fleetOutputBudget/total))
+}
+
+// limitOutputs keeps the last n bytes of each instance's output (cut on a character
+// boundary) and counts what it drops in Dropped, beside what the service dropped.
+func limitOutputs(results []InvocationResult, n int) {
+	for i := range results {
+		out := results[i].Output
+		if len(out) <= n {
+			continue
+		}
+		cut := len(out) - n
+		for cut < len(out) && !isRuneStart(out[cut]) {
+			cut++
+		}
+		results[i].Output = out[cut:]
+		results[i].Dropped += cut
+	}
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // Reading one batch (one InvokeCommand) while waiting for it, the same way for a
 // one-batch Invocation and for each batch of a rollout: per-instance statuses without
@@ -95,3 +177,13 @@ func resultFromStatus(ii ecs.InvokeInstance, invokeID string) InvocationResult {
 		StartTime: ii.StartTime, FinishedTime: ii.FinishTime, Repeats: ii.Repeats,
 	}
 }
+
+// Output kept per instance in state when outputBytesPerInstance is not set: the whole 24 KB
+// the service keeps for small invocations, and a share of 1 MiB for large ones, so that a
+// 1,000-instance Invocation's state stays under 2 MB (the engine rewrites all of it after
+// every step).
+const (
+	serviceOutputLimit   = 24 * 1024
+	fleetOutputBudget    = 1 << 20
+	minOutputPerInstance = 1024
+)

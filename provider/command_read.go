@@ -97,3 +97,5 @@ func commandTags(cmd *ecs.Command) map[string]string {
 	}
 	return m
 }
+
+// commandFactsKey → commandFact

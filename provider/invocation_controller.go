@@ -2,10 +2,13 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
 
@@ -308,4 +311,126 @@ func (*Invocation) WireDependencies(f infer.FieldSelector, args *InvocationArgs,
 		f.OutputField(out).DependsOn(runs...)
 	}
 	f.OutputField(&state.RerunRequired).DependsOn(append(runs, f.InputField(&args.FailurePolicy))...)
+}
+
+// updateInvocationMetadata applies the in-place metadata changes of an Invocation: its tags
+// on every invocation the resource made (one per batch of a fleet), and its resource group
+// in the record only, since the service has no call that moves an invocation.
+func updateInvocationMetadata(ctx context.Context, client *ecsclient.Client, id string, old, new InvocationState) error {
+	ids := old.InvokeIDs
+	if len(ids) == 0 {
+		ids = []string{id}
+	}
+	for _, invokeID := range ids {
+		if err := updateTags(ctx, client, ecsclient.ResourceTypeInvocation, invokeID, old.Tags, new.Tags); err != nil {
+			return err
+		}
+	}
+	if g := deref(new.ResourceGroupID); g != "" && g != deref(old.ResourceGroupID) {
+		p.GetLogger(ctx).Warningf("invocation %s: resourceGroupId is now recorded as %s, but the service cannot move an "+
+			"existing invocation: its record stays in the group it was created in", id, g)
+	}
+	return nil
+}
+
+// Mapping an existing invocation to the inputs an import records.
+
+// invocationArgsFrom rebuilds the inputs of an imported invocation in the shape Check gives.
+func invocationArgsFrom(inv *ecs.Invocation) InvocationArgs {
+	mode := RepeatMode(inv.RepeatMode)
+	if mode == "" {
+		mode = RepeatOnce
+	}
+	wait, policy := true, FailIfAny
+	args := InvocationArgs{
+		CommandID:         inv.CommandId,
+		RepeatMode:        &mode,
+		Frequency:         nilIfEmpty(inv.Frequency),
+		Username:          nilIfEmpty(inv.Username),
+		ContainerID:       nilIfEmpty(inv.ContainerId),
+		ContainerName:     nilIfEmpty(inv.ContainerName),
+		Launcher:          nilIfEmpty(inv.Launcher),
+		WaitForCompletion: &wait,
+		FailurePolicy:     &policy,
+	}
+	for _, ii := range inv.InvokeInstances.InvokeInstance {
+		args.InstanceIDs = append(args.InstanceIDs, ii.InstanceId)
+	}
+	if inv.Timeout > 0 {
+		t := int(inv.Timeout)
+		args.Timeout = &t
+	}
+	if inv.TerminationMode != "" {
+		tm := TerminationMode(inv.TerminationMode)
+		args.TerminationMode = &tm
+	}
+	if inv.Parameters != "" && inv.Parameters != "{}" {
+		var params map[string]string
+		if json.Unmarshal([]byte(inv.Parameters), &params) == nil && len(params) > 0 {
+			args.Parameters = params
+		}
+	}
+	if len(inv.Tags.Tag) > 0 {
+		args.Tags = map[string]string{}
+		for _, t := range inv.Tags.Tag {
+			args.Tags[t.TagKey] = t.TagValue
+		}
+		args.Tags = userTags(args.Tags) // the adoption tags are the provider's, not inputs
+	}
+	return args
+}
+
+// Converge instead of redeploy: when the only input that changes is instanceIds, the
+// update runs the unchanged command on the added instances only and forgets the removed
+// ones. Every other change still replaces the invocation (and so re-runs it everywhere).
+
+// convergeDiff turns a replace caused only by instanceIds into an in-place update. It
+// applies to one-shot runs that succeeded by their policy: a schedule or boot hook cannot
+// gain instances in place, and a failed run is re-run everywhere.
+func convergeDiff(d replaceDiff, old InvocationState, new InvocationArgs) {
+	d.convergeInstances(!old.RerunRequired && effectiveMode(new) == RepeatOnce &&
+		effectiveMode(old.InvocationArgs) == RepeatOnce && len(new.InstanceIDs) > 0)
+}
+
+// instancesChanged reports whether an update's instanceIds differ from the recorded ones.
+func instancesChanged(st InvocationState, in InvocationArgs) bool {
+	return len(in.TargetTags) == 0 && !slices.Equal(sortedCopy(st.InstanceIDs), sortedCopy(in.InstanceIDs))
+}
+
+// converge runs the command on the instances in.InstanceIDs adds to st and forgets the
+// removed ones. The batches' ClientTokens derive from the first invokeId and the added IDs,
+// so an update retried after a crash finds the batches it already started instead of
+// running them again.
+func converge(ctx context.Context, client *ecsclient.Client, st *InvocationState, in InvocationArgs) error {
+	added := setDiff(in.InstanceIDs, st.TargetInstanceIDs)
+	keepIDs := setDiff(st.TargetInstanceIDs, setDiff(st.TargetInstanceIDs, in.InstanceIDs))
+	var keep []InvocationResult
+	for _, r := range st.Results {
+		if slices.Contains(in.InstanceIDs, r.InstanceID) {
+			keep = append(keep, r)
+		}
+	}
+	st.InvocationArgs = in
+	st.TargetInstanceIDs = append(keepIDs, added...)
+	if len(added) > 0 {
+		p.GetLogger(ctx).InfoStatusf("running on %d added instance%s", len(added), pluralS(len(added)))
+	}
+	r := newRollout(client, in, added, len(st.TargetInstanceIDs), st.InvokeID, convergeGroup(added))
+	r.tags = adoptionTags(ctx, invocationAttempt(in))
+	if err := r.adoptInterrupted(ctx, st.InvokeIDs); err != nil {
+		return err
+	}
+	return runFleet(ctx, client, st, r, keep)
+}
+
+// resumeFleet waits again for a multi-batch run whose outcome was unknown when the last
+// up ended, and starts the batches it had not started yet.
+func resumeFleet(ctx context.Context, client *ecsclient.Client, st *InvocationState) error {
+	r := newRollout(client, st.InvocationArgs, nil, len(st.TargetInstanceIDs), st.InvokeID, "")
+	r.resume(st)
+	r.tags = adoptionTags(ctx, invocationAttempt(st.InvocationArgs))
+	if err := r.adoptInterrupted(ctx, st.InvokeIDs); err != nil {
+		return err
+	}
+	return runFleet(ctx, client, st, r, nil)
 }
