@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -79,17 +78,7 @@ func startRootlessEmulator(t *testing.T, bin, data, instances string) (*ecs.Clie
 	require.NoError(t, cmd.Start())
 	var once sync.Once
 	stop := func() {
-		once.Do(func() {
-			_ = cmd.Process.Signal(syscall.SIGTERM)
-			done := make(chan struct{})
-			go func() { _ = cmd.Wait(); close(done) }()
-			select {
-			case <-done:
-			case <-time.After(10 * time.Second):
-				_ = cmd.Process.Kill()
-				<-done
-			}
-		})
+		once.Do(func() { terminate(cmd) })
 	}
 	t.Cleanup(stop)
 	lines := bufio.NewScanner(out)
@@ -193,31 +182,7 @@ func TestRootlessInstanceIsAMachine(t *testing.T) {
 
 	for _, how := range []string{"timeout", "stop", "reboot"} {
 		t.Run("a "+how+" ends every process the run started", func(t *testing.T) {
-			tok := token(t)
-			req := ecs.CreateRunCommandRequest()
-			req.Type, req.CommandContent, req.ContentEncoding = "RunShellScript", detachedScript(tok), "PlainText"
-			req.InstanceId = &[]string{b}
-			if how == "timeout" {
-				req.Timeout = requests.NewInteger(2)
-			}
-			resp, err := c.RunCommand(req)
-			require.NoError(t, err)
-			require.Eventually(t, func() bool { return len(tokenPids(tok)) >= 3 }, 10*time.Second, 10*time.Millisecond,
-				"the script's sleep and both detached sleepers run")
-			switch how {
-			case "stop":
-				stop := ecs.CreateStopInvocationRequest()
-				stop.InvokeId = resp.InvokeId
-				_, err := c.StopInvocation(stop)
-				require.NoError(t, err)
-			case "reboot":
-				reboot := ecs.CreateRebootInstanceRequest()
-				reboot.InstanceId = b
-				_, err := c.RebootInstance(reboot)
-				require.NoError(t, err)
-			}
-			waitStatus(t, c, resp.InvokeId, 15*time.Second, "Failed", "Stopped")
-			assert.Empty(t, tokenPids(tok), "every process of the run is gone once it reports its end")
+			requireRunEndsEveryProcess(t, c, b, how)
 		})
 	}
 

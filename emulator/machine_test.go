@@ -107,31 +107,7 @@ func TestRunEndsEveryProcessItStarted(t *testing.T) {
 			srv := start(t, Options{InstanceCount: 1})
 			c := client(t, srv)
 			id := srv.InstanceIDs()[0]
-			tok := token(t)
-			req := ecs.CreateRunCommandRequest()
-			req.Type, req.CommandContent, req.ContentEncoding = "RunShellScript", detachedScript(tok), "PlainText"
-			req.InstanceId = &[]string{id}
-			if how == "timeout" {
-				req.Timeout = requests.NewInteger(2)
-			}
-			resp, err := c.RunCommand(req)
-			require.NoError(t, err)
-			require.Eventually(t, func() bool { return len(tokenPids(tok)) >= 3 }, 10*time.Second, 10*time.Millisecond,
-				"the script's sleep and both detached sleepers run")
-			switch how {
-			case "stop":
-				stop := ecs.CreateStopInvocationRequest()
-				stop.InvokeId = resp.InvokeId
-				_, err := c.StopInvocation(stop)
-				require.NoError(t, err)
-			case "reboot":
-				reboot := ecs.CreateRebootInstanceRequest()
-				reboot.InstanceId = id
-				_, err := c.RebootInstance(reboot)
-				require.NoError(t, err)
-			}
-			waitStatus(t, c, resp.InvokeId, 15*time.Second, "Failed", "Stopped")
-			assert.Empty(t, tokenPids(tok), "every process of the run is gone once it reports its end")
+			requireRunEndsEveryProcess(t, c, id, how)
 		})
 	}
 }
@@ -178,4 +154,36 @@ func TestIsolationRefusesToStartWithoutFallingBack(t *testing.T) {
 	srv := start(t, Options{SandboxDir: filepath.Join(t.TempDir(), "a,b"), Isolation: IsolationNone, InstanceCount: 1})
 	r := runScript(t, client(t, srv), srv.InstanceIDs()[0], "pwd", nil)
 	assert.Equal(t, srv.InstancePath(srv.InstanceIDs()[0], "/root")+"\n", r.Output, "--isolation none runs in the sandbox directory")
+}
+
+// requireRunEndsEveryProcess runs a script that double-forks two sleepers on instanceID and
+// ends the run how says ("timeout", "stop" or "reboot"): every process the run started must be
+// gone once the run reports its end.
+func requireRunEndsEveryProcess(t *testing.T, c *ecs.Client, instanceID, how string) {
+	t.Helper()
+	tok := token(t)
+	req := ecs.CreateRunCommandRequest()
+	req.Type, req.CommandContent, req.ContentEncoding = "RunShellScript", detachedScript(tok), "PlainText"
+	req.InstanceId = &[]string{instanceID}
+	if how == "timeout" {
+		req.Timeout = requests.NewInteger(2)
+	}
+	resp, err := c.RunCommand(req)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return len(tokenPids(tok)) >= 3 }, 10*time.Second, 10*time.Millisecond,
+		"the script's sleep and both detached sleepers run")
+	switch how {
+	case "stop":
+		stop := ecs.CreateStopInvocationRequest()
+		stop.InvokeId = resp.InvokeId
+		_, err := c.StopInvocation(stop)
+		require.NoError(t, err)
+	case "reboot":
+		reboot := ecs.CreateRebootInstanceRequest()
+		reboot.InstanceId = instanceID
+		_, err := c.RebootInstance(reboot)
+		require.NoError(t, err)
+	}
+	waitStatus(t, c, resp.InvokeId, 15*time.Second, "Failed", "Stopped")
+	assert.Empty(t, tokenPids(tok), "every process of the run is gone once it reports its end")
 }

@@ -166,6 +166,20 @@ func TestEmulatorProcessHelper(t *testing.T) {
 	os.Exit(0)
 }
 
+// terminate ends an emulator process as a user would, with SIGTERM (it unmounts its instances'
+// disks first), and kills it if it has not ended 10 s later.
+func terminate(cmd *exec.Cmd) {
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
 // startEmulatorProcess starts an emulator in a child process (see TestEmulatorProcessHelper),
 // configured by EMULATOR_HELPER_* variables in env, and returns its URL and the process.
 func startEmulatorProcess(t testing.TB, env ...string) (string, *exec.Cmd) {
@@ -176,17 +190,7 @@ func startEmulatorProcess(t testing.TB, env ...string) (string, *exec.Cmd) {
 	out, err := helper.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, helper.Start())
-	t.Cleanup(func() {
-		_ = helper.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = helper.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = helper.Process.Kill()
-			<-done
-		}
-	})
+	t.Cleanup(func() { terminate(helper) })
 	lines := bufio.NewScanner(out)
 	require.True(t, lines.Scan(), "the helper prints its endpoint")
 	url, ok := strings.CutPrefix(lines.Text(), "endpoint: ")
