@@ -228,16 +228,16 @@ func runRemove(ctx context.Context, client *ecsclient.Client, script string, ins
 }
 
 // waitRemove waits for the rm on every instance, bounded like any run of its timeout.
-func waitRemove(ctx context.Context, client *ecsclient.Client, invokeID string, total int, started time.Time) ([]InvocationResult, error) {
+func waitRemove(ctx context.Context, client *ecsclient.Client, invokeID string, total int, started time.Time) ([]FileResult, error) {
 	waitCtx, cancel, _ := poll.Bound(ctx, started, removeFileTimeout, removeFileTimeout)
 	defer cancel()
-	var results []InvocationResult
+	var results []FileResult
 	out := poll.Until(waitCtx, started, func(ctx context.Context) (bool, string, error) {
 		raw, err := client.DescribeInvocationResults(ctx, invokeID)
 		if err != nil {
 			return false, "", err
 		}
-		results = convertResults(raw)
+		results = removeResults(raw)
 		finished, _ := settledCount(results, RepeatOnce)
 		return len(results) >= total && finished == len(results), fmt.Sprintf("%d/%d instances removed the file", finished, total), nil
 	})
@@ -248,6 +248,16 @@ func waitRemove(ctx context.Context, client *ecsclient.Client, invokeID string, 
 		return nil, fmt.Errorf("the rm did not finish in time (%v)", context.Cause(waitCtx))
 	}
 	return results, nil
+}
+
+// removeResults keeps what judging an rm needs of each instance's result: its status and error.
+func removeResults(raw []ecs.InvocationResult) []FileResult {
+	out := make([]FileResult, 0, len(raw))
+	for _, r := range raw {
+		out = append(out, FileResult{InstanceID: r.InstanceId, InvokeID: r.InvokeId, Status: resultStatus(r),
+			ErrorCode: r.ErrorCode, ErrorInfo: r.ErrorInfo})
+	}
+	return out
 }
 
 // existingInstances keeps the instances the service still knows.

@@ -25,13 +25,9 @@ func refreshResults(ctx context.Context, client *ecsclient.Client, state *Invoca
 func convertResults(raw []ecs.InvocationResult) []InvocationResult {
 	out := make([]InvocationResult, 0, len(raw))
 	for _, r := range raw {
-		status := r.InvocationStatus
-		if status == "" {
-			status = r.InvokeRecordStatus
-		}
 		out = append(out, InvocationResult{
 			InstanceID:   r.InstanceId,
-			Status:       status,
+			Status:       resultStatus(r),
 			ExitCode:     int(r.ExitCode),
 			Output:       decodeOutput(r.Output),
 			Dropped:      r.Dropped,

@@ -272,3 +272,12 @@ func policyOr(v *FailurePolicy) FailurePolicy {
 	}
 	return *v
 }
+
+// resultStatus is an instance's status in a DescribeInvocationResults answer: the
+// InvocationStatus, or the older InvokeRecordStatus where a service leaves it empty.
+func resultStatus(r ecs.InvocationResult) string {
+	if r.InvocationStatus != "" {
+		return r.InvocationStatus
+	}
+	return r.InvokeRecordStatus
+}
