@@ -29,6 +29,7 @@ func main() {
 	from := flag.String("from", "", "comma-separated functions or methods (Type.Method) whose reach to report")
 	listArrows := flag.Bool("arrows", false, "print every arrow, the ones running back up marked")
 	also := flag.String("also", "./provider/internal/poll", "comma-separated packages whose files count in a reach")
+	via := flag.Bool("via", false, "with -from: under each reach, the declarations it uses in each file")
 	flag.Parse()
 
 	var alsoPaths []string
@@ -45,7 +46,7 @@ func main() {
 	report(g, *listArrows)
 	for _, name := range strings.Split(*from, ",") {
 		if name = strings.TrimSpace(name); name != "" {
-			reportReach(g, name)
+			reportReach(g, name, *via)
 		}
 	}
 }
@@ -399,19 +400,24 @@ func report(g *graph, listArrows bool) {
 }
 
 // reportReach prints the files a reader opens to follow one function: every declaration it
-// uses, transitively, within the package.
-func reportReach(g *graph, name string) {
+// uses, transitively, within the package; with via, which declarations bring in each file.
+func reportReach(g *graph, name string, via bool) {
 	if _, ok := g.decls[name]; !ok {
 		fmt.Printf("reach of %s: not declared in the package\n", name)
 		return
 	}
 	seen := map[string]bool{name: true}
 	queue := []string{name}
-	files := map[string]bool{}
+	files := map[string]map[string]bool{}
 	for len(queue) > 0 {
 		key := queue[0]
 		queue = queue[1:]
-		files[g.decls[key]] = true
+		if files[g.decls[key]] == nil {
+			files[g.decls[key]] = map[string]bool{}
+		}
+		if !strings.Contains(key, "field:") {
+			files[g.decls[key]][key] = true
+		}
 		for next := range g.calls[key] {
 			if !seen[next] {
 				seen[next] = true
@@ -419,8 +425,17 @@ func reportReach(g *graph, name string) {
 			}
 		}
 	}
-	list := sortedKeys(files)
+	list := make([]string, 0, len(files))
+	for f := range files {
+		list = append(list, f)
+	}
+	sort.Strings(list)
 	fmt.Printf("reach of %s: %d files: %s\n", name, len(list), strings.Join(list, " "))
+	if via {
+		for _, f := range list {
+			fmt.Printf("  %s: %s\n", f, strings.Join(sortedKeys(files[f]), " "))
+		}
+	}
 }
 
 func sortedKeys(m map[string]bool) []string {
