@@ -55,6 +55,11 @@ type FileResult struct {
 	FinishTime string `pulumi:"finishTime"`
 }
 
+// instanceStatus and failureCode let status.go's judgements read a delivery.
+func (r FileResult) instanceStatus() (string, string) { return r.InstanceID, r.Status }
+
+func (r FileResult) failureCode() string { return r.ErrorCode }
+
 // Annotate documents the resource.
 func (f *File) Annotate(a infer.Annotator) {
 	a.Describe(f, fileDoc)

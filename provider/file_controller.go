@@ -168,7 +168,7 @@ func (*File) Read(ctx context.Context, req infer.ReadRequest[FileArgs, FileState
 	// A delivery the last up stopped waiting for may have failed since: refresh then marks it
 	// for a resend, as the wait would have.
 	if wasRunning && InvocationStatus(state.Status).terminal() &&
-		violates(deref(state.FailurePolicy), asInvocationResults(state.Results), RepeatOnce, len(state.InstanceIDs)) {
+		violates(deref(state.FailurePolicy), state.Results, RepeatOnce, len(state.InstanceIDs)) {
 		state.ResendRequired = true
 	}
 	return infer.ReadResponse[FileArgs, FileState]{ID: strings.Join(ids, ","), Inputs: state.FileArgs, State: state}, nil

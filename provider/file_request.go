@@ -210,7 +210,9 @@ func runRemove(ctx context.Context, client *ecsclient.Client, script string, ins
 	r := ecs.CreateRunCommandRequest()
 	r.RegionId = client.Region()
 	r.Name = "pulumi-file-remove"
-	r.Type = string(CommandTypeShell)
+	// The request spells the service's values, as a Command's would be sent: the rm is a
+	// shell script in plain text.
+	r.Type = "RunShellScript"
 	r.CommandContent = script
 	r.ContentEncoding = "PlainText"
 	r.WorkingDir = "/"

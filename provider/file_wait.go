@@ -49,17 +49,22 @@ func waitAndJudgeFile(ctx context.Context, client *ecsclient.Client, state *File
 	}); reason != "" {
 		return infer.ResourceInitFailedError{Reasons: []string{reason}}
 	}
-	results := asInvocationResults(state.Results)
-	if violates(deref(state.FailurePolicy), results, RepeatOnce, total) {
+	if violates(deref(state.FailurePolicy), state.Results, RepeatOnce, total) {
 		state.ResendRequired = true
-		return infer.ResourceInitFailedError{Reasons: []string{fileFailureMessage(state, failedInstances(results, RepeatOnce))}}
+		return infer.ResourceInitFailedError{Reasons: []string{fileFailureMessage(state, failedInstances(state.Results, RepeatOnce))}}
 	}
 	return nil
 }
 
+// fileStatus is the overall status of a delivery: the Invocation's summary of the same
+// per-instance statuses (a file task runs once).
+func fileStatus(results []FileResult) string {
+	return string(overallStatus(results, RepeatOnce))
+}
+
 // fileFailureMessage names every instance that did not get the file, with the service's
 // error code and explanation. File contents never appear in it.
-func fileFailureMessage(st *FileState, failed []InvocationResult) string {
+func fileFailureMessage(st *FileState, failed []FileResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "file %s was not delivered to %d of %d instance%s (failurePolicy %s):",
 		filePath(st.FileArgs), len(failed), len(st.InstanceIDs), pluralS(len(st.InstanceIDs)), policyOr(st.FailurePolicy))

@@ -29,25 +29,6 @@ func (TerminationMode) Values() []infer.EnumValue[TerminationMode] {
 	}
 }
 
-// FailurePolicy says when a finished invocation fails the deployment.
-type FailurePolicy string
-
-// The failure policies.
-const (
-	FailIfAny FailurePolicy = "FailIfAny"
-	FailIfAll FailurePolicy = "FailIfAll"
-	NeverFail FailurePolicy = "Never"
-)
-
-// Values lists the enum for the schema.
-func (FailurePolicy) Values() []infer.EnumValue[FailurePolicy] {
-	return []infer.EnumValue[FailurePolicy]{
-		{Name: "FailIfAny", Value: FailIfAny, Description: "Fail if any instance does not succeed (the default)."},
-		{Name: "FailIfAll", Value: FailIfAll, Description: "Fail only if no instance succeeds."},
-		{Name: "Never", Value: NeverFail, Description: "Never fail; read each instance's outcome from `results`."},
-	}
-}
-
 // InvocationArgs are the inputs of an Invocation.
 type InvocationArgs struct {
 	CommandID           string            `pulumi:"commandId"`
@@ -213,26 +194,10 @@ func (r *InvocationResult) Annotate(a infer.Annotator) {
 	a.Describe(&r.Repeats, "How many times the command ran on this instance (periodic and reboot modes).")
 }
 
-// RepeatMode says when an invocation runs.
-type RepeatMode string
+// instanceStatus and failureCode let status.go's judgements read a result.
+func (r InvocationResult) instanceStatus() (string, string) { return r.InstanceID, r.Status }
 
-// The repeat modes.
-const (
-	RepeatOnce           RepeatMode = "Once"
-	RepeatPeriod         RepeatMode = "Period"
-	RepeatNextRebootOnly RepeatMode = "NextRebootOnly"
-	RepeatEveryReboot    RepeatMode = "EveryReboot"
-)
-
-// Values lists the enum for the schema.
-func (RepeatMode) Values() []infer.EnumValue[RepeatMode] {
-	return []infer.EnumValue[RepeatMode]{
-		{Name: "Once", Value: RepeatOnce, Description: "Run once, now (the default)."},
-		{Name: "Period", Value: RepeatPeriod, Description: "Run on the schedule given by `frequency`."},
-		{Name: "NextRebootOnly", Value: RepeatNextRebootOnly, Description: "Run once, at the next boot of each instance."},
-		{Name: "EveryReboot", Value: RepeatEveryReboot, Description: "Run at every boot of each instance."},
-	}
-}
+func (r InvocationResult) failureCode() string { return r.ErrorCode }
 
 // A batch whose InvokeCommand answer was lost (the client gave up retrying, or the up was
 // cancelled mid-call) may have started on the service. Its ClientToken and instances are

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+	"github.com/pulumi/pulumi-go-provider/infer"
 )
 
 // The service's status vocabulary and the rules the provider applies to it. Results and state
@@ -54,6 +55,48 @@ func (s InstanceStatus) succeeded(mode RepeatMode) bool {
 	return s == InstanceSuccess || s == InstanceFinished || (mode == RepeatPeriod && s == InstanceScheduled)
 }
 
+// RepeatMode says when an invocation runs (a File's tasks run once). It is here, with the
+// statuses, because it changes their judgement: a Period run's Scheduled status is settled.
+type RepeatMode string
+
+// The repeat modes.
+const (
+	RepeatOnce           RepeatMode = "Once"
+	RepeatPeriod         RepeatMode = "Period"
+	RepeatNextRebootOnly RepeatMode = "NextRebootOnly"
+	RepeatEveryReboot    RepeatMode = "EveryReboot"
+)
+
+// Values lists the enum for the schema.
+func (RepeatMode) Values() []infer.EnumValue[RepeatMode] {
+	return []infer.EnumValue[RepeatMode]{
+		{Name: "Once", Value: RepeatOnce, Description: "Run once, now (the default)."},
+		{Name: "Period", Value: RepeatPeriod, Description: "Run on the schedule given by `frequency`."},
+		{Name: "NextRebootOnly", Value: RepeatNextRebootOnly, Description: "Run once, at the next boot of each instance."},
+		{Name: "EveryReboot", Value: RepeatEveryReboot, Description: "Run at every boot of each instance."},
+	}
+}
+
+// FailurePolicy says when a finished invocation or delivery fails the deployment: the rule
+// violates applies.
+type FailurePolicy string
+
+// The failure policies.
+const (
+	FailIfAny FailurePolicy = "FailIfAny"
+	FailIfAll FailurePolicy = "FailIfAll"
+	NeverFail FailurePolicy = "Never"
+)
+
+// Values lists the enum for the schema.
+func (FailurePolicy) Values() []infer.EnumValue[FailurePolicy] {
+	return []infer.EnumValue[FailurePolicy]{
+		{Name: "FailIfAny", Value: FailIfAny, Description: "Fail if any instance does not succeed (the default)."},
+		{Name: "FailIfAll", Value: FailIfAll, Description: "Fail only if no instance succeeds."},
+		{Name: "Never", Value: NeverFail, Description: "Never fail; read each instance's outcome from `results`."},
+	}
+}
+
 // InvocationStatus is the overall status of an invocation (Invocation.status).
 type InvocationStatus string
 
@@ -82,13 +125,14 @@ func (s InvocationStatus) terminal() bool {
 
 // overallStatus summarizes per-instance statuses the way the service does: in progress while
 // any instance is; then Success, Failed, Stopped or PartialFailed.
-func overallStatus(results []InvocationResult, mode RepeatMode) InvocationStatus {
+func overallStatus[R withStatus](results []R, mode RepeatMode) InvocationStatus {
 	if len(results) == 0 {
 		return InvocationPending
 	}
 	var running, pending, scheduled, ok, stopped, failed int
 	for _, r := range results {
-		switch InstanceStatus(r.Status) {
+		_, status := r.instanceStatus()
+		switch InstanceStatus(status) {
 		case InstanceRunning, InstanceStopping:
 			running++
 		case InstancePending:
@@ -121,10 +165,10 @@ func overallStatus(results []InvocationResult, mode RepeatMode) InvocationStatus
 }
 
 // failedInstances are the results that did not succeed.
-func failedInstances(results []InvocationResult, mode RepeatMode) []InvocationResult {
-	var out []InvocationResult
+func failedInstances[R withStatus](results []R, mode RepeatMode) []R {
+	var out []R
 	for _, r := range results {
-		if !InstanceStatus(r.Status).succeeded(mode) {
+		if _, status := r.instanceStatus(); !InstanceStatus(status).succeeded(mode) {
 			out = append(out, r)
 		}
 	}
@@ -132,7 +176,7 @@ func failedInstances(results []InvocationResult, mode RepeatMode) []InvocationRe
 }
 
 // violates reports whether the outcome fails the deployment under policy.
-func violates(policy FailurePolicy, results []InvocationResult, mode RepeatMode, total int) bool {
+func violates[R withStatus](policy FailurePolicy, results []R, mode RepeatMode, total int) bool {
 	failed := len(failedInstances(results, mode))
 	switch policy {
 	case NeverFail:
@@ -143,14 +187,13 @@ func violates(policy FailurePolicy, results []InvocationResult, mode RepeatMode,
 	return failed > 0
 }
 
-// withStatus is a per-instance result: an Invocation's or a file task's.
+// withStatus is a per-instance result: an Invocation's (InvocationResult) or a file task's
+// (FileResult). The judgements here take either, so they depend on neither resource.
 type withStatus interface {
 	instanceStatus() (instanceID string, status string)
+	// failureCode is the service's error code for the instance, empty when it has none.
+	failureCode() string
 }
-
-func (r InvocationResult) instanceStatus() (string, string) { return r.InstanceID, r.Status }
-
-func (r FileResult) instanceStatus() (string, string) { return r.InstanceID, r.Status }
 
 // settledCount counts the results that have settled under mode and names the others, as
 // "i-1 (Running)": the progress line and the timeout messages of every wait.
@@ -167,10 +210,11 @@ func settledCount[R withStatus](results []R, mode RepeatMode) (finished int, pen
 }
 
 // summarize counts the results per status, and the instances never started.
-func summarize(results []InvocationResult, notStarted int) map[string]int {
+func summarize[R withStatus](results []R, notStarted int) map[string]int {
 	out := map[string]int{}
 	for _, r := range results {
-		out[r.Status]++
+		_, status := r.instanceStatus()
+		out[status]++
 	}
 	if notStarted > 0 {
 		out[statusNotStarted] = notStarted
@@ -182,30 +226,15 @@ func summarize(results []InvocationResult, notStarted int) map[string]int {
 const statusNotStarted = "NotStarted"
 
 // failedIDs lists the instances that finished without success, sorted.
-func failedIDs(results []InvocationResult, mode RepeatMode) []string {
+func failedIDs[R withStatus](results []R, mode RepeatMode) []string {
 	out := []string{}
 	for _, r := range results {
-		if InstanceStatus(r.Status).settled(mode) && !InstanceStatus(r.Status).succeeded(mode) {
-			out = append(out, r.InstanceID)
+		if id, status := r.instanceStatus(); InstanceStatus(status).settled(mode) && !InstanceStatus(status).succeeded(mode) {
+			out = append(out, id)
 		}
 	}
 	sort.Strings(out)
 	return out
-}
-
-// asInvocationResults lets the Invocation's status and failure-policy rules judge a delivery:
-// a file task's per-instance statuses are the same vocabulary.
-func asInvocationResults(results []FileResult) []InvocationResult {
-	out := make([]InvocationResult, len(results))
-	for i, r := range results {
-		out[i] = InvocationResult{InstanceID: r.InstanceID, Status: r.Status, ErrorCode: r.ErrorCode, ErrorInfo: r.ErrorInfo}
-	}
-	return out
-}
-
-// fileStatus is the overall status of a delivery.
-func fileStatus(results []FileResult) string {
-	return string(overallStatus(asInvocationResults(results), RepeatOnce))
 }
 
 func invocationStatus(inv *ecs.Invocation) string {
@@ -233,17 +262,18 @@ var permanentCodes = map[string]string{
 
 // permanentCause names the codes among failed that a re-run would meet again, and what to
 // change; both empty when a re-run may succeed.
-func permanentCause(failed []InvocationResult) (codes, change string) {
+func permanentCause[R withStatus](failed []R) (codes, change string) {
 	seenCode, seenInput := map[string]bool{}, map[string]bool{}
 	var cs, ins []string
 	for _, r := range failed {
-		in, ok := permanentCodes[r.ErrorCode]
+		code := r.failureCode()
+		in, ok := permanentCodes[code]
 		if !ok {
 			continue
 		}
-		if !seenCode[r.ErrorCode] {
-			seenCode[r.ErrorCode] = true
-			cs = append(cs, r.ErrorCode)
+		if !seenCode[code] {
+			seenCode[code] = true
+			cs = append(cs, code)
 		}
 		if !seenInput[in] {
 			seenInput[in] = true
@@ -258,7 +288,7 @@ func permanentCause(failed []InvocationResult) (codes, change string) {
 // nextUp is the closing sentence of a failure message: what the next `pulumi up` does
 // (rerun, e.g. "replaces it and runs the command again"), or, when a re-run would fail the
 // same way, that the program must change first.
-func nextUp(recorded, rerun string, failed []InvocationResult) string {
+func nextUp[R withStatus](recorded, rerun string, failed []R) string {
 	codes, change := permanentCause(failed)
 	if codes == "" {
 		return fmt.Sprintf("%s; the next `pulumi up` %s.", recorded, rerun)

@@ -95,7 +95,7 @@ func TestFailureMessagePromisesNoRerunThatCannotSucceed(t *testing.T) {
 
 	fst := &FileState{FileArgs: FileArgs{Name: "a.conf", TargetDir: "/etc", InstanceIDs: []string{"i-1"},
 		FailurePolicy: &policy}}
-	gone := []InvocationResult{{InstanceID: "i-1", Status: "Invalid", ErrorCode: "InstanceNotExists"}}
+	gone := []FileResult{{InstanceID: "i-1", Status: "Invalid", ErrorCode: "InstanceNotExists"}}
 	msg := fileFailureMessage(fst, gone)
 	assert.NotContains(t, msg, "sends the file again")
 	assert.Contains(t, msg, "The file tasks are recorded; running it again unchanged fails the same way "+
