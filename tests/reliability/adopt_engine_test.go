@@ -70,16 +70,11 @@ func recoverAndCheck(ctx context.Context, t *testing.T, s *cliStack, how interru
 	if how == killCLI {
 		// The dead CLI left the lock and a pending create: the engine keeps a pending create
 		// until a refresh resolves it. Dropping it is safe: the up adopts what it started.
-		out, err := s.run(ctx, "cancel", "--yes")
-		require.NoError(t, err, "pulumi cancel:\n%s", out)
-		out, err = s.run(ctx, "refresh", "--clear-pending-creates", "--yes", "--skip-preview")
-		require.NoError(t, err, "pulumi refresh --clear-pending-creates:\n%s", out)
+		s.runAll(ctx, afterDeadCLI...)
 	}
 	out, err := s.run(ctx, "up", "--yes", "--skip-preview")
 	require.NoError(t, err, "the up after the %s:\n%s", how, out)
-	preview, err := s.run(ctx, "preview", "--expect-no-changes")
-	require.NoError(t, err, "preview after the recovery:\n%s", preview)
-	assert.Empty(t, s.pendingOperations(ctx), "operations left pending after:\n%s", out)
+	s.requireNothingLeft(ctx, out)
 	return out
 }
 

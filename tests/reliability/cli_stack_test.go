@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudassistant/pulumi-cloudassistant/emulator"
@@ -66,6 +67,32 @@ func (s *cliStack) command(ctx context.Context, args ...string) *exec.Cmd {
 func (s *cliStack) run(ctx context.Context, args ...string) (string, error) {
 	out, err := s.command(ctx, args...).CombinedOutput()
 	return string(out), err
+}
+
+// afterDeadCLI is what a user types when `pulumi up` itself died (docs/interruptions.md):
+// `cancel` frees the lock, and the refresh drops the pending create the dead CLI left.
+var afterDeadCLI = [][]string{
+	{"cancel", "--yes"},
+	{"refresh", "--clear-pending-creates", "--yes", "--skip-preview"},
+}
+
+// runAll runs CLI commands in order, failing the test with the output of the first that fails.
+func (s *cliStack) runAll(ctx context.Context, commands ...[]string) {
+	s.t.Helper()
+	for _, args := range commands {
+		text, err := s.run(ctx, args...)
+		require.NoError(s.t, err, "pulumi %s:\n%s", strings.Join(args, " "), text)
+	}
+}
+
+// requireNothingLeft checks what a finished recovery leaves: `pulumi preview
+// --expect-no-changes` passes and the state holds no pending operation. log is the
+// recovery's output, shown when it does not hold.
+func (s *cliStack) requireNothingLeft(ctx context.Context, log string) {
+	s.t.Helper()
+	preview, err := s.run(ctx, "preview", "--expect-no-changes")
+	require.NoError(s.t, err, "preview after the recovery:\n%s", preview)
+	assert.Empty(s.t, s.pendingOperations(ctx), "operations left pending after:\n%s", log)
 }
 
 // startUp starts `pulumi up` and returns it running, its output collected in out.

@@ -3,7 +3,6 @@ package reliability
 import (
 	"context"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -40,15 +39,8 @@ func TestEngineImportInterruptedRollout(t *testing.T) {
 
 	batches := invokeIDs(t, emu)
 	require.Greater(t, len(batches), 1, "a multi-batch rollout was interrupted")
-	for _, args := range [][]string{
-		{"cancel", "--yes"},
-		{"refresh", "--clear-pending-creates", "--yes", "--skip-preview"},
-		{"import", "cloudassistant:index:Invocation", "run", batches[len(batches)-1], "--yes", "--skip-preview",
-			"--protect=false", "--generate-code=false"},
-	} {
-		text, err := s.run(ctx, args...)
-		require.NoError(t, err, "pulumi %s:\n%s", strings.Join(args, " "), text)
-	}
+	s.runAll(ctx, append(afterDeadCLI, []string{"import", "cloudassistant:index:Invocation", "run",
+		batches[len(batches)-1], "--yes", "--skip-preview", "--protect=false", "--generate-code=false"})...)
 	export, err := s.command(ctx, "stack", "export").Output()
 	require.NoError(t, err)
 	for _, id := range batches {
@@ -58,9 +50,7 @@ func TestEngineImportInterruptedRollout(t *testing.T) {
 	next, err := s.run(ctx, "up", "--yes", "--skip-preview")
 	require.NoError(t, err, "the up after the import:\n%s", next)
 	assert.NotContains(t, next, "adopted", "the import recorded every batch: nothing is left to adopt")
-	preview, err := s.run(ctx, "preview", "--expect-no-changes")
-	require.NoError(t, err, "preview after the import and up:\n%s", preview)
-	assert.Empty(t, s.pendingOperations(ctx))
+	s.requireNothingLeft(ctx, next)
 	requireOncePerInstance(t, emu.StatsPerInstance().ExecutionsByInstance, ids, "ran", out.String()+next)
 }
 
@@ -103,20 +93,12 @@ func TestEngineImportInterruptedFile(t *testing.T) {
 
 	tasks := fileTaskIDs(t, emu)
 	require.Len(t, tasks, 2)
-	for _, args := range [][]string{
-		{"cancel", "--yes"},
-		{"refresh", "--clear-pending-creates", "--yes", "--skip-preview"},
-		{"import", "cloudassistant:index:File", "conf", tasks[1], "--yes", "--skip-preview", "--protect=false", "--generate-code=false"},
-	} {
-		text, err := s.run(ctx, args...)
-		require.NoError(t, err, "pulumi %s:\n%s", strings.Join(args, " "), text)
-	}
+	s.runAll(ctx, append(afterDeadCLI, []string{"import", "cloudassistant:index:File", "conf", tasks[1],
+		"--yes", "--skip-preview", "--protect=false", "--generate-code=false"})...)
 	next, err := s.run(ctx, "up", "--yes", "--skip-preview")
 	require.NoError(t, err, "the up after the import:\n%s", next)
 	assert.NotContains(t, next, "adopted", "the import recorded every task: nothing is left to adopt")
-	preview, err := s.run(ctx, "preview", "--expect-no-changes")
-	require.NoError(t, err, "preview after the import and up:\n%s", preview)
-	assert.Empty(t, s.pendingOperations(ctx))
+	s.requireNothingLeft(ctx, next)
 	st := emu.StatsPerInstance()
 	assert.EqualValues(t, 2, st.Actions["SendFile"], "the file was sent again:\n%s", next)
 	requireOncePerInstance(t, st.DeliveriesByInstance, emu.InstanceIDs(), "received the file", out.String()+next)
