@@ -23,37 +23,45 @@ import (
 // from its instances.
 
 // TestEngineAdoptsInterruptedConverge: an Invocation that ran on 100 instances gains 100
-// more; the update's rollout of the added ones (maxConcurrency 25) is cut by kill -9 of the
-// plugin after its first batch started. The next up adopts the started batches: every one of
-// the 200 instances ran exactly once.
+// more; the update's rollout of the added ones (maxConcurrency 25) is cut after its first
+// batch started, by kill -9 of the plugin, kill -9 of the CLI or a SIGINT. After what the
+// user types next (docs/interruptions.md), every one of the 200 instances ran exactly once:
+// the next up adopts the batches the cut update started.
 func TestEngineAdoptsInterruptedConverge(t *testing.T) {
 	useEngine(t)
-	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
-	emu := startEmulator(t, emulator.Options{InstanceCount: 200})
-	ids := emu.InstanceIDs()
-	const script = "echo ran >> ran.log; sleep 1"
-	s := newCLIStack(t, emu, emu.URL(), rolloutProgram(script, ids[:100], `      maxConcurrency: "25"`))
-	first, err := s.run(ctx, "up", "--yes", "--skip-preview")
-	require.NoError(t, err, "the first up:\n%s", first)
-	require.EqualValues(t, 100, emu.Stats().Executions)
+	for _, how := range []interruption{killPlugin, killCLI, sigint} {
+		t.Run(string(how), func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+			defer cancel()
+			emu := startEmulator(t, emulator.Options{InstanceCount: 200})
+			ids := emu.InstanceIDs()
+			const script = "echo ran >> ran.log; sleep 1"
+			s := newCLIStack(t, emu, emu.URL(), rolloutProgram(script, ids[:100], `      maxConcurrency: "25"`))
+			first, err := s.run(ctx, "up", "--yes", "--skip-preview")
+			require.NoError(t, err, "the first up:\n%s", first)
+			require.EqualValues(t, 100, emu.Stats().Executions)
 
-	s.setResources(rolloutProgram(script, ids, `      maxConcurrency: "25"`))
-	var out syncBuffer
-	up := s.startUp(ctx, &out)
-	require.Eventually(t, func() bool { return emu.Stats().Executions >= 110 }, 3*time.Minute, 5*time.Millisecond,
-		"the update did not start on the added instances:\n%s", out.String())
-	interrupt(t, up, killPlugin)
-	require.Less(t, emu.Stats().Executions, int64(len(ids)), "the update ended before the kill: this case proves nothing")
+			s.setResources(rolloutProgram(script, ids, `      maxConcurrency: "25"`))
+			var out syncBuffer
+			up := s.startUp(ctx, &out)
+			require.Eventually(t, func() bool { return emu.Stats().Executions >= 110 }, 3*time.Minute, 5*time.Millisecond,
+				"the update did not start on the added instances:\n%s", out.String())
+			interrupt(t, up, how)
+			require.Less(t, emu.Stats().Executions, int64(len(ids)), "the update ended before the %s: this case proves nothing", how)
 
-	next := recoverAndCheck(ctx, t, s, killPlugin)
-	assert.Contains(t, next, "started by an interrupted update", "the up says what it adopted")
-	requireOncePerInstance(t, emu.StatsPerInstance().ExecutionsByInstance, ids, "ran", out.String()+next)
+			next := recoverAndCheck(ctx, t, s, how)
+			if how != sigint { // a SIGINT records what started: the next up resumes it
+				assert.Contains(t, next, "started by an interrupted update", "the up says what it adopted")
+			}
+			requireOncePerInstance(t, emu.StatsPerInstance().ExecutionsByInstance, ids, "ran", out.String()+next)
+		})
+	}
 }
 
 // TestEngineInterruptedFileRemoval: a File with removeOnDelete on 60 instances (two batches
-// of rm) whose delete is cut while the first rm runs, by kill -9 of the plugin or of the CLI.
+// of rm) whose delete is cut while the first rm runs, by kill -9 of the plugin or of the CLI,
+// or a SIGINT.
 // The delete did not finish, so the File stays in the state; what the user types next —
 // `pulumi destroy` again, or `pulumi up` of the program without the File (after `pulumi
 // cancel` when the CLI died) — removes the file from every instance (the rm is idempotent)
@@ -69,6 +77,7 @@ func TestEngineInterruptedFileRemoval(t *testing.T) {
 		{"destroy", killPlugin, destroy},
 		{"up without the File", killPlugin, up},
 		{"destroy", killCLI, destroy},
+		{"destroy", sigint, destroy},
 	} {
 		t.Run(fmt.Sprintf("%s, %s", c.name, c.how), func(t *testing.T) {
 			t.Parallel()
