@@ -3,6 +3,7 @@
 // the real engine, against a fresh emulator binary (or, under `make test-live`, the service the
 // environment names).
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { test } from "node:test";
 import { defaultContent, program } from "../../examples/file/typescript/program";
 import { destroyLeavesNothing, onOutput, withStack } from "./harness";
@@ -18,6 +19,10 @@ test("TypeScript File: delivered, read back by a RunScript, resent on change", {
         let outputs = out.outputs.value as Record<string, string>;
         for (const id of instanceIds) {
             assert.equal(outputs[id], `${defaultContent}run.sh ran\n`, `the script cats the files back on ${id}`);
+        }
+        if (target.emulator) {
+            // Each emulated instance is a machine of its own: the file is on its disk, not here.
+            assert.equal(fs.existsSync("/etc/app/app.conf"), false, "nothing written to this machine's /etc");
         }
 
         await stack.setConfig("content", { value: "listen = 9090\n" });

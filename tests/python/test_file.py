@@ -3,6 +3,8 @@ RunScript that receives a file and reads both back), inline through the Automati
 real engine, against a fresh emulator binary (or, under `make test-live`, the service the
 environment names)."""
 
+import os
+
 from pulumi.automation import ConfigValue
 
 import harness
@@ -18,6 +20,9 @@ def test_file_delivered_and_read_back():
         assert out["fileStatus"].value == "Success"
         for instance_id in target.instance_ids:
             assert out["outputs"].value[instance_id] == example.DEFAULT_CONTENT + "run.sh ran\n", instance_id
+        if target.emulator is not None:
+            # Each emulated instance is a machine of its own: the file is on its disk, not here.
+            assert not os.path.exists("/etc/app/app.conf"), "nothing written to this machine's /etc"
 
         stack.set_config("content", ConfigValue(value="listen = 9090\n"))
         preview = stack.preview(diff=True)

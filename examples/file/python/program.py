@@ -26,8 +26,7 @@ def program() -> None:
     check = cloudassistant.RunScript(
         "check",
         instance_ids=instance_ids,
-        working_dir="/",
-        script="cat etc/app/app.conf; sh opt/app/run.sh",
+        script="cat /etc/app/app.conf; sh /opt/app/run.sh",
         files=[cloudassistant.RunScriptFileArgs(path="/opt/app/run.sh", content="echo run.sh ran\n", mode="0755")],
         # A resent app.conf has new task IDs: the script runs again and reads the new file.
         triggers=[conf.invoke_ids],

@@ -23,8 +23,7 @@ export async function program() {
     });
     const check = new cloudassistant.RunScript("check", {
         instanceIds,
-        workingDir: "/",
-        script: "cat etc/app/app.conf; sh opt/app/run.sh",
+        script: "cat /etc/app/app.conf; sh /opt/app/run.sh",
         files: [{ path: "/opt/app/run.sh", content: "echo run.sh ran\n", mode: "0755" }],
         // A resent app.conf has new task IDs: the script runs again and reads the new file.
         triggers: [conf.invokeIds],

@@ -33,8 +33,7 @@ func Program(ctx *pulumi.Context) error {
 	}
 	check, err := cloudassistant.NewRunScript(ctx, "check", &cloudassistant.RunScriptArgs{
 		InstanceIds: pulumi.ToStringArray(ids),
-		WorkingDir:  pulumi.String("/"),
-		Script:      pulumi.String("cat etc/app/app.conf; sh opt/app/run.sh"),
+		Script:      pulumi.String("cat /etc/app/app.conf; sh /opt/app/run.sh"),
 		Files: cloudassistant.RunScriptFileArray{cloudassistant.RunScriptFileArgs{
 			Path:    pulumi.String("/opt/app/run.sh"),
 			Content: pulumi.String("echo run.sh ran\n"),
