@@ -77,8 +77,8 @@ func (RepeatMode) Values() []infer.EnumValue[RepeatMode] {
 	}
 }
 
-// FailurePolicy says when a finished invocation or delivery fails the deployment: the rule
-// violates applies.
+// FailurePolicy says when a finished invocation or delivery fails the deployment; violates
+// applies it.
 type FailurePolicy string
 
 // The failure policies.
