@@ -17,17 +17,10 @@ var componentNoise = []string{"awaiting input property", "marshaling properties"
 	"client connection is closing", "context canceled", "resource monitor shut down", "1 error occurred",
 	"{RunShellScript}", "Traceback"}
 
-// failingProgram is a YAML program (the example's project name: the stack belongs to it) with one RunScript whose script exits 3, or (bad) uses a
+// failingProgram is a YAML program with one RunScript whose script exits 3, or (bad) uses a
 // parameter no value is given for.
 func failingProgram(script string) string {
-	return `name: cloudassistant-example-yaml
-runtime: yaml
-config:
-  instanceIds:
-    type: array
-    items:
-      type: string
-resources:
+	return yamlProgram(`resources:
   boom:
     type: cloudassistant:RunScript
     properties:
@@ -35,7 +28,7 @@ resources:
       parameters:
         greeting: hi
       instanceIds: ${instanceIds}
-`
+`)
 }
 
 // yamlComponentError is the component's error as the CLI prints it, from its cause to the next

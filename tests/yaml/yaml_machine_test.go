@@ -14,14 +14,7 @@ import (
 
 // machineProgram is the flow an operator tries first, in YAML exactly as it would run on ECS: a
 // File delivers /etc/myapp/app.conf, then a RunScript reads it by its absolute path.
-const machineProgram = `name: cloudassistant-example-yaml
-runtime: yaml
-config:
-  instanceIds:
-    type: array
-    items:
-      type: string
-resources:
+var machineProgram = yamlProgram(`resources:
   conf:
     type: cloudassistant:File
     properties:
@@ -40,7 +33,7 @@ resources:
 outputs:
   outputs: ${read.outputs}
   commandId: ${read.commandId}
-`
+`)
 
 // TestYAMLFileThenScriptOnAMachine: through the YAML language host and plain `pulumi up`, the
 // script reads the file the File delivered on its own instance; on the emulator nothing lands
