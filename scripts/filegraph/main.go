@@ -16,8 +16,10 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -425,11 +427,7 @@ func reportReach(g *graph, name string, via bool) {
 			}
 		}
 	}
-	list := make([]string, 0, len(files))
-	for f := range files {
-		list = append(list, f)
-	}
-	sort.Strings(list)
+	list := slices.Sorted(maps.Keys(files))
 	fmt.Printf("reach of %s: %d files: %s\n", name, len(list), strings.Join(list, " "))
 	if via {
 		for _, f := range list {

@@ -39,8 +39,9 @@ func TestEngineImportInterruptedRollout(t *testing.T) {
 
 	batches := invokeIDs(t, emu)
 	require.Greater(t, len(batches), 1, "a multi-batch rollout was interrupted")
-	s.runAll(ctx, append(afterDeadCLI, []string{"import", "cloudassistant:index:Invocation", "run",
-		batches[len(batches)-1], "--yes", "--skip-preview", "--protect=false", "--generate-code=false"})...)
+	s.runAll(ctx, afterDeadCLI...)
+	s.runAll(ctx, []string{"import", "cloudassistant:index:Invocation", "run", batches[len(batches)-1],
+		"--yes", "--skip-preview", "--protect=false", "--generate-code=false"})
 	export, err := s.command(ctx, "stack", "export").Output()
 	require.NoError(t, err)
 	for _, id := range batches {
@@ -93,8 +94,9 @@ func TestEngineImportInterruptedFile(t *testing.T) {
 
 	tasks := fileTaskIDs(t, emu)
 	require.Len(t, tasks, 2)
-	s.runAll(ctx, append(afterDeadCLI, []string{"import", "cloudassistant:index:File", "conf", tasks[1],
-		"--yes", "--skip-preview", "--protect=false", "--generate-code=false"})...)
+	s.runAll(ctx, afterDeadCLI...)
+	s.runAll(ctx, []string{"import", "cloudassistant:index:File", "conf", tasks[1],
+		"--yes", "--skip-preview", "--protect=false", "--generate-code=false"})
 	next, err := s.run(ctx, "up", "--yes", "--skip-preview")
 	require.NoError(t, err, "the up after the import:\n%s", next)
 	assert.NotContains(t, next, "adopted", "the import recorded every task: nothing is left to adopt")
